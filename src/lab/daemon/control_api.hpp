@@ -1,0 +1,27 @@
+#pragma once
+// The lab's own control endpoint (not part of any appliance): inspect every node, inject faults,
+// pull the power cord, shut the lab down, and the out-of-band power (BMC/IPMI) of nodes that
+// have it. Documented in docs/lab-api.md. Runs on the lab thread.
+
+#include <functional>
+#include <string>
+
+#include "lab/daemon/lab_runtime.hpp"
+#include <nlohmann/json.hpp>
+
+#include "net/http_server.hpp"
+
+namespace hitless::lab {
+
+struct ControlContext {
+  LabWorld* world;
+  LabRuntime* runtime;
+  std::string token;
+  double time_scale;
+  std::function<void()> shutdown;  // stops the daemon after the reply is sent
+};
+
+net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req);
+nlohmann::json inspect_json(ControlContext& ctx);
+
+}  // namespace hitless::lab

@@ -1,0 +1,179 @@
+#include "lab/daemon/lab_dir.hpp"
+
+#include <sodium.h>
+#include <yaml-cpp/yaml.h>
+
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <stdexcept>
+
+#include "catalog/package.hpp"
+
+namespace hitless::lab {
+namespace fs = std::filesystem;
+
+std::string random_token() {
+  unsigned char raw[24];
+  randombytes_buf(raw, sizeof raw);
+  static const char* hex = "0123456789abcdef";
+  std::string s;
+  for (unsigned char c : raw) {
+    s += hex[c >> 4];
+    s += hex[c & 15];
+  }
+  return s;
+}
+
+void write_file_atomic(const std::string& path, const std::string& content, bool secret) {
+  fs::create_directories(fs::path(path).parent_path());
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+    out << content;
+    out.flush();
+    if (!out) throw std::runtime_error("cannot write " + tmp);
+  }
+  if (secret) fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  fs::rename(tmp, path);
+}
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+LabSecrets create_secrets(const std::string& dir, const LabSpec& spec) {
+  LabSecrets s;
+  s.control_token = random_token();
+  s.signing_key = catalog::generate_signing_key();
+  write_file_atomic(dir + "/secrets/control.token", s.control_token + "\n", true);
+  write_file_atomic(dir + "/secrets/lab-signing.key", s.signing_key.secret_key_b64 + "\n", true);
+  for (const auto& n : spec.nodes) {
+    NodeEndpoint ep{n.address.host, n.address.port, random_token(), n.oob_power ? random_token() : ""};
+    write_file_atomic(dir + "/secrets/" + n.name + ".token", ep.token + "\n", true);
+    if (n.oob_power) write_file_atomic(dir + "/secrets/" + n.name + ".bmc-token", ep.bmc_token + "\n", true);
+    s.endpoints[n.name] = ep;
+  }
+  return s;
+}
+
+std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& spec, const catalog::SigningKeyPair& key) {
+  std::vector<RepoEntry> out;
+  write_file_atomic(dir + "/repo/lab-signing.pub", key.public_key_b64 + "\n");
+  for (const auto& p : spec.repository) {
+    catalog::PackageManifest m;
+    m.name = p.name;
+    m.version = p.version;
+    m.kind = to_string(p.kind);
+    for (const auto& r : p.requires_) m.requires_.push_back({r.package, r.min_version});
+    m.upgrade_from = p.upgrade_from;
+    m.install_s = p.install_s;
+    m.size_mb = p.size_mb;
+    // The payload stands in for the image; a few KiB keep 10,000-node labs light.
+    std::string payload(4096, '\0');
+    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>((i * 131 + p.version.size()) & 0xff);
+    const std::string file = catalog::encode_package(m, payload);
+    auto sig = catalog::sign_detached(file, key.secret_key_b64);
+    if (!sig) throw std::runtime_error("signing " + m.id() + ": " + sig.message());
+    RepoEntry e{m.id(), "repo/" + m.id() + ".pkg", "repo/" + m.id() + ".pkg.sig", catalog::sha256_hex(file), m.kind, m.version};
+    write_file_atomic(dir + "/" + e.file, file);
+    write_file_atomic(dir + "/" + e.signature_file, *sig + "\n");
+    out.push_back(e);
+  }
+  return out;
+}
+
+std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt) {
+  if (auto vip = rt.shared_ip(c.name); !vip.empty()) return vip;
+  if (c.load_balancer) return c.load_balancer->str();
+  if (!c.nodes.empty()) {
+    const auto& ep = rt.endpoint(c.nodes.front());
+    (void)spec;
+    return ep.host + ":" + std::to_string(ep.port);
+  }
+  return {};
+}
+
+void write_lab_json(const std::string& dir, const LabDescription& d) {
+  using nlohmann::json;
+  json nodes = json::object();
+  for (const auto& n : d.spec->nodes) {
+    const auto& ep = d.runtime->endpoint(n.name);
+    json node{{"address", ep.host + ":" + std::to_string(ep.port)}, {"token_file", "secrets/" + n.name + ".token"},
+              {"cluster", n.cluster}, {"role", n.role}, {"region", n.region}};
+    if (n.oob_power) node["bmc"] = {{"address", d.control_address}, {"path", "/bmc/" + n.name + "/power"},
+                                    {"token_file", "secrets/" + n.name + ".bmc-token"}};
+    nodes[n.name] = node;
+  }
+  json clusters = json::object();
+  for (const auto& c : d.spec->clusters)
+    clusters[c.name] = {{"kind", to_string(c.kind)}, {"traffic", to_string(c.traffic)},
+                        {"service", service_address(*d.spec, c, *d.runtime)}, {"nodes", c.nodes}};
+  json repo = json::array();
+  for (const auto& e : d.repo)
+    repo.push_back({{"id", e.id}, {"kind", e.kind}, {"version", e.version}, {"file", e.file},
+                    {"signature_file", e.signature_file}, {"digest", e.digest}});
+  json j{{"lab", d.spec->name},
+         {"spec_file", d.spec->file},
+         {"pid", d.pid},
+         {"time_scale", d.time_scale},
+         {"control", {{"address", d.control_address}, {"token_file", "secrets/control.token"}}},
+         {"nodes", nodes},
+         {"clusters", clusters},
+         {"repository", {{"public_key", d.public_key}, {"public_key_file", "repo/lab-signing.pub"}, {"packages", repo}}}};
+  write_file_atomic(dir + "/lab.json", j.dump(2) + "\n");
+}
+
+void write_inventory(const std::string& dir, const LabDescription& d) {
+  YAML::Emitter y;
+  y << YAML::Comment("Written by `hitless lab up`: the lab's appliances as `hitless plan/apply` see them.");
+  y << YAML::BeginMap;
+  y << YAML::Key << "inventory" << YAML::Value << d.spec->name;
+  y << YAML::Key << "base_dir" << YAML::Value << fs::absolute(dir).string();
+  y << YAML::Key << "repository" << YAML::Value << YAML::BeginMap;
+  y << YAML::Key << "dir" << YAML::Value << "repo";
+  y << YAML::Key << "public_key_file" << YAML::Value << "repo/lab-signing.pub";
+  y << YAML::EndMap;
+  y << YAML::Key << "clusters" << YAML::Value << YAML::BeginSeq;
+  for (const auto& c : d.spec->clusters) {
+    y << YAML::BeginMap;
+    y << YAML::Key << "name" << YAML::Value << c.name;
+    y << YAML::Key << "kind" << YAML::Value << to_string(c.kind);
+    y << YAML::Key << "traffic" << YAML::Value << YAML::BeginMap;
+    y << YAML::Key << "kind" << YAML::Value << to_string(c.traffic);
+    y << YAML::Key << "service" << YAML::Value << service_address(*d.spec, c, *d.runtime);
+    y << YAML::EndMap;
+    y << YAML::Key << "nodes" << YAML::Value << YAML::BeginSeq;
+    for (const auto& name : c.nodes) {
+      const NodeSpec& n = *d.spec->find_node(name);
+      const auto& ep = d.runtime->endpoint(name);
+      y << YAML::BeginMap;
+      y << YAML::Key << "name" << YAML::Value << name;
+      y << YAML::Key << "role" << YAML::Value << n.role;
+      if (!n.region.empty()) y << YAML::Key << "region" << YAML::Value << n.region;
+      if (!n.chassis.empty()) y << YAML::Key << "chassis" << YAML::Value << n.chassis << YAML::Key << "slot" << YAML::Value << n.slot;
+      y << YAML::Key << "driver" << YAML::Value << "lab";
+      y << YAML::Key << "address" << YAML::Value << ep.host + ":" + std::to_string(ep.port);
+      y << YAML::Key << "token_file" << YAML::Value << "secrets/" + name + ".token";
+      if (n.oob_power) {
+        y << YAML::Key << "power" << YAML::Value << YAML::BeginMap;
+        y << YAML::Key << "driver" << YAML::Value << "lab-bmc";
+        y << YAML::Key << "address" << YAML::Value << d.control_address;
+        y << YAML::Key << "token_file" << YAML::Value << "secrets/" + name + ".bmc-token";
+        y << YAML::EndMap;
+      }
+      y << YAML::EndMap;
+    }
+    y << YAML::EndSeq << YAML::EndMap;
+  }
+  y << YAML::EndSeq << YAML::EndMap;
+  write_file_atomic(dir + "/inventory.yaml", std::string(y.c_str()) + "\n");
+}
+
+}  // namespace hitless::lab

@@ -1,0 +1,169 @@
+#include "lab/daemon/lab_runtime.hpp"
+
+#include <sodium.h>
+
+#include <boost/asio/io_context.hpp>
+#include <nlohmann/json.hpp>
+
+#include "lab/daemon/management_api.hpp"
+
+namespace hitless::lab {
+namespace {
+
+bool token_matches(const std::string& header, const std::string& token) {
+  const std::string prefix = "Bearer ";
+  if (token.empty() || header.size() != prefix.size() + token.size() || header.rfind(prefix, 0) != 0) return false;
+  return sodium_memcmp(header.data() + prefix.size(), token.data(), token.size()) == 0;
+}
+
+std::pair<std::string, std::uint16_t> split_host_port(const std::string& hp) {
+  auto colon = hp.rfind(':');
+  return {hp.substr(0, colon), static_cast<std::uint16_t>(std::stoi(hp.substr(colon + 1)))};
+}
+
+}  // namespace
+
+LabRuntime::LabRuntime(boost::asio::io_context& io, LabWorld& world, std::map<std::string, NodeEndpoint> endpoints)
+    : io_(io), world_(world), endpoints_(std::move(endpoints)) {
+  for (const auto& n : world_.nodes()) n->set_observer(this);
+}
+
+LabRuntime::~LabRuntime() {
+  for (const auto& n : world_.nodes()) n->set_observer(nullptr);
+  stop();
+}
+
+Status<net::NetErrc> LabRuntime::start() {
+  for (const auto& n : world_.nodes()) {
+    auto& ep = endpoints_.at(n->name());
+    auto l = net::HttpListener::open(io_, ep.host, ep.port,
+                                     [this, name = n->name()](const net::HttpRequest& r) { return handle(name, r); });
+    if (!l) return make_error(l.code(), "node " + n->name() + ": " + l.message());
+    ep.port = (*l)->port();  // keep the chosen port across reboots
+    node_listeners_[n->name()] = std::move(*l);
+  }
+  started_ = true;
+  for (const auto& n : world_.nodes()) reconcile(*n);
+  for (const auto& n : world_.nodes())
+    if (n->shared_ip_enabled() && !vip_bound(n->name()))
+      return make_error(net::NetErrc::kBind, "node " + n->name() + ": cannot bind shared IP " + n->shared_ip());
+  return Unit{};
+}
+
+void LabRuntime::stop() {
+  started_ = false;
+  vip_listeners_.clear();
+  node_listeners_.clear();
+}
+
+std::string LabRuntime::shared_ip(const std::string& cluster) const {
+  for (const auto& n : world_.nodes())
+    if (n->spec().cluster == cluster && !n->shared_ip().empty()) return n->shared_ip();
+  return {};
+}
+
+std::uint64_t LabRuntime::requests_served(const std::string& node) const {
+  auto it = served_.find(node);
+  return it == served_.end() ? 0 : it->second;
+}
+
+void LabRuntime::node_changed(Node& node) {
+  if (started_) reconcile(node);
+}
+
+void LabRuntime::reconcile(Node& node) {
+  const std::string& name = node.name();
+  const bool up = node.management_up();
+  auto nl = node_listeners_.find(name);
+  if (up && nl == node_listeners_.end()) {
+    const auto& ep = endpoints_.at(name);
+    auto l = net::HttpListener::open(io_, ep.host, ep.port, [this, name](const net::HttpRequest& r) { return handle(name, r); });
+    if (l) node_listeners_[name] = std::move(*l);
+  } else if (!up && nl != node_listeners_.end()) {
+    nl->second->close();
+    node_listeners_.erase(nl);
+  }
+
+  const bool want_vip = up && node.shared_ip_enabled();
+  auto vl = vip_listeners_.find(name);
+  if (want_vip && vl == vip_listeners_.end()) {
+    auto [host, port] = split_host_port(node.shared_ip());
+    auto l = net::HttpListener::open(io_, host, port, [this, name](const net::HttpRequest& r) { return handle(name, r); });
+    if (l) vip_listeners_[name] = std::move(*l);
+  } else if (!want_vip && vl != vip_listeners_.end()) {
+    vl->second->close();
+    vip_listeners_.erase(vl);
+  }
+}
+
+void LabRuntime::session_ended(Node& node, SessionId id, bool dropped) {
+  auto it = streams_.find({node.name(), id});
+  if (it == streams_.end()) return;
+  auto stream = it->second.lock();
+  streams_.erase(it);
+  if (!stream) return;
+  if (dropped) {
+    stream->reset();
+  } else {
+    stream->write("end completed\n");
+    stream->finish();
+  }
+}
+
+net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpRequest& req) {
+  Node* node = world_.find(node_name);
+  if (!node) return net::HttpReply::json(404, R"({"error":"no such node"})");
+  const std::string path = req.path();
+  if (path.rfind("/api/", 0) != 0) return data_plane(*node, req);
+
+  // An unreachable management API accepts the connection and never answers.
+  if (node->has_fault(Fault::kUnreachable)) return net::HttpReply::no_reply();
+  const std::string auth = req.header("authorization");
+  if (auth.empty()) return net::HttpReply{net::HttpReply::Kind::kResponse, error_response(401, "missing bearer token (Authorization: Bearer ...)"), {}};
+  if (!token_matches(auth, endpoints_.at(node_name).token))
+    return net::HttpReply{net::HttpReply::Kind::kResponse, error_response(403, "token not valid for " + node_name), {}};
+  net::HttpReply r;
+  r.response = handle_management(world_, *node, req);
+  return r;
+}
+
+net::HttpReply LabRuntime::data_plane(Node& node, const net::HttpRequest& req) {
+  using nlohmann::json;
+  const std::string path = req.path();
+  if (req.method != "GET") return net::HttpReply::json(405, R"({"error":"data plane answers GET only"})");
+  if (path == "/") {
+    if (!node.serving()) return net::HttpReply::json(503, json{{"error", node.name() + " is not serving"}}.dump());
+    if (!node.accepting())
+      return net::HttpReply::json(503, json{{"error", node.name() + " is not accepting new connections"}}.dump());
+    ++served_[node.name()];
+    return net::HttpReply::json(200, json{{"node", node.name()}, {"version", node.version()}}.dump());
+  }
+  if (path == "/session") {
+    double lifetime = 0;
+    if (auto q = req.query("lifetime_s"); !q.empty()) {
+      try {
+        lifetime = std::stod(q);
+      } catch (...) {
+        return net::HttpReply::json(400, R"({"error":"lifetime_s must be a number"})");
+      }
+    }
+    auto id = node.open_session(lifetime);
+    if (!id) return net::HttpReply::json(503, json{{"error", id.message()}}.dump());
+    net::HttpReply r;
+    r.kind = net::HttpReply::Kind::kStream;
+    r.response.content_type = "text/plain";
+    r.on_stream = [this, name = node.name(), sid = *id](std::shared_ptr<net::HttpStream> s) {
+      streams_[{name, sid}] = s;
+      s->write("open " + std::to_string(sid) + " " + name + "\n");
+      s->on_closed([this, name, sid] {
+        // The client left before the session ended: forget it without counting a drop.
+        if (streams_.erase({name, sid}))
+          if (Node* n = world_.find(name)) n->close_session(sid);
+      });
+    };
+    return r;
+  }
+  return net::HttpReply::json(404, R"({"error":"no such page"})");
+}
+
+}  // namespace hitless::lab

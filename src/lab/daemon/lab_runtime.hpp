@@ -1,0 +1,60 @@
+#pragma once
+// LabRuntime: the thin network front over a LabWorld. It binds each node's address while the
+// node's management API is up, binds a cluster's shared IP only on its current owner, serves the
+// management API (token auth) and the data plane on those sockets, ties client sessions to open
+// connections, and resets connections when their node stops serving.
+// Everything runs on one io_context thread; the model is driven only from there.
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "lab/model/lab_world.hpp"
+#include "net/asio_scheduler.hpp"
+#include "net/http_server.hpp"
+
+namespace hitless::lab {
+
+struct NodeEndpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string token;      // management API bearer token
+  std::string bmc_token;  // out-of-band power token ("" when the node has none)
+};
+
+class LabRuntime final : public NodeObserver {
+ public:
+  LabRuntime(boost::asio::io_context& io, LabWorld& world, std::map<std::string, NodeEndpoint> endpoints);
+  ~LabRuntime() override;
+
+  // Binds every node (and the shared IPs of their owners). On failure names the node and address.
+  Status<net::NetErrc> start();
+  void stop();
+
+  const NodeEndpoint& endpoint(const std::string& node) const { return endpoints_.at(node); }
+  // Resolved "host:port" of a cluster's shared IP ("" when it has none).
+  std::string shared_ip(const std::string& cluster) const;
+  bool listening(const std::string& node) const { return node_listeners_.count(node) > 0; }
+  bool vip_bound(const std::string& node) const { return vip_listeners_.count(node) > 0; }
+  std::uint64_t requests_served(const std::string& node) const;
+
+  // NodeObserver
+  void node_changed(Node& node) override;
+  void session_ended(Node& node, SessionId id, bool dropped) override;
+
+ private:
+  net::HttpReply handle(const std::string& node_name, const net::HttpRequest& req);
+  net::HttpReply data_plane(Node& node, const net::HttpRequest& req);
+  void reconcile(Node& node);
+
+  boost::asio::io_context& io_;
+  LabWorld& world_;
+  std::map<std::string, NodeEndpoint> endpoints_;
+  std::map<std::string, std::unique_ptr<net::HttpListener>> node_listeners_;
+  std::map<std::string, std::unique_ptr<net::HttpListener>> vip_listeners_;
+  std::map<std::pair<std::string, SessionId>, std::weak_ptr<net::HttpStream>> streams_;
+  std::map<std::string, std::uint64_t> served_;
+  bool started_ = false;
+};
+
+}  // namespace hitless::lab

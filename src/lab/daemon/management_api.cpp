@@ -1,0 +1,211 @@
+#include "lab/daemon/management_api.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "lab/model/node_json.hpp"
+
+namespace hitless::lab {
+namespace {
+
+using nlohmann::json;
+using net::HttpRequest;
+using net::HttpResponse;
+
+HttpResponse ok(json body, int status = 200) {
+  HttpResponse r;
+  r.status = status;
+  r.body = body.dump();
+  return r;
+}
+
+int http_status(NodeErrc c) {
+  switch (c) {
+    case NodeErrc::kBadRequest: return 400;
+    case NodeErrc::kNotFound: return 404;
+    case NodeErrc::kBusy: return 409;
+    case NodeErrc::kRefused: return 409;
+    case NodeErrc::kConflict: return 409;
+    case NodeErrc::kBadSignature: return 422;
+    case NodeErrc::kDiskFull: return 507;
+    case NodeErrc::kPoweredOff: return 503;
+  }
+  return 500;
+}
+
+const char* code_name(NodeErrc c) {
+  switch (c) {
+    case NodeErrc::kBadRequest: return "bad-request";
+    case NodeErrc::kNotFound: return "not-found";
+    case NodeErrc::kBusy: return "busy";
+    case NodeErrc::kRefused: return "refused";
+    case NodeErrc::kConflict: return "conflict";
+    case NodeErrc::kBadSignature: return "bad-signature";
+    case NodeErrc::kDiskFull: return "disk-full";
+    case NodeErrc::kPoweredOff: return "powered-off";
+  }
+  return "error";
+}
+
+// Parses the JSON body and checks the fields it needs, or says what is wrong.
+struct Body {
+  json j;
+  std::string problem;
+};
+
+Body parse_body(const HttpRequest& req) {
+  Body b;
+  if (req.body.empty()) {
+    b.j = json::object();
+    return b;
+  }
+  b.j = json::parse(req.body, nullptr, false);
+  if (b.j.is_discarded()) b.problem = "request body is not valid JSON";
+  else if (!b.j.is_object()) b.problem = "request body must be a JSON object";
+  return b;
+}
+
+template <class T>
+bool field(const Body& b, const char* name, T& out, std::string& problem, bool required = true) {
+  if (!b.j.contains(name)) {
+    if (required) problem = std::string("missing field '") + name + "'";
+    return !required;
+  }
+  try {
+    out = b.j.at(name).get<T>();
+    return true;
+  } catch (const json::exception&) {
+    problem = std::string("field '") + name + "' has the wrong type";
+    return false;
+  }
+}
+
+HttpResponse from(const NodeStatus& s, json body = {{"ok", true}}, int status = 200) {
+  if (!s) return error_response(s.code(), s.message());
+  return ok(std::move(body), status);
+}
+
+HttpResponse role_request(LabWorld& world, Node& node, const Body& b, bool establish) {
+  std::string role, peer, problem;
+  bool force = false;
+  if (!field(b, "role", role, problem)) return error_response(400, problem);
+  if (establish && !field(b, "peer", peer, problem)) return error_response(400, problem);
+  if (!establish && !field(b, "force", force, problem, false)) return error_response(400, problem);
+  HaRole r = role == "primary" ? HaRole::kPrimary : role == "backup" ? HaRole::kBackup : HaRole::kNone;
+  if (r == HaRole::kNone) return error_response(400, "role must be 'primary' or 'backup', not '" + role + "'");
+  return from(establish ? world.establish(node, peer, r) : world.become(node, r, force), {{"ok", true}, {"role", role}});
+}
+
+}  // namespace
+
+HttpResponse error_response(int status, const std::string& message) {
+  HttpResponse r;
+  r.status = status;
+  r.body = json{{"error", message}}.dump();
+  return r;
+}
+
+HttpResponse error_response(NodeErrc code, const std::string& message) {
+  HttpResponse r = error_response(http_status(code), message);
+  r.body = json{{"error", message}, {"code", code_name(code)}}.dump();
+  return r;
+}
+
+HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& req) {
+  const std::string path = req.path();
+  const std::string& m = req.method;
+  const double now = world.clock().now();
+
+  if (path == "/api/v1/status" && m == "GET") return ok(node_status_json(node, now));
+  if (path == "/api/v1/health" && m == "GET")
+    return ok({{"node", node.name()}, {"version", node.version()}, {"serving", node.serving()}, {"phase", to_string(node.phase())}});
+
+  // Package upload: the body is the package file; the signature travels in a header.
+  if (path == "/api/v1/packages" && m == "POST") {
+    const std::string sig = req.header("x-package-signature");
+    if (sig.empty()) return error_response(400, "missing header X-Package-Signature (base64 Ed25519 signature)");
+    auto r = node.stage(req.body, sig);
+    if (!r) return error_response(r.code(), r.message());
+    return ok({{"staged", r->manifest.id()}, {"digest", r->digest}}, 201);
+  }
+  const std::string pkg_prefix = "/api/v1/packages/";
+  if (path.rfind(pkg_prefix, 0) == 0) {
+    std::string rest = path.substr(pkg_prefix.size());
+    if (m == "DELETE" && rest.find('/') == std::string::npos) return from(node.unstage(rest));
+    if (m == "POST" && rest.size() > 5 && rest.substr(rest.size() - 5) == "/test") {
+      auto r = node.compatibility_test(rest.substr(0, rest.size() - 5));
+      if (!r) return error_response(r.code(), r.message());
+      return ok({{"passed", r->empty()}, {"problems", *r}});
+    }
+    return error_response(404, "no such endpoint: " + m + " " + path);
+  }
+
+  Body b = parse_body(req);
+  if (!b.problem.empty() && m != "GET") return error_response(400, b.problem);
+  std::string problem;
+
+  if (path == "/api/v1/install" && m == "POST") {
+    std::string package, activate = "now";
+    if (!field(b, "package", package, problem) || !field(b, "activate", activate, problem, false))
+      return error_response(400, problem);
+    if (activate != "now" && activate != "after-reboot")
+      return error_response(400, "activate must be 'now' or 'after-reboot'");
+    return from(node.install(package, activate == "now"), {{"accepted", package}}, 202);
+  }
+  if (path == "/api/v1/reboot" && m == "POST") return from(node.reboot(), {{"accepted", "reboot"}}, 202);
+  if (path == "/api/v1/boot-slot" && m == "POST") {
+    int slot = -1;
+    if (!field(b, "slot", slot, problem)) return error_response(400, problem);
+    return from(node.select_boot_slot(slot));
+  }
+  if (path == "/api/v1/power" && m == "POST") {
+    std::string state;
+    if (!field(b, "state", state, problem)) return error_response(400, problem);
+    if (state != "off") return error_response(400, "the management API can only power the node off; use out-of-band power to turn it on");
+    return from(node.power(false), {{"accepted", "power-off"}}, 202);
+  }
+  if (path == "/api/v1/backup" && m == "POST")
+    return ok({{"node", node.name()}, {"version", node.version()}, {"checksum", node.store().checksum()}, {"backup", node.store().serialize()}});
+  if (path == "/api/v1/restore" && m == "POST") {
+    std::string backup;
+    if (!field(b, "backup", backup, problem)) return error_response(400, problem);
+    auto s = node.restore(backup);
+    return from(s, {{"ok", true}, {"checksum", node.store().checksum()}});
+  }
+  if (path.rfind("/api/v1/config/users/", 0) == 0 && m == "PUT") {
+    std::string role;
+    if (!field(b, "role", role, problem)) return error_response(400, problem);
+    node.mutable_store().put_user(path.substr(21), role);
+    return ok({{"checksum", node.store().checksum()}});
+  }
+  if (path.rfind("/api/v1/config/settings/", 0) == 0 && m == "PUT") {
+    std::string value;
+    if (!field(b, "value", value, problem)) return error_response(400, problem);
+    node.mutable_store().put_setting(path.substr(24), value);
+    return ok({{"checksum", node.store().checksum()}});
+  }
+  if (path == "/api/v1/config/recordings" && m == "POST") {
+    std::string id;
+    double size_mb = 0;
+    if (!field(b, "id", id, problem) || !field(b, "size_mb", size_mb, problem, false)) return error_response(400, problem);
+    if (size_mb < 0) return error_response(400, "size_mb must not be negative");
+    node.mutable_store().add_recording(id, size_mb);
+    return ok({{"checksum", node.store().checksum()}});
+  }
+  if (path == "/api/v1/failover/establish" && m == "POST") return role_request(world, node, b, true);
+  if (path == "/api/v1/failover/role" && m == "POST") return role_request(world, node, b, false);
+  if (path == "/api/v1/failover/break" && m == "POST") return from(world.break_relation(node));
+  if (path == "/api/v1/failover/sync" && m == "POST") return from(world.sync(node), {{"accepted", "sync"}}, 202);
+  if (path == "/api/v1/shared-ip" && m == "PUT") {
+    bool enabled = false;
+    if (!field(b, "enabled", enabled, problem)) return error_response(400, problem);
+    return from(world.set_shared_ip(node, enabled), {{"address", node.shared_ip()}, {"enabled", enabled}});
+  }
+  if (path == "/api/v1/traffic" && m == "PUT") {
+    bool accepting = true;
+    if (!field(b, "accepting", accepting, problem)) return error_response(400, problem);
+    return from(node.set_accepting(accepting), {{"accepting", accepting}});
+  }
+  return error_response(404, "no such endpoint: " + m + " " + path);
+}
+
+}  // namespace hitless::lab

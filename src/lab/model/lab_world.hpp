@@ -1,0 +1,60 @@
+#pragma once
+// LabWorld: every emulated node of one lab plus what lies between them: the inter-appliance
+// network used by failover relations and sync, the shared-IP ownership (one owner per address),
+// and the lab's package signing key that nodes trust. Built from a LabSpec; runs on one
+// Scheduler. Not thread-safe: use from the scheduler's thread.
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/scheduler.hpp"
+#include "lab/model/node.hpp"
+#include "lab/spec/lab_spec.hpp"
+
+namespace hitless::lab {
+
+class LabWorld {
+ public:
+  // `shared_ips` maps cluster name -> resolved "host:port" of its shared IP (ports may have been
+  // chosen at start-up); clusters missing from it use the spec's address.
+  LabWorld(LabSpec spec, Scheduler& clock, std::string trusted_public_key_b64,
+           const std::map<std::string, std::string>& shared_ips = {});
+
+  const LabSpec& spec() const { return spec_; }
+  Scheduler& clock() { return clock_; }
+  const std::string& trusted_key() const { return trusted_key_; }
+  Node* find(const std::string& name);
+  const std::vector<std::unique_ptr<Node>>& nodes() const { return nodes_; }
+
+  // --- failover relation (BeyondTrust "Failover" page; SPS "High Availability") ----------------
+  // Run on the node meant to take `self_role`; the peer takes the other role. Refused unless both
+  // run, neither is in a relation, inter-appliance keys are equal and versions are equal.
+  NodeStatus establish(Node& self, const std::string& peer, HaRole self_role);
+  // Works even when the peer cannot be reached (then only this side forgets the relation).
+  NodeStatus break_relation(Node& self);
+  // Copies the primary's data over the backup's; takes data size / sync rate of model time.
+  NodeStatus sync(Node& self);
+  // Role change inside the relation; the shared IP follows the primary. `force` lets a node
+  // become backup when its peer cannot be contacted.
+  NodeStatus become(Node& self, HaRole role, bool force);
+
+  // --- shared IP -----------------------------------------------------------------------------
+  NodeStatus set_shared_ip(Node& self, bool enabled);
+  Node* shared_ip_owner(const std::string& address);
+
+  // Called by a node that stops running: syncs involving it are aborted.
+  void node_went_down(Node& node);
+
+ private:
+  Node* peer_of(Node& self);
+  void finish_sync(const std::string& primary, const std::string& backup);
+
+  LabSpec spec_;
+  Scheduler& clock_;
+  std::string trusted_key_;
+  std::vector<std::unique_ptr<Node>> nodes_;
+  std::map<std::string, Node*> by_name_;
+};
+
+}  // namespace hitless::lab

@@ -1,0 +1,309 @@
+#include "lab/model/node.hpp"
+
+#include "catalog/signing.hpp"
+#include "lab/model/lab_world.hpp"
+#include "model/version.hpp"
+
+namespace hitless::lab {
+
+const char* to_string(Phase p) {
+  switch (p) {
+    case Phase::kRunning: return "running";
+    case Phase::kInstalling: return "installing";
+    case Phase::kRebooting: return "rebooting";
+    case Phase::kOff: return "off";
+  }
+  return "?";
+}
+
+const char* to_string(InstallState s) {
+  switch (s) {
+    case InstallState::kIdle: return "idle";
+    case InstallState::kInstalling: return "installing";
+    case InstallState::kPendingReboot: return "pending-reboot";
+    case InstallState::kDone: return "done";
+    case InstallState::kFailed: return "failed";
+  }
+  return "?";
+}
+
+const char* to_string(HaRole r) {
+  switch (r) {
+    case HaRole::kNone: return "none";
+    case HaRole::kPrimary: return "primary";
+    case HaRole::kBackup: return "backup";
+  }
+  return "?";
+}
+
+Node::Node(const NodeSpec& spec, std::string main_package, Scheduler& clock, LabWorld& world)
+    : spec_(spec), main_package_(std::move(main_package)), clock_(clock), world_(world) {
+  slots_[0].version = spec.version;
+  slots_[0].packages = spec.installed;
+  slots_[0].packages[main_package_] = spec.version;
+  slots_[1].bootable = false;  // factory state: the alternate slot holds nothing yet
+}
+
+NodeStatus Node::require_management() const {
+  if (phase_ == Phase::kOff) return make_error(NodeErrc::kPoweredOff, spec_.name + " is powered off");
+  if (phase_ == Phase::kRebooting) return make_error(NodeErrc::kBusy, spec_.name + " is rebooting");
+  return Unit{};
+}
+
+Result<StagedPackage, NodeErrc> Node::stage(const std::string& file, const std::string& signature_b64) {
+  if (auto s = require_management(); !s) return s.error();
+  if (has_fault(Fault::kDiskFull))
+    return make_error(NodeErrc::kDiskFull, "no space left on " + spec_.name + " to stage the package");
+  std::string arrived = file;
+  if (has_fault(Fault::kCorruptStage) && !arrived.empty()) arrived[arrived.size() / 2] ^= 0x5a;
+  auto decoded = catalog::decode_package(arrived);
+  if (!decoded) return make_error(NodeErrc::kBadSignature, "package rejected: " + decoded.message());
+  if (auto v = catalog::verify_detached(arrived, signature_b64, world_.trusted_key()); !v)
+    return make_error(NodeErrc::kBadSignature, "package " + decoded->id() + " rejected: " + v.message());
+  StagedPackage p{*decoded, catalog::sha256_hex(arrived)};
+  staged_[p.manifest.id()] = p;
+  notify();
+  return p;
+}
+
+NodeStatus Node::unstage(const std::string& package_id) {
+  if (auto s = require_management(); !s) return s;
+  if (install_state_ == InstallState::kInstalling && install_package_ == package_id)
+    return make_error(NodeErrc::kBusy, package_id + " is being installed");
+  if (!staged_.erase(package_id)) return make_error(NodeErrc::kNotFound, package_id + " is not staged");
+  notify();
+  return Unit{};
+}
+
+std::optional<std::string> Node::blocks_install(const catalog::PackageManifest& m) const {
+  const Slot& cur = active();
+  auto installed = cur.packages.find(m.name);
+  auto target = Version::parse(m.version);
+  if (!target) return "package version '" + m.version + "' is not a version";
+  if (installed != cur.packages.end()) {
+    auto have = Version::parse(installed->second);
+    if (have && *have == *target) return m.name + " " + m.version + " is already installed";
+    if (have && *target < *have)
+      return "downgrade from " + installed->second + " to " + m.version + " is not supported (it would erase data)";
+    if (!m.upgrade_from.empty() && have) {
+      bool ok = false;
+      for (const auto& p : m.upgrade_from) ok = ok || have->matches_prefix(p);
+      if (!ok) return m.id() + " cannot be installed over " + installed->second + " (supported from: " +
+                      [&] { std::string s; for (auto& p : m.upgrade_from) s += (s.empty() ? "" : ", ") + p; return s; }() + ")";
+    }
+  }
+  for (const auto& r : m.requires_) {
+    auto it = cur.packages.find(r.package);
+    if (it == cur.packages.end()) return m.id() + " requires " + r.package + " to be installed first";
+    if (!r.min_version.empty()) {
+      auto have = Version::parse(it->second);
+      auto need = Version::parse(r.min_version);
+      if (have && need && *have < *need)
+        return m.id() + " requires " + r.package + " >= " + r.min_version + " (installed: " + it->second + ")";
+    }
+  }
+  return std::nullopt;
+}
+
+Result<std::vector<std::string>, NodeErrc> Node::compatibility_test(const std::string& package_id) const {
+  if (auto s = require_management(); !s) return s.error();
+  auto it = staged_.find(package_id);
+  if (it == staged_.end()) return make_error(NodeErrc::kNotFound, package_id + " is not staged on " + spec_.name);
+  std::vector<std::string> problems;
+  if (auto why = blocks_install(it->second.manifest)) problems.push_back(*why);
+  if (has_fault(Fault::kCompatFail)) problems.push_back("configuration check failed: a setting is not supported by " + package_id);
+  return problems;
+}
+
+NodeStatus Node::install(const std::string& package_id, bool activate_now) {
+  if (auto s = require_management(); !s) return s;
+  if (phase_ != Phase::kRunning || install_state_ == InstallState::kInstalling)
+    return make_error(NodeErrc::kBusy, spec_.name + " is already installing " + install_package_);
+  auto it = staged_.find(package_id);
+  if (it == staged_.end()) return make_error(NodeErrc::kNotFound, package_id + " is not staged on " + spec_.name);
+  const auto& m = it->second.manifest;
+  if (auto why = blocks_install(m)) return make_error(NodeErrc::kRefused, *why);
+
+  const int alt = 1 - active_slot_;
+  slots_[alt] = active();
+  slots_[alt].packages[m.name] = m.version;
+  if (m.name == main_package_) slots_[alt].version = m.version;
+  slots_[alt].bootable = false;  // until the install completes
+  install_state_ = InstallState::kInstalling;
+  install_package_ = package_id;
+  last_error_.clear();
+  const double duration = m.install_s > 0 ? m.install_s : spec_.install_s;
+
+  if (has_fault(Fault::kInstallFail)) {
+    // Fails in its pre-install checks, before the node stops serving.
+    install_timer_ = clock_.call_after(duration * 0.1, [this] { fail_install("installer exited with an error (image verification failed)"); });
+  } else {
+    if (activate_now) enter(Phase::kInstalling);
+    if (!has_fault(Fault::kHang))
+      install_timer_ = clock_.call_after(duration, [this, activate_now] { finish_install(activate_now); });
+  }
+  notify();
+  return Unit{};
+}
+
+void Node::fail_install(const std::string& why) {
+  install_timer_ = 0;
+  install_state_ = InstallState::kFailed;
+  last_error_ = "install of " + install_package_ + " failed: " + why;
+  slots_[1 - active_slot_].bootable = false;
+  if (phase_ == Phase::kInstalling) enter(Phase::kRunning);
+  notify();
+}
+
+void Node::finish_install(bool activate_now) {
+  install_timer_ = 0;
+  const int alt = 1 - active_slot_;
+  slots_[alt].bootable = true;
+  boot_slot_ = alt;
+  install_state_ = InstallState::kPendingReboot;
+  if (activate_now) {
+    start_boot();
+  } else {
+    notify();
+  }
+}
+
+NodeStatus Node::reboot() {
+  if (auto s = require_management(); !s) return s;
+  if (install_state_ == InstallState::kInstalling)
+    return make_error(NodeErrc::kBusy, spec_.name + " is installing " + install_package_ + "; rebooting now would corrupt it");
+  start_boot();
+  return Unit{};
+}
+
+NodeStatus Node::select_boot_slot(int slot) {
+  if (auto s = require_management(); !s) return s;
+  if (slot < 0 || slot > 1) return make_error(NodeErrc::kBadRequest, "slot must be 0 or 1");
+  if (!slots_[slot].bootable) return make_error(NodeErrc::kRefused, "slot " + std::to_string(slot) + " holds no bootable image");
+  boot_slot_ = slot;
+  notify();
+  return Unit{};
+}
+
+void Node::start_boot() {
+  cancel_timers();
+  if (install_state_ == InstallState::kInstalling) {
+    // Interrupted install (power cut): the half-written slot cannot boot.
+    slots_[1 - active_slot_].bootable = false;
+    boot_slot_ = active_slot_;
+    install_state_ = InstallState::kFailed;
+    last_error_ = "install of " + install_package_ + " was interrupted";
+  }
+  enter(Phase::kRebooting);
+  boot_timer_ = clock_.call_after(spec_.reboot_s, [this] { finish_boot(); });
+  notify();
+}
+
+void Node::finish_boot() {
+  boot_timer_ = 0;
+  ++boots_;
+  const bool new_slot = boot_slot_ != active_slot_;
+  if (new_slot && (has_fault(Fault::kBootFail) || !slots_[boot_slot_].bootable)) {
+    // The watchdog gives up on the new slot after the boot timeout and boots the old one.
+    const int failed = boot_slot_;
+    boot_slot_ = active_slot_;
+    boot_timer_ = clock_.call_after(spec_.boot_timeout_s, [this, failed] {
+      slots_[failed].bootable = false;
+      install_state_ = InstallState::kFailed;
+      last_error_ = "slot " + std::to_string(failed) + " (" + slots_[failed].version +
+                    ") did not boot; reverted to slot " + std::to_string(active_slot_) + " (" + version() + ")";
+      finish_boot();
+    });
+    return;
+  }
+  active_slot_ = boot_slot_;
+  if (install_state_ == InstallState::kInstalling || install_state_ == InstallState::kPendingReboot) {
+    install_state_ = InstallState::kDone;
+    staged_.erase(install_package_);
+  }
+  enter(Phase::kRunning);
+  notify();
+}
+
+NodeStatus Node::power(bool on) {
+  if (on) {
+    if (phase_ == Phase::kOff) start_boot();
+    return Unit{};
+  }
+  if (phase_ == Phase::kOff) return Unit{};
+  cancel_timers();
+  if (install_state_ == InstallState::kInstalling) {
+    slots_[1 - active_slot_].bootable = false;
+    boot_slot_ = active_slot_;
+    install_state_ = InstallState::kFailed;
+    last_error_ = "install of " + install_package_ + " was interrupted by power loss";
+  }
+  enter(Phase::kOff);
+  notify();
+  return Unit{};
+}
+
+NodeStatus Node::set_accepting(bool accepting) {
+  if (auto s = require_management(); !s) return s;
+  accepting_ = accepting;
+  notify();
+  return Unit{};
+}
+
+NodeStatus Node::restore(const std::string& backup) {
+  if (auto s = require_management(); !s) return s;
+  if (!store_.deserialize(backup)) return make_error(NodeErrc::kBadRequest, "not a backup of this appliance type");
+  notify();
+  return Unit{};
+}
+
+void Node::enter(Phase p) {
+  const bool was_serving = serving();
+  const bool was_up = phase_ == Phase::kRunning || phase_ == Phase::kInstalling;
+  phase_ = p;
+  if (was_serving && !serving()) drop_sessions();
+  if (was_up && !(p == Phase::kRunning || p == Phase::kInstalling)) world_.node_went_down(*this);
+}
+
+Result<SessionId, NodeErrc> Node::open_session(double lifetime_override_s) {
+  if (!serving()) return make_error(NodeErrc::kBusy, spec_.name + " is not serving");
+  if (!accepting_) return make_error(NodeErrc::kRefused, spec_.name + " is not accepting new connections");
+  const SessionId id = next_session_++;
+  const double lifetime = lifetime_override_s > 0 ? lifetime_override_s : spec_.session_lifetime_s;
+  const TimerId t = clock_.call_after(lifetime, [this, id] {
+    sessions_.erase(id);
+    ++sessions_completed_;
+    if (observer_) observer_->session_ended(*this, id, false);
+  });
+  sessions_.emplace(id, Session{t});
+  return id;
+}
+
+void Node::close_session(SessionId id) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  clock_.cancel(it->second.timer);
+  sessions_.erase(it);
+}
+
+void Node::drop_sessions() {
+  auto sessions = std::move(sessions_);
+  sessions_.clear();
+  for (const auto& [id, s] : sessions) {
+    clock_.cancel(s.timer);
+    ++sessions_dropped_;
+    if (observer_) observer_->session_ended(*this, id, true);
+  }
+}
+
+void Node::cancel_timers() {
+  if (install_timer_) clock_.cancel(install_timer_);
+  if (boot_timer_) clock_.cancel(boot_timer_);
+  install_timer_ = boot_timer_ = 0;
+}
+
+void Node::notify() {
+  if (observer_) observer_->node_changed(*this);
+}
+
+}  // namespace hitless::lab

@@ -1,0 +1,187 @@
+#pragma once
+// Node: one emulated appliance, as the seeds describe them. Two firmware slots, staged packages
+// (signature checked on arrival), installs and reboots that take model time during which the
+// node does not serve, package requirements, an HA relation (kept by LabWorld), a shared-IP
+// setting, an accepting-new-connections flag, client sessions that end by themselves, a
+// configuration store, power, and injected faults.
+// Time comes only from the Scheduler, so the daemon (real clock) and the simulator (virtual
+// clock) run this very code. Not thread-safe: use from the scheduler's thread.
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "catalog/package.hpp"
+#include "common/result.hpp"
+#include "common/scheduler.hpp"
+#include "lab/model/config_store.hpp"
+#include "lab/model/faults.hpp"
+#include "lab/spec/lab_spec.hpp"
+
+namespace hitless::lab {
+
+class Node;
+class LabWorld;
+
+enum class NodeErrc {
+  kBadRequest,    // malformed or impossible request
+  kNotFound,      // unknown package, peer, ...
+  kBusy,          // installing, rebooting, syncing
+  kRefused,       // a precondition of the appliance does not hold (versions, keys, requirements)
+  kConflict,      // the shared IP is held by another node
+  kBadSignature,  // staged package failed its digest or signature check
+  kDiskFull,      // no room to stage
+  kPoweredOff,    // node is off
+};
+using NodeStatus = Status<NodeErrc>;
+
+enum class Phase { kRunning, kInstalling, kRebooting, kOff };
+enum class InstallState { kIdle, kInstalling, kPendingReboot, kDone, kFailed };
+enum class HaRole { kNone, kPrimary, kBackup };
+const char* to_string(Phase p);
+const char* to_string(InstallState s);
+const char* to_string(HaRole r);
+
+using SessionId = std::uint64_t;
+
+// Told about changes the network front must act on (bind/unbind, close session sockets).
+class NodeObserver {
+ public:
+  virtual ~NodeObserver() = default;
+  virtual void node_changed(Node& node) = 0;
+  virtual void session_ended(Node& node, SessionId id, bool dropped) = 0;
+};
+
+struct Slot {
+  std::string version;                          // main product / firmware version
+  std::map<std::string, std::string> packages;  // every installed package (incl. base)
+  bool bootable = true;
+};
+
+struct StagedPackage {
+  catalog::PackageManifest manifest;
+  std::string digest;  // sha256 of the file as it arrived
+};
+
+struct HaState {
+  HaRole role = HaRole::kNone;
+  std::string peer;
+  bool syncing = false;
+  TimerId sync_timer = 0;
+  double last_sync_at = -1;  // model time, -1 = never
+  std::string last_sync_error;
+};
+
+class Node {
+ public:
+  Node(const NodeSpec& spec, std::string main_package, Scheduler& clock, LabWorld& world);
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  void set_observer(NodeObserver* o) { observer_ = o; }
+
+  // --- queries -------------------------------------------------------------------------
+  const std::string& name() const { return spec_.name; }
+  const NodeSpec& spec() const { return spec_; }
+  const Slot& active() const { return slots_[active_slot_]; }
+  const std::string& version() const { return active().version; }
+  int active_slot() const { return active_slot_; }
+  int boot_slot() const { return boot_slot_; }
+  const Slot& slot(int i) const { return slots_[i]; }
+  Phase phase() const { return phase_; }
+  bool powered() const { return phase_ != Phase::kOff; }
+  // Management API up: powered and not in the middle of a reboot.
+  bool management_up() const { return phase_ == Phase::kRunning || phase_ == Phase::kInstalling; }
+  bool serving() const { return phase_ == Phase::kRunning; }
+  bool accepting() const { return accepting_; }
+  InstallState install_state() const { return install_state_; }
+  const std::string& install_package() const { return install_package_; }
+  const std::string& last_error() const { return last_error_; }
+  const std::map<std::string, StagedPackage>& staged() const { return staged_; }
+  const HaState& ha() const { return ha_; }
+  const ConfigStore& store() const { return store_; }
+  const std::set<Fault>& faults() const { return faults_; }
+  bool has_fault(Fault f) const { return faults_.count(f) > 0; }
+  const std::string& shared_ip() const { return shared_ip_; }  // "" when the cluster has none
+  bool shared_ip_enabled() const { return shared_ip_enabled_; }
+  std::size_t sessions_open() const { return sessions_.size(); }
+  std::uint64_t sessions_dropped() const { return sessions_dropped_; }
+  std::uint64_t sessions_completed() const { return sessions_completed_; }
+  double boot_count() const { return boots_; }
+
+  // --- management operations ---------------------------------------------------------------
+  // Staging: `file` is the package as uploaded; the signature is checked against the lab key.
+  Result<StagedPackage, NodeErrc> stage(const std::string& file, const std::string& signature_b64);
+  NodeStatus unstage(const std::string& package_id);
+  // Pre-upgrade compatibility test of a staged package (S11): lists what blocks the install.
+  Result<std::vector<std::string>, NodeErrc> compatibility_test(const std::string& package_id) const;
+  // activate_now: stop serving, install, reboot into it (appliance style).
+  // Otherwise write the other slot while serving and boot it at the next reboot (A/B firmware).
+  NodeStatus install(const std::string& package_id, bool activate_now);
+  NodeStatus reboot();
+  // Boot the other slot at the next reboot (the way back after an upgrade).
+  NodeStatus select_boot_slot(int slot);
+  NodeStatus set_accepting(bool accepting);
+  NodeStatus power(bool on);  // out-of-band: works whatever the node's state
+  ConfigStore& mutable_store() { return store_; }
+  NodeStatus restore(const std::string& backup);
+
+  // --- sessions (data plane) ---------------------------------------------------------------
+  Result<SessionId, NodeErrc> open_session(double lifetime_override_s = 0);
+  void close_session(SessionId id);  // the client went away
+
+  // --- faults -----------------------------------------------------------------------------
+  void inject(Fault f) { faults_.insert(f); notify(); }
+  void clear_faults() { faults_.clear(); notify(); }
+
+ private:
+  friend class LabWorld;
+  NodeStatus require_management() const;
+  std::optional<std::string> blocks_install(const catalog::PackageManifest& m) const;
+  void enter(Phase p);
+  void start_boot();
+  void finish_boot();
+  void finish_install(bool activate_now);
+  void fail_install(const std::string& why);
+  void drop_sessions();
+  void cancel_timers();
+  void notify();
+
+  NodeSpec spec_;
+  std::string main_package_;
+  Scheduler& clock_;
+  LabWorld& world_;
+  NodeObserver* observer_ = nullptr;
+
+  Slot slots_[2];
+  int active_slot_ = 0;
+  int boot_slot_ = 0;
+  Phase phase_ = Phase::kRunning;
+  InstallState install_state_ = InstallState::kIdle;
+  std::string install_package_;
+  std::string last_error_;
+  TimerId install_timer_ = 0;
+  TimerId boot_timer_ = 0;
+  int boots_ = 0;
+
+  std::map<std::string, StagedPackage> staged_;
+  HaState ha_;
+  std::string shared_ip_;
+  bool shared_ip_enabled_ = false;
+  bool accepting_ = true;
+  ConfigStore store_;
+  std::set<Fault> faults_;
+
+  struct Session {
+    TimerId timer;
+  };
+  std::map<SessionId, Session> sessions_;
+  SessionId next_session_ = 1;
+  std::uint64_t sessions_dropped_ = 0;
+  std::uint64_t sessions_completed_ = 0;
+};
+
+}  // namespace hitless::lab

@@ -1,0 +1,49 @@
+#include "lab/model/node_json.hpp"
+
+namespace hitless::lab {
+
+nlohmann::json node_status_json(const Node& n, double now) {
+  using nlohmann::json;
+  const auto& spec = n.spec();
+  json slots = json::array();
+  for (int i = 0; i < 2; ++i)
+    slots.push_back({{"slot", i}, {"version", n.slot(i).version}, {"bootable", n.slot(i).bootable}});
+  json staged = json::array();
+  for (const auto& [id, p] : n.staged())
+    staged.push_back({{"id", id}, {"name", p.manifest.name}, {"version", p.manifest.version}, {"kind", p.manifest.kind}, {"digest", p.digest}});
+  json faults = json::array();
+  for (Fault f : n.faults()) faults.push_back(to_string(f));
+  const auto& ha = n.ha();
+  return json{
+      {"name", spec.name},
+      {"cluster", spec.cluster},
+      {"role", spec.role},
+      {"region", spec.region},
+      {"chassis", spec.chassis},
+      {"engine_slot", spec.slot},
+      {"version", n.version()},
+      {"packages", n.active().packages},
+      {"active_slot", n.active_slot()},
+      {"alternate_slot", 1 - n.active_slot()},
+      {"boot_slot", n.boot_slot()},
+      {"slots", slots},
+      {"staged", staged},
+      {"install", {{"state", to_string(n.install_state())}, {"package", n.install_package()}, {"error", n.last_error()}}},
+      {"phase", to_string(n.phase())},
+      {"power", n.powered() ? "on" : "off"},
+      {"serving", n.serving()},
+      {"accepting", n.accepting()},
+      {"sessions", {{"open", n.sessions_open()}, {"dropped", n.sessions_dropped()}, {"completed", n.sessions_completed()}}},
+      {"ha", {{"role", to_string(ha.role)}, {"peer", ha.peer}, {"syncing", ha.syncing},
+              {"last_sync_at", ha.last_sync_at}, {"last_sync_error", ha.last_sync_error}}},
+      {"shared_ip", {{"address", n.shared_ip()}, {"enabled", n.shared_ip_enabled()}}},
+      {"data", {{"checksum", n.store().checksum()}, {"users", n.store().users()}, {"settings", n.store().settings()},
+                {"recordings", n.store().recordings()}, {"size_mb", n.store().size_mb()}}},
+      {"faults", faults},
+      {"oob_power", spec.oob_power},
+      {"boots", n.boot_count()},
+      {"time", now},
+  };
+}
+
+}  // namespace hitless::lab

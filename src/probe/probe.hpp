@@ -1,0 +1,89 @@
+#pragma once
+// The probe: measures what clients of a cluster see. For a bounded time it sends requests to a
+// loopback service address at a fixed rate and holds N long-lived sessions, then reports successes,
+// failures by cause, the longest gap without a success and what happened to sessions.
+// run_probe blocks the calling thread and runs its own single-threaded io_context; the other
+// functions are pure. Only stop_flag may be touched from another thread (e.g. a signal handler).
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "common/result.hpp"
+
+namespace hitless::probe {
+
+enum class ProbeErrc {
+  kBadTarget,  // not host:port, not a loopback address, port 0 or out of range
+  kBadOption,  // a duration, rate, count or timeout out of its bounds
+};
+
+// Upper bounds, so a typo cannot start a probe that runs for a month or opens a million sockets.
+inline constexpr double kMaxDurationS = 86400;
+inline constexpr double kMaxRate = 100000;
+inline constexpr int kMaxSessions = 10000;
+inline constexpr double kMaxTimeoutS = 3600;
+// Requests in flight at once; a request due while this many are outstanding fails as "overload".
+inline constexpr int kMaxInFlight = 256;
+// Pause before a held session is reopened after it ended or failed.
+inline constexpr double kSessionReopenPauseS = 0.05;
+
+struct ProbeOptions {
+  std::string host = "127.0.0.1";  // IP literal in 127.0.0.0/8 or ::1 ("localhost" accepted)
+  uint16_t port = 0;
+  double duration_s = 10;
+  double rate = 50;  // requests per second; 0 = sessions only
+  int sessions = 0;  // sessions held open at all times
+  double request_timeout_s = 1.0;  // also bounds a session's wait for its "open" line
+  double session_lifetime_s = 0;   // > 0: ask the server for this lifetime (?lifetime_s=)
+};
+
+struct SecondBucket {
+  int t = 0;                   // seconds since the probe started
+  uint64_t ok = 0;             // requests started in this second that succeeded
+  uint64_t failed = 0;         // ... that failed
+  uint64_t sessions_open = 0;  // sessions open at the end of this second
+};
+
+struct ProbeReport {
+  std::string target;  // "127.0.0.1:8080", "[::1]:8080"
+  double duration_s = 0;  // actual, shorter than asked when interrupted
+  uint64_t requests = 0;  // finished requests (ok + failed); ones in flight at the end are dropped
+  uint64_t ok = 0;
+  uint64_t failed = 0;
+  // refused, reset, timeout, http_status, overload, other
+  std::map<std::string, uint64_t> failures_by_cause;
+  // Longest stretch without a successful request: from start to the first success, between
+  // successes, and from the last success to the end (the whole run when nothing succeeded).
+  double max_gap_ms = 0;
+  uint64_t sessions_opened = 0;     // got their "open" line
+  uint64_t sessions_dropped = 0;    // reset, or closed without "end completed"
+  uint64_t sessions_completed = 0;  // "end completed", then a clean close
+  uint64_t session_failures = 0;    // attempts that never opened (refused, non-200, timeout, ...)
+  uint64_t sessions_still_open = 0;  // open when the probe ended (closed by the probe)
+  std::vector<SecondBucket> series;
+  std::map<std::string, uint64_t> answered_by;  // node named in a 200 body {"node":"a"}, else "?"
+  bool interrupted = false;  // stop_flag ended the probe early
+};
+
+// "host:port" or "[v6]:port" into options (other fields copied from `base`); refuses anything that
+// is not loopback, with a message that says what is accepted.
+Result<ProbeOptions, ProbeErrc> parse_target(std::string_view addr, ProbeOptions base = {});
+// Checks every field against its bounds (including the host being loopback).
+Status<ProbeErrc> validate_options(const ProbeOptions& options);
+// "127.0.0.1:8080" or "[::1]:8080".
+std::string format_target(const ProbeOptions& options);
+
+// Runs for options.duration_s, or until *stop_flag becomes true (checked every 20 ms), then closes
+// every socket and returns. Options must pass validate_options (else std::invalid_argument).
+ProbeReport run_probe(const ProbeOptions& options, const std::atomic<bool>* stop_flag = nullptr);
+
+nlohmann::json to_json(const ProbeReport& report);
+std::string to_text(const ProbeReport& report);
+
+}  // namespace hitless::probe

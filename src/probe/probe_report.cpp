@@ -1,0 +1,70 @@
+// Probe report output: JSON for machines, a few lines for people. Pure.
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "probe/probe.hpp"
+
+namespace hitless::probe {
+
+nlohmann::json to_json(const ProbeReport& r) {
+  nlohmann::json series = nlohmann::json::array();
+  for (const auto& b : r.series) {
+    series.push_back({{"t", b.t}, {"ok", b.ok}, {"failed", b.failed}, {"sessions_open", b.sessions_open}});
+  }
+  return {
+      {"target", r.target},
+      {"duration_s", r.duration_s},
+      {"requests", r.requests},
+      {"ok", r.ok},
+      {"failed", r.failed},
+      {"failures", nlohmann::json(r.failures_by_cause)},
+      {"max_gap_ms", r.max_gap_ms},
+      {"sessions_opened", r.sessions_opened},
+      {"sessions_dropped", r.sessions_dropped},
+      {"sessions_completed", r.sessions_completed},
+      {"session_failures", r.session_failures},
+      {"sessions_still_open", r.sessions_still_open},
+      {"answered_by", nlohmann::json(r.answered_by)},
+      {"interrupted", r.interrupted},
+      {"series", std::move(series)},
+  };
+}
+
+std::string to_text(const ProbeReport& r) {
+  std::ostringstream out;
+  char line[160];
+  std::snprintf(line, sizeof line, "probe %s for %.1f s%s\n", r.target.c_str(), r.duration_s,
+                r.interrupted ? " (interrupted)" : "");
+  out << line;
+  if (r.requests == 0) {
+    out << "requests: none\n";
+  } else {
+    double pct = 100.0 * static_cast<double>(r.ok) / static_cast<double>(r.requests);
+    std::snprintf(line, sizeof line,
+                  "requests: %llu, ok %llu (%.1f%%), failed %llu; longest gap without success "
+                  "%.0f ms\n",
+                  static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.ok),
+                  pct, static_cast<unsigned long long>(r.failed), r.max_gap_ms);
+    out << line;
+  }
+  if (!r.failures_by_cause.empty()) {
+    out << "failures:";
+    for (const auto& [cause, n] : r.failures_by_cause) out << ' ' << cause << '=' << n;
+    out << '\n';
+  }
+  if (!r.answered_by.empty()) {
+    out << "answered by:";
+    for (const auto& [node, n] : r.answered_by) out << ' ' << node << '=' << n;
+    out << '\n';
+  }
+  if (r.sessions_opened || r.session_failures) {
+    out << "sessions: " << r.sessions_opened << " opened, " << r.sessions_completed
+        << " completed, " << r.sessions_dropped << " dropped, " << r.sessions_still_open
+        << " still open at the end, " << r.session_failures << " failed to open\n";
+  }
+  return out.str();
+}
+
+}  // namespace hitless::probe
