@@ -10,14 +10,17 @@ namespace {
 
 std::string_view trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
 bool iequals(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   for (std::size_t i = 0; i < a.size(); ++i) {
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    auto lower = [](char c) {
+      return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+    };
     if (lower(a[i]) != lower(b[i])) return false;
   }
   return true;
@@ -43,7 +46,8 @@ Parse parse_status_line(std::string_view data, int& status) {
   }
   std::string_view line = data.substr(0, eol);
   // "HTTP/1.x SSS[ reason]"
-  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || line[8] != ' ') return Parse::kMalformed;
+  if (line.size() < 12 || line.substr(0, 7) != "HTTP/1." || line[8] != ' ')
+    return Parse::kMalformed;
   std::string_view code = line.substr(9, 3);
   int value = 0;
   auto [end, ec] = std::from_chars(code.data(), code.data() + code.size(), value);

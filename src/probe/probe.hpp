@@ -8,11 +8,10 @@
 #include <atomic>
 #include <cstdint>
 #include <map>
+#include <nlohmann/json_fwd.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "common/result.hpp"
 
@@ -37,8 +36,8 @@ struct ProbeOptions {
   std::string host = "127.0.0.1";  // IP literal in 127.0.0.0/8 or ::1 ("localhost" accepted)
   uint16_t port = 0;
   double duration_s = 10;
-  double rate = 50;  // requests per second; 0 = sessions only
-  int sessions = 0;  // sessions held open at all times
+  double rate = 50;                // requests per second; 0 = sessions only
+  int sessions = 0;                // sessions held open at all times
   double request_timeout_s = 1.0;  // also bounds a session's wait for its "open" line
   double session_lifetime_s = 0;   // > 0: ask the server for this lifetime (?lifetime_s=)
 };
@@ -51,7 +50,7 @@ struct SecondBucket {
 };
 
 struct ProbeReport {
-  std::string target;  // "127.0.0.1:8080", "[::1]:8080"
+  std::string target;     // "127.0.0.1:8080", "[::1]:8080"
   double duration_s = 0;  // actual, shorter than asked when interrupted
   uint64_t requests = 0;  // finished requests (ok + failed); ones in flight at the end are dropped
   uint64_t ok = 0;
@@ -61,14 +60,14 @@ struct ProbeReport {
   // Longest stretch without a successful request: from start to the first success, between
   // successes, and from the last success to the end (the whole run when nothing succeeded).
   double max_gap_ms = 0;
-  uint64_t sessions_opened = 0;     // got their "open" line
-  uint64_t sessions_dropped = 0;    // reset, or closed without "end completed"
-  uint64_t sessions_completed = 0;  // "end completed", then a clean close
-  uint64_t session_failures = 0;    // attempts that never opened (refused, non-200, timeout, ...)
+  uint64_t sessions_opened = 0;      // got their "open" line
+  uint64_t sessions_dropped = 0;     // reset, or closed without "end completed"
+  uint64_t sessions_completed = 0;   // "end completed", then a clean close
+  uint64_t session_failures = 0;     // attempts that never opened (refused, non-200, timeout, ...)
   uint64_t sessions_still_open = 0;  // open when the probe ended (closed by the probe)
   std::vector<SecondBucket> series;
   std::map<std::string, uint64_t> answered_by;  // node named in a 200 body {"node":"a"}, else "?"
-  bool interrupted = false;  // stop_flag ended the probe early
+  bool interrupted = false;                     // stop_flag ended the probe early
 };
 
 // "host:port" or "[v6]:port" into options (other fields copied from `base`); refuses anything that

@@ -3,14 +3,13 @@
 #include "probe/probe_client.hpp"
 
 #include <array>
-#include <string_view>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/buffer.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <string_view>
 
 #include "probe/http_response.hpp"
 #include "probe/race.hpp"
@@ -33,7 +32,9 @@ std::string cause_of(const boost::system::error_code& ec) {
   return "other";  // includes EOF before a full status line
 }
 
-RequestResult failure(std::string cause) { return RequestResult{false, std::move(cause), {}, false}; }
+RequestResult failure(std::string cause) {
+  return RequestResult{false, std::move(cause), {}, false};
+}
 
 RequestResult judge(int status, std::string_view body) {
   if (status != 200) return failure("http_status");
@@ -53,7 +54,8 @@ asio::awaitable<boost::system::error_code> connect_and_send(tcp::socket& socket,
 // One GET /: connect, send, read the head and (for a 200) the body until close or Content-Length.
 asio::awaitable<RequestResult> exchange(tcp::socket& socket, tcp::endpoint endpoint) {
   static const std::string kRequest = build_get("/");
-  if (auto ec = co_await connect_and_send(socket, endpoint, kRequest)) co_return failure(cause_of(ec));
+  if (auto ec = co_await connect_and_send(socket, endpoint, kRequest))
+    co_return failure(cause_of(ec));
   std::string data;
   std::array<char, kChunk> chunk;
   ResponseHead head;
@@ -105,8 +107,8 @@ asio::awaitable<Opened> open_session(tcp::socket& socket, tcp::endpoint endpoint
     if (have_head) {
       auto eol = data.find('\n');
       if (eol != std::string::npos) {
-        bool open = classify_session_line(std::string_view(data).substr(0, eol)) ==
-                    SessionLine::kOpen;
+        bool open =
+            classify_session_line(std::string_view(data).substr(0, eol)) == SessionLine::kOpen;
         data.erase(0, eol + 1);
         co_return open ? Opened::kYes : Opened::kFailed;
       }
@@ -148,9 +150,12 @@ asio::awaitable<RequestResult> do_request(tcp::endpoint endpoint, Clock::duratio
   tcp::socket socket(co_await asio::this_coro::executor);
   auto raced = co_await race(exchange(socket, endpoint), Clock::now() + timeout, shutdown);
   switch (raced.end) {
-    case RaceEnd::kDone: co_return std::move(*raced.value);
-    case RaceEnd::kTimedOut: co_return failure("timeout");
-    case RaceEnd::kShutdown: break;
+    case RaceEnd::kDone:
+      co_return std::move(*raced.value);
+    case RaceEnd::kTimedOut:
+      co_return failure("timeout");
+    case RaceEnd::kShutdown:
+      break;
   }
   co_return RequestResult{false, {}, {}, true};
 }

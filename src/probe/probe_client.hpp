@@ -4,13 +4,12 @@
 // Coroutines on the caller's executor; every wait is raced with a deadline and with `shutdown`, a
 // timer whose waits complete when the probe ends. Single-threaded.
 
-#include <chrono>
-#include <functional>
-#include <string>
-
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <functional>
+#include <string>
 
 namespace hitless::probe::detail {
 

@@ -1,10 +1,9 @@
 // Target parsing and option bounds for the probe. Pure functions.
 
+#include <boost/asio/ip/address.hpp>
 #include <charconv>
 #include <cmath>
 #include <string>
-
-#include <boost/asio/ip/address.hpp>
 
 #include "probe/probe.hpp"
 
@@ -33,8 +32,8 @@ std::string loopback_problem(const std::string& host) {
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host, ec);
   if (ec) return "'" + host + "' is not an IP address; " + std::string(kLoopbackHint);
-  bool loopback = address.is_v4() ? (address.to_v4().to_uint() >> 24) == 127
-                                  : address.to_v6().is_loopback();
+  bool loopback =
+      address.is_v4() ? (address.to_v4().to_uint() >> 24) == 127 : address.to_v6().is_loopback();
   if (!loopback) return "'" + host + "' is not a loopback address; " + std::string(kLoopbackHint);
   return {};
 }

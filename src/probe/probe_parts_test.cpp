@@ -149,10 +149,10 @@ TEST(ProbeHttp, ClassifiesSessionLines) {
 
 TEST(ProbeStats, MaxGapRunsFromStartBetweenSuccessesAndToTheEnd) {
   d::ProbeStats s("t");
-  s.request_ok(0.0, 0.3, "a");   // start -> 0.3: 300 ms
-  s.request_ok(0.4, 0.5, "a");   // 200 ms
+  s.request_ok(0.0, 0.3, "a");  // start -> 0.3: 300 ms
+  s.request_ok(0.4, 0.5, "a");  // 200 ms
   s.request_failed(0.6, "refused");
-  s.request_ok(1.5, 1.6, "b");   // 1100 ms
+  s.request_ok(1.5, 1.6, "b");    // 1100 ms
   auto r = s.finish(2.0, false);  // 400 ms to the end
   EXPECT_DOUBLE_EQ(r.max_gap_ms, 1100);
   EXPECT_EQ(r.requests, 4u);

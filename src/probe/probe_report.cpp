@@ -11,7 +11,8 @@ namespace hitless::probe {
 nlohmann::json to_json(const ProbeReport& r) {
   nlohmann::json series = nlohmann::json::array();
   for (const auto& b : r.series) {
-    series.push_back({{"t", b.t}, {"ok", b.ok}, {"failed", b.failed}, {"sessions_open", b.sessions_open}});
+    series.push_back(
+        {{"t", b.t}, {"ok", b.ok}, {"failed", b.failed}, {"sessions_open", b.sessions_open}});
   }
   return {
       {"target", r.target},
@@ -45,8 +46,9 @@ std::string to_text(const ProbeReport& r) {
     std::snprintf(line, sizeof line,
                   "requests: %llu, ok %llu (%.1f%%), failed %llu; longest gap without success "
                   "%.0f ms\n",
-                  static_cast<unsigned long long>(r.requests), static_cast<unsigned long long>(r.ok),
-                  pct, static_cast<unsigned long long>(r.failed), r.max_gap_ms);
+                  static_cast<unsigned long long>(r.requests),
+                  static_cast<unsigned long long>(r.ok), pct,
+                  static_cast<unsigned long long>(r.failed), r.max_gap_ms);
     out << line;
   }
   if (!r.failures_by_cause.empty()) {

@@ -3,13 +3,12 @@
 // then io_context::run returns once every coroutine has unwound.
 
 #include <algorithm>
-#include <cmath>
-#include <exception>
-#include <stdexcept>
-
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
+#include <cmath>
+#include <exception>
+#include <stdexcept>
 
 #include "probe/http_response.hpp"
 #include "probe/probe.hpp"
@@ -89,8 +88,8 @@ class ProbeRun {
       if (due >= end_) break;
       if (due > Clock::now() + kShortWait) {
         timer.expires_at(due);
-        auto waited = co_await detail::race(timer.async_wait(asio::as_tuple(asio::use_awaitable)),
-                                            shutdown_);
+        auto waited =
+            co_await detail::race(timer.async_wait(asio::as_tuple(asio::use_awaitable)), shutdown_);
         if (waited.end == detail::RaceEnd::kShutdown) break;
       } else if (due > Clock::now()) {
         timer.expires_at(due);

@@ -2,13 +2,14 @@
 // each failure cause, sessions completing, dropping and outliving the probe, and the stop flag.
 // Bounds are loose on purpose: the machine is shared, so nothing depends on exact timing.
 
+#include "probe/probe.hpp"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 #include <chrono>
 #include <thread>
 
-#include "probe/probe.hpp"
 #include "probe/probe_test_server.hpp"
 
 namespace hitless::probe {

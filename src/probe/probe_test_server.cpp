@@ -2,11 +2,6 @@
 
 #include "probe/probe_test_server.hpp"
 
-#include <cstdlib>
-#include <functional>
-#include <future>
-#include <string>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -16,6 +11,10 @@
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+#include <cstdlib>
+#include <functional>
+#include <future>
+#include <string>
 
 namespace hitless::probe::testing {
 namespace {
@@ -85,8 +84,8 @@ asio::awaitable<void> TestServer::serve(tcp::socket socket) {
     co_return;
   }
   std::string request;
-  auto [ec, n] = co_await asio::async_read_until(socket, asio::dynamic_buffer(request), "\r\n\r\n",
-                                                 kTuple);
+  auto [ec, n] =
+      co_await asio::async_read_until(socket, asio::dynamic_buffer(request), "\r\n\r\n", kTuple);
   if (ec) co_return;
   if (mode == Mode::kReset) {
     reset(socket);
@@ -134,9 +133,12 @@ asio::awaitable<void> TestServer::serve_session(tcp::socket socket, int lifetime
       socket.close(ec);
       break;
     }
-    case SessionEnd::kReset: reset(socket); break;
+    case SessionEnd::kReset:
+      reset(socket);
+      break;
     case SessionEnd::kCloseSilently:
-    case SessionEnd::kNever: break;  // the socket closes as the coroutine ends
+    case SessionEnd::kNever:
+      break;  // the socket closes as the coroutine ends
   }
 }
 

@@ -4,16 +4,15 @@
 // returns, so references the operation holds stay valid. `op` must report errors as values, not
 // exceptions. Runs on the caller's executor; single-threaded like the rest of the probe.
 
-#include <chrono>
-#include <optional>
-#include <utility>
-
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <chrono>
+#include <optional>
+#include <utility>
 
 namespace hitless::probe::detail {
 

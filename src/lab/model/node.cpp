@@ -212,7 +212,7 @@ void Node::finish_boot() {
       install_state_ = InstallState::kFailed;
       last_error_ = "slot " + std::to_string(failed) + " (" + slots_[failed].version +
                     ") did not boot; reverted to slot " + std::to_string(active_slot_) + " (" + version() + ")";
-      finish_boot();
+      boot_timer_ = clock_.call_after(spec_.reboot_s, [this] { finish_boot(); });  // boots the old slot
     });
     return;
   }

@@ -110,7 +110,7 @@ class Node {
   std::size_t sessions_open() const { return sessions_.size(); }
   std::uint64_t sessions_dropped() const { return sessions_dropped_; }
   std::uint64_t sessions_completed() const { return sessions_completed_; }
-  double boot_count() const { return boots_; }
+  int boot_count() const { return boots_; }
 
   // --- management operations ---------------------------------------------------------------
   // Staging: `file` is the package as uploaded; the signature is checked against the lab key.
