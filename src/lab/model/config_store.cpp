@@ -20,6 +20,7 @@ void ConfigStore::add_recording(const std::string& id, double size_mb) {
   recordings_mb_ -= recordings_.count(id) ? recordings_[id] : 0;
   recordings_[id] = size_mb;
   recordings_mb_ += size_mb;
+  checksum_.clear();
 }
 
 std::string ConfigStore::serialize() const {
@@ -48,6 +49,9 @@ bool ConfigStore::deserialize(const std::string& text) {
   }
 }
 
-std::string ConfigStore::checksum() const { return catalog::sha256_hex(serialize()); }
+std::string ConfigStore::checksum() const {
+  if (checksum_.empty()) checksum_ = catalog::sha256_hex(serialize());
+  return checksum_;
+}
 
 }  // namespace hitless::lab

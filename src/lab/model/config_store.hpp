@@ -14,8 +14,14 @@ class ConfigStore {
   static ConfigStore generate(const std::string& seed, int users, int settings, int recordings,
                               double size_mb);
 
-  void put_user(const std::string& name, const std::string& role) { users_[name] = role; }
-  void put_setting(const std::string& key, const std::string& value) { settings_[key] = value; }
+  void put_user(const std::string& name, const std::string& role) {
+    users_[name] = role;
+    checksum_.clear();
+  }
+  void put_setting(const std::string& key, const std::string& value) {
+    settings_[key] = value;
+    checksum_.clear();
+  }
   void add_recording(const std::string& id, double size_mb);
 
   std::string checksum() const;
@@ -34,6 +40,7 @@ class ConfigStore {
   std::map<std::string, double> recordings_;
   double base_size_mb_ = 0;
   double recordings_mb_ = 0;
+  mutable std::string checksum_;  // cache: status documents ask for it often
 };
 
 }  // namespace hitless::lab

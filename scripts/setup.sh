@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs what hitless needs to build and test on Debian 12 (only what is missing), then
+# configures and builds the given CMake presets (default: dev).
+# Usage: scripts/setup.sh [preset...]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake ninja-build ccache pkg-config git
+  libboost1.81-dev libboost-system1.81-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
+  libsqlite3-dev libsodium-dev libssl-dev libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
+  haproxy socat curl procps python3
+)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+presets=("$@")
+[ ${#presets[@]} -gt 0 ] || presets=(dev)
+jobs=$(nproc)
+for preset in "${presets[@]}"; do
+  echo "setup: configuring and building preset '$preset' with $jobs jobs"
+  cmake --preset "$preset" >/dev/null
+  cmake --build --preset "$preset" -j "$jobs"
+done
