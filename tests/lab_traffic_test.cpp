@@ -56,6 +56,22 @@ TEST(LabSharedIp, MovingItShowsAMeasurableGapAndNothingMore) {
   EXPECT_EQ(b.at("owns_shared_ip"), true);
 }
 
+TEST(LabSharedIp, SessionsThroughItAreDroppedWhenItMovesAndCountedByTheNode) {
+  Lab lab(pair_yaml(), 0.01);  // lifetime 10 model minutes = 6 s: nothing ends by itself
+  const auto opts = probe_options(lab.service(), 1.5, 0, 3);
+  auto report_future = std::async(std::launch::async, [&] { return probe::run_probe(opts); });
+  ASSERT_TRUE(lab.wait_node("a", [](const json& n) { return n.at("sessions").at("open") == 3; }, 5));
+  ASSERT_EQ(lab.api("a", "PUT", "/api/v1/shared-ip", {{"enabled", false}}).first, 200);
+  ASSERT_EQ(lab.api("b", "PUT", "/api/v1/shared-ip", {{"enabled", true}}).first, 200);
+  // The probe reopens its sessions, now on b.
+  EXPECT_TRUE(lab.wait_node("b", [](const json& n) { return n.at("sessions").at("open") == 3; }, 5));
+  auto report = report_future.get();
+  EXPECT_GE(report.sessions_dropped, 3u) << probe::to_text(report);
+  auto a = lab.node("a");
+  EXPECT_EQ(a.at("sessions").at("dropped"), 3);
+  EXPECT_EQ(a.at("sessions").at("open"), 0);
+}
+
 TEST(LabSharedIp, TwoOwnersAreRefused) {
   Lab lab(pair_yaml(), 0.001);
   auto [st, body] = lab.api("b", "PUT", "/api/v1/shared-ip", {{"enabled", true}});

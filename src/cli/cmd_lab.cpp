@@ -130,7 +130,7 @@ void add_lab_commands(CLI::App& app, int& exit_code) {
       auto r = h.power(pa->node, pa->state == "on");
       if (!r) {
         std::cerr << "hitless lab power: " << r.message() << "\n";
-        return kExitFailed;
+        return r.code() == lab::LabErrc::kRejected ? kExitBadInput : kExitFailed;
       }
       std::cout << pa->node << ": power " << pa->state << "\n";
       return kExitOk;

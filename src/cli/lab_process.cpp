@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -62,7 +63,9 @@ pid_t spawn_daemon(const LabUpOptions& o, const std::string& self) {
     dup2(devnull, 0);
     dup2(logfd, 1);
     dup2(logfd, 2);
-    const std::string scale = std::to_string(o.time_scale);
+    char scale_buf[40];
+    std::snprintf(scale_buf, sizeof scale_buf, "%.17g", o.time_scale);
+    const std::string scale = scale_buf;
     execl(self.c_str(), "hitless", "lab", "serve", "--dir", o.dir.c_str(), "--spec", o.spec_path.c_str(),
           "--time-scale", scale.c_str(), static_cast<char*>(nullptr));
     _exit(127);

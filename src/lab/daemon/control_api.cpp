@@ -48,6 +48,10 @@ json inspect_json(ControlContext& ctx) {
 
 net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req) {
   const std::string path = req.path();
+  if (path.rfind("/lab/", 0) == 0) {
+    if (req.header("authorization").empty()) return fail(401, "missing bearer token (see DIR/secrets/control.token)");
+    if (!bearer_ok(req, ctx.token)) return fail(403, "control token not valid");
+  }
   json body = json::object();
   if (!req.body.empty()) {
     body = json::parse(req.body, nullptr, false);
@@ -68,12 +72,10 @@ net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req) 
     if (!body.contains("state") || !body["state"].is_string() || (body["state"] != "on" && body["state"] != "off"))
       return fail(400, "field 'state' must be \"on\" or \"off\"");
     (void)n->power(body["state"] == "on");
-    return net::HttpReply::json(202, json{{"node", name}, {"accepted", body["state"]}}.dump());
+    return net::HttpReply::json(202, json{{"node", name}, {"power", body["state"]}}.dump());
   }
 
   if (path.rfind("/lab/", 0) != 0) return fail(404, "no such endpoint: " + path);
-  if (req.header("authorization").empty()) return fail(401, "missing bearer token (see DIR/secrets/control.token)");
-  if (!bearer_ok(req, ctx.token)) return fail(403, "control token not valid");
 
   if (path == "/lab/ready" && req.method == "GET") return net::HttpReply::json(200, R"({"ready":true})");
   if (path == "/lab/inspect" && req.method == "GET") return net::HttpReply::json(200, inspect_json(ctx).dump());

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include <cstdio>
+
 #include <boost/asio/io_context.hpp>
 #include <nlohmann/json.hpp>
 
@@ -36,11 +38,11 @@ LabRuntime::~LabRuntime() {
 Status<net::NetErrc> LabRuntime::start() {
   for (const auto& n : world_.nodes()) {
     auto& ep = endpoints_.at(n->name());
-    auto l = net::HttpListener::open(io_, ep.host, ep.port,
-                                     [this, name = n->name()](const net::HttpRequest& r) { return handle(name, r); });
-    if (!l) return make_error(l.code(), "node " + n->name() + ": " + l.message());
-    ep.port = (*l)->port();  // keep the chosen port across reboots
-    node_listeners_[n->name()] = std::move(*l);
+    std::string error;
+    auto l = listen(n->name(), ep.host, ep.port, false, &error);
+    if (!l) return make_error(net::NetErrc::kBind, "node " + n->name() + ": " + error);
+    ep.port = l->port();  // keep the chosen port across reboots
+    node_listeners_[n->name()] = std::move(l);
   }
   started_ = true;
   for (const auto& n : world_.nodes()) reconcile(*n);
@@ -67,6 +69,32 @@ std::uint64_t LabRuntime::requests_served(const std::string& node) const {
   return it == served_.end() ? 0 : it->second;
 }
 
+std::unique_ptr<net::HttpListener> LabRuntime::listen(const std::string& node, const std::string& host,
+                                                      std::uint16_t port, bool shared_ip, std::string* error) {
+  auto l = net::HttpListener::open(io_, host, port, [this, node, shared_ip](const net::HttpRequest& r) {
+    return handle(node, r, shared_ip);
+  });
+  if (!l) {
+    if (error) *error = l.message();
+    std::fprintf(stderr, "hitless lab: %s: %s\n", node.c_str(), l.message().c_str());
+    return nullptr;
+  }
+  return std::move(*l);
+}
+
+void LabRuntime::drop_shared_ip_sessions(Node& node) {
+  for (auto it = streams_.begin(); it != streams_.end();) {
+    if (it->first.first == node.name() && it->second.via_shared_ip) {
+      auto stream = it->second.stream.lock();
+      node.drop_session(it->first.second);
+      it = streams_.erase(it);
+      if (stream) stream->reset();
+    } else {
+      ++it;
+    }
+  }
+}
+
 void LabRuntime::node_changed(Node& node) {
   if (started_) reconcile(node);
 }
@@ -77,8 +105,7 @@ void LabRuntime::reconcile(Node& node) {
   auto nl = node_listeners_.find(name);
   if (up && nl == node_listeners_.end()) {
     const auto& ep = endpoints_.at(name);
-    auto l = net::HttpListener::open(io_, ep.host, ep.port, [this, name](const net::HttpRequest& r) { return handle(name, r); });
-    if (l) node_listeners_[name] = std::move(*l);
+    if (auto l = listen(name, ep.host, ep.port, false)) node_listeners_[name] = std::move(l);
   } else if (!up && nl != node_listeners_.end()) {
     nl->second->close();
     node_listeners_.erase(nl);
@@ -88,9 +115,9 @@ void LabRuntime::reconcile(Node& node) {
   auto vl = vip_listeners_.find(name);
   if (want_vip && vl == vip_listeners_.end()) {
     auto [host, port] = split_host_port(node.shared_ip());
-    auto l = net::HttpListener::open(io_, host, port, [this, name](const net::HttpRequest& r) { return handle(name, r); });
-    if (l) vip_listeners_[name] = std::move(*l);
+    if (auto l = listen(name, host, port, true)) vip_listeners_[name] = std::move(l);
   } else if (!want_vip && vl != vip_listeners_.end()) {
+    drop_shared_ip_sessions(node);
     vl->second->close();
     vip_listeners_.erase(vl);
   }
@@ -99,7 +126,7 @@ void LabRuntime::reconcile(Node& node) {
 void LabRuntime::session_ended(Node& node, SessionId id, bool dropped) {
   auto it = streams_.find({node.name(), id});
   if (it == streams_.end()) return;
-  auto stream = it->second.lock();
+  auto stream = it->second.stream.lock();
   streams_.erase(it);
   if (!stream) return;
   if (dropped) {
@@ -110,11 +137,11 @@ void LabRuntime::session_ended(Node& node, SessionId id, bool dropped) {
   }
 }
 
-net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpRequest& req) {
+net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpRequest& req, bool via_shared_ip) {
   Node* node = world_.find(node_name);
   if (!node) return net::HttpReply::json(404, R"({"error":"no such node"})");
   const std::string path = req.path();
-  if (path.rfind("/api/", 0) != 0) return data_plane(*node, req);
+  if (path.rfind("/api/", 0) != 0) return data_plane(*node, req, via_shared_ip);
 
   // An unreachable management API accepts the connection and never answers.
   if (node->has_fault(Fault::kUnreachable)) return net::HttpReply::no_reply();
@@ -127,7 +154,7 @@ net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpR
   return r;
 }
 
-net::HttpReply LabRuntime::data_plane(Node& node, const net::HttpRequest& req) {
+net::HttpReply LabRuntime::data_plane(Node& node, const net::HttpRequest& req, bool via_shared_ip) {
   using nlohmann::json;
   const std::string path = req.path();
   if (req.method != "GET") return net::HttpReply::json(405, R"({"error":"data plane answers GET only"})");
@@ -141,19 +168,22 @@ net::HttpReply LabRuntime::data_plane(Node& node, const net::HttpRequest& req) {
   if (path == "/session") {
     double lifetime = 0;
     if (auto q = req.query("lifetime_s"); !q.empty()) {
+      std::size_t used = 0;
       try {
-        lifetime = std::stod(q);
+        lifetime = std::stod(q, &used);
       } catch (...) {
-        return net::HttpReply::json(400, R"({"error":"lifetime_s must be a number"})");
+        used = 0;
       }
+      if (used != q.size() || !(lifetime > 0))
+        return net::HttpReply::json(400, R"({"error":"lifetime_s must be a positive number"})");
     }
     auto id = node.open_session(lifetime);
     if (!id) return net::HttpReply::json(503, json{{"error", id.message()}}.dump());
     net::HttpReply r;
     r.kind = net::HttpReply::Kind::kStream;
     r.response.content_type = "text/plain";
-    r.on_stream = [this, name = node.name(), sid = *id](std::shared_ptr<net::HttpStream> s) {
-      streams_[{name, sid}] = s;
+    r.on_stream = [this, name = node.name(), sid = *id, via_shared_ip](std::shared_ptr<net::HttpStream> s) {
+      streams_[{name, sid}] = OpenSession{s, via_shared_ip};
       s->write("open " + std::to_string(sid) + " " + name + "\n");
       s->on_closed([this, name, sid] {
         // The client left before the session ended: forget it without counting a drop.

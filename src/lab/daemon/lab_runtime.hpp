@@ -43,8 +43,11 @@ class LabRuntime final : public NodeObserver {
   void session_ended(Node& node, SessionId id, bool dropped) override;
 
  private:
-  net::HttpReply handle(const std::string& node_name, const net::HttpRequest& req);
-  net::HttpReply data_plane(Node& node, const net::HttpRequest& req);
+  net::HttpReply handle(const std::string& node_name, const net::HttpRequest& req, bool via_shared_ip);
+  net::HttpReply data_plane(Node& node, const net::HttpRequest& req, bool via_shared_ip);
+  std::unique_ptr<net::HttpListener> listen(const std::string& node, const std::string& host, std::uint16_t port,
+                                            bool shared_ip, std::string* error = nullptr);
+  void drop_shared_ip_sessions(Node& node);
   void reconcile(Node& node);
 
   boost::asio::io_context& io_;
@@ -52,7 +55,11 @@ class LabRuntime final : public NodeObserver {
   std::map<std::string, NodeEndpoint> endpoints_;
   std::map<std::string, std::unique_ptr<net::HttpListener>> node_listeners_;
   std::map<std::string, std::unique_ptr<net::HttpListener>> vip_listeners_;
-  std::map<std::pair<std::string, SessionId>, std::weak_ptr<net::HttpStream>> streams_;
+  struct OpenSession {
+    std::weak_ptr<net::HttpStream> stream;
+    bool via_shared_ip;
+  };
+  std::map<std::pair<std::string, SessionId>, OpenSession> streams_;
   std::map<std::string, std::uint64_t> served_;
   bool started_ = false;
 };

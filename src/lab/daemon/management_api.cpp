@@ -174,12 +174,14 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
   if (path.rfind("/api/v1/config/users/", 0) == 0 && m == "PUT") {
     std::string role;
     if (!field(b, "role", role, problem)) return error_response(400, problem);
+    if (path.size() == 21 || path.find('/', 21) != std::string::npos) return error_response(400, "user name missing or malformed in the path");
     node.mutable_store().put_user(path.substr(21), role);
     return ok({{"checksum", node.store().checksum()}});
   }
   if (path.rfind("/api/v1/config/settings/", 0) == 0 && m == "PUT") {
     std::string value;
     if (!field(b, "value", value, problem)) return error_response(400, problem);
+    if (path.size() == 24 || path.find('/', 24) != std::string::npos) return error_response(400, "setting name missing or malformed in the path");
     node.mutable_store().put_setting(path.substr(24), value);
     return ok({{"checksum", node.store().checksum()}});
   }

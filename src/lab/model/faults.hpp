@@ -1,6 +1,7 @@
 #pragma once
 // Faults that the lab can inject into an emulated appliance, as named on the command line
-// (`hitless lab fault DIR NODE KIND`). Pure values.
+// (`hitless lab fault --dir DIR NODE KIND`). A fault stays in force until `clear`.
+// Pure values.
 
 #include <optional>
 #include <string>
@@ -9,14 +10,14 @@
 namespace hitless::lab {
 
 enum class Fault {
-  kInstallFail,   // the next install errors out; the node stays on its version and keeps serving
+  kInstallFail,   // installs error out; the node stays on its version and keeps serving
   kBootFail,      // a newly installed slot does not boot; the node reverts after its boot timeout
-  kHang,          // the next install never completes (until power is cycled)
+  kHang,          // installs never complete; only a power cycle ends one (clear the fault first)
   kUnreachable,   // the management API stops answering; the data plane keeps serving
   kSlowSync,      // failover sync runs ten times slower
   kDiskFull,      // staging a package fails for lack of space
   kCorruptStage,  // a staged package arrives altered, so its signature check fails
-  kCompatFail,    // the pre-upgrade compatibility test reports an error (S11)
+  kCompatFail,    // the compatibility test reports an error and installs are refused (S11)
 };
 
 std::optional<Fault> parse_fault(std::string_view name);

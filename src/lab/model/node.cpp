@@ -123,8 +123,11 @@ NodeStatus Node::install(const std::string& package_id, bool activate_now) {
   if (it == staged_.end()) return make_error(NodeErrc::kNotFound, package_id + " is not staged on " + spec_.name);
   const auto& m = it->second.manifest;
   if (auto why = blocks_install(m)) return make_error(NodeErrc::kRefused, *why);
+  if (has_fault(Fault::kCompatFail))
+    return make_error(NodeErrc::kRefused, "configuration check failed: a setting is not supported by " + package_id);
 
   const int alt = 1 - active_slot_;
+  install_slot_ = alt;
   slots_[alt] = active();
   slots_[alt].packages[m.name] = m.version;
   if (m.name == main_package_) slots_[alt].version = m.version;
@@ -209,7 +212,7 @@ void Node::finish_boot() {
     boot_slot_ = active_slot_;
     boot_timer_ = clock_.call_after(spec_.boot_timeout_s, [this, failed] {
       slots_[failed].bootable = false;
-      install_state_ = InstallState::kFailed;
+      if (install_state_ == InstallState::kPendingReboot && install_slot_ == failed) install_state_ = InstallState::kFailed;
       last_error_ = "slot " + std::to_string(failed) + " (" + slots_[failed].version +
                     ") did not boot; reverted to slot " + std::to_string(active_slot_) + " (" + version() + ")";
       boot_timer_ = clock_.call_after(spec_.reboot_s, [this] { finish_boot(); });  // boots the old slot
@@ -217,7 +220,7 @@ void Node::finish_boot() {
     return;
   }
   active_slot_ = boot_slot_;
-  if (install_state_ == InstallState::kInstalling || install_state_ == InstallState::kPendingReboot) {
+  if (install_state_ == InstallState::kPendingReboot && active_slot_ == install_slot_) {
     install_state_ = InstallState::kDone;
     staged_.erase(install_package_);
   }
@@ -284,6 +287,14 @@ void Node::close_session(SessionId id) {
   if (it == sessions_.end()) return;
   clock_.cancel(it->second.timer);
   sessions_.erase(it);
+}
+
+void Node::drop_session(SessionId id) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  clock_.cancel(it->second.timer);
+  sessions_.erase(it);
+  ++sessions_dropped_;
 }
 
 void Node::drop_sessions() {

@@ -132,6 +132,8 @@ class Node {
   // --- sessions (data plane) ---------------------------------------------------------------
   Result<SessionId, NodeErrc> open_session(double lifetime_override_s = 0);
   void close_session(SessionId id);  // the client went away
+  // The session's connection was cut on the node's side (its shared IP moved away): a drop.
+  void drop_session(SessionId id);
 
   // --- faults -----------------------------------------------------------------------------
   void inject(Fault f) { faults_.insert(f); notify(); }
@@ -163,6 +165,7 @@ class Node {
   InstallState install_state_ = InstallState::kIdle;
   std::string install_package_;
   std::string last_error_;
+  int install_slot_ = 1;  // the slot the current install writes
   TimerId install_timer_ = 0;
   TimerId boot_timer_ = 0;
   int boots_ = 0;
