@@ -9,6 +9,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "hitless 0.1.0");
   int exit_code = hitless::cli::kExitOk;
+  hitless::cli::add_plan_commands(app, exit_code);
+  hitless::cli::add_run_commands(app, exit_code);
   hitless::cli::add_lab_commands(app, exit_code);
   hitless::cli::add_probe_command(app, exit_code);
   try {

@@ -3,6 +3,7 @@
 #include <sodium.h>
 #include <yaml-cpp/yaml.h>
 
+#include <charconv>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -130,44 +131,64 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
   write_file_atomic(dir + "/lab.json", j.dump(2) + "\n");
 }
 
+// The format is the one src/model/inventory.hpp reads (docs/inventory-format.md).
 void write_inventory(const std::string& dir, const LabDescription& d) {
+  const auto key = [](YAML::Emitter& y, const char* k) -> YAML::Emitter& { return y << YAML::Key << k << YAML::Value; };
+  // Shortest fixed-point text that reads back to the same double ("1500", "0.001", "2.5").
+  const auto plain_number = [](double v) {
+    char buf[64];
+    const auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed);
+    return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
+  };
+  const auto seconds = [&](double s) { return plain_number(s) + "s"; };
   YAML::Emitter y;
   y << YAML::Comment("Written by `hitless lab up`: the lab's appliances as `hitless plan/apply` see them.");
   y << YAML::BeginMap;
-  y << YAML::Key << "inventory" << YAML::Value << d.spec->name;
-  y << YAML::Key << "base_dir" << YAML::Value << fs::absolute(dir).string();
-  y << YAML::Key << "repository" << YAML::Value << YAML::BeginMap;
-  y << YAML::Key << "dir" << YAML::Value << "repo";
-  y << YAML::Key << "public_key_file" << YAML::Value << "repo/lab-signing.pub";
+  key(y, "inventory") << d.spec->name;
+  key(y, "base_dir") << fs::absolute(dir).lexically_normal().string();
+  key(y, "time_scale") << plain_number(d.time_scale);
+  key(y, "repository") << YAML::Flow << YAML::BeginMap;
+  key(y, "dir") << "repo";
+  key(y, "public_key_file") << "repo/lab-signing.pub";
   y << YAML::EndMap;
-  y << YAML::Key << "clusters" << YAML::Value << YAML::BeginSeq;
+  key(y, "clusters") << YAML::BeginSeq;
   for (const auto& c : d.spec->clusters) {
     y << YAML::BeginMap;
-    y << YAML::Key << "name" << YAML::Value << c.name;
-    y << YAML::Key << "kind" << YAML::Value << to_string(c.kind);
-    y << YAML::Key << "traffic" << YAML::Value << YAML::BeginMap;
-    y << YAML::Key << "kind" << YAML::Value << to_string(c.traffic);
-    y << YAML::Key << "service" << YAML::Value << service_address(*d.spec, c, *d.runtime);
+    key(y, "name") << c.name;
+    key(y, "kind") << to_string(c.kind);
+    key(y, "traffic") << YAML::Flow << YAML::BeginMap;
+    key(y, "kind") << to_string(c.traffic);
+    key(y, "service") << service_address(*d.spec, c, *d.runtime);
     y << YAML::EndMap;
-    y << YAML::Key << "nodes" << YAML::Value << YAML::BeginSeq;
+    key(y, "nodes") << YAML::BeginSeq;
     for (const auto& name : c.nodes) {
       const NodeSpec& n = *d.spec->find_node(name);
       const auto& ep = d.runtime->endpoint(name);
       y << YAML::BeginMap;
-      y << YAML::Key << "name" << YAML::Value << name;
-      y << YAML::Key << "role" << YAML::Value << n.role;
-      if (!n.region.empty()) y << YAML::Key << "region" << YAML::Value << n.region;
-      if (!n.chassis.empty()) y << YAML::Key << "chassis" << YAML::Value << n.chassis << YAML::Key << "slot" << YAML::Value << n.slot;
-      y << YAML::Key << "driver" << YAML::Value << "lab";
-      y << YAML::Key << "address" << YAML::Value << ep.host + ":" + std::to_string(ep.port);
-      y << YAML::Key << "token_file" << YAML::Value << "secrets/" + name + ".token";
+      key(y, "name") << name;
+      key(y, "role") << n.role;
+      if (!n.region.empty()) key(y, "region") << n.region;
+      if (!n.chassis.empty()) key(y, "chassis") << n.chassis;
+      if (!n.slot.empty()) key(y, "slot") << n.slot;
+      key(y, "driver") << "lab";
+      key(y, "address") << ep.host + ":" + std::to_string(ep.port);
+      key(y, "token_file") << "secrets/" + name + ".token";
       if (n.oob_power) {
-        y << YAML::Key << "power" << YAML::Value << YAML::BeginMap;
-        y << YAML::Key << "driver" << YAML::Value << "lab-bmc";
-        y << YAML::Key << "address" << YAML::Value << d.control_address;
-        y << YAML::Key << "token_file" << YAML::Value << "secrets/" + name + ".bmc-token";
+        key(y, "power") << YAML::Flow << YAML::BeginMap;
+        key(y, "driver") << "lab-bmc";
+        key(y, "address") << d.control_address;
+        key(y, "path") << "/bmc/" + name + "/power";
+        key(y, "token_file") << "secrets/" + name + ".bmc-token";
         y << YAML::EndMap;
       }
+      key(y, "profile") << YAML::Flow << YAML::BeginMap;
+      key(y, "install") << seconds(n.install_s);
+      key(y, "reboot") << seconds(n.reboot_s);
+      key(y, "boot_timeout") << seconds(n.boot_timeout_s);
+      key(y, "sync_rate_mb_s") << plain_number(n.sync_mb_per_s);
+      key(y, "data_mb") << plain_number(n.data.size_mb);
+      key(y, "session_lifetime") << seconds(n.session_lifetime_s);
+      y << YAML::EndMap;
       y << YAML::EndMap;
     }
     y << YAML::EndSeq << YAML::EndMap;

@@ -134,6 +134,7 @@ NodeStatus Node::install(const std::string& package_id, bool activate_now) {
   slots_[alt].bootable = false;  // until the install completes
   install_state_ = InstallState::kInstalling;
   install_package_ = package_id;
+  ++installs_;
   last_error_.clear();
   const double duration = m.install_s > 0 ? m.install_s : spec_.install_s;
 

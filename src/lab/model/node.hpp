@@ -111,6 +111,7 @@ class Node {
   std::uint64_t sessions_dropped() const { return sessions_dropped_; }
   std::uint64_t sessions_completed() const { return sessions_completed_; }
   int boot_count() const { return boots_; }
+  int install_count() const { return installs_; }  // installs accepted since the lab started
 
   // --- management operations ---------------------------------------------------------------
   // Staging: `file` is the package as uploaded; the signature is checked against the lab key.
@@ -169,6 +170,7 @@ class Node {
   TimerId install_timer_ = 0;
   TimerId boot_timer_ = 0;
   int boots_ = 0;
+  int installs_ = 0;
 
   std::map<std::string, StagedPackage> staged_;
   HaState ha_;

@@ -42,6 +42,7 @@ nlohmann::json node_status_json(const Node& n, double now) {
       {"faults", faults},
       {"oob_power", spec.oob_power},
       {"boots", n.boot_count()},
+      {"installs", n.install_count()},
       {"time", now},
   };
 }

@@ -1,0 +1,354 @@
+#include "catalog/catalog.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <optional>
+#include <system_error>
+
+#include "catalog/signing.hpp"
+#include "model/version.hpp"
+
+namespace hitless::catalog {
+namespace {
+
+namespace fs = std::filesystem;
+using Installed = std::map<std::string, std::string>;
+using Hops = std::vector<const CatalogPackage*>;
+
+// One version of a package name; packages whose version text does not parse are left out.
+struct Candidate {
+  const CatalogPackage* pkg;
+  Version version;
+};
+
+bool read_file(const fs::path& path, std::string& out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  return !in.bad();
+}
+
+std::string trim_right(std::string s) {
+  while (!s.empty() &&
+         (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
+    s.pop_back();
+  return s;
+}
+
+// Ascending by version; of several packages with equal versions ("7.1" and "7.1.0") the first
+// in catalog order wins, so results do not depend on anything but the catalog.
+std::vector<Candidate> versions_of(const std::vector<CatalogPackage>& packages,
+                                   const std::string& name) {
+  std::vector<Candidate> out;
+  for (const auto& p : packages) {
+    if (p.manifest.name != name) continue;
+    if (auto v = Version::parse(p.manifest.version)) out.push_back({&p, *v});
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Candidate& a, const Candidate& b) { return a.version < b.version; });
+  out.erase(
+      std::unique(out.begin(), out.end(),
+                  [](const Candidate& a, const Candidate& b) { return a.version == b.version; }),
+      out.end());
+  return out;
+}
+
+std::string list_versions(const std::vector<Candidate>& candidates, const std::string& name) {
+  if (candidates.empty()) return "no " + name + " packages";
+  std::string s;
+  for (const auto& c : candidates) s += (s.empty() ? "" : ", ") + c.version.str();
+  return s;
+}
+
+bool installs_over(const PackageManifest& m, const Version& from) {
+  if (m.upgrade_from.empty()) return true;
+  return std::any_of(m.upgrade_from.begin(), m.upgrade_from.end(),
+                     [&](const std::string& prefix) { return from.matches_prefix(prefix); });
+}
+
+std::string upgrade_from_text(const PackageManifest& m) {
+  std::string s;
+  for (const auto& p : m.upgrade_from) s += (s.empty() ? "" : ", ") + p;
+  return s;
+}
+
+// The versions (indices into `mains`, one package name ascending) to install in order to go from
+// `current` to `mains[target]`: the shortest chain allowed by upgrade_from, preferring newer
+// intermediate versions. nullopt when upgrade_from admits no chain.
+std::optional<std::vector<std::size_t>> upgrade_chain(const std::vector<Candidate>& mains,
+                                                      const Version& current, std::size_t target) {
+  constexpr int kUnreachable = INT_MAX;
+  std::size_t first = 0;  // the first version newer than current
+  while (first < target && mains[first].version <= current) ++first;
+  std::vector<int> hops_to_target(mains.size(), kUnreachable);
+  hops_to_target[target] = 0;
+  for (std::size_t i = target; i-- > first;) {
+    for (std::size_t j = i + 1; j <= target; ++j)
+      if (hops_to_target[j] != kUnreachable &&
+          installs_over(mains[j].pkg->manifest, mains[i].version))
+        hops_to_target[i] = std::min(hops_to_target[i], hops_to_target[j] + 1);
+  }
+  std::vector<std::size_t> chain;
+  const Version* from = &current;
+  std::size_t next_from = first;
+  while (chain.empty() || chain.back() != target) {
+    std::optional<std::size_t> best;
+    for (std::size_t j = next_from; j <= target; ++j) {
+      if (hops_to_target[j] == kUnreachable || !installs_over(mains[j].pkg->manifest, *from))
+        continue;
+      if (!best || hops_to_target[j] <= hops_to_target[*best]) best = j;  // ties: the newer one
+    }
+    if (!best) return std::nullopt;
+    chain.push_back(*best);
+    from = &mains[*best].version;
+    next_from = *best + 1;
+  }
+  return chain;
+}
+
+Error<CatalogErrc> no_path(std::string message) {
+  return make_error(CatalogErrc::kNoPath, std::move(message));
+}
+
+// Adds packages to `hops` in install order, tracking what the node runs after each of them.
+class RequirementResolver {
+ public:
+  RequirementResolver(const std::vector<CatalogPackage>& packages, const Installed& installed)
+      : packages_(packages), state_(installed) {}
+
+  // Appends `pkg` after whatever its requirements need, recursively.
+  Status<CatalogErrc> add(const CatalogPackage& pkg) {
+    chain_.push_back(&pkg);
+    for (const auto& req : pkg.manifest.requires_) {
+      auto st = satisfy(pkg, req);
+      if (!st.ok()) return st;
+    }
+    chain_.pop_back();
+    hops_.push_back(&pkg);
+    state_[pkg.manifest.name] = pkg.manifest.version;
+    return Unit{};
+  }
+
+  const std::string* installed_version(const std::string& name) const {
+    auto it = state_.find(name);
+    return it == state_.end() ? nullptr : &it->second;
+  }
+
+  Hops take() { return std::move(hops_); }
+
+ private:
+  Status<CatalogErrc> satisfy(const CatalogPackage& pkg, const PackageRequirement& req) {
+    const std::string need =
+        req.package + (req.min_version.empty() ? "" : " >= " + req.min_version);
+    std::optional<Version> min;
+    if (!req.min_version.empty() && !(min = Version::parse(req.min_version)))
+      return no_path(pkg.id() + " requires " + need + ", which is not a version");
+    std::optional<Version> current;
+    if (const std::string* have = installed_version(req.package)) {
+      if (!(current = Version::parse(*have)))
+        return no_path(pkg.id() + " requires " + need + ", but the installed " + req.package +
+                       " version '" + *have + "' is not a version");
+      if (!min || *current >= *min) return Unit{};
+    }
+    for (const CatalogPackage* p : chain_) {
+      if (p->manifest.name != req.package) continue;
+      std::string cycle;
+      for (const CatalogPackage* q : chain_) cycle += q->id() + " -> ";
+      return no_path("dependency cycle: " + cycle + need);
+    }
+    const auto candidates = versions_of(packages_, req.package);
+    // The lowest version that satisfies the requirement and can be reached from what is installed,
+    // through intermediate versions of the required package if its upgrade_from asks for them.
+    const Candidate* blocked = nullptr;
+    for (std::size_t t = 0; t < candidates.size(); ++t) {
+      const Candidate& c = candidates[t];
+      if ((min && c.version < *min) || (current && c.version <= *current)) continue;
+      if (!current) return add(*c.pkg);
+      const auto chain = upgrade_chain(candidates, *current, t);
+      if (!chain) {
+        if (!blocked) blocked = &c;
+        continue;
+      }
+      for (std::size_t index : *chain)
+        if (auto st = add(*candidates[index].pkg); !st.ok()) return st;
+      return Unit{};
+    }
+    if (blocked)
+      return no_path(pkg.id() + " requires " + need + ", but " + blocked->pkg->id() +
+                     " installs only over " + upgrade_from_text(blocked->pkg->manifest) +
+                     " and no version in the repository leads there from " + req.package + " " +
+                     current->str());
+    return no_path(pkg.id() + " requires " + need + ", which is not in the repository (it has " +
+                   list_versions(candidates, req.package) + ")");
+  }
+
+  const std::vector<CatalogPackage>& packages_;
+  Installed state_;
+  std::vector<const CatalogPackage*> chain_;  // packages whose requirements are being resolved
+  Hops hops_;
+};
+
+}  // namespace
+
+Result<Catalog, CatalogErrc> Catalog::load(const std::string& dir,
+                                           const std::string& public_key_b64) {
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    return make_error(CatalogErrc::kUnreadable,
+                      "package repository " + dir + " is not a readable directory");
+  std::vector<fs::path> files;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    std::error_code type_ec;
+    if (it->path().extension() == ".pkg" && it->is_regular_file(type_ec))
+      files.push_back(it->path());
+  }
+  if (ec)
+    return make_error(CatalogErrc::kUnreadable,
+                      "cannot list package repository " + dir + ": " + ec.message());
+  std::sort(files.begin(), files.end(),
+            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
+
+  Catalog catalog;
+  std::map<std::string, std::string> file_of_id;
+  for (const auto& file : files) {
+    const std::string path = file.string();
+    std::string bytes;
+    if (!read_file(file, bytes))
+      return make_error(CatalogErrc::kUnreadable, "cannot read package " + path);
+    const fs::path sig_file = path + ".sig";
+    std::string sig;
+    if (!fs::exists(sig_file, ec))
+      return make_error(CatalogErrc::kBadPackage, "package " + path + " has no signature (" +
+                                                      sig_file.string() + " is missing)");
+    if (!read_file(sig_file, sig))
+      return make_error(CatalogErrc::kUnreadable, "cannot read signature " + sig_file.string());
+    sig = trim_right(std::move(sig));
+    if (auto ok = verify_detached(bytes, sig, public_key_b64); !ok.ok()) {
+      if (ok.code() == SignErrc::kBadKey)
+        return make_error(CatalogErrc::kBadPackage, "cannot verify package " + path +
+                                                        ": the trusted public key is invalid (" +
+                                                        ok.message() + ")");
+      return make_error(CatalogErrc::kBadPackage,
+                        "package " + path + " has a bad signature (" + ok.message() +
+                            "); it was altered or signed with another key");
+    }
+    auto manifest = decode_package(bytes);
+    if (!manifest.ok())
+      return make_error(CatalogErrc::kBadPackage,
+                        path + " is not a package: " + manifest.message());
+    if (!Version::parse(manifest->version))
+      return make_error(CatalogErrc::kBadPackage, "package " + path + ": version '" +
+                                                      manifest->version + "' is not a version");
+    for (const auto& r : manifest->requires_)
+      if (!r.min_version.empty() && !Version::parse(r.min_version))
+        return make_error(CatalogErrc::kBadPackage, "package " + path + ": requirement " +
+                                                        r.package + " >= '" + r.min_version +
+                                                        "' is not a version");
+    const std::string id = manifest->id();
+    if (auto [it, inserted] = file_of_id.emplace(id, path); !inserted)
+      return make_error(CatalogErrc::kBadPackage,
+                        "packages " + it->second + " and " + path + " both hold " + id);
+    catalog.packages_.push_back({std::move(*manifest), path, std::move(sig), sha256_hex(bytes)});
+  }
+  return catalog;
+}
+
+Catalog Catalog::from_manifests(const std::vector<PackageManifest>& manifests) {
+  Catalog catalog;
+  for (const auto& m : manifests)
+    catalog.packages_.push_back({m, "", "", sha256_hex(encode_package(m, ""))});
+  return catalog;
+}
+
+const CatalogPackage* Catalog::find(const std::string& id) const {
+  for (const auto& p : packages_)
+    if (p.id() == id) return &p;
+  return nullptr;
+}
+
+const CatalogPackage* Catalog::main_package_with_version(const std::string& version) const {
+  const auto wanted = Version::parse(version);
+  if (!wanted) return nullptr;
+  for (const auto& p : packages_) {
+    if (p.manifest.kind != "product" && p.manifest.kind != "firmware") continue;
+    if (auto v = Version::parse(p.manifest.version); v && *v == *wanted) return &p;
+  }
+  return nullptr;
+}
+
+Result<std::vector<const CatalogPackage*>, CatalogErrc> Catalog::resolve(
+    const Installed& installed, const std::string& main_name,
+    const std::string& target_version) const {
+  const auto mains = versions_of(packages_, main_name);
+  const auto target = Version::parse(target_version);
+  const auto target_it = std::find_if(mains.begin(), mains.end(), [&](const Candidate& c) {
+    return target && c.version == *target;
+  });
+  if (target_it == mains.end())
+    return make_error(
+        CatalogErrc::kUnknownVersion,
+        target_version + " is not in the repository; it has " + list_versions(mains, main_name));
+  const auto installed_it = installed.find(main_name);
+  if (installed_it == installed.end())
+    return no_path(main_name + " is not installed on the node, so there is nothing to upgrade to " +
+                   target_version);
+  const auto current = Version::parse(installed_it->second);
+  if (!current)
+    return no_path("the installed " + main_name + " version '" + installed_it->second +
+                   "' is not a version");
+  if (*current == *target)
+    return make_error(CatalogErrc::kAlreadyAtTarget,
+                      main_name + " " + installed_it->second + " is already installed");
+  if (*target < *current)
+    return make_error(CatalogErrc::kDowngrade,
+                      "installing " + main_name + " " + target_version + " would downgrade from " +
+                          installed_it->second + " to " + target_version +
+                          "; downgrades are not supported (they erase data)");
+
+  const auto chain =
+      upgrade_chain(mains, *current, static_cast<std::size_t>(target_it - mains.begin()));
+  if (!chain) {
+    const auto& tm = target_it->pkg->manifest;
+    return no_path("no upgrade path from " + main_name + " " + installed_it->second + " to " +
+                   target_version + ": " + target_it->pkg->id() + " installs only over " +
+                   upgrade_from_text(tm) + " and no version in the repository (" +
+                   list_versions(mains, main_name) + ") leads there");
+  }
+  RequirementResolver resolver(packages_, installed);
+  for (std::size_t index : *chain) {
+    auto st = resolver.add(*mains[index].pkg);
+    if (!st.ok()) return st.error();
+  }
+  return resolver.take();
+}
+
+Result<std::string, CatalogErrc> Catalog::latest(const Installed& installed,
+                                                 const std::string& main_name) const {
+  const auto mains = versions_of(packages_, main_name);
+  if (mains.empty())
+    return make_error(CatalogErrc::kUnknownVersion,
+                      "the repository has no " + main_name + " packages");
+  const auto installed_it = installed.find(main_name);
+  const auto current =
+      installed_it == installed.end() ? std::nullopt : Version::parse(installed_it->second);
+  if (current && *current >= mains.back().version)
+    return make_error(CatalogErrc::kAlreadyAtTarget,
+                      main_name + " " + installed_it->second +
+                          " is already the newest version (the repository has " +
+                          list_versions(mains, main_name) + ")");
+  std::optional<Error<CatalogErrc>> newest_failure;
+  for (auto it = mains.rbegin(); it != mains.rend(); ++it) {
+    if (current && it->version <= *current) break;
+    auto hops = resolve(installed, main_name, it->pkg->manifest.version);
+    if (hops.ok()) return it->pkg->manifest.version;
+    if (!newest_failure) newest_failure = hops.error();
+    if (!current) break;  // resolve() failed on what is installed, not on the version tried
+  }
+  return no_path("no newer " + main_name + " can be reached; for " + mains.back().version.str() +
+                 ": " + newest_failure->message);
+}
+
+}  // namespace hitless::catalog

@@ -1,0 +1,131 @@
+// `hitless plan` and `hitless simulate`: what will happen, and what it will cost.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "cli/exit_codes.hpp"
+#include "cli/upgrade_context.hpp"
+#include "common/durations.hpp"
+#include "planner/planner.hpp"
+#include "simulator/simulator.hpp"
+
+namespace hitless::cli {
+namespace {
+
+struct PlanArgs {
+  std::string inventory, target = "latest", format = "text", output;
+  std::vector<std::string> strategies, clusters;
+};
+
+Result<plan::Plan, int> make(const PlanArgs& a, const std::string& strategy, UpgradeContext& ctx, const ObservedState& observed,
+                             const char* cmd) {
+  plan::PlanRequest rq;
+  rq.inventory = &ctx.inventory;
+  rq.observed = &observed;
+  rq.catalog = &ctx.catalog;
+  rq.target = a.target;
+  rq.strategy = strategy;
+  rq.clusters = a.clusters;
+  auto p = plan::make_plan(rq);
+  if (!p) {
+    std::cerr << "hitless " << cmd << ": " << p.message() << "\n";
+    return make_error(kExitBadInput, p.message());
+  }
+  return std::move(*p);
+}
+
+int run_plan(const PlanArgs& a) {
+  std::string error;
+  auto ctx = load_context(a.inventory, error);
+  if (!ctx) {
+    std::cerr << "hitless plan: " << error << "\n";
+    return kExitBadInput;
+  }
+  const ObservedState observed = observe_all(ctx->inventory);
+  auto p = make(a, a.strategies.empty() ? "" : a.strategies.front(), *ctx, observed, "plan");
+  if (!p) return p.code();
+  if (!a.output.empty()) {
+    std::ofstream out(a.output + ".tmp");
+    out << plan::to_json(*p).dump(2) << "\n";
+    out.close();
+    if (!out || std::rename((a.output + ".tmp").c_str(), a.output.c_str()) != 0) {
+      std::cerr << "hitless plan: cannot write " << a.output << "\n";
+      return kExitFailed;
+    }
+  }
+  if (a.format == "json") std::cout << plan::to_json(*p).dump(2) << "\n";
+  else if (a.format == "dot") std::cout << plan::to_dot(*p);
+  else std::cout << plan::to_text(*p);
+  if (!a.output.empty() && a.format != "json")
+    std::cout << "\nplan written to " << a.output << "; review it, then: hitless apply " << a.output << "\n";
+  return kExitOk;
+}
+
+int run_simulate(const PlanArgs& a) {
+  std::string error;
+  auto ctx = load_context(a.inventory, error);
+  if (!ctx) {
+    std::cerr << "hitless simulate: " << error << "\n";
+    return kExitBadInput;
+  }
+  const ObservedState observed = observe_all(ctx->inventory);
+  std::vector<std::string> strategies = a.strategies.empty() ? std::vector<std::string>{""} : a.strategies;
+  nlohmann::json all = nlohmann::json::array();
+  std::vector<sim::SimulationResult> results;
+  for (const auto& s : strategies) {
+    auto p = make(a, s, *ctx, observed, "simulate");
+    if (!p) return p.code();
+    auto r = sim::simulate(*p, ctx->inventory, ctx->catalog);
+    if (!r) {
+      std::cerr << "hitless simulate: " << r.message() << "\n";
+      return kExitBadInput;
+    }
+    auto j = sim::to_json(*r);
+    j["target_version"] = p->target_version;
+    j["time_scale"] = p->time_scale;
+    j["estimated_makespan_s"] = p->estimated_makespan_s();
+    all.push_back(j);
+    results.push_back(std::move(*r));
+  }
+  if (a.format == "json") {
+    std::cout << (all.size() == 1 ? all[0] : nlohmann::json{{"comparison", all}}).dump(2) << "\n";
+  } else {
+    std::printf("%-14s %-10s %12s %12s %12s\n", "strategy", "outcome", "downtime", "makespan", "exposure");
+    for (const auto& r : results)
+      std::printf("%-14s %-10s %12s %12s %12s\n", r.strategies.c_str(), r.outcome.c_str(), format_duration(r.downtime_s).c_str(),
+                  format_duration(r.makespan_s).c_str(), format_duration(r.exposure_s).c_str());
+    std::printf("(model time; downtime: no node serving the cluster's clients; exposure: no failover protection)\n");
+  }
+  if (!a.output.empty()) std::ofstream(a.output) << (all.size() == 1 ? all[0] : nlohmann::json{{"comparison", all}}).dump(2) << "\n";
+  return kExitOk;
+}
+
+void common_options(CLI::App* c, PlanArgs& a) {
+  c->add_option("-i,--inventory", a.inventory, "Inventory (YAML), e.g. DIR/inventory.yaml from `hitless lab up`")->required();
+  c->add_option("--to", a.target, "Target version, or 'latest'")->required();
+  c->add_option("--cluster", a.clusters, "Only these clusters (default: all)");
+}
+
+}  // namespace
+
+void add_plan_commands(CLI::App& app, int& exit_code) {
+  auto pa = std::make_shared<PlanArgs>();
+  auto* plan = app.add_subcommand("plan", "Make a reviewed, content-hashed upgrade plan from what the nodes report");
+  common_options(plan, *pa);
+  plan->add_option("--strategy", pa->strategies, "synchronous | asynchronous | single (default: per cluster kind)")->expected(1);
+  plan->add_option("--format", pa->format, "text, json or dot")->check(CLI::IsMember({"text", "json", "dot"}));
+  plan->add_option("-o,--output", pa->output, "Write the plan (JSON) to this file for `hitless apply`");
+  plan->callback([pa, &exit_code] { exit_code = run_plan(*pa); });
+
+  auto sa = std::make_shared<PlanArgs>();
+  auto* sim = app.add_subcommand("simulate", "Predict downtime, makespan and exposure on a virtual clock; compare strategies");
+  common_options(sim, *sa);
+  sim->add_option("--strategy", sa->strategies, "One or more strategies to compare");
+  sim->add_option("--format", sa->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  sim->add_option("-o,--output", sa->output, "Also write the JSON result to this file");
+  sim->callback([sa, &exit_code] { exit_code = run_simulate(*sa); });
+}
+
+}  // namespace hitless::cli

@@ -1,0 +1,45 @@
+#include "cli/run_engine.hpp"
+
+#include <boost/asio.hpp>
+#include <cstdio>
+
+#include "cli/progress_printer.hpp"
+#include "drivers/lab_drivers.hpp"
+#include "net/asio_scheduler.hpp"
+#include "net/async_http_client.hpp"
+
+namespace hitless::cli {
+
+exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, journal::Journal& journal, const EngineOptions& o) {
+  boost::asio::io_context io;
+  net::AsioScheduler clock(io, plan.time_scale);
+  net::AsyncHttpClient http(io);
+  auto driver = drivers::LabApplianceDriver::create(http, ctx.inventory, o.api_timeout_s);
+  if (!driver) return {"failed", driver.message()};
+  ProgressPrinter printer(plan, stdout, o.quiet);
+  exec::ExecutorOptions eo;
+  eo.auto_approve = o.auto_approve;
+  eo.stop_after_phase = o.stop_after_phase;
+  // Poll every 5 model seconds, but not more often than every 20 ms of wall time.
+  eo.poll_interval_s = std::max(5.0, 0.02 / plan.time_scale);
+  eo.approval_poll_s = 0.5 / plan.time_scale;
+  eo.backup_dir = o.backup_dir;
+  exec::Executor executor(plan, &ctx.catalog, clock, drivers::Drivers{driver->get(), driver->get(), driver->get()}, journal, eo, &printer);
+  exec::RunOutcome outcome{"interrupted", "stopped by a signal; the journal keeps the place: run `hitless resume`"};
+  auto done = [&](const exec::RunOutcome& r) {
+    outcome = r;
+    io.stop();
+  };
+  boost::asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int) {
+    if (ec) return;
+    (void)journal.set_run_state("paused", "interrupted by a signal");
+    io.stop();
+  });
+  if (o.rollback) executor.start_rollback(done);
+  else executor.start(done);
+  io.run();
+  return outcome;
+}
+
+}  // namespace hitless::cli

@@ -1,0 +1,24 @@
+#pragma once
+// What the upgrade commands (plan, simulate, apply, resume, rollback) share: loading an
+// inventory with its package catalog, and observing every node once through the drivers.
+// Blocking; command line only.
+
+#include <string>
+
+#include "catalog/catalog.hpp"
+#include "model/inventory.hpp"
+#include "model/observed_state.hpp"
+
+namespace hitless::cli {
+
+struct UpgradeContext {
+  Inventory inventory;
+  catalog::Catalog catalog;
+};
+
+// Errors name the file and what is wrong; nothing is contacted.
+Result<UpgradeContext, int> load_context(const std::string& inventory_path, std::string& error);
+// Every node of the inventory, observed through its driver (unreachable nodes are marked so).
+ObservedState observe_all(const Inventory& inventory, double api_timeout_s = 5);
+
+}  // namespace hitless::cli

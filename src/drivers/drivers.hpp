@@ -1,0 +1,66 @@
+#pragma once
+// Driver interfaces: how the executor (and the simulator) act on the world. Named by role;
+// implementations are named by mechanism (LabApplianceDriver over the lab's REST API,
+// SimApplianceDriver on the in-process node model; later a command driver, HAProxy, DNS).
+// Every call completes through its callback, never inline, on the executor's thread.
+// Expected failures travel as Result values.
+
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "common/result.hpp"
+#include "model/observed_state.hpp"
+
+namespace hitless::drivers {
+
+enum class DriverErrc {
+  kUnreachable,  // no answer (connection refused, timeout): the node or its API is down
+  kRejected,     // the appliance refused (4xx/5xx with a reason)
+  kProtocol,     // an answer we cannot understand
+  kUnsupported,  // this driver cannot do that
+};
+
+template <class T>
+using Callback = std::function<void(Result<T, DriverErrc>)>;
+
+// One management action on an appliance. `kind` is one of:
+//   backup | stage {package, file, signature} | compat-test {package} |
+//   install {package, activate: now|after-reboot} | reboot | select-boot-slot {slot} |
+//   ha-break | ha-establish {peer, role} | ha-sync | ha-role {role, force} |
+//   shared-ip {enabled} | accepting {accepting} | power-off
+struct Action {
+  std::string kind;
+  nlohmann::json params = nlohmann::json::object();
+};
+
+class ApplianceDriver {
+ public:
+  virtual ~ApplianceDriver() = default;
+  virtual void observe(const std::string& node, Callback<ObservedNode> done) = 0;
+  // The appliance's answer as JSON (e.g. a backup's content, a compatibility report).
+  virtual void perform(const std::string& node, const Action& action, Callback<nlohmann::json> done) = 0;
+};
+
+// Out-of-band power (IPMI / BMC).
+class PowerDriver {
+ public:
+  virtual ~PowerDriver() = default;
+  virtual void set_power(const std::string& node, bool on, Callback<Unit> done) = 0;
+};
+
+// Who answers clients at a cluster's service address.
+class ServiceProbe {
+ public:
+  virtual ~ServiceProbe() = default;
+  // The name of the node that answered, or an error when nobody answered.
+  virtual void who_answers(const std::string& cluster, Callback<std::string> done) = 0;
+};
+
+struct Drivers {
+  ApplianceDriver* appliance = nullptr;
+  PowerDriver* power = nullptr;
+  ServiceProbe* service = nullptr;
+};
+
+}  // namespace hitless::drivers

@@ -1,0 +1,47 @@
+#pragma once
+// Drivers for the appliance lab (and any appliance speaking the lab's REST API, docs/lab-api.md):
+// management over HTTP/JSON with bearer tokens, out-of-band power through the lab's BMC endpoint,
+// and a service probe that asks the cluster's service address who answers.
+// Built from an Inventory; credentials are read from their files once, at construction.
+// Single-threaded: runs on the io_context of the AsyncHttpClient.
+
+#include <map>
+#include <string>
+
+#include "drivers/drivers.hpp"
+#include "model/inventory.hpp"
+#include "net/async_http_client.hpp"
+
+namespace hitless::drivers {
+
+struct LabEndpoint {
+  std::string host;
+  std::uint16_t port = 0;
+  std::string token;
+  std::string path;  // BMC only
+};
+
+class LabApplianceDriver final : public ApplianceDriver, public PowerDriver, public ServiceProbe {
+ public:
+  // Fails (naming the node and file) when a token file cannot be read or an address is malformed.
+  static Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> create(net::AsyncHttpClient& http, const Inventory& inv,
+                                                                        double api_timeout_s);
+
+  void observe(const std::string& node, Callback<ObservedNode> done) override;
+  void perform(const std::string& node, const Action& action, Callback<nlohmann::json> done) override;
+  void set_power(const std::string& node, bool on, Callback<Unit> done) override;
+  void who_answers(const std::string& cluster, Callback<std::string> done) override;
+
+ private:
+  LabApplianceDriver(net::AsyncHttpClient& http, double timeout_s) : http_(http), timeout_s_(timeout_s) {}
+  void call(const LabEndpoint& ep, const std::string& node, const std::string& method, const std::string& target,
+            std::string body, std::map<std::string, std::string> headers, Callback<nlohmann::json> done);
+
+  net::AsyncHttpClient& http_;
+  double timeout_s_;
+  std::map<std::string, LabEndpoint> nodes_;
+  std::map<std::string, LabEndpoint> bmc_;
+  std::map<std::string, LabEndpoint> services_;  // by cluster
+};
+
+}  // namespace hitless::drivers

@@ -1,0 +1,74 @@
+#include "drivers/lab_protocol.hpp"
+
+#include <fstream>
+#include <sstream>
+
+namespace hitless::drivers {
+
+Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
+  const auto& p = a.params;
+  auto post = [](std::string target, const nlohmann::json& body) { return LabRequest{"POST", std::move(target), body.dump(), {}}; };
+  auto put = [](std::string target, const nlohmann::json& body) { return LabRequest{"PUT", std::move(target), body.dump(), {}}; };
+  try {
+    if (a.kind == "backup") return post("/api/v1/backup", nlohmann::json::object());
+    if (a.kind == "stage") {
+      std::string content;
+      if (p.contains("content")) {
+        content = p.at("content").get<std::string>();
+      } else {
+        std::ifstream in(p.at("file").get<std::string>(), std::ios::binary);
+        if (!in) return make_error(DriverErrc::kRejected, "cannot read package file " + p.at("file").get<std::string>());
+        std::ostringstream ss;
+        ss << in.rdbuf();
+        content = ss.str();
+      }
+      return LabRequest{"POST", "/api/v1/packages", std::move(content), {{"X-Package-Signature", p.at("signature").get<std::string>()}}};
+    }
+    if (a.kind == "compat-test") return post("/api/v1/packages/" + p.at("package").get<std::string>() + "/test", nlohmann::json::object());
+    if (a.kind == "install") return post("/api/v1/install", {{"package", p.at("package")}, {"activate", p.value("activate", "now")}});
+    if (a.kind == "reboot") return post("/api/v1/reboot", nlohmann::json::object());
+    if (a.kind == "select-boot-slot") return post("/api/v1/boot-slot", {{"slot", p.at("slot")}});
+    if (a.kind == "ha-break") return post("/api/v1/failover/break", nlohmann::json::object());
+    if (a.kind == "ha-establish") return post("/api/v1/failover/establish", {{"peer", p.at("peer")}, {"role", p.at("role")}});
+    if (a.kind == "ha-sync") return post("/api/v1/failover/sync", nlohmann::json::object());
+    if (a.kind == "ha-role") return post("/api/v1/failover/role", {{"role", p.at("role")}, {"force", p.value("force", false)}});
+    if (a.kind == "shared-ip") return put("/api/v1/shared-ip", {{"enabled", p.at("enabled")}});
+    if (a.kind == "accepting") return put("/api/v1/traffic", {{"accepting", p.at("accepting")}});
+    if (a.kind == "power-off") return post("/api/v1/power", {{"state", "off"}});
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(DriverErrc::kProtocol, "action " + a.kind + ": " + e.what());
+  }
+  return make_error(DriverErrc::kUnsupported, "the lab protocol has no action '" + a.kind + "'");
+}
+
+ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::json& j) {
+  ObservedNode n;
+  n.name = node;
+  n.reachable = true;
+  n.version = j.at("version");
+  n.packages = j.at("packages").get<std::map<std::string, std::string>>();
+  n.active_slot = j.at("active_slot");
+  n.boot_slot = j.at("boot_slot");
+  for (const auto& s : j.at("slots")) n.slot_versions.push_back(s.at("bootable").get<bool>() ? s.at("version").get<std::string>() : "");
+  n.phase = j.at("phase");
+  n.serving = j.at("serving");
+  n.accepting = j.at("accepting");
+  n.powered = j.at("power") == "on";
+  n.ha_role = j.at("ha").at("role");
+  n.ha_peer = j.at("ha").at("peer");
+  n.syncing = j.at("ha").at("syncing");
+  n.last_sync_at = j.at("ha").at("last_sync_at");
+  n.shared_ip = j.at("shared_ip").at("address");
+  n.shared_ip_enabled = j.at("shared_ip").at("enabled");
+  n.install_state = j.at("install").at("state");
+  n.install_package = j.at("install").at("package");
+  n.install_error = j.at("install").at("error");
+  for (const auto& s : j.at("staged")) n.staged.push_back(s.at("id"));
+  n.data_checksum = j.at("data").at("checksum");
+  n.boots = j.at("boots");
+  n.installs = j.value("installs", 0);
+  n.sessions_open = j.at("sessions").at("open");
+  return n;
+}
+
+}  // namespace hitless::drivers

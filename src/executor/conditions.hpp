@@ -1,0 +1,22 @@
+#pragma once
+// Evaluating plan conditions (preconditions and gates) against what was observed. Pure.
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "model/observed_state.hpp"
+#include "planner/plan.hpp"
+
+namespace hitless::exec {
+
+struct Evidence {
+  std::map<std::string, ObservedNode> nodes;      // observations, by node (unreachable ones included)
+  std::map<std::string, std::string> answered_by;  // cluster -> node answering at its service address
+  std::map<std::string, double> sync_baseline;     // node -> last_sync_at before the step acted
+};
+
+// nullopt when the condition holds; otherwise why not, for people ("b runs 7.1.0, not 7.2.0").
+std::optional<std::string> unmet(const plan::Condition& c, const std::string& cluster, const Evidence& e);
+
+}  // namespace hitless::exec

@@ -1,0 +1,317 @@
+#include "model/inventory.hpp"
+
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "model/yaml_reader.hpp"
+
+// Three passes: the reading pass checks the document's shape and each field alone, the path pass
+// makes every file reference absolute, and the validation pass checks relations between values
+// (unique names and addresses, pair roles), pointing at the lines the reading pass recorded.
+
+namespace hitless {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr std::string_view kTopKeys[] = {"inventory", "base_dir", "time_scale", "repository",
+                                         "clusters"};
+constexpr std::string_view kRepositoryKeys[] = {"dir", "public_key_file"};
+constexpr std::string_view kClusterKeys[] = {"name", "kind", "traffic", "nodes"};
+constexpr std::string_view kTrafficKeys[] = {"kind", "service"};
+constexpr std::string_view kNodeKeys[] = {"name",    "role",    "region",     "chassis",
+                                          "slot",    "driver",  "address",    "token_file",
+                                          "power",   "profile"};
+constexpr std::string_view kPowerKeys[] = {"driver", "address", "path", "token_file"};
+constexpr std::string_view kProfileKeys[] = {"install",        "reboot",  "boot_timeout",
+                                             "sync_rate_mb_s", "data_mb", "session_lifetime"};
+constexpr std::string_view kClusterKinds[] = {"single",         "failover-pair", "ha-pair",
+                                              "active-passive", "active-active", "atlas",
+                                              "chassis",        "migration"};
+constexpr std::string_view kTrafficKinds[] = {"none", "shared-ip", "load-balancer", "dns", "nat"};
+constexpr std::string_view kRoles[] = {"primary",       "backup",        "active",        "passive",
+                                       "member",        "master",        "backup-master", "traffic",
+                                       "search-master", "search-minion", "standalone",    "spare"};
+constexpr std::string_view kDrivers[] = {"lab", "command"};
+constexpr std::string_view kPowerDrivers[] = {"lab-bmc"};
+
+InventoryErrc to_inventory_errc(YamlErrc code) {
+  switch (code) {
+    case YamlErrc::kSyntax: return InventoryErrc::kSyntax;
+    case YamlErrc::kUnknownField: return InventoryErrc::kUnknownField;
+    case YamlErrc::kWrongType: return InventoryErrc::kWrongType;
+    case YamlErrc::kMissingField: return InventoryErrc::kMissingField;
+    case YamlErrc::kDuplicate: return InventoryErrc::kDuplicate;
+    case YamlErrc::kConflict: return InventoryErrc::kConflict;
+  }
+  return InventoryErrc::kSyntax;
+}
+
+bool parse_power(YamlReader& r, const YamlField& f, std::optional<PowerAccess>& out) {
+  const auto es = r.entries(f, kPowerKeys);
+  if (!es) return false;
+  PowerAccess p;
+  for (const YamlField& e : *es) {
+    const bool ok = e.key == "driver"    ? r.read_choice(e, kPowerDrivers, p.driver)
+                    : e.key == "address" ? r.read_host_port(e, p.address)
+                    : e.key == "path"    ? r.read_string(e, p.path)
+                                         : r.read_string(e, p.token_file);
+    if (!ok) return false;
+    if (e.key == "path" && p.path.front() != '/')
+      return r.fail(YamlErrc::kWrongType, e, "'" + p.path + "' is not an absolute URL path");
+  }
+  if (p.driver.empty()) return r.missing(f, "driver", "allowed: " + join_names(kPowerDrivers));
+  if (p.address.empty()) return r.missing(f, "address", "host:port of the BMC");
+  if (p.path.empty()) return r.missing(f, "path", "such as /bmc/a/power");
+  if (p.token_file.empty()) return r.missing(f, "token_file", "");
+  out = std::move(p);
+  return true;
+}
+
+bool parse_profile(YamlReader& r, const YamlField& f, NodeProfile& p) {
+  const auto es = r.entries(f, kProfileKeys);
+  if (!es) return false;
+  for (const YamlField& e : *es) {
+    const std::string& k = e.key;
+    const bool ok = k == "install"          ? r.read_duration(e, p.install_s)
+                    : k == "reboot"         ? r.read_duration(e, p.reboot_s)
+                    : k == "boot_timeout"   ? r.read_duration(e, p.boot_timeout_s)
+                    : k == "sync_rate_mb_s" ? r.read_number(e, 0, false, p.sync_mb_per_s)
+                    : k == "data_mb"        ? r.read_number(e, 0, true, p.data_mb)
+                                            : r.read_duration(e, p.session_lifetime_s);
+    if (!ok) return false;
+  }
+  return true;
+}
+
+bool parse_node(YamlReader& r, const YamlField& item, InventoryNode& n) {
+  const auto es = r.entries(item, kNodeKeys);
+  if (!es) return false;
+  n.line = item.line;
+  for (const YamlField& e : *es) {
+    const std::string& k = e.key;
+    const bool ok = k == "name"         ? r.read_name(e, n.name)
+                    : k == "role"       ? r.read_choice(e, kRoles, n.role)
+                    : k == "region"     ? r.read_name(e, n.region)
+                    : k == "chassis"    ? r.read_name(e, n.chassis)
+                    : k == "slot"       ? r.read_name(e, n.slot)
+                    : k == "driver"     ? r.read_choice(e, kDrivers, n.driver)
+                    : k == "address"    ? r.read_host_port(e, n.address)
+                    : k == "token_file" ? r.read_string(e, n.token_file)
+                    : k == "power"      ? parse_power(r, e, n.power)
+                                        : parse_profile(r, e, n.profile);
+    if (!ok) return false;
+  }
+  if (n.name.empty()) return r.missing(item, "name");
+  if (n.role.empty()) return r.missing(item, "role", "one of " + join_names(kRoles));
+  if (n.address.empty()) return r.missing(item, "address", "host:port of the management API");
+  if (n.token_file.empty()) return r.missing(item, "token_file", "the node's API token");
+  return true;
+}
+
+bool parse_traffic(YamlReader& r, const YamlField& f, InventoryCluster& c) {
+  const auto es = r.entries(f, kTrafficKeys);
+  if (!es) return false;
+  for (const YamlField& e : *es) {
+    const bool ok = e.key == "kind" ? r.read_choice(e, kTrafficKinds, c.traffic_kind)
+                                    : r.read_host_port(e, c.service);
+    if (!ok) return false;
+  }
+  if (c.traffic_kind.empty()) return r.missing(f, "kind", "one of " + join_names(kTrafficKinds));
+  if (c.traffic_kind != "none" && c.service.empty())
+    return r.missing(f, "service", "host:port where clients connect");
+  return true;
+}
+
+bool parse_cluster(YamlReader& r, const YamlField& item, InventoryCluster& c) {
+  const auto es = r.entries(item, kClusterKeys);
+  if (!es) return false;
+  c.line = item.line;
+  const YamlField* nodes = nullptr;
+  for (const YamlField& e : *es) {
+    bool ok = true;
+    if (e.key == "name")
+      ok = r.read_name(e, c.name);
+    else if (e.key == "kind")
+      ok = r.read_choice(e, kClusterKinds, c.kind);
+    else if (e.key == "traffic")
+      ok = parse_traffic(r, e, c);
+    else
+      nodes = &e;
+    if (!ok) return false;
+  }
+  if (c.name.empty()) return r.missing(item, "name");
+  if (c.kind.empty()) return r.missing(item, "kind", "one of " + join_names(kClusterKinds));
+  if (c.traffic_kind.empty()) return r.missing(item, "traffic", "{kind: ..., service: host:port}");
+  if (!nodes) return r.missing(item, "nodes", "a list of the cluster's nodes");
+  const auto list = r.items(*nodes, "nodes");
+  if (!list) return false;
+  if (list->empty())
+    return r.fail(YamlErrc::kMissingField, *nodes, "a cluster needs at least one node");
+  for (const YamlField& n : *list)
+    if (!parse_node(r, n, c.nodes.emplace_back())) return false;
+  return true;
+}
+
+bool parse_repository(YamlReader& r, const YamlField& f, Inventory& inv) {
+  const auto es = r.entries(f, kRepositoryKeys);
+  if (!es) return false;
+  for (const YamlField& e : *es)
+    if (!r.read_string(e, e.key == "dir" ? inv.repository_dir : inv.public_key_file)) return false;
+  if (inv.repository_dir.empty()) return r.missing(f, "dir", "the package repository");
+  if (inv.public_key_file.empty())
+    return r.missing(f, "public_key_file", "the key packages are signed with");
+  return true;
+}
+
+bool parse_top(YamlReader& r, const YamlField& root, Inventory& inv) {
+  const auto es = r.entries(root, kTopKeys);
+  if (!es) return false;
+  const YamlField* repository = nullptr;
+  const YamlField* clusters = nullptr;
+  for (const YamlField& e : *es) {
+    bool ok = true;
+    if (e.key == "inventory")
+      ok = r.read_name(e, inv.name);
+    else if (e.key == "base_dir")
+      ok = r.read_string(e, inv.base_dir);
+    else if (e.key == "time_scale")
+      ok = r.read_number(e, 0, false, inv.time_scale);
+    else if (e.key == "repository")
+      repository = &e;
+    else
+      clusters = &e;
+    if (!ok) return false;
+  }
+  if (inv.name.empty()) return r.missing(root, "inventory", "the inventory's name");
+  if (!repository) return r.missing(root, "repository", "{dir: ..., public_key_file: ...}");
+  if (!parse_repository(r, *repository, inv)) return false;
+  if (!clusters) return r.missing(root, "clusters", "a list of clusters");
+  const auto list = r.items(*clusters, "clusters");
+  if (!list) return false;
+  if (list->empty())
+    return r.fail(YamlErrc::kMissingField, *clusters, "an inventory needs at least one cluster");
+  for (const YamlField& c : *list)
+    if (!parse_cluster(r, c, inv.clusters.emplace_back())) return false;
+  return true;
+}
+
+// Absolute and without "." or ".." parts or a trailing slash.
+std::string normal(const fs::path& p) {
+  std::string s = p.lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
+}
+
+void resolve_paths(Inventory& inv, const std::string& default_base_dir) {
+  std::error_code ec;
+  fs::path base = fs::absolute(default_base_dir.empty() ? "." : default_base_dir, ec);
+  if (!inv.base_dir.empty()) base /= inv.base_dir;  // an absolute base_dir replaces `base`
+  inv.base_dir = normal(base);
+  const auto resolve = [&](std::string& p) {
+    if (!fs::path(p).is_absolute()) p = normal(fs::path(inv.base_dir) / p);
+  };
+  resolve(inv.repository_dir);
+  resolve(inv.public_key_file);
+  for (InventoryCluster& c : inv.clusters) {
+    for (InventoryNode& n : c.nodes) {
+      resolve(n.token_file);
+      if (n.power) resolve(n.power->token_file);
+    }
+  }
+}
+
+bool validate(YamlReader& r, const Inventory& inv) {
+  std::map<std::string, int> clusters;                         // name -> line
+  std::map<std::string, int> nodes;                            // name -> line
+  std::map<std::string, std::pair<std::string, int>> owners;  // address -> node, line
+  for (std::size_t ci = 0; ci < inv.clusters.size(); ++ci) {
+    const InventoryCluster& c = inv.clusters[ci];
+    const std::string cpath = "clusters[" + std::to_string(ci) + "]";
+    const int name_line = r.line_of(cpath + ".name");
+    if (const auto [it, fresh] = clusters.emplace(c.name, name_line); !fresh)
+      return r.fail(YamlErrc::kDuplicate, name_line, cpath + ".name",
+                    "duplicate cluster name '" + c.name + "' (first declared at line " +
+                        std::to_string(it->second) + ")");
+    std::map<std::string, int> roles;
+    for (std::size_t ni = 0; ni < c.nodes.size(); ++ni) {
+      const InventoryNode& n = c.nodes[ni];
+      const std::string npath = cpath + ".nodes[" + std::to_string(ni) + "]";
+      const int line = r.line_of(npath + ".name");
+      if (const auto [it, fresh] = nodes.emplace(n.name, line); !fresh)
+        return r.fail(YamlErrc::kDuplicate, line, npath + ".name",
+                      "duplicate node name '" + n.name + "' (first declared at line " +
+                          std::to_string(it->second) + ")");
+      const int address_line = r.line_of(npath + ".address");
+      if (const auto [it, fresh] = owners.try_emplace(n.address, n.name, address_line); !fresh)
+        return r.fail(YamlErrc::kConflict, address_line, npath + ".address",
+                      "address " + n.address + " is also node '" + it->second.first +
+                          "''s (line " + std::to_string(it->second.second) + ")");
+      ++roles[n.role];
+    }
+    if ((c.kind == "failover-pair" || c.kind == "ha-pair") &&
+        (roles["primary"] != 1 || roles["backup"] != 1))
+      return r.fail(YamlErrc::kConflict, r.line_of(cpath + ".nodes"), cpath + ".nodes",
+                    "a " + c.kind + " needs exactly one primary and one backup (found " +
+                        std::to_string(roles["primary"]) + " primary, " +
+                        std::to_string(roles["backup"]) + " backup)");
+  }
+  return true;
+}
+
+}  // namespace
+
+const InventoryNode* InventoryCluster::find(const std::string& node) const {
+  for (const InventoryNode& n : nodes)
+    if (n.name == node) return &n;
+  return nullptr;
+}
+
+const InventoryCluster* Inventory::find_cluster(const std::string& cluster) const {
+  for (const InventoryCluster& c : clusters)
+    if (c.name == cluster) return &c;
+  return nullptr;
+}
+
+const InventoryNode* Inventory::find_node(const std::string& node) const {
+  for (const InventoryCluster& c : clusters)
+    if (const InventoryNode* n = c.find(node)) return n;
+  return nullptr;
+}
+
+Result<Inventory, InventoryErrc> parse_inventory_text(const std::string& yaml,
+                                                      const std::string& file_name,
+                                                      const std::string& default_base_dir) {
+  YamlReader r(file_name);
+  const auto fail = [&r]() -> Error<InventoryErrc> {
+    return make_error(to_inventory_errc(r.error().code), r.error().message);
+  };
+  const std::optional<YamlField> root =
+      r.load(yaml, "an inventory needs at least 'inventory', 'repository' and 'clusters'");
+  if (!root) return fail();
+  Inventory inv;
+  inv.file = file_name;
+  if (!parse_top(r, *root, inv) || !validate(r, inv)) return fail();
+  resolve_paths(inv, default_base_dir);
+  return inv;
+}
+
+Result<Inventory, InventoryErrc> load_inventory(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    return make_error(InventoryErrc::kUnreadable, path + ": cannot read: is a directory");
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    return make_error(InventoryErrc::kUnreadable, path + ": cannot read: " + std::strerror(errno));
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (in.bad()) return make_error(InventoryErrc::kUnreadable, path + ": cannot read: I/O error");
+  const fs::path dir = fs::path(path).parent_path();
+  return parse_inventory_text(text.str(), path, dir.empty() ? "." : dir.string());
+}
+
+}  // namespace hitless

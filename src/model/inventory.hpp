@@ -1,0 +1,78 @@
+#pragma once
+// Inventory: the clusters and appliances an operator hands to `hitless plan/apply` (YAML; the
+// lab writes one for itself in DIR/inventory.yaml, operators write their own for real devices).
+// It says how to reach each node (driver, address, credentials by file reference), how traffic
+// reaches each cluster, and each node's timing profile, used for estimates and the simulator.
+// Parsing reads one file; everything else is plain values. Thread-compatible.
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+
+namespace hitless {
+
+enum class InventoryErrc { kUnreadable, kSyntax, kUnknownField, kWrongType, kMissingField, kDuplicate, kConflict };
+
+// What a node's upgrade costs, in model seconds; defaults are typical appliance figures.
+struct NodeProfile {
+  double install_s = 1200;  // when the package does not say
+  double reboot_s = 120;
+  double boot_timeout_s = 600;
+  double sync_mb_per_s = 100;
+  double data_mb = 500;
+  double session_lifetime_s = 300;
+};
+
+struct PowerAccess {
+  std::string driver;      // "lab-bmc"
+  std::string address;     // host:port
+  std::string path;        // e.g. "/bmc/b/power"
+  std::string token_file;  // absolute after loading
+};
+
+struct InventoryNode {
+  std::string name;
+  std::string role;  // as in the lab format: primary, backup, standalone, master, traffic, ...
+  std::string region;
+  std::string chassis;
+  std::string slot;
+  std::string driver = "lab";  // appliance driver: "lab" (more later: "command")
+  std::string address;         // host:port of the management API
+  std::string token_file;      // absolute after loading
+  std::optional<PowerAccess> power;
+  NodeProfile profile;
+  int line = 0;
+};
+
+struct InventoryCluster {
+  std::string name;
+  std::string kind;          // single, failover-pair, ha-pair, active-passive, active-active, atlas, chassis, migration
+  std::string traffic_kind;  // none, shared-ip, load-balancer, dns, nat
+  std::string service;       // where clients connect (host:port)
+  std::vector<InventoryNode> nodes;
+  int line = 0;
+
+  const InventoryNode* find(const std::string& node) const;
+};
+
+struct Inventory {
+  std::string name;
+  std::string file;      // the path it was read from
+  std::string base_dir;  // relative paths are relative to this (absolute after loading)
+  double time_scale = 1;  // wall seconds per model second (lab inventories; 1 for real devices)
+  std::string repository_dir;   // absolute after loading
+  std::string public_key_file;  // absolute after loading
+  std::vector<InventoryCluster> clusters;
+
+  const InventoryCluster* find_cluster(const std::string& name) const;
+  const InventoryNode* find_node(const std::string& name) const;
+};
+
+// Errors read "inventory.yaml:12: clusters[0].nodes[1].address: ...". Nothing is contacted.
+Result<Inventory, InventoryErrc> load_inventory(const std::string& path);
+Result<Inventory, InventoryErrc> parse_inventory_text(const std::string& yaml, const std::string& file_name,
+                                                      const std::string& default_base_dir);
+
+}  // namespace hitless

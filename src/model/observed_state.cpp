@@ -1,0 +1,116 @@
+#include "model/observed_state.hpp"
+
+#include <sodium.h>
+
+namespace hitless {
+namespace {
+
+// The planning-relevant projection of a node, in canonical key order (nlohmann sorts keys).
+nlohmann::json planning_view(const ObservedNode& n) {
+  return {{"reachable", n.reachable}, {"version", n.version},   {"packages", n.packages},
+          {"active_slot", n.active_slot}, {"ha_role", n.ha_role}, {"ha_peer", n.ha_peer},
+          {"shared_ip_enabled", n.shared_ip_enabled}, {"powered", n.powered}};
+}
+
+std::string hex(const unsigned char* p, std::size_t n) {
+  static const char* d = "0123456789abcdef";
+  std::string s;
+  for (std::size_t i = 0; i < n; ++i) {
+    s += d[p[i] >> 4];
+    s += d[p[i] & 15];
+  }
+  return s;
+}
+
+}  // namespace
+
+const ObservedNode* ObservedState::find(const std::string& name) const {
+  auto it = nodes.find(name);
+  return it == nodes.end() ? nullptr : &it->second;
+}
+
+std::string ObservedState::hash() const {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [name, n] : nodes) j[name] = planning_view(n);
+  const std::string text = j.dump();
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  return hex(out, sizeof out);
+}
+
+std::vector<std::string> ObservedState::differences(const ObservedState& now) const {
+  std::vector<std::string> out;
+  for (const auto& [name, was] : nodes) {
+    const ObservedNode* is = now.find(name);
+    if (!is) {
+      out.push_back(name + ": no longer observed");
+      continue;
+    }
+    const auto a = planning_view(was);
+    const auto b = planning_view(*is);
+    for (const auto& [key, value] : a.items())
+      if (b.at(key) != value) out.push_back(name + ": " + key + " " + value.dump() + " -> " + b.at(key).dump());
+  }
+  for (const auto& [name, n] : now.nodes)
+    if (!find(name)) out.push_back(name + ": newly observed");
+  return out;
+}
+
+nlohmann::json to_json(const ObservedNode& n) {
+  return {{"name", n.name}, {"reachable", n.reachable}, {"error", n.error}, {"version", n.version},
+          {"packages", n.packages}, {"active_slot", n.active_slot}, {"boot_slot", n.boot_slot},
+          {"slot_versions", n.slot_versions}, {"phase", n.phase}, {"serving", n.serving}, {"accepting", n.accepting},
+          {"powered", n.powered}, {"ha_role", n.ha_role}, {"ha_peer", n.ha_peer}, {"syncing", n.syncing},
+          {"last_sync_at", n.last_sync_at}, {"shared_ip", n.shared_ip}, {"shared_ip_enabled", n.shared_ip_enabled},
+          {"install_state", n.install_state}, {"install_package", n.install_package}, {"install_error", n.install_error},
+          {"staged", n.staged}, {"data_checksum", n.data_checksum}, {"boots", n.boots}, {"installs", n.installs},
+          {"sessions_open", n.sessions_open}};
+}
+
+ObservedNode observed_node_from_json(const nlohmann::json& j) {
+  ObservedNode n;
+  n.name = j.at("name");
+  n.reachable = j.at("reachable");
+  n.error = j.value("error", "");
+  n.version = j.at("version");
+  n.packages = j.at("packages").get<std::map<std::string, std::string>>();
+  n.active_slot = j.at("active_slot");
+  n.boot_slot = j.value("boot_slot", n.active_slot);
+  n.slot_versions = j.value("slot_versions", std::vector<std::string>{});
+  n.phase = j.value("phase", "");
+  n.serving = j.value("serving", false);
+  n.accepting = j.value("accepting", false);
+  n.powered = j.at("powered");
+  n.ha_role = j.at("ha_role");
+  n.ha_peer = j.at("ha_peer");
+  n.syncing = j.value("syncing", false);
+  n.last_sync_at = j.value("last_sync_at", -1.0);
+  n.shared_ip = j.value("shared_ip", "");
+  n.shared_ip_enabled = j.at("shared_ip_enabled");
+  n.install_state = j.value("install_state", "");
+  n.install_package = j.value("install_package", "");
+  n.install_error = j.value("install_error", "");
+  n.staged = j.value("staged", std::vector<std::string>{});
+  n.data_checksum = j.value("data_checksum", "");
+  n.boots = j.value("boots", 0);
+  n.installs = j.value("installs", 0);
+  n.sessions_open = j.value("sessions_open", 0);
+  return n;
+}
+
+nlohmann::json to_json(const ObservedState& s) {
+  nlohmann::json nodes = nlohmann::json::array();
+  for (const auto& [name, n] : s.nodes) nodes.push_back(to_json(n));
+  return {{"hash", s.hash()}, {"nodes", nodes}};
+}
+
+ObservedState observed_state_from_json(const nlohmann::json& j) {
+  ObservedState s;
+  for (const auto& n : j.at("nodes")) {
+    auto node = observed_node_from_json(n);
+    s.nodes[node.name] = node;
+  }
+  return s;
+}
+
+}  // namespace hitless

@@ -1,0 +1,58 @@
+#pragma once
+// ObservedState: what hitless saw of a cluster's appliances just before planning (and again
+// before applying). A plan embeds it with a content hash over the fields that planning depends
+// on, so `apply` can refuse a stale plan and say exactly what changed. Plain values.
+
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+namespace hitless {
+
+struct ObservedNode {
+  std::string name;
+  bool reachable = false;  // the management API answered
+  std::string error;       // why not, when unreachable
+  std::string version;     // main package version
+  std::map<std::string, std::string> packages;
+  int active_slot = 0;
+  int boot_slot = 0;
+  std::vector<std::string> slot_versions;  // per firmware slot; "" when empty
+  std::string phase;                       // running, installing, rebooting, off
+  bool serving = false;
+  bool accepting = false;
+  bool powered = true;
+  std::string ha_role = "none";  // none, primary, backup
+  std::string ha_peer;
+  bool syncing = false;
+  double last_sync_at = -1;
+  std::string shared_ip;  // "" when none configured
+  bool shared_ip_enabled = false;
+  std::string install_state;  // idle, installing, pending-reboot, done, failed
+  std::string install_package;
+  std::string install_error;
+  std::vector<std::string> staged;
+  std::string data_checksum;
+  int boots = 0;
+  int installs = 0;     // installs started since the node came up (a second install shows here)
+  int sessions_open = 0;
+};
+
+struct ObservedState {
+  std::map<std::string, ObservedNode> nodes;  // by name
+
+  const ObservedNode* find(const std::string& name) const;
+  // Canonical hash (sha256 hex) of the fields planning depends on: reachability, versions and
+  // packages, slots, HA roles and peers, shared-IP ownership, power. Not sessions, not data.
+  std::string hash() const;
+  // Human lines describing what differs in those fields ("b: version 7.1.0 -> 7.2.0").
+  std::vector<std::string> differences(const ObservedState& now) const;
+};
+
+nlohmann::json to_json(const ObservedNode& n);
+ObservedNode observed_node_from_json(const nlohmann::json& j);  // throws nlohmann::json::exception
+nlohmann::json to_json(const ObservedState& s);
+ObservedState observed_state_from_json(const nlohmann::json& j);  // throws nlohmann::json::exception
+
+}  // namespace hitless

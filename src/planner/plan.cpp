@@ -1,0 +1,225 @@
+#include "planner/plan.hpp"
+
+#include <sodium.h>
+
+#include <array>
+#include <functional>
+#include <map>
+#include <sstream>
+#include <utility>
+
+#include "common/durations.hpp"
+
+namespace hitless::plan {
+namespace {
+
+constexpr std::array<std::pair<Verb, const char*>, 17> kVerbs{{
+    {Verb::kCheck, "check"},          {Verb::kBackup, "backup"},
+    {Verb::kSync, "sync"},            {Verb::kBreakHa, "break-ha"},
+    {Verb::kEstablishHa, "establish-ha"}, {Verb::kStage, "stage"},
+    {Verb::kCompatTest, "compat-test"}, {Verb::kInstall, "install"},
+    {Verb::kReboot, "reboot"},        {Verb::kVerify, "verify"},
+    {Verb::kApproval, "approval"},    {Verb::kSwitchTraffic, "switch-traffic"},
+    {Verb::kSetRole, "set-role"},     {Verb::kSetAccepting, "set-accepting"},
+    {Verb::kPowerOff, "power-off"},   {Verb::kPowerOn, "power-on"},
+    {Verb::kSelectBootSlot, "select-boot-slot"},
+}};
+
+std::string sha256_hex(const std::string& text) {
+  unsigned char out[crypto_hash_sha256_BYTES];
+  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  static const char* d = "0123456789abcdef";
+  std::string s;
+  for (unsigned char c : out) {
+    s += d[c >> 4];
+    s += d[c & 15];
+  }
+  return s;
+}
+
+nlohmann::json condition_json(const Condition& c) { return {{"kind", c.kind}, {"node", c.node}, {"value", c.value}}; }
+Condition condition_from(const nlohmann::json& j) { return {j.at("kind"), j.at("node"), j.at("value")}; }
+
+nlohmann::json step_json(const Step& s) {
+  nlohmann::json pre = nlohmann::json::array(), gate = nlohmann::json::array();
+  for (const auto& c : s.preconditions) pre.push_back(condition_json(c));
+  for (const auto& c : s.gate) gate.push_back(condition_json(c));
+  nlohmann::json undo = nullptr;
+  if (s.undo) undo = {{"verb", to_string(s.undo->verb)}, {"targets", s.undo->targets}, {"params", s.undo->params}, {"title", s.undo->title}};
+  return {{"id", s.id}, {"verb", to_string(s.verb)}, {"cluster", s.cluster}, {"targets", s.targets},
+          {"params", s.params}, {"after", s.after}, {"phase", s.phase}, {"preconditions", pre},
+          {"gate", gate}, {"estimate_s", s.estimate_s}, {"repeat_safe", s.repeat_safe}, {"undo", undo},
+          {"title", s.title}, {"seed_ref", s.seed_ref}};
+}
+
+nlohmann::json body_json(const Plan& p) {
+  nlohmann::json phases = nlohmann::json::array(), steps = nlohmann::json::array();
+  for (const auto& ph : p.phases) phases.push_back({{"index", ph.index}, {"name", ph.name}});
+  for (const auto& s : p.steps) steps.push_back(step_json(s));
+  return {{"schema", Plan::kSchema},
+          {"inventory", p.inventory_file},
+          {"target_version", p.target_version},
+          {"clusters", p.clusters},
+          {"strategies", p.strategies},
+          {"time_scale", p.time_scale},
+          {"policy", p.policy},
+          {"observed", to_json(p.observed)},
+          {"observed_hash", p.observed.hash()},
+          {"phases", phases},
+          {"steps", steps},
+          {"estimate", {{"makespan_s", p.estimated_makespan_s()}}}};
+}
+
+}  // namespace
+
+const char* to_string(Verb v) {
+  for (const auto& [k, n] : kVerbs)
+    if (k == v) return n;
+  return "?";
+}
+
+std::optional<Verb> parse_verb(const std::string& s) {
+  for (const auto& [k, n] : kVerbs)
+    if (s == n) return k;
+  return std::nullopt;
+}
+
+std::string Condition::text() const {
+  if (kind == "reachable") return node + " answers its management API";
+  if (kind == "serving") return node + " serves clients";
+  if (kind == "version") return node + " runs " + value;
+  if (kind == "package") return node + " has " + value + " installed";
+  if (kind == "ha-role") return node + " is " + value + " in the failover relation";
+  if (kind == "ha-none") return node + " has no failover relation";
+  if (kind == "owns-shared-ip") return node + " holds the shared IP";
+  if (kind == "service-from") return "the service address is answered by " + node;
+  if (kind == "not-syncing") return node + " is not syncing";
+  if (kind == "synced") return node + " finished a sync";
+  if (kind == "powered-off") return node + " is powered off";
+  return kind + "(" + node + (value.empty() ? "" : ", " + value) + ")";
+}
+
+const Step* Plan::find(const std::string& id) const {
+  for (const auto& s : steps)
+    if (s.id == id) return &s;
+  return nullptr;
+}
+
+double Plan::estimated_makespan_s() const {
+  std::map<std::string, double> finish;
+  double best = 0;
+  for (const auto& s : steps) {  // steps are stored in a topological order
+    double start = 0;
+    for (const auto& a : s.after) start = std::max(start, finish[a]);
+    finish[s.id] = start + s.estimate_s;
+    best = std::max(best, finish[s.id]);
+  }
+  return best;
+}
+
+std::string plan_hash(const Plan& p) { return sha256_hex(body_json(p).dump()); }
+
+nlohmann::json to_json(const Plan& p) {
+  auto j = body_json(p);
+  j["plan_hash"] = sha256_hex(j.dump());
+  return j;
+}
+
+Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::string& file_name) {
+  auto j = nlohmann::json::parse(text, nullptr, false);
+  if (j.is_discarded()) return make_error(PlanErrc::kMalformed, file_name + ": not a complete JSON document (truncated or not a plan)");
+  if (!j.is_object() || j.value("schema", "") != Plan::kSchema)
+    return make_error(PlanErrc::kUnsupported, file_name + ": not a hitless plan (schema " + std::string(Plan::kSchema) + " expected)");
+  try {
+    Plan p;
+    p.inventory_file = j.at("inventory");
+    p.target_version = j.at("target_version");
+    p.clusters = j.at("clusters").get<std::vector<std::string>>();
+    p.strategies = j.at("strategies").get<std::vector<std::string>>();
+    p.time_scale = j.at("time_scale");
+    p.policy = j.at("policy");
+    p.observed = observed_state_from_json(j.at("observed"));
+    for (const auto& ph : j.at("phases")) p.phases.push_back({ph.at("index"), ph.at("name")});
+    for (const auto& sj : j.at("steps")) {
+      Step s;
+      s.id = sj.at("id");
+      auto v = parse_verb(sj.at("verb"));
+      if (!v) return make_error(PlanErrc::kMalformed, file_name + ": step " + s.id + ": unknown verb " + sj.at("verb").dump());
+      s.verb = *v;
+      s.cluster = sj.at("cluster");
+      s.targets = sj.at("targets").get<std::vector<std::string>>();
+      s.params = sj.at("params");
+      s.after = sj.at("after").get<std::vector<std::string>>();
+      s.phase = sj.at("phase");
+      for (const auto& c : sj.at("preconditions")) s.preconditions.push_back(condition_from(c));
+      for (const auto& c : sj.at("gate")) s.gate.push_back(condition_from(c));
+      s.estimate_s = sj.at("estimate_s");
+      s.repeat_safe = sj.at("repeat_safe");
+      if (!sj.at("undo").is_null()) {
+        const auto& u = sj.at("undo");
+        auto uv = parse_verb(u.at("verb"));
+        if (!uv) return make_error(PlanErrc::kMalformed, file_name + ": step " + s.id + ": unknown undo verb");
+        s.undo = Undo{*uv, u.at("targets").get<std::vector<std::string>>(), u.at("params"), u.at("title")};
+      }
+      s.title = sj.at("title");
+      s.seed_ref = sj.at("seed_ref");
+      p.steps.push_back(std::move(s));
+    }
+    const std::string want = j.at("plan_hash");
+    const std::string have = plan_hash(p);
+    if (want != have)
+      return make_error(PlanErrc::kTampered, file_name + ": the plan's content does not match its plan_hash (edited by hand?); "
+                                                "make a new plan with `hitless plan`");
+    if (j.at("observed_hash") != p.observed.hash())
+      return make_error(PlanErrc::kTampered, file_name + ": observed_hash does not match the observed state it carries");
+    return p;
+  } catch (const nlohmann::json::exception& e) {
+    return make_error(PlanErrc::kMalformed, file_name + ": " + e.what());
+  }
+}
+
+std::string to_text(const Plan& p) {
+  std::ostringstream o;
+  o << "plan to " << p.target_version << " for";
+  for (std::size_t i = 0; i < p.clusters.size(); ++i) o << " " << p.clusters[i] << " (" << p.strategies[i] << ")";
+  o << "\n" << p.steps.size() << " steps in " << p.phases.size() << " phase(s); estimated makespan "
+    << format_duration(p.estimated_makespan_s()) << "; plan " << plan_hash(p).substr(0, 12) << ", observed state "
+    << p.observed.hash().substr(0, 12) << "\n";
+  int phase = -1;
+  for (const auto& s : p.steps) {
+    if (s.phase != phase) {
+      phase = s.phase;
+      for (const auto& ph : p.phases)
+        if (ph.index == phase) o << "\nphase " << ph.index + 1 << ": " << ph.name << "\n";
+    }
+    o << "  " << s.id << "  " << s.title << "  [" << format_duration(s.estimate_s)
+      << (s.repeat_safe ? "" : ", not repeatable") << "]\n";
+    for (const auto& c : s.preconditions) o << "      requires: " << c.text() << "\n";
+    for (const auto& c : s.gate) o << "      gate:     " << c.text() << "\n";
+    if (s.undo) o << "      undo:     " << s.undo->title << "\n";
+  }
+  return o.str();
+}
+
+std::string to_dot(const Plan& p) {
+  std::ostringstream o;
+  o << "digraph plan {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n";
+  for (const auto& ph : p.phases) {
+    o << "  subgraph cluster_phase" << ph.index << " {\n    label=\"phase " << ph.index + 1 << ": " << ph.name << "\";\n";
+    for (const auto& s : p.steps)
+      if (s.phase == ph.index) {
+        std::string label = s.title;
+        for (auto& c : label)
+          if (c == '"') c = '\'';
+        o << "    \"" << s.id << "\" [label=\"" << label << "\\n" << format_duration(s.estimate_s) << "\""
+          << (s.verb == Verb::kApproval ? ", shape=diamond" : "") << (s.repeat_safe ? "" : ", style=bold") << "];\n";
+      }
+    o << "  }\n";
+  }
+  for (const auto& s : p.steps)
+    for (const auto& a : s.after) o << "  \"" << a << "\" -> \"" << s.id << "\";\n";
+  o << "}\n";
+  return o.str();
+}
+
+}  // namespace hitless::plan

@@ -1,0 +1,106 @@
+#pragma once
+// Plan: what hitless will do, as a reviewed artefact. A DAG of steps, each with its verb,
+// targets, preconditions, the health gate after it, an estimated duration, whether repeating it
+// is safe, and how to undo it; grouped in phases (maintenance windows). The JSON form
+// (docs/plan-format.md) carries a content hash of the plan and of the observed state it was
+// made from, so a hand-edited or truncated file and a stale plan are both caught.
+// Plain values and pure functions.
+
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.hpp"
+#include "model/observed_state.hpp"
+
+namespace hitless::plan {
+
+enum class Verb {
+  kCheck,          // checklist: nodes reachable, healthy, relation as expected
+  kBackup,         // download a configuration backup
+  kSync,           // failover "Sync Now" and wait for it
+  kBreakHa,        // break the failover relation
+  kEstablishHa,    // establish it (params: primary, backup)
+  kStage,          // upload a package (params: package)
+  kCompatTest,     // pre-upgrade compatibility test; must pass (params: package)
+  kInstall,        // install (params: package, activate: now | after-reboot)
+  kReboot,         // reboot (into the selected slot)
+  kVerify,         // node serves at the expected version (params: version)
+  kApproval,       // a person verifies and tests, then approves (`hitless approve`)
+  kSwitchTraffic,  // move clients from one node to another (params: from, to, via)
+  kSetRole,        // failover role change (params: role)
+  kSetAccepting,   // accept / stop accepting new connections (params: accepting)
+  kPowerOff,       // out-of-band power (params: via)
+  kPowerOn,
+  kSelectBootSlot, // boot the other firmware slot at the next reboot (params: slot)
+};
+const char* to_string(Verb v);
+std::optional<Verb> parse_verb(const std::string& s);
+
+// A condition the executor checks by observing nodes (or the service address).
+struct Condition {
+  std::string kind;   // reachable | serving | version | package | ha-role | ha-none | owns-shared-ip | service-from | not-syncing | powered-off
+  std::string node;
+  std::string value;  // version, "name=version", role, ...
+  std::string text() const;
+  bool operator==(const Condition&) const = default;
+};
+
+struct Undo {
+  Verb verb;
+  std::vector<std::string> targets;
+  nlohmann::json params = nlohmann::json::object();
+  std::string title;
+};
+
+struct Step {
+  std::string id;  // "<cluster>/<nn>-<verb>-<node>[-<package>]", unique
+  Verb verb = Verb::kCheck;
+  std::string cluster;
+  std::vector<std::string> targets;
+  nlohmann::json params = nlohmann::json::object();
+  std::vector<std::string> after;  // ids of steps that must succeed first
+  int phase = 0;
+  std::vector<Condition> preconditions;  // checked before the step acts
+  std::vector<Condition> gate;           // must hold after it, within its timeout
+  double estimate_s = 0;                 // model seconds
+  bool repeat_safe = true;               // may be re-run blindly after a crash
+  std::optional<Undo> undo;
+  std::string title;     // one line for people
+  std::string seed_ref;  // where the vendor procedure says so
+};
+
+struct Phase {
+  int index = 0;
+  std::string name;
+};
+
+struct Plan {
+  static constexpr const char* kSchema = "hitless.plan/1";
+  std::string inventory_file;
+  std::string target_version;
+  std::vector<std::string> clusters;
+  std::vector<std::string> strategies;  // per cluster, same order
+  double time_scale = 1;
+  nlohmann::json policy = nlohmann::json::object();
+  ObservedState observed;
+  std::vector<Phase> phases;
+  std::vector<Step> steps;
+
+  const Step* find(const std::string& id) const;
+  // Critical-path length of the DAG from the estimates (model seconds).
+  double estimated_makespan_s() const;
+};
+
+enum class PlanErrc { kMalformed, kTampered, kUnsupported };
+
+// The canonical JSON (with "plan_hash" and "observed_hash").
+nlohmann::json to_json(const Plan& p);
+std::string plan_hash(const Plan& p);
+// Parses a plan file's text; refuses truncated, hand-edited (hash mismatch) or foreign files.
+Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::string& file_name);
+std::string to_text(const Plan& p);
+std::string to_dot(const Plan& p);
+
+}  // namespace hitless::plan

@@ -1,0 +1,186 @@
+#include "planner/plan_builder.hpp"
+
+#include <cstdio>
+
+namespace hitless::plan {
+namespace {
+constexpr double kApiCallS = 5;  // a management API call and its confirmation
+}
+
+PlanBuilder::PlanBuilder(Plan& plan, const InventoryCluster& cluster) : plan_(plan), cluster_(cluster) {}
+
+const NodeProfile& PlanBuilder::profile(const std::string& node) const {
+  static const NodeProfile kDefault;
+  const InventoryNode* n = cluster_.find(node);
+  return n ? n->profile : kDefault;
+}
+
+void PlanBuilder::begin_phase(const std::string& name) {
+  ++phase_;
+  // Phases are shared by all clusters of a plan: window N of every cluster is phase N.
+  if (phase_ >= static_cast<int>(plan_.phases.size())) plan_.phases.push_back({phase_, name});
+}
+
+Step& PlanBuilder::add(Verb verb, std::vector<std::string> targets, std::string slug, std::string title) {
+  if (phase_ < 0) begin_phase("upgrade");
+  Step s;
+  char num[8];
+  std::snprintf(num, sizeof num, "%02d", ++counter_);
+  s.id = cluster_.name + "/" + num + "-" + slug;
+  s.verb = verb;
+  s.cluster = cluster_.name;
+  s.targets = std::move(targets);
+  s.phase = phase_;
+  if (!last_.empty()) s.after.push_back(last_);
+  s.title = std::move(title);
+  plan_.steps.push_back(std::move(s));
+  last_ = plan_.steps.back().id;
+  return plan_.steps.back();
+}
+
+std::string PlanBuilder::check(const std::vector<std::string>& nodes, std::vector<Condition> conditions,
+                               const std::string& seed_ref) {
+  std::string who;
+  for (const auto& n : nodes) who += (who.empty() ? "" : ", ") + n;
+  Step& s = add(Verb::kCheck, nodes, "check", "Check " + who + ": reachable, healthy, as the plan expects");
+  for (const auto& n : nodes) s.preconditions.push_back({"reachable", n, ""});
+  for (auto& c : conditions) s.preconditions.push_back(std::move(c));
+  s.estimate_s = 2;
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::backup(const std::string& node, const std::string& seed_ref) {
+  Step& s = add(Verb::kBackup, {node}, "backup-" + node, "Back up the configuration of " + node);
+  s.preconditions = {{"reachable", node, ""}};
+  s.estimate_s = kApiCallS + profile(node).data_mb / 500;
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::sync(const std::string& node, const std::string& backup_node, const std::string& seed_ref) {
+  Step& s = add(Verb::kSync, {node, backup_node}, "sync-" + node,
+                "Sync Now on " + node + " and wait until " + backup_node + " holds the primary's data");
+  s.params = {{"backup", backup_node}};
+  s.preconditions = {{"reachable", node, ""}, {"reachable", backup_node, ""}};
+  s.gate = {{"synced", backup_node, ""}};
+  s.estimate_s = kApiCallS + profile(node).data_mb / std::max(0.001, profile(backup_node).sync_mb_per_s);
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::break_ha(const std::string& node, const std::string& peer, const std::string& primary,
+                                  const std::string& seed_ref) {
+  Step& s = add(Verb::kBreakHa, {node, peer}, "break-ha", "Break the failover relation between " + node + " and " + peer);
+  s.preconditions = {{"not-syncing", node, ""}};
+  s.gate = {{"ha-none", node, ""}, {"ha-none", peer, ""}};
+  s.estimate_s = kApiCallS;
+  const std::string backup = primary == node ? peer : node;
+  s.undo = Undo{Verb::kEstablishHa, {primary, backup}, {{"primary", primary}, {"backup", backup}},
+                "Re-establish the relation with " + primary + " as primary"};
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::establish(const std::string& primary, const std::string& backup, const std::string& seed_ref) {
+  Step& s = add(Verb::kEstablishHa, {primary, backup}, "establish-ha",
+                "Establish the failover relation: " + primary + " primary, " + backup + " backup");
+  s.params = {{"primary", primary}, {"backup", backup}};
+  s.preconditions = {{"reachable", primary, ""}, {"reachable", backup, ""}};
+  s.gate = {{"ha-role", primary, "primary"}, {"ha-role", backup, "backup"}};
+  s.estimate_s = kApiCallS;
+  s.undo = Undo{Verb::kBreakHa, {primary, backup}, nlohmann::json::object(), "Break the relation again"};
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::stage(const std::string& node, const catalog::CatalogPackage& pkg, const std::string& seed_ref) {
+  Step& s = add(Verb::kStage, {node}, "stage-" + node + "-" + pkg.id(), "Upload " + pkg.id() + " to " + node);
+  s.params = {{"package", pkg.id()}, {"digest", pkg.digest}};
+  s.preconditions = {{"reachable", node, ""}};
+  s.gate = {{"staged", node, pkg.id()}};
+  s.estimate_s = kApiCallS + pkg.manifest.size_mb / 100;
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::compat_test(const std::string& node, const catalog::CatalogPackage& pkg, const std::string& seed_ref) {
+  Step& s = add(Verb::kCompatTest, {node}, "compat-" + node + "-" + pkg.id(),
+                "Compatibility test of " + pkg.id() + " on " + node + " (must pass)");
+  s.params = {{"package", pkg.id()}};
+  s.preconditions = {{"staged", node, pkg.id()}};
+  s.estimate_s = kApiCallS + 25;
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::install(const std::string& node, const catalog::CatalogPackage& pkg, bool activate_now,
+                                 std::vector<Condition> preconditions, const std::string& seed_ref) {
+  const auto& prof = profile(node);
+  const double install_s = pkg.manifest.install_s > 0 ? pkg.manifest.install_s : prof.install_s;
+  Step& s = add(Verb::kInstall, {node}, "install-" + node + "-" + pkg.id(),
+                activate_now ? "Install " + pkg.id() + " on " + node + " (" + node + " stops serving, then reboots)"
+                             : "Install " + pkg.id() + " on " + node + " into the other slot, active after reboot");
+  s.params = {{"package", pkg.id()}, {"activate", activate_now ? "now" : "after-reboot"}, {"name", pkg.manifest.name},
+              {"version", pkg.manifest.version}};
+  s.preconditions = {{"staged", node, pkg.id()}};
+  for (auto& c : preconditions) s.preconditions.push_back(std::move(c));
+  if (activate_now) {
+    s.gate = {{"package", node, pkg.manifest.name + "=" + pkg.manifest.version}, {"serving", node, ""}};
+    s.estimate_s = install_s + prof.reboot_s + kApiCallS;
+    s.undo = Undo{Verb::kSelectBootSlot, {node}, {{"slot", "previous"}, {"reboot", true}},
+                  "Boot " + node + "'s previous firmware slot"};
+  } else {
+    s.gate = {{"install-pending", node, pkg.id()}};
+    s.estimate_s = install_s + kApiCallS;
+  }
+  s.repeat_safe = false;  // a second install is never blind: reconciled from observation
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::reboot(const std::string& node, const std::string& expect_version,
+                                std::vector<Condition> preconditions, const std::string& seed_ref) {
+  Step& s = add(Verb::kReboot, {node}, "reboot-" + node, "Reboot " + node + " into " + expect_version);
+  s.preconditions = {{"reachable", node, ""}};
+  for (auto& c : preconditions) s.preconditions.push_back(std::move(c));
+  s.gate = {{"version", node, expect_version}, {"serving", node, ""}};
+  s.params = {{"version", expect_version}};
+  s.estimate_s = profile(node).reboot_s + kApiCallS;
+  s.repeat_safe = false;
+  s.undo = Undo{Verb::kSelectBootSlot, {node}, {{"slot", "previous"}, {"reboot", true}}, "Boot " + node + "'s previous firmware slot"};
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::verify(const std::string& node, const std::string& version, const std::string& seed_ref) {
+  Step& s = add(Verb::kVerify, {node}, "verify-" + node, "Verify " + node + " serves at " + version);
+  s.params = {{"version", version}};
+  s.gate = {{"version", node, version}, {"serving", node, ""}};
+  s.estimate_s = kApiCallS;
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::approval(const std::string& what, const std::string& seed_ref) {
+  Step& s = add(Verb::kApproval, {}, "approve", "Approval: " + what);
+  s.params = {{"question", what}};
+  s.estimate_s = 0;
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::switch_shared_ip(const std::string& from, const std::string& to, const std::string& seed_ref) {
+  Step& s = add(Verb::kSwitchTraffic, {from, to}, "switch-traffic-" + to,
+                "Shared IP switch: disable on " + from + ", enable on " + to + " (clients move to " + to + ")");
+  s.params = {{"from", from}, {"to", to}, {"via", "shared-ip"}};
+  s.preconditions = {{"serving", to, ""}, {"owns-shared-ip", from, ""}};
+  s.gate = {{"owns-shared-ip", to, ""}, {"service-from", to, ""}};
+  s.estimate_s = 2;
+  s.undo = Undo{Verb::kSwitchTraffic, {to, from}, {{"from", to}, {"to", from}, {"via", "shared-ip"}},
+                "Move the shared IP back to " + from};
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+}  // namespace hitless::plan

@@ -1,0 +1,30 @@
+#pragma once
+// The planner: a pure, deterministic function from (inventory, observed state, catalog, target,
+// strategy, policy) to a Plan. It checks that the inventory matches what was observed (roles,
+// reachability, relations) and that the target makes sense, then lets each cluster's strategy
+// compose the steps. No I/O.
+
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.hpp"
+#include "model/inventory.hpp"
+#include "model/observed_state.hpp"
+#include "planner/plan.hpp"
+#include "planner/strategy.hpp"
+
+namespace hitless::plan {
+
+struct PlanRequest {
+  const Inventory* inventory = nullptr;
+  const ObservedState* observed = nullptr;
+  const catalog::Catalog* catalog = nullptr;
+  std::string target = "latest";  // a version, or "latest"
+  std::string strategy;           // "" = the default for each cluster's kind
+  std::vector<std::string> clusters;  // "" = every cluster of the inventory
+  nlohmann::json policy = nlohmann::json::object();
+};
+
+Result<Plan, PlanningErrc> make_plan(const PlanRequest& request);
+
+}  // namespace hitless::plan

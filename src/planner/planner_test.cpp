@@ -1,0 +1,189 @@
+#include "planner/planner.hpp"
+
+#include <gtest/gtest.h>
+
+namespace hitless::plan {
+namespace {
+
+struct World {
+  Inventory inv;
+  ObservedState obs;
+  catalog::Catalog cat = catalog::Catalog::from_manifests({
+      {"base", "3.1.0", "base", {}, {}, 600, 50},
+      {"product", "7.2.0", "product", {{"base", "3.1"}}, {"7.1"}, 1800, 900},
+      {"product", "7.1.0", "product", {}, {}, 1800, 900},
+  });
+
+  explicit World(const std::string& kind = "failover-pair") {
+    inv.name = "t";
+    inv.file = "inventory.yaml";
+    InventoryCluster c;
+    c.name = "pair";
+    c.kind = kind;
+    c.traffic_kind = kind == "single" ? "none" : "shared-ip";
+    c.service = "127.0.0.100:4000";
+    if (kind == "single") {
+      c.nodes = {InventoryNode{"n", "standalone", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, 1}};
+    } else {
+      c.nodes = {InventoryNode{"a", "primary", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, 1},
+                 InventoryNode{"b", "backup", "", "", "", "lab", "127.0.0.1:2", "t", {}, {}, 2}};
+    }
+    inv.clusters = {c};
+    for (const auto& n : c.nodes) {
+      ObservedNode o;
+      o.name = n.name;
+      o.reachable = true;
+      o.version = "7.1.0";
+      o.packages = {{"product", "7.1.0"}, {"base", "3.0"}};
+      o.serving = true;
+      o.powered = true;
+      if (kind != "single") {
+        o.ha_role = n.role;
+        o.ha_peer = n.name == "a" ? "b" : "a";
+        o.shared_ip = "127.0.0.100:4000";
+        o.shared_ip_enabled = n.name == "a";
+      }
+      obs.nodes[n.name] = o;
+    }
+  }
+  Result<Plan, PlanningErrc> plan(const std::string& strategy, const std::string& target = "7.2.0") {
+    PlanRequest rq;
+    rq.inventory = &inv;
+    rq.observed = &obs;
+    rq.catalog = &cat;
+    rq.target = target;
+    rq.strategy = strategy;
+    return make_plan(rq);
+  }
+};
+
+std::vector<std::string> shape(const Plan& p) {
+  std::vector<std::string> out;
+  for (const auto& s : p.steps) {
+    std::string t = std::to_string(s.phase) + ":" + to_string(s.verb);
+    for (const auto& n : s.targets) t += " " + n;
+    if (s.params.contains("package")) t += " " + s.params["package"].get<std::string>();
+    out.push_back(t);
+  }
+  return out;
+}
+
+TEST(AsynchronousPlan, FollowsTheSeedStepForStep) {
+  World w;
+  auto p = w.plan("asynchronous");
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(shape(*p), (std::vector<std::string>{
+                           "0:check a b", "0:backup a", "0:sync a b", "0:break-ha a b",
+                           "0:stage b base-3.1.0", "0:stage b product-7.2.0",
+                           "0:install b base-3.1.0", "0:install b product-7.2.0", "0:verify b",
+                           "0:approval", "0:switch-traffic a b",
+                           "1:stage a base-3.1.0", "1:stage a product-7.2.0",
+                           "1:install a base-3.1.0", "1:install a product-7.2.0", "1:verify a",
+                           "1:establish-ha b a", "1:sync b a"}));
+  EXPECT_EQ(p->phases.size(), 2u);
+  // The backup only goes down while the primary serves and holds the shared IP.
+  const Step& install_b = p->steps[6];
+  EXPECT_FALSE(install_b.repeat_safe);
+  EXPECT_NE(std::find(install_b.preconditions.begin(), install_b.preconditions.end(), Condition{"owns-shared-ip", "a", ""}),
+            install_b.preconditions.end());
+  const Step& sw = p->steps[10];
+  ASSERT_TRUE(sw.undo.has_value());
+  EXPECT_EQ(sw.undo->targets, (std::vector<std::string>{"b", "a"}));
+  EXPECT_EQ(p->steps.back().params.value("backup", ""), "a");
+}
+
+TEST(SynchronousPlan, UpgradesThePrimaryFirstAndKeepsItsRole) {
+  World w;
+  auto p = w.plan("synchronous");
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(shape(*p), (std::vector<std::string>{
+                           "0:check a b", "0:backup a", "0:sync a b", "0:break-ha a b",
+                           "0:stage a base-3.1.0", "0:stage a product-7.2.0",
+                           "0:install a base-3.1.0", "0:install a product-7.2.0", "0:verify a", "0:approval",
+                           "1:stage b base-3.1.0", "1:stage b product-7.2.0",
+                           "1:install b base-3.1.0", "1:install b product-7.2.0", "1:verify b",
+                           "1:establish-ha a b", "1:sync a b"}));
+}
+
+TEST(SingleNodePlan, ChecklistUploadTestActivateAfterRebootRebootVerify) {
+  World w("single");
+  auto p = w.plan("");
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(shape(*p), (std::vector<std::string>{
+                           "0:check n", "0:backup n",
+                           "0:stage n base-3.1.0", "0:compat-test n base-3.1.0", "0:install n base-3.1.0", "0:reboot n",
+                           "0:stage n product-7.2.0", "0:compat-test n product-7.2.0", "0:install n product-7.2.0", "0:reboot n",
+                           "0:verify n"}));
+  EXPECT_EQ(p->steps[4].params["activate"], "after-reboot");
+  EXPECT_EQ(p->steps[5].gate.front().value, "7.1.0");  // Base boots into the same product version
+  EXPECT_EQ(p->steps[9].gate.front().value, "7.2.0");
+}
+
+TEST(Planner, IsDeterministicAndLatestResolves) {
+  World w;
+  auto p1 = w.plan("", "latest");
+  auto p2 = w.plan("", "latest");
+  ASSERT_TRUE(p1.ok()) << p1.message();
+  EXPECT_EQ(p1->target_version, "7.2.0");
+  EXPECT_EQ(p1->strategies, std::vector<std::string>{"asynchronous"});
+  EXPECT_EQ(plan_hash(*p1), plan_hash(*p2));
+  EXPECT_EQ(to_json(*p1).dump(), to_json(*p2).dump());
+}
+
+TEST(Planner, RefusesBadTargetsAndMismatchedInventories) {
+  World w;
+  EXPECT_EQ(w.plan("asynchronous", "7.9.0").code(), PlanningErrc::kBadTarget);
+  EXPECT_EQ(w.plan("asynchronous", "7.1.0").code(), PlanningErrc::kAlreadyAtTarget);
+  EXPECT_EQ(w.plan("no-such-strategy").code(), PlanningErrc::kNoStrategy);
+
+  World broken;
+  broken.obs.nodes["a"].ha_role = "none";
+  broken.obs.nodes["b"].ha_role = "none";
+  auto r = broken.plan("asynchronous");
+  EXPECT_EQ(r.code(), PlanningErrc::kMismatch);
+  EXPECT_NE(r.message().find("relation is broken"), std::string::npos) << r.message();
+
+  World swapped;
+  swapped.obs.nodes["a"].ha_role = "backup";
+  swapped.obs.nodes["b"].ha_role = "primary";
+  EXPECT_EQ(swapped.plan("asynchronous").code(), PlanningErrc::kMismatch);
+
+  World down;
+  down.obs.nodes["b"].reachable = false;
+  down.obs.nodes["b"].error = "timeout";
+  auto d = down.plan("asynchronous");
+  EXPECT_EQ(d.code(), PlanningErrc::kUnreachable);
+  EXPECT_NE(d.message().find("node b"), std::string::npos);
+}
+
+TEST(PlanFile, RoundTripsAndCatchesEditsAndTruncation) {
+  World w;
+  auto p = w.plan("asynchronous");
+  ASSERT_TRUE(p.ok());
+  const std::string text = to_json(*p).dump(2);
+  auto back = plan_from_json_text(text, "plan.json");
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(plan_hash(*back), plan_hash(*p));
+
+  auto j = to_json(*p);
+  j["steps"][6]["params"]["package"] = "product-9.9.9";
+  EXPECT_EQ(plan_from_json_text(j.dump(), "plan.json").code(), PlanErrc::kTampered);
+  EXPECT_EQ(plan_from_json_text(text.substr(0, text.size() / 2), "plan.json").code(), PlanErrc::kMalformed);
+  EXPECT_EQ(plan_from_json_text("{\"schema\":\"other\"}", "plan.json").code(), PlanErrc::kUnsupported);
+}
+
+TEST(ObservedState, HashIgnoresSessionsButSeesVersionsAndSaysWhatChanged) {
+  World w;
+  ObservedState later = w.obs;
+  later.nodes["a"].sessions_open = 42;
+  later.nodes["a"].data_checksum = "x";
+  EXPECT_EQ(later.hash(), w.obs.hash());
+  later.nodes["b"].version = "7.2.0";
+  EXPECT_NE(later.hash(), w.obs.hash());
+  auto diff = w.obs.differences(later);
+  ASSERT_EQ(diff.size(), 1u);
+  EXPECT_EQ(diff[0], "b: version \"7.1.0\" -> \"7.2.0\"");
+}
+
+}  // namespace
+}  // namespace hitless::plan

@@ -1,0 +1,221 @@
+#include "simulator/simulator.hpp"
+
+#include "catalog/signing.hpp"
+#include "common/virtual_scheduler.hpp"
+#include "executor/executor.hpp"
+#include "lab/model/lab_world.hpp"
+#include "simulator/memory_journal.hpp"
+#include "simulator/sim_drivers.hpp"
+
+namespace hitless::sim {
+namespace {
+
+lab::ClusterKind kind_of(const std::string& k) {
+  if (k == "failover-pair") return lab::ClusterKind::kFailoverPair;
+  if (k == "ha-pair") return lab::ClusterKind::kHaPair;
+  if (k == "active-passive") return lab::ClusterKind::kActivePassive;
+  if (k == "active-active") return lab::ClusterKind::kActiveActive;
+  if (k == "atlas") return lab::ClusterKind::kAtlas;
+  if (k == "chassis") return lab::ClusterKind::kChassis;
+  if (k == "migration") return lab::ClusterKind::kMigration;
+  return lab::ClusterKind::kSingle;
+}
+
+// The lab definition that reproduces what was observed, with the inventory's timings.
+lab::LabSpec world_spec(const plan::Plan& plan, const Inventory& inv, const catalog::Catalog& cat, std::map<std::string, std::string>& vips) {
+  lab::LabSpec spec;
+  spec.name = "simulation";
+  for (const auto& p : cat.packages()) {
+    lab::PackageSpec ps;
+    ps.name = p.manifest.name;
+    ps.version = p.manifest.version;
+    ps.kind = p.manifest.kind == "base" ? lab::PackageKind::kBase : p.manifest.kind == "firmware" ? lab::PackageKind::kFirmware : lab::PackageKind::kProduct;
+    for (const auto& r : p.manifest.requires_) ps.requires_.push_back({r.package, r.min_version});
+    ps.upgrade_from = p.manifest.upgrade_from;
+    ps.install_s = p.manifest.install_s;
+    ps.size_mb = p.manifest.size_mb;
+    spec.repository.push_back(ps);
+  }
+  for (const auto& name : plan.clusters) {
+    const InventoryCluster* c = inv.find_cluster(name);
+    lab::ClusterSpec cs;
+    cs.name = c->name;
+    cs.kind = kind_of(c->kind);
+    bool established = false;
+    for (const auto& n : c->nodes) {
+      const ObservedNode& o = *plan.observed.find(n.name);
+      lab::NodeSpec ns;
+      ns.name = n.name;
+      ns.cluster = c->name;
+      ns.role = n.role;
+      ns.version = o.version;
+      for (const auto& [pkg, v] : o.packages)
+        if (v != o.version || pkg == "base") ns.installed[pkg] = v;
+      ns.owns_shared_ip = o.shared_ip_enabled;
+      ns.inter_appliance_key = "simulated";
+      ns.install_s = n.profile.install_s;
+      ns.reboot_s = n.profile.reboot_s;
+      ns.boot_timeout_s = n.profile.boot_timeout_s;
+      ns.sync_mb_per_s = n.profile.sync_mb_per_s;
+      ns.session_lifetime_s = n.profile.session_lifetime_s;
+      ns.data.size_mb = n.profile.data_mb;
+      if (o.ha_role != "none") established = true;
+      if (!o.shared_ip.empty()) vips[c->name] = o.shared_ip;
+      cs.nodes.push_back(n.name);
+      spec.nodes.push_back(ns);
+    }
+    cs.ha_established = established;
+    if (vips.count(c->name)) cs.traffic = lab::TrafficSteering::kSharedIp;
+    spec.clusters.push_back(cs);
+  }
+  return spec;
+}
+
+// Watches every node and integrates downtime and exposure as the world changes.
+class Recorder final : public lab::NodeObserver {
+ public:
+  Recorder(lab::LabWorld& w) : world_(w) {
+    for (const auto& n : w.nodes()) {
+      n->set_observer(this);
+      timelines_[n->name()] = NodeTimeline{n->name(), n->spec().cluster, {}};
+      clusters_[n->spec().cluster].push_back(n.get());
+    }
+    for (const auto& n : w.nodes()) node_changed(*n);
+  }
+  void node_changed(lab::Node& n) override {
+    const double now = world_.clock().now();
+    auto& segs = timelines_[n.name()].segments;
+    const std::string state = !n.powered() ? "off" : n.phase() == lab::Phase::kInstalling ? "installing"
+                            : n.phase() == lab::Phase::kRebooting ? "rebooting" : n.serving() ? "serving" : "not-serving";
+    const bool holds = n.shared_ip_enabled();
+    if (segs.empty() || segs.back().state != state || segs.back().version != n.version() || segs.back().holds_service != holds) {
+      if (!segs.empty()) segs.back().end = now;
+      segs.push_back({now, now, state, n.version(), holds});
+    }
+    account(now);
+  }
+  void session_ended(lab::Node&, lab::SessionId, bool) override {}
+
+  void close(double end) {
+    account(end);
+    for (auto& [name, t] : timelines_)
+      if (!t.segments.empty()) t.segments.back().end = end;
+  }
+  std::map<std::string, double> downtime;
+  double exposure = 0;
+  std::map<std::string, NodeTimeline> timelines_;
+
+ private:
+  void account(double now) {
+    const double dt = now - last_;
+    last_ = now;
+    for (const auto& [cluster, nodes] : clusters_) {
+      if (dt > 0 && !served_[cluster]) downtime[cluster] += dt;
+      if (dt > 0 && !protected_[cluster] && nodes.size() > 1) exposure += dt;
+    }
+    for (const auto& [cluster, nodes] : clusters_) {
+      bool served = false, relation = false, all_up = true;
+      for (const lab::Node* n : nodes) {
+        const bool reaches = n->shared_ip().empty() || n->shared_ip_enabled();
+        served = served || (reaches && n->serving());
+        relation = relation || n->ha().role == lab::HaRole::kPrimary;
+        all_up = all_up && n->serving();
+      }
+      served_[cluster] = served;
+      protected_[cluster] = relation && all_up;
+    }
+  }
+  lab::LabWorld& world_;
+  std::map<std::string, std::vector<const lab::Node*>> clusters_;
+  std::map<std::string, bool> served_, protected_;
+  double last_ = 0;
+};
+
+class StepRecorder final : public exec::ProgressSink {
+ public:
+  void step_started(const plan::Step& s, double now) override {
+    spans_[s.id] = StepSpan{s.id, plan::to_string(s.verb), s.title, s.targets, now, now, "running"};
+    order_.push_back(s.id);
+  }
+  void step_finished(const plan::Step& s, journal::StepState st, const std::string&, double now) override {
+    auto& sp = spans_[s.id];
+    sp.end = now;
+    sp.state = journal::to_string(st);
+  }
+  std::vector<StepSpan> spans() const {
+    std::vector<StepSpan> out;
+    for (const auto& id : order_) out.push_back(spans_.at(id));
+    return out;
+  }
+
+ private:
+  std::map<std::string, StepSpan> spans_;
+  std::vector<std::string> order_;
+};
+
+}  // namespace
+
+Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Inventory& inv, const catalog::Catalog& cat,
+                                           const SimOptions& options) {
+  for (const auto& c : plan.clusters)
+    if (!inv.find_cluster(c)) return make_error(SimErrc::kBadInput, "the plan's cluster " + c + " is not in the inventory");
+  VirtualScheduler clock;
+  std::map<std::string, std::string> vips;
+  const auto key = catalog::generate_signing_key();
+  lab::LabWorld world(world_spec(plan, inv, cat, vips), clock, key.public_key_b64, vips);
+  Recorder recorder(world);
+  SimDrivers drivers(world, cat, key.secret_key_b64);
+  MemoryJournal journal(plan::plan_hash(plan));
+  StepRecorder steps;
+  exec::ExecutorOptions eo;
+  eo.auto_approve = true;
+  eo.poll_interval_s = options.poll_interval_s;
+  exec::Executor executor(plan, &cat, clock, drivers::Drivers{&drivers, &drivers, &drivers}, journal, eo, &steps);
+  SimulationResult result;
+  bool finished = false;
+  executor.start([&](const exec::RunOutcome& o) {
+    finished = true;
+    result.outcome = o.state;
+    result.message = o.message;
+    result.makespan_s = clock.now();
+  });
+  while (!finished && !clock.idle() && clock.now() < options.max_time_s) clock.run_until(clock.now() + 3600);
+  if (!finished) {
+    result.outcome = "failed";
+    result.message = "the simulated run did not finish";
+    result.makespan_s = clock.now();
+  }
+  recorder.close(result.makespan_s);
+  for (const auto& [cluster, d] : recorder.downtime) {
+    result.downtime_by_cluster[cluster] = d;
+    result.downtime_s += d;
+  }
+  result.exposure_s = recorder.exposure;
+  for (const auto& [name, t] : recorder.timelines_) result.nodes.push_back(t);
+  result.steps = steps.spans();
+  for (std::size_t i = 0; i < plan.strategies.size(); ++i) result.strategies += (i ? "," : "") + plan.strategies[i];
+  for (const auto& n : world.nodes()) n->set_observer(nullptr);
+  return result;
+}
+
+nlohmann::json to_json(const NodeTimeline& t) {
+  nlohmann::json segs = nlohmann::json::array();
+  for (const auto& s : t.segments)
+    segs.push_back({{"start_s", s.start}, {"end_s", s.end}, {"state", s.state}, {"version", s.version}, {"holds_service", s.holds_service}});
+  return {{"node", t.node}, {"cluster", t.cluster}, {"segments", segs}};
+}
+
+nlohmann::json to_json(const StepSpan& s) {
+  return {{"id", s.id}, {"verb", s.verb}, {"title", s.title}, {"targets", s.targets}, {"start_s", s.start}, {"end_s", s.end}, {"state", s.state}};
+}
+
+nlohmann::json to_json(const SimulationResult& r) {
+  nlohmann::json nodes = nlohmann::json::array(), steps = nlohmann::json::array();
+  for (const auto& t : r.nodes) nodes.push_back(to_json(t));
+  for (const auto& s : r.steps) steps.push_back(to_json(s));
+  return {{"strategy", r.strategies}, {"outcome", r.outcome}, {"message", r.message}, {"downtime_s", r.downtime_s},
+          {"makespan_s", r.makespan_s}, {"exposure_s", r.exposure_s}, {"downtime_by_cluster", r.downtime_by_cluster},
+          {"timeline", nodes}, {"steps", steps}};
+}
+
+}  // namespace hitless::sim

@@ -1,0 +1,42 @@
+#pragma once
+// The simulator: runs a plan with the real executor on a virtual clock against in-process
+// emulated appliances (the lab's own node model, built from the inventory's timing profiles and
+// the observed state), and reports predicted downtime (no node serving the cluster's clients),
+// makespan, exposure (time without failover protection) and a per-node timeline.
+// Deterministic; no I/O. Single-threaded.
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "catalog/catalog.hpp"
+#include "model/inventory.hpp"
+#include "planner/plan.hpp"
+#include "simulator/timeline.hpp"
+
+namespace hitless::sim {
+
+struct SimOptions {
+  double poll_interval_s = 5;  // as the executor polls in a real run
+  double max_time_s = 14 * 24 * 3600.0;
+};
+
+struct SimulationResult {
+  std::string strategies;  // comma-separated, per cluster
+  std::string outcome;     // completed | failed | ...
+  std::string message;
+  double downtime_s = 0;
+  double makespan_s = 0;
+  double exposure_s = 0;
+  std::map<std::string, double> downtime_by_cluster;
+  std::vector<NodeTimeline> nodes;
+  std::vector<StepSpan> steps;
+};
+
+enum class SimErrc { kBadInput };
+
+Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Inventory& inventory, const catalog::Catalog& catalog,
+                                           const SimOptions& options = {});
+nlohmann::json to_json(const SimulationResult& r);
+
+}  // namespace hitless::sim
