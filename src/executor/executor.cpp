@@ -35,7 +35,7 @@ void Executor::event(const std::string& kind, const std::string& step, const std
   e.node = node;
   e.message = msg;
   (void)journal_.add_event(e);
-  if (sink_) sink_->note(node, msg, e.model);
+  if (sink_ && kind != "step-done" && kind != "step-failed") sink_->note(node, msg, e.model);
 }
 
 void Executor::start(std::function<void(const RunOutcome&)> done) {

@@ -96,6 +96,8 @@ std::string Condition::text() const {
   if (kind == "not-syncing") return node + " is not syncing";
   if (kind == "synced") return node + " finished a sync";
   if (kind == "powered-off") return node + " is powered off";
+  if (kind == "staged") return value + " is staged on " + node;
+  if (kind == "install-pending") return node + " holds " + value + " in its other slot, active after reboot";
   return kind + "(" + node + (value.empty() ? "" : ", " + value) + ")";
 }
 

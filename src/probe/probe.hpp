@@ -52,6 +52,7 @@ struct SecondBucket {
 struct ProbeReport {
   std::string target;     // "127.0.0.1:8080", "[::1]:8080"
   double duration_s = 0;  // actual, shorter than asked when interrupted
+  double start_unix = 0;  // wall-clock start (unix seconds), to line the probe up with a journal
   uint64_t requests = 0;  // finished requests (ok + failed); ones in flight at the end are dropped
   uint64_t ok = 0;
   uint64_t failed = 0;

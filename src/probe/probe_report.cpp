@@ -17,6 +17,7 @@ nlohmann::json to_json(const ProbeReport& r) {
   return {
       {"target", r.target},
       {"duration_s", r.duration_s},
+      {"start_unix", r.start_unix},
       {"requests", r.requests},
       {"ok", r.ok},
       {"failed", r.failed},

@@ -92,7 +92,8 @@ std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& s
 
 std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt) {
   if (auto vip = rt.shared_ip(c.name); !vip.empty()) return vip;
-  if (c.load_balancer) return c.load_balancer->str();
+  // The lab does not run the load balancer itself yet: a port-0 placeholder has no address.
+  if (c.load_balancer && c.load_balancer->port != 0) return c.load_balancer->str();
   if (!c.nodes.empty()) {
     const auto& ep = rt.endpoint(c.nodes.front());
     (void)spec;
