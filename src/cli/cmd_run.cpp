@@ -69,6 +69,21 @@ int run_apply(const RunArgs& a) {
   } else if (a.inventory.empty() || a.target.empty()) {
     return std::cerr << "hitless apply: give a PLAN file, or -i INVENTORY with --to VERSION\n", kExitBadInput;
   }
+  const std::string journal_path = !a.journal.empty() ? a.journal : (a.plan_file.empty() ? "hitless" : a.plan_file) + ".journal";
+  if (!a.plan_file.empty() && std::filesystem::exists(journal_path)) {
+    // Checked before anything is observed or changed: a journal belongs to one plan.
+    auto existing = journal::SqliteJournal::open(journal_path);
+    if (!existing) return std::cerr << "hitless apply: " << existing.message() << "\n", kExitBadInput;
+    const std::string theirs = (*existing)->run().plan_hash, ours = plan::plan_hash(plan);
+    if (theirs != ours)
+      return std::cerr << "hitless apply: journal " << journal_path << " belongs to plan " << theirs.substr(0, 12) << ", not "
+                       << ours.substr(0, 12) << "; give another --journal\n",
+             kExitBadInput;
+    if (!(*existing)->steps().empty())
+      return std::cerr << "hitless apply: " << journal_path << " already holds a run of this plan; continue it with: hitless resume --journal "
+                       << journal_path << "\n",
+             kExitBadInput;
+  }
   auto ctx = load_context(inventory_path, error);
   if (!ctx) return std::cerr << "hitless apply: " << error << "\n", kExitBadInput;
   const ObservedState now = observe_all(ctx->inventory, a.api_timeout_s);
@@ -88,7 +103,6 @@ int run_apply(const RunArgs& a) {
     std::cerr << "make a new plan: hitless plan -i " << inventory_path << " --to " << plan.target_version << " -o PLAN\n";
     return kExitBadInput;
   }
-  const std::string journal_path = !a.journal.empty() ? a.journal : (a.plan_file.empty() ? "hitless" : a.plan_file) + ".journal";
   const std::string hash = plan::plan_hash(plan);
   auto j = journal::SqliteJournal::create(journal_path, plan::to_json(plan).dump(), hash);
   if (!j) return std::cerr << "hitless apply: " << j.message() << "\n", kExitBadInput;

@@ -20,8 +20,7 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, j
   exec::ExecutorOptions eo;
   eo.auto_approve = o.auto_approve;
   eo.stop_after_phase = o.stop_after_phase;
-  // Poll every 5 model seconds, but not more often than every 20 ms of wall time.
-  eo.poll_interval_s = std::max(5.0, 0.02 / plan.time_scale);
+  eo.poll_interval_s = exec::default_poll_interval_s(plan.time_scale);
   eo.approval_poll_s = 0.5 / plan.time_scale;
   eo.backup_dir = o.backup_dir;
   exec::Executor executor(plan, &ctx.catalog, clock, drivers::Drivers{driver->get(), driver->get(), driver->get()}, journal, eo, &printer);

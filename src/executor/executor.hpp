@@ -9,6 +9,7 @@
 // Time comes from the Scheduler, so the simulator runs this same code on a virtual clock.
 // Single-threaded: drive it from the scheduler's thread.
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <memory>
@@ -34,6 +35,11 @@ struct ExecutorOptions {
   int max_parallel = 512;         // steps in flight at once
   std::string backup_dir;         // configuration backups are written here ("" = not written)
 };
+
+// How often a real run observes nodes while it waits: every 5 model seconds, but not more often
+// than every 20 ms of wall time (a scaled lab runs model time fast). The simulator uses the same
+// figure, so its prediction and the measured run poll alike.
+inline double default_poll_interval_s(double time_scale) { return std::max(5.0, 0.02 / time_scale); }
 
 struct RunOutcome {
   std::string state;    // completed | paused | failed | rolled-back

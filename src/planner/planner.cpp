@@ -92,6 +92,10 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
     if (!strategy->fits(c->kind))
       return make_error(PlanningErrc::kNoStrategy, "cluster " + c->name + ": strategy " + strategy->name() + " does not fit a " + c->kind);
 
+    bool all_there = true;
+    for (const auto& n : c->nodes) all_there = all_there && obs.find(n.name)->version == target;
+    if (all_there)
+      return make_error(PlanningErrc::kAlreadyAtTarget, "cluster " + c->name + " already runs " + target + " on every node; nothing to do");
     StrategyInput in{*c, obs, target, {}, {}, {}};
     if (c->kind == "failover-pair")
       if (auto s = check_pair(*c, obs, in.primary, in.backup); !s) return s.error();

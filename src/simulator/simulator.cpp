@@ -169,7 +169,7 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   StepRecorder steps;
   exec::ExecutorOptions eo;
   eo.auto_approve = true;
-  eo.poll_interval_s = options.poll_interval_s;
+  eo.poll_interval_s = options.poll_interval_s > 0 ? options.poll_interval_s : exec::default_poll_interval_s(plan.time_scale);
   exec::Executor executor(plan, &cat, clock, drivers::Drivers{&drivers, &drivers, &drivers}, journal, eo, &steps);
   SimulationResult result;
   bool finished = false;

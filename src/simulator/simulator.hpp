@@ -17,7 +17,7 @@
 namespace hitless::sim {
 
 struct SimOptions {
-  double poll_interval_s = 5;  // as the executor polls in a real run
+  double poll_interval_s = 0;  // 0: as a real run at the plan's time scale polls
   double max_time_s = 14 * 24 * 3600.0;
 };
 

@@ -1,0 +1,200 @@
+// Benchmark: one real `hitless apply` of N failover pairs (default 1000) on this machine. Starts a
+// lab of N pairs (each with its own shared IP on 127.1.X.Y, short installs and reboots, little
+// data), plans the upgrade to "latest" with `hitless plan`, then runs `hitless apply --auto-approve
+// --quiet` as a child process and measures its wall time, peak RSS and CPU (wait4), and the lab
+// daemon's CPU over the same time. Checks the outcome: the journal's run state and steps, and
+// every node at the target, serving, in a relation, one shared-IP holder per pair (`lab
+// inspect`). Prints figures; not pass/fail.
+// Usage: apply_bench [PAIRS [TIME_SCALE]]   (default: 1000 0.02)
+#include <fcntl.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "bench_support.hpp"
+#include "journal/journal.hpp"
+#include "lab/daemon/lab_handle.hpp"
+
+using namespace hitless;
+
+namespace {
+
+std::string lab_yaml(int pairs) {
+  std::string y = R"(lab: apply-bench
+defaults:
+  version: 7.1.0
+  installed: {base: "3.0"}
+  install: 2m
+  reboot: 30s
+  data: {users: 2, settings: 5, recordings: 5, size_mb: 10}
+repository:
+  - {name: base, version: 3.1.0, kind: base, install: 1m, size_mb: 1}
+  - {name: product, version: 7.2.0, kind: product, install: 2m, size_mb: 1, requires: ["base >= 3.1"], upgrade_from: ["7.1"]}
+clusters:
+)";
+  for (int p = 0; p < pairs; ++p) {
+    const std::string n = std::to_string(p);
+    y += "  - name: pair" + n + "\n    kind: failover-pair\n    traffic: shared-ip\n";
+    y += "    shared_ip: 127.1." + std::to_string(p / 250) + "." + std::to_string(p % 250 + 1) + "\n    nodes:\n";
+    y += "      - {name: a" + n + ", role: primary, owns_shared_ip: true}\n";
+    y += "      - {name: b" + n + ", role: backup}\n";
+  }
+  return y;
+}
+
+struct Child {
+  int exit_code = -1;
+  double wall_s = 0, cpu_s = 0, max_rss_mb = 0;
+};
+
+// fork + exec of the hitless binary, output to `log`; wait4 gives the child's peak RSS and CPU.
+Child run_measured(const std::vector<std::string>& args, const std::string& log) {
+  Child c;
+  std::vector<char*> argv;
+  std::string bin = HITLESS_BIN;
+  argv.push_back(bin.data());
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const auto t0 = std::chrono::steady_clock::now();
+  const pid_t pid = fork();
+  if (pid == 0) {
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    if (fd >= 0) {
+      dup2(fd, 1);
+      dup2(fd, 2);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  if (pid < 0) return c;
+  int status = 0;
+  rusage ru{};
+  wait4(pid, &status, 0, &ru);
+  c.wall_s = bench::seconds_since(t0);
+  c.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  c.cpu_s = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  c.max_rss_mb = ru.ru_maxrss / 1024.0;  // KiB on Linux
+  return c;
+}
+
+// User + system CPU seconds of another process (/proc/PID/stat), -1 if unknown.
+double process_cpu_s(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto close = stat.rfind(')');
+  if (close == std::string::npos) return -1;
+  std::vector<std::string> fields;
+  std::string f;
+  for (char ch : stat.substr(close + 2)) {
+    if (ch == ' ') fields.push_back(std::move(f)), f.clear();
+    else f += ch;
+  }
+  if (fields.size() < 13) return -1;  // fields[11], [12]: utime, stime (fields 14, 15 of stat)
+  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::string tail(const std::string& path, std::size_t bytes = 1500) {
+  std::ifstream in(path);
+  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return s.size() > bytes ? s.substr(s.size() - bytes) : s;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int pairs = argc > 1 ? std::stoi(argv[1]) : 1000;
+  const std::string time_scale = argc > 2 ? argv[2] : "0.02";
+  const std::string dir = bench::temp_dir("apply");
+  const std::string run = dir + "/lab";
+  bench::write(dir + "/lab.yaml", lab_yaml(pairs));
+  std::printf("apply_bench: %d failover pairs (%d nodes), time scale %s, in %s\n", pairs, 2 * pairs, time_scale.c_str(), dir.c_str());
+
+  auto t0 = std::chrono::steady_clock::now();
+  auto up = bench::run_hitless("lab up " + dir + "/lab.yaml --dir " + run + " --time-scale " + time_scale + " --start-timeout 600");
+  const double up_s = bench::seconds_since(t0);
+  if (up.exit_code != 0) {
+    std::printf("lab up failed (%d): %s\n", up.exit_code, up.output.c_str());
+    return 1;
+  }
+  auto lab = lab::LabHandle::open(run);
+  const int daemon_pid = lab ? lab->pid() : 0;
+
+  t0 = std::chrono::steady_clock::now();
+  auto planned = bench::run_hitless("plan -i " + run + "/inventory.yaml --to latest --strategy asynchronous -o " + dir + "/plan.json");
+  const double plan_s = bench::seconds_since(t0);
+  int exit_code = 0;
+  if (planned.exit_code != 0) {
+    std::printf("plan failed (%d): %s\n", planned.exit_code, planned.output.substr(planned.output.size() > 1500 ? planned.output.size() - 1500 : 0).c_str());
+    exit_code = 1;
+  }
+  Child apply;
+  double daemon_cpu = -1;
+  if (exit_code == 0) {
+    const double d0 = process_cpu_s(daemon_pid);
+    apply = run_measured({"apply", dir + "/plan.json", "--auto-approve", "--quiet", "--journal", dir + "/journal.db"}, dir + "/apply.log");
+    daemon_cpu = process_cpu_s(daemon_pid) - d0;
+    if (apply.exit_code != 0) {
+      std::printf("apply exited %d; end of %s/apply.log:\n%s\n", apply.exit_code, dir.c_str(), tail(dir + "/apply.log").c_str());
+      exit_code = 1;
+    }
+  }
+
+  // The journal: run state and steps that succeeded.
+  std::string run_state = "-";
+  long steps_ok = 0, steps_total = 0;
+  if (auto j = journal::SqliteJournal::open(dir + "/journal.db")) {
+    run_state = (*j)->run().state;
+    for (const auto& [id, rec] : (*j)->steps()) {
+      ++steps_total;
+      if (rec.state == journal::StepState::kSucceeded) ++steps_ok;
+    }
+  }
+  // The lab: every node at the target, serving, in a relation; one shared-IP holder per pair.
+  int at_target = 0, serving = 0, related = 0, nodes = 0;
+  std::map<std::string, int> holders;
+  double model_s = 0;
+  auto inspect = bench::run_hitless("lab inspect --dir " + run + " --format json");
+  if (auto j = nlohmann::json::parse(inspect.output, nullptr, false); j.is_object()) {
+    model_s = j.value("time", 0.0);
+    for (const auto& n : j["nodes"]) {
+      ++nodes;
+      at_target += n.value("version", "") == "7.2.0";
+      serving += n.value("serving", false);
+      related += n["ha"].value("role", "none") != "none";
+      if (n.value("owns_shared_ip", false)) ++holders[n.value("cluster", "")];
+    }
+  }
+  int one_holder = 0;
+  for (const auto& [c, k] : holders) one_holder += k == 1;
+  bench::run_hitless("lab down --dir " + run);
+
+  std::printf("\n%-34s %12s\n", "measure", "value");
+  std::printf("%-34s %12.1f\n", "lab up (s)", up_s);
+  std::printf("%-34s %12.1f\n", "hitless plan, incl. observing (s)", plan_s);
+  std::printf("%-34s %12.1f\n", "hitless apply wall (s)", apply.wall_s);
+  std::printf("%-34s %12.1f\n", "apply peak RSS (MiB)", apply.max_rss_mb);
+  std::printf("%-34s %12.1f\n", "apply CPU user+sys (s)", apply.cpu_s);
+  std::printf("%-34s %12.1f\n", "lab daemon CPU during apply (s)", daemon_cpu);
+  std::printf("%-34s %12.0f\n", "model time at the end (s)", model_s);
+  std::printf("%-34s %12ld\n", "steps executed (succeeded)", steps_ok);
+  std::printf("%-34s %12ld\n", "steps in the journal", steps_total);
+  std::printf("%-34s %12.1f\n", "steps/s (wall)", apply.wall_s > 0 ? steps_ok / apply.wall_s : 0);
+  std::printf("%-34s %12s\n", "run state (journal)", run_state.c_str());
+  std::printf("%-34s %6d / %-5d\n", "nodes at 7.2.0", at_target, nodes);
+  std::printf("%-34s %6d / %-5d\n", "nodes serving", serving, nodes);
+  std::printf("%-34s %6d / %-5d\n", "nodes in a failover relation", related, nodes);
+  std::printf("%-34s %6d / %-5d\n", "pairs with one shared-IP holder", one_holder, pairs);
+  std::printf("(apply measured with fork+exec+wait4: wall, ru_maxrss, ru_utime+ru_stime; daemon CPU from /proc/PID/stat)\n");
+  const bool ok = exit_code == 0 && run_state == "completed" && at_target == 2 * pairs && nodes == 2 * pairs && one_holder == pairs;
+  std::printf("outcome: %s\n", ok ? "every node upgraded" : "NOT every node upgraded (see above)");
+  return ok ? 0 : 1;
+}

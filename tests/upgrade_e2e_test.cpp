@@ -1,0 +1,131 @@
+// Plan, simulate and apply against the real lab daemon, measured by the real probe.
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "upgrade_harness.hpp"
+
+namespace hitless::testing {
+namespace {
+
+using nlohmann::json;
+
+TEST(AsyncPairUpgrade, ClientsSeeOnlyTheSharedIpSwitchAndNothingIsLost) {
+  UpgradeLab lab;
+  const std::string sum_a = lab.checksum("a"), sum_b = lab.checksum("b");
+  ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
+  BackgroundProbe probe(lab.service(), 200, 4);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto r = lab.apply();
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto report = probe.stop();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Bound: the two shared-IP API calls take a few ms, so at 200 requests/s at most a handful
+  // of requests can fail; 10 leaves room for a slow, shared CI machine. Nothing else may fail.
+  EXPECT_LE(report.failed, 10u) << probe::to_text(report);
+  EXPECT_LT(report.max_gap_ms, 500) << probe::to_text(report);
+  EXPECT_GT(report.answered_by["b"], 0u);
+  for (const char* n : {"a", "b"}) EXPECT_EQ(lab.node_field(n, "version"), "7.2.0") << n;
+  EXPECT_EQ(lab.node_field("b", "ha", "role"), "primary");
+  EXPECT_EQ(lab.node_field("a", "ha", "role"), "backup");
+  EXPECT_EQ(lab.node_field("b", "owns_shared_ip"), "true");
+  EXPECT_EQ(lab.checksum("a"), sum_a);
+  EXPECT_EQ(lab.checksum("b"), sum_b);
+  auto status = run_hitless("status --journal " + lab.journal_path() + " --format json");
+  EXPECT_EQ(json::parse(status.output).at("state"), "completed");
+}
+
+TEST(SyncPairUpgrade, DowntimeIsThePrimarysInstallAndRebootAndMatchesTheSimulator) {
+  UpgradeLab lab;
+  auto sim = run_hitless("simulate -i " + lab.inventory() + " --to 7.2.0 --strategy synchronous --format json");
+  ASSERT_EQ(sim.exit_code, 0) << sim.output;
+  const double predicted_wall = json::parse(sim.output).at("downtime_s").get<double>() * 0.001;
+  ASSERT_EQ(lab.plan("synchronous").exit_code, 0);
+  const double rate = 500;
+  BackgroundProbe probe(lab.service(), rate, 0);
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  auto r = lab.apply();
+  auto report = probe.stop();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  // Base 5 min + reboot 2 min + product 10 min + reboot 2 min = 19 model minutes = 1.14 s.
+  const double measured_wall = report.failed / rate;
+  EXPECT_GT(measured_wall, 1.14 * 0.9) << probe::to_text(report);
+  EXPECT_LT(measured_wall, 1.14 * 1.3) << probe::to_text(report);
+  EXPECT_NEAR(measured_wall, predicted_wall, predicted_wall * 0.10) << "predicted " << predicted_wall << " s, measured " << measured_wall;
+  EXPECT_EQ(lab.node_field("a", "ha", "role"), "primary");  // A keeps its role
+  EXPECT_EQ(lab.node_field("a", "owns_shared_ip"), "true");
+  for (const char* n : {"a", "b"}) EXPECT_EQ(lab.node_field(n, "version"), "7.2.0") << n;
+}
+
+TEST(Phases, StopAfterTheFirstWindowThenResumeInTheNext) {
+  UpgradeLab lab;
+  ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
+  auto first = lab.apply("--auto-approve --stop-after-phase 1");
+  ASSERT_EQ(first.exit_code, 0) << first.output;
+  EXPECT_NE(first.output.find("run paused"), std::string::npos) << first.output;
+  EXPECT_EQ(lab.node_field("b", "version"), "7.2.0");
+  EXPECT_EQ(lab.node_field("a", "version"), "7.1.0");
+  EXPECT_EQ(lab.node_field("b", "owns_shared_ip"), "true");
+  auto second = run_hitless("resume --journal " + lab.journal_path());
+  ASSERT_EQ(second.exit_code, 0) << second.output;
+  EXPECT_EQ(lab.node_field("a", "version"), "7.2.0");
+  EXPECT_EQ(lab.node_field("a", "ha", "role"), "backup");
+}
+
+TEST(Approval, TheRunWaitsForAPersonThenContinues) {
+  UpgradeLab lab;
+  ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
+  auto run = std::async(std::launch::async, [&] { return lab.apply(""); });
+  bool waiting = false;
+  for (int i = 0; i < 300 && !waiting; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    auto st = run_hitless("status --journal " + lab.journal_path() + " --format json");
+    waiting = st.exit_code == 0 && json::parse(st.output).at("state") == "waiting-approval";
+  }
+  ASSERT_TRUE(waiting);
+  EXPECT_EQ(lab.node_field("a", "owns_shared_ip"), "true");  // traffic has not moved yet
+  auto ok = run_hitless("approve --journal " + lab.journal_path());
+  ASSERT_EQ(ok.exit_code, 0) << ok.output;
+  auto r = run.get();
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(lab.node_field("b", "owns_shared_ip"), "true");
+}
+
+TEST(Rollback, UndoesTheFirstWindowAndLeavesThePairAsItWas) {
+  UpgradeLab lab;
+  ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
+  ASSERT_EQ(lab.apply("--auto-approve --stop-after-phase 1").exit_code, 0);
+  ASSERT_EQ(lab.node_field("b", "version"), "7.2.0");
+  auto r = run_hitless("rollback --journal " + lab.journal_path());
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(lab.node_field("b", "version"), "7.1.0");  // its previous slot
+  EXPECT_EQ(lab.node_field("a", "owns_shared_ip"), "true");
+  EXPECT_EQ(lab.node_field("a", "ha", "role"), "primary");
+  EXPECT_EQ(lab.node_field("b", "ha", "role"), "backup");
+  std::string who;
+  EXPECT_TRUE(lab.service_answers(&who));
+  EXPECT_EQ(who, "a");
+}
+
+TEST(SingleNodeUpgrade, AbFirmwareWithCompatibilityTestAndReboot) {
+  const std::string yaml = R"(lab: single
+defaults: {version: 7.1.0, installed: {base: "3.0"}, install: 10m, reboot: 2m, boot_timeout: 5m}
+repository:
+  - {name: base, version: 3.1.0, kind: base, install: 5m}
+  - {name: product, version: 7.2.0, kind: product, requires: ["base >= 3.1"]}
+clusters:
+  - name: one
+    kind: single
+    nodes:
+      - {name: n, role: standalone}
+)";
+  UpgradeLab lab(yaml);
+  ASSERT_EQ(lab.plan("").exit_code, 0);
+  auto r = lab.apply();
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(lab.node_field("n", "version"), "7.2.0");
+  EXPECT_EQ(lab.node_field("n", "installs"), "2");
+}
+
+}  // namespace
+}  // namespace hitless::testing
