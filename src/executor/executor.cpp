@@ -40,7 +40,22 @@ void Executor::event(const std::string& kind, const std::string& step, const std
 
 void Executor::start(std::function<void(const RunOutcome&)> done) {
   done_ = std::move(done);
-  for (const auto& s : plan_.steps) state_[s.id] = StepState::kPending;
+  for (std::size_t i = 0; i < plan_.steps.size(); ++i) {
+    state_[plan_.steps[i].id] = StepState::kPending;
+    index_[plan_.steps[i].id] = i;
+  }
+  children_.assign(plan_.steps.size(), {});
+  waiting_on_.assign(plan_.steps.size(), 0);
+  for (std::size_t i = 0; i < plan_.steps.size(); ++i)
+    for (const auto& a : plan_.steps[i].after) {
+      auto it = index_.find(a);
+      if (it == index_.end()) continue;  // a dangling dependency: the step can never run (reported at the end)
+      children_[it->second].push_back(i);
+      ++waiting_on_[i];
+    }
+  for (std::size_t i = 0; i < plan_.steps.size(); ++i)
+    for (const auto& a : plan_.steps[i].after)
+      if (!index_.count(a)) ++waiting_on_[i];
   for (const auto& [id, rec] : journal_.steps()) {
     if (!state_.count(id)) continue;  // undo records and the like
     if (rec.state == StepState::kSucceeded || rec.state == StepState::kSkipped) state_[id] = rec.state;
@@ -50,6 +65,10 @@ void Executor::start(std::function<void(const RunOutcome&)> done) {
       return;
     }
   }
+  for (std::size_t i = 0; i < plan_.steps.size(); ++i)
+    if (satisfied(plan_.steps[i].id)) mark_done(i);
+  for (std::size_t i = 0; i < plan_.steps.size(); ++i)
+    if (waiting_on_[i] == 0 && !satisfied(plan_.steps[i].id)) ready_.insert(i);
   (void)journal_.set_run_state("running", "");
   event("run", "", "", interrupted_.empty() ? "run started" : "run resumed; " + std::to_string(interrupted_.size()) + " step(s) to reconcile");
   clock_.call_after(0, [this, alive = std::weak_ptr<bool>(alive_)] {
@@ -57,14 +76,15 @@ void Executor::start(std::function<void(const RunOutcome&)> done) {
   });
 }
 
-bool Executor::ready(const plan::Step& s) const {
-  if (state_.at(s.id) != StepState::kPending || running_.count(s.id)) return false;
-  if (opt_.stop_after_phase >= 0 && s.phase > opt_.stop_after_phase) return false;
-  for (const auto& a : s.after) {
-    auto it = state_.find(a);
-    if (it == state_.end() || (it->second != StepState::kSucceeded && it->second != StepState::kSkipped)) return false;
-  }
-  return true;
+bool Executor::satisfied(const std::string& id) const {
+  auto it = state_.find(id);
+  return it != state_.end() && (it->second == StepState::kSucceeded || it->second == StepState::kSkipped);
+}
+
+void Executor::mark_done(std::size_t index) {
+  ++done_count_;
+  for (std::size_t child : children_[index])
+    if (--waiting_on_[child] == 0 && !satisfied(plan_.steps[child].id)) ready_.insert(child);
 }
 
 void Executor::pump() {
@@ -73,19 +93,18 @@ void Executor::pump() {
     if (running_.empty()) make_safe([this] { finish("failed", failure_); });
     return;
   }
-  for (const auto& s : plan_.steps) {
-    if (static_cast<int>(running_.size()) >= opt_.max_parallel) break;
-    if (ready(s)) launch(s, interrupted_.count(s.id) > 0);
+  for (auto it = ready_.begin(); it != ready_.end() && static_cast<int>(running_.size()) < opt_.max_parallel;) {
+    const plan::Step& s = plan_.steps[*it];
+    if (opt_.stop_after_phase >= 0 && s.phase > opt_.stop_after_phase) {
+      ++it;
+      continue;
+    }
+    it = ready_.erase(it);
+    launch(s, interrupted_.count(s.id) > 0);
   }
   if (!running_.empty()) return;
-  bool all_done = true, later_phase = false;
-  for (const auto& s : plan_.steps) {
-    if (state_[s.id] == StepState::kSucceeded || state_[s.id] == StepState::kSkipped) continue;
-    all_done = false;
-    if (opt_.stop_after_phase >= 0 && s.phase > opt_.stop_after_phase) later_phase = true;
-  }
-  if (all_done) return finish("completed", "every step succeeded; the plan is complete");
-  if (later_phase) {
+  if (done_count_ == plan_.steps.size()) return finish("completed", "every step succeeded; the plan is complete");
+  if (!ready_.empty()) {
     const auto& ph = plan_.phases.at(static_cast<std::size_t>(opt_.stop_after_phase));
     return finish("paused", "phase " + std::to_string(ph.index + 1) + " (" + ph.name + ") is complete; continue in the next window with `hitless resume`");
   }
@@ -101,7 +120,10 @@ void Executor::launch(const plan::Step& step, bool interrupted) {
 
 void Executor::step_done(const std::string& id, StepState st, const std::string& message) {
   const plan::Step* step = plan_.find(id);
-  if (!rolling_back_) state_[id] = st;
+  if (!rolling_back_) {
+    state_[id] = st;
+    if (st == StepState::kSucceeded) mark_done(index_.at(id));
+  }
   if (rolling_back_ && st == StepState::kSucceeded)
     (void)journal_.record_outcome(id, StepState::kUndone, clock_.now(), "undone: " + message, "{}");
   interrupted_.erase(id);

@@ -78,7 +78,8 @@ class Executor {
   void step_done(const std::string& id, journal::StepState state, const std::string& message);
   void make_safe(std::function<void()> then);
   void next_undo();
-  bool ready(const plan::Step& s) const;
+  bool satisfied(const std::string& id) const;
+  void mark_done(std::size_t index);
   void event(const std::string& kind, const std::string& step, const std::string& node, const std::string& msg);
   // Driver completions are always delivered on a fresh turn of the scheduler.
   template <class T>
@@ -94,6 +95,12 @@ class Executor {
   std::function<void(const RunOutcome&)> done_;
 
   std::map<std::string, journal::StepState> state_;
+  // Dependency bookkeeping, so that finding the next steps costs O(children), not O(plan).
+  std::map<std::string, std::size_t> index_;         // step id -> position in plan_.steps
+  std::vector<std::vector<std::size_t>> children_;   // position -> dependents
+  std::vector<int> waiting_on_;                      // position -> unfinished dependencies
+  std::set<std::size_t> ready_;                      // dependencies done, not started (plan order)
+  std::size_t done_count_ = 0;
   std::set<std::string> interrupted_;  // intent recorded, no outcome: reconcile first
   std::map<std::string, std::unique_ptr<Run>> running_;
   std::string failure_;  // first failure, stops the run
