@@ -178,8 +178,8 @@ int main(int argc, char** argv) {
   bench::run_hitless("lab down --dir " + run);
 
   std::printf("\n%-34s %12s\n", "measure", "value");
-  std::printf("%-34s %12.1f\n", "lab up (s)", up_s);
-  std::printf("%-34s %12.1f\n", "hitless plan, incl. observing (s)", plan_s);
+  std::printf("%-34s %12.2f\n", "lab up (s)", up_s);
+  std::printf("%-34s %12.2f\n", "hitless plan, incl. observing (s)", plan_s);
   std::printf("%-34s %12.1f\n", "hitless apply wall (s)", apply.wall_s);
   std::printf("%-34s %12.1f\n", "apply peak RSS (MiB)", apply.max_rss_mb);
   std::printf("%-34s %12.1f\n", "apply CPU user+sys (s)", apply.cpu_s);

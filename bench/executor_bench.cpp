@@ -180,9 +180,10 @@ Figures run_simulate(const bench::PairWorld& w, const plan::Plan& plan) {
 void print(int pairs, const char* what, const Figures& f) {
   constexpr double kGoalUs = 1000;
   const double steps = f.steps > 0 ? static_cast<double>(f.steps) : 1;
-  std::printf("%6d %-22s %-10s %7ld %9.2f %9.2f %10.1f %8.0f %10.1f %9.1f %9.1f\n", pairs, what, f.outcome.c_str(), f.steps,
+  const double calls = static_cast<double>(f.observes + f.performs);
+  std::printf("%6d %-23s %-10s %7ld %8.2f %8.2f %11.0f %8.0f %11.1f %10.1f %11.1f %8.1f\n", pairs, what, f.outcome.c_str(), f.steps,
               f.cpu_s, f.wall_s, f.cpu_s * 1e6 / steps, kGoalUs, f.observes >= 0 ? f.observes / steps : -1.0,
-              f.performs >= 0 ? f.performs / steps : -1.0, f.model_s / 3600);
+              f.performs >= 0 ? f.performs / steps : -1.0, calls > 0 ? f.cpu_s * 1e6 / calls : -1.0, f.model_s / 3600);
   std::fflush(stdout);
 }
 
@@ -192,8 +193,8 @@ int main(int argc, char** argv) {
   std::vector<int> sizes;
   for (int i = 1; i < argc; ++i) sizes.push_back(std::stoi(argv[i]));
   if (sizes.empty()) sizes = {1, 100, 1000};
-  std::printf("%6s %-22s %-10s %7s %9s %9s %10s %8s %10s %9s %9s\n", "pairs", "run", "outcome", "steps", "CPU s", "wall s",
-              "CPU us/step", "goal us", "observe/st", "action/st", "model h");
+  std::printf("%6s %-23s %-10s %7s %8s %8s %11s %8s %11s %10s %11s %8s\n", "pairs", "run", "outcome", "steps", "CPU s", "wall s",
+              "CPU us/step", "goal us", "observe/step", "action/step", "CPU us/call", "model h");
   for (int pairs : sizes) {
     const bench::PairWorld w = bench::make_pair_world(pairs);
     plan::PlanRequest rq;
@@ -214,7 +215,8 @@ int main(int argc, char** argv) {
     print(pairs, "sim::simulate", run_simulate(w, *plan));
   }
   std::printf("(CPU: getrusage user+system of this process from executor start to its outcome, world and plan built before;\n"
-              " observe/st, action/st: driver calls per step (gate polls every 5 model s); model h: virtual time at the end;\n"
+              " observe/step, action/step: driver calls per step (gate polls every 5 model s);\n"
+              " CPU us/call: the same CPU divided by observe + action calls; model h: virtual time at the end;\n"
               " SqliteJournal file in %s; sim::simulate uses 0.2 s driver latency and records downtime per node change)\n",
               std::filesystem::temp_directory_path().c_str());
   return 0;

@@ -1,42 +1,69 @@
 #!/usr/bin/env bash
-# The main job. Until the upgrade engine lands it brings up the lab pair, shows it, measures
-# it with the probe, moves the shared IP by hand (the seed's "shared IP switch") under the
-# probe, shows the gap clients saw, and stops the lab. Output goes to demo-out/.
+# The main job: upgrade the lab failover pair from 7.1.0 to 7.2.0 the way an operator would —
+# look, simulate both strategies, plan, apply under load while the probe measures what clients
+# see — then report what happened beside what was predicted, with a timeline picture.
+# Output goes to demo-out/; the lab is always stopped at the end. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh dev
 H=build/dev/src/cli/hitless
 OUT=demo-out
 LAB=$OUT/lab
+PROBE_PID=""
+
+cleanup() {
+  if [ -n "$PROBE_PID" ]; then kill "$PROBE_PID" 2>/dev/null || true; wait "$PROBE_PID" 2>/dev/null || true; fi
+  $H lab down --dir "$LAB" >/dev/null 2>&1 || true
+}
 mkdir -p "$OUT"
 $H lab down --dir "$LAB" >/dev/null 2>&1 || true
-trap '$H lab down --dir "$LAB" >/dev/null 2>&1 || true' EXIT
+rm -rf "$LAB" "$OUT"/*.json "$OUT"/run.journal* "$OUT"/timeline.svg
+trap cleanup EXIT
+json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print($2)" "$1"; }
 
-echo "== hitless lab up examples/pair.yaml (1 model minute = 60 ms) =="
+echo "== 1. the lab: failover pair a (primary, shared IP) + b (backup) at 7.1.0; 1 model minute = 60 ms =="
 $H lab up examples/pair.yaml --dir "$LAB" --time-scale 0.001
+SERVICE=$(json "$LAB/lab.json" "d['clusters']['pair']['service']")
 echo
 $H lab inspect --dir "$LAB"
-SERVICE=$(python3 -c "import json,sys;print(json.load(open('$LAB/lab.json'))['clusters']['pair']['service'])")
-addr() { python3 -c "import json;print(json.load(open('$LAB/lab.json'))['nodes']['$1']['address'])"; }
-api() { curl -s -X "$2" "http://$(addr "$1")$3" -H "Authorization: Bearer $(cat "$LAB/secrets/$1.token")" -d "$4"; echo; }
+$H lab inspect --dir "$LAB" --format json > "$OUT/before.json"
 
 echo
-echo "== probe on $SERVICE for 4 s while the shared IP moves from a to b at t=2s =="
-$H probe --target "$SERVICE" --duration 4 --rate 200 --sessions 4 --format json > "$OUT/probe.json" &
-PROBE=$!
-sleep 2
-api a PUT /api/v1/shared-ip '{"enabled": false}'
-api b PUT /api/v1/shared-ip '{"enabled": true}'
-wait $PROBE
-python3 - "$OUT/probe.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[1]))
-print(f"requests {r['requests']}, failed {r['failed']} {r['failures']}, longest gap {r['max_gap_ms']:.1f} ms")
-print(f"answered by {r['answered_by']}; sessions opened {r['sessions_opened']}, dropped {r['sessions_dropped']}")
-for b in r['series']:
-    print(f"  t={b['t']}s ok={b['ok']:4d} failed={b['failed']:3d} " + '#' * (b['ok'] // 10) + 'x' * b['failed'])
-PY
+echo "== 2. hitless simulate: both strategies on a virtual clock =="
+$H simulate -i "$LAB/inventory.yaml" --to latest --strategy synchronous --strategy asynchronous
+$H simulate -i "$LAB/inventory.yaml" --to latest --strategy asynchronous --format json -o "$OUT/simulation.json" >/dev/null
+
 echo
+echo "== 3. hitless plan: asynchronous (backup first, then the shared IP moves, then the old primary) =="
+$H plan -i "$LAB/inventory.yaml" --to latest --strategy asynchronous -o "$OUT/plan.json"
+
+# The probe runs until it is stopped after the apply; its duration is only a safety bound
+# (three times the plan's estimate in wall seconds, plus a minute).
+BOUND=$(json "$OUT/plan.json" "int(d['estimate']['makespan_s'] * d['time_scale'] * 3 + 60)")
+echo
+echo "== 4. hitless apply, while the probe sends 200 requests/s and holds 4 sessions on $SERVICE =="
+$H probe --target "$SERVICE" --duration "$BOUND" --rate 200 --sessions 4 --format json > "$OUT/probe.json" &
+PROBE_PID=$!
+sleep 0.5  # the probe's first requests, before anything changes
+set +e
+$H apply "$OUT/plan.json" --auto-approve --journal "$OUT/run.journal"
+APPLY_RC=$?
+set -e
+sleep 0.5
+kill -TERM "$PROBE_PID"  # the probe prints its report when stopped
+wait "$PROBE_PID"
+PROBE_PID=""
+
+echo
+echo "== 5. the lab after the upgrade =="
 $H lab inspect --dir "$LAB"
+$H lab inspect --dir "$LAB" --format json > "$OUT/after.json"
+
 echo
-echo "(the planned, journaled upgrade of this pair arrives with the upgrade engine; see README)"
+echo "== 6. hitless report: what happened, what clients saw, what was predicted =="
+$H report --journal "$OUT/run.journal" --probe "$OUT/probe.json" --simulation "$OUT/simulation.json" \
+  --before "$OUT/before.json" --after "$OUT/after.json" --svg "$OUT/timeline.svg"
+$H report --journal "$OUT/run.journal" --probe "$OUT/probe.json" --simulation "$OUT/simulation.json" \
+  --before "$OUT/before.json" --after "$OUT/after.json" --format json > "$OUT/report.json"
+echo "open $(pwd)/$OUT/timeline.svg in a browser for the picture; the report as JSON: $OUT/report.json"
+exit "$APPLY_RC"

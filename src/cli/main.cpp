@@ -11,6 +11,7 @@ int main(int argc, char** argv) {
   int exit_code = hitless::cli::kExitOk;
   hitless::cli::add_plan_commands(app, exit_code);
   hitless::cli::add_run_commands(app, exit_code);
+  hitless::cli::add_report_command(app, exit_code);
   hitless::cli::add_lab_commands(app, exit_code);
   hitless::cli::add_probe_command(app, exit_code);
   try {
