@@ -13,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -196,5 +197,7 @@ int main(int argc, char** argv) {
   std::printf("(apply measured with fork+exec+wait4: wall, ru_maxrss, ru_utime+ru_stime; daemon CPU from /proc/PID/stat)\n");
   const bool ok = exit_code == 0 && run_state == "completed" && at_target == 2 * pairs && nodes == 2 * pairs && one_holder == pairs;
   std::printf("outcome: %s\n", ok ? "every node upgraded" : "NOT every node upgraded (see above)");
+  if (ok) std::filesystem::remove_all(dir);
+  else std::printf("kept for a look: %s (apply.log, journal.db, lab/lab.log)\n", dir.c_str());
   return ok ? 0 : 1;
 }

@@ -24,7 +24,7 @@ void PlanBuilder::begin_phase(const std::string& name) {
 Step& PlanBuilder::add(Verb verb, std::vector<std::string> targets, std::string slug, std::string title) {
   if (phase_ < 0) begin_phase("upgrade");
   Step s;
-  char num[8];
+  char num[16];
   std::snprintf(num, sizeof num, "%02d", ++counter_);
   s.id = cluster_.name + "/" + num + "-" + slug;
   s.verb = verb;
