@@ -22,6 +22,8 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, j
   eo.stop_after_phase = o.stop_after_phase;
   eo.poll_interval_s = exec::default_poll_interval_s(plan.time_scale);
   eo.approval_poll_s = 0.5 / plan.time_scale;
+  // At most ~2,000 observations per wall second in all, however many steps wait at once.
+  eo.poll_spacing_s = 0.0005 / plan.time_scale;
   eo.backup_dir = o.backup_dir;
   exec::Executor executor(plan, &ctx.catalog, clock, drivers::Drivers{driver->get(), driver->get(), driver->get()}, journal, eo, &printer);
   exec::RunOutcome outcome{"interrupted", "stopped by a signal; the journal keeps the place: run `hitless resume`"};

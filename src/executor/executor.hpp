@@ -30,6 +30,9 @@ struct ExecutorOptions {
   int stop_after_phase = -1;      // -1: run every phase
   double poll_interval_s = 5;     // model seconds between observations while a gate is pending
   double approval_poll_s = 2;     // model seconds between checks for an operator's approval
+  // Poll budget: with many steps waiting at once, each waits at least (steps in flight x this)
+  // between observations, so the total polling rate stays bounded. 0 = no budget.
+  double poll_spacing_s = 0;
   double timeout_factor = 3;      // a gate times out after estimate * factor + slack
   double timeout_slack_s = 300;
   int max_parallel = 512;         // steps in flight at once

@@ -288,7 +288,8 @@ void Executor::Run::wait_gate() {
     if (auto why = early_failure()) return fail(*why);
     if (ex_.clock_.now() > deadline_)
       return fail("timed out after " + format_duration(ex_.clock_.now() - started_) + " waiting for: " + missing);
-    ex_.clock_.call_after(ex_.opt_.poll_interval_s, [this, alive = std::weak_ptr<bool>(ex_.alive_)] {
+    const double interval = std::max(ex_.opt_.poll_interval_s, static_cast<double>(ex_.running_.size()) * ex_.opt_.poll_spacing_s);
+    ex_.clock_.call_after(interval, [this, alive = std::weak_ptr<bool>(ex_.alive_)] {
       if (alive.lock()) wait_gate();
     });
   });
