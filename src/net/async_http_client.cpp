@@ -3,6 +3,7 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cctype>
 #include <optional>
 
 namespace hitless::net {
@@ -61,6 +62,11 @@ asio::awaitable<Outcome> run(ClientRequest rq) {
   r.status = static_cast<int>(res.result_int());
   r.content_type = std::string(res[http::field::content_type]);
   r.body = res.body();
+  for (const auto& f : res) {
+    std::string name(f.name_string());
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    r.headers[name] = std::string(f.value());
+  }
   out.response = std::move(r);
   beast::error_code ignore;
   stream.socket().shutdown(tcp::socket::shutdown_both, ignore);
