@@ -24,7 +24,7 @@
 #include "lab/model/lab_world.hpp"
 #include "pair_world.hpp"
 #include "planner/planner.hpp"
-#include "simulator/memory_journal.hpp"
+#include "journal/memory_journal.hpp"
 #include "simulator/sim_drivers.hpp"
 #include "simulator/simulator.hpp"
 
@@ -132,7 +132,7 @@ Figures run_executor(const bench::PairWorld& w, const plan::Plan& plan, const st
   std::unique_ptr<journal::Journal> journal;
   const std::string hash = plan::plan_hash(plan);
   if (sqlite_path.empty()) {
-    journal = std::make_unique<sim::MemoryJournal>(hash);
+    journal = std::make_unique<journal::MemoryJournal>(hash);
   } else {
     auto j = journal::SqliteJournal::create(sqlite_path, plan::to_json(plan).dump(), hash);
     if (!j) return Figures{"journal: " + j.message()};

@@ -91,17 +91,25 @@ TEST(Approval, TheRunWaitsForAPersonThenContinues) {
   EXPECT_EQ(lab.node_field("b", "owns_shared_ip"), "true");
 }
 
-TEST(Rollback, UndoesTheFirstWindowAndLeavesThePairAsItWas) {
+TEST(Rollback, AfterTheFirstWindowSaysBCannotReturnAndMovesClientsBackToA) {
+  // b took two installs (Base, then product): the second wrote over the slot that held b's
+  // pre-run software, as `plan` warned. Rollback moves clients back to a and names b; it does
+  // not claim the pair is as it was, and it does not pair nodes whose packages differ.
   UpgradeLab lab;
-  ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
+  auto plan = lab.plan("asynchronous");
+  ASSERT_EQ(plan.exit_code, 0);
+  EXPECT_NE(plan.output.find("POINT OF NO RETURN"), std::string::npos) << plan.output;
   ASSERT_EQ(lab.apply("--auto-approve --stop-after-phase 1").exit_code, 0);
   ASSERT_EQ(lab.node_field("b", "version"), "7.2.0");
   auto r = run_hitless("rollback --journal " + lab.journal_path());
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  EXPECT_EQ(lab.node_field("b", "version"), "7.1.0");  // its previous slot
+  EXPECT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("run rollback-incomplete"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("b runs base 3.1.0, product 7.2.0; no firmware slot still holds its software from before the run"),
+            std::string::npos)
+      << r.output;
+  EXPECT_NE(r.output.find("not establishing the relation"), std::string::npos) << r.output;
   EXPECT_EQ(lab.node_field("a", "owns_shared_ip"), "true");
-  EXPECT_EQ(lab.node_field("a", "ha", "role"), "primary");
-  EXPECT_EQ(lab.node_field("b", "ha", "role"), "backup");
+  EXPECT_EQ(lab.node_field("a", "ha", "role"), "none");
   std::string who;
   EXPECT_TRUE(lab.service_answers(&who));
   EXPECT_EQ(who, "a");

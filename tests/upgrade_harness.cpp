@@ -1,5 +1,10 @@
 #include "upgrade_harness.hpp"
 
+#include <gtest/gtest.h>
+
+#include <thread>
+
+#include "journal/journal.hpp"
 #include "lab/daemon/lab_handle.hpp"
 
 namespace hitless::testing {
@@ -31,6 +36,37 @@ bool UpgradeLab::service_answers(std::string* who) {
   if (!r || r->status != 200) return false;
   if (who) *who = nlohmann::json::parse(r->body).value("node", "");
   return true;
+}
+
+void UpgradeLab::add_recording(const std::string& node, const std::string& id) {
+  auto [status, body] = api(node, "POST", "/api/v1/config/recordings", {{"id", id}, {"size_mb", 1}});
+  ASSERT_EQ(status, 200) << node << ": " << body.dump();
+}
+
+void UpgradeLab::set_setting(const std::string& node, const std::string& key, const std::string& value) {
+  auto [status, body] = api(node, "PUT", "/api/v1/config/settings/" + key, {{"value", value}});
+  ASSERT_EQ(status, 200) << node << ": " << body.dump();
+}
+
+nlohmann::json UpgradeLab::config(const std::string& node) {
+  auto [status, body] = api(node, "GET", "/api/v1/config");
+  EXPECT_EQ(status, 200) << node << ": " << body.dump();
+  return body;
+}
+
+bool wait_journal(const std::string& journal_path,
+                  const std::function<bool(const std::string&, const std::map<std::string, std::string>&)>& pred,
+                  double timeout_s) {
+  const auto t0 = std::chrono::steady_clock::now();
+  while (seconds_since(t0) < timeout_s) {
+    if (auto j = journal::SqliteJournal::open(journal_path)) {
+      std::map<std::string, std::string> steps;
+      for (const auto& [id, rec] : (*j)->steps()) steps[id] = journal::to_string(rec.state);
+      if (pred((*j)->run().state, steps)) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  return false;
 }
 
 BackgroundProbe::BackgroundProbe(const std::string& target, double rate, int sessions, double max_duration_s) {

@@ -4,6 +4,8 @@
 
 #include <atomic>
 #include <future>
+#include <functional>
+#include <map>
 #include <string>
 
 #include "lab_harness.hpp"
@@ -26,7 +28,19 @@ class UpgradeLab : public Lab {
   std::string node_field(const std::string& node, const std::string& a, const std::string& b = "");
   // True when the cluster's service address answers a request (and who answered).
   bool service_answers(std::string* who = nullptr);
+  // Writes on a node's management API while a run is under way (data that must not be lost).
+  void add_recording(const std::string& node, const std::string& id);
+  void set_setting(const std::string& node, const std::string& key, const std::string& value);
+  // GET /api/v1/config: {config_checksum, items, recordings, ...}.
+  nlohmann::json config(const std::string& node);
 };
+
+// Waits (polling the journal read-only, as `hitless status` does) until `pred` holds for the
+// run's journal: its run state and its steps. Chosen points of a run, not wall-clock delays.
+// Returns false after `timeout_s` (generous: a guard against a hung run, not a timing).
+bool wait_journal(const std::string& journal_path,
+                  const std::function<bool(const std::string& run_state, const std::map<std::string, std::string>& steps)>& pred,
+                  double timeout_s = 120);
 
 // The probe running in the background against `target` until stop() (or `max_duration_s`).
 class BackgroundProbe {

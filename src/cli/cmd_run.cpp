@@ -18,6 +18,7 @@ namespace {
 struct RunArgs {
   std::string plan_file, inventory, target, strategy, journal, backup_dir, format = "text", step;
   bool auto_approve = false, quiet = false;
+  std::string config_changes;  // resume: pause | carry-over | discard
   int stop_after_phase = 0;  // 1-based for people; 0 = run every phase
   double api_timeout_s = 5;
 };
@@ -41,6 +42,10 @@ int report_outcome(const exec::RunOutcome& out, const std::string& journal) {
     return out.state == "paused" ? kExitOk : kExitFailed;
   }
   if (out.state == "rolled-back") return kExitOk;
+  if (out.state == "rollback-incomplete") {
+    std::printf("see: hitless status --journal %s\n", journal.c_str());
+    return kExitFailed;
+  }
   std::printf("see: hitless status --journal %s   undo: hitless rollback --journal %s\n", journal.c_str(), journal.c_str());
   return kExitFailed;
 }
@@ -52,6 +57,7 @@ EngineOptions engine_options(const RunArgs& a, const std::string& journal) {
   o.api_timeout_s = a.api_timeout_s;
   o.backup_dir = a.backup_dir.empty() ? journal + ".backups" : a.backup_dir;
   o.quiet = a.quiet;
+  if (!a.config_changes.empty()) o.config_changes = exec::parse_config_change_policy(a.config_changes);
   return o;
 }
 
@@ -236,6 +242,10 @@ void add_run_commands(CLI::App& app, int& exit_code) {
   resume->add_option("--stop-after-phase", r->stop_after_phase, "Stop after this phase");
   resume->add_option("--api-timeout", r->api_timeout_s, "Seconds before a management API call counts as unanswered");
   resume->add_flag("-q,--quiet", r->quiet, "Print only failures and the outcome");
+  resume->add_option("--config-changes", r->config_changes,
+                     "Configuration changed on a node during the run, that a step would overwrite: pause (default), "
+                     "carry-over (re-apply it on the node whose configuration wins), discard (lose it; written in the report)")
+      ->check(CLI::IsMember({"pause", "carry-over", "discard"}));
   resume->callback([r, &exit_code] { exit_code = run_resume(*r, false); });
 
   auto rb = std::make_shared<RunArgs>();

@@ -25,6 +25,7 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, j
   // At most ~2,000 observations per wall second in all, however many steps wait at once.
   eo.poll_spacing_s = 0.0005 / plan.time_scale;
   eo.backup_dir = o.backup_dir;
+  eo.config_changes = o.config_changes;
   exec::Executor executor(plan, &ctx.catalog, clock, drivers::Drivers{driver->get(), driver->get(), driver->get()}, journal, eo, &printer);
   exec::RunOutcome outcome{"interrupted", "stopped by a signal; the journal keeps the place: run `hitless resume`"};
   auto done = [&](const exec::RunOutcome& r) {

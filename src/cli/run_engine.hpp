@@ -3,6 +3,7 @@
 // inventory, live progress on the terminal, Ctrl-C stops cleanly (the journal keeps the place
 // for `hitless resume`). Blocking; command line only.
 
+#include <optional>
 #include <string>
 
 #include "cli/upgrade_context.hpp"
@@ -19,6 +20,7 @@ struct EngineOptions {
   double api_timeout_s = 5;
   std::string backup_dir;
   bool quiet = false;
+  std::optional<exec::ConfigChangePolicy> config_changes;  // resume's --config-changes
 };
 
 // Returns the outcome; "interrupted" when stopped by a signal.

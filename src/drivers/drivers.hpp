@@ -57,10 +57,21 @@ class ServiceProbe {
   virtual void who_answers(const std::string& cluster, Callback<std::string> done) = 0;
 };
 
+// Moves a cluster's clients from one node to another: a shared IP (SharedIpTrafficSwitch), and
+// next a load balancer, a DNS record or a NAT rule behind the same call. `via` names the mechanism
+// the plan expects; a switch that does not provide it answers kUnsupported.
+class TrafficSwitch {
+ public:
+  virtual ~TrafficSwitch() = default;
+  virtual void move_clients(const std::string& cluster, const std::string& from, const std::string& to,
+                            const std::string& via, Callback<nlohmann::json> done) = 0;
+};
+
 struct Drivers {
   ApplianceDriver* appliance = nullptr;
   PowerDriver* power = nullptr;
   ServiceProbe* service = nullptr;
+  TrafficSwitch* traffic = nullptr;  // null: the shared IP, through the appliance driver
 };
 
 }  // namespace hitless::drivers

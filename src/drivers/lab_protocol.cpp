@@ -11,6 +11,15 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
   auto put = [](std::string target, const nlohmann::json& body) { return LabRequest{"PUT", std::move(target), body.dump(), {}}; };
   try {
     if (a.kind == "backup") return post("/api/v1/backup", nlohmann::json::object());
+    if (a.kind == "config-read") return LabRequest{"GET", "/api/v1/config", "", {}};
+    if (a.kind == "config-set") {
+      // Items are "users/<name>" (value: role) or "settings/<key>" (value: the setting).
+      const std::string item = p.at("item");
+      const std::string value = p.at("value");
+      if (item.rfind("users/", 0) == 0) return put("/api/v1/config/" + item, {{"role", value}});
+      if (item.rfind("settings/", 0) == 0) return put("/api/v1/config/" + item, {{"value", value}});
+      return make_error(DriverErrc::kUnsupported, "no configuration item '" + item + "' in the lab protocol");
+    }
     if (a.kind == "stage") {
       std::string content;
       if (p.contains("content")) {
@@ -49,7 +58,12 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
   n.packages = j.at("packages").get<std::map<std::string, std::string>>();
   n.active_slot = j.at("active_slot");
   n.boot_slot = j.at("boot_slot");
-  for (const auto& s : j.at("slots")) n.slot_versions.push_back(s.at("bootable").get<bool>() ? s.at("version").get<std::string>() : "");
+  for (const auto& s : j.at("slots")) {
+    const bool bootable = s.at("bootable").get<bool>();
+    n.slot_versions.push_back(bootable ? s.at("version").get<std::string>() : "");
+    n.slot_packages.push_back(bootable ? s.value("packages", std::map<std::string, std::string>{})
+                                       : std::map<std::string, std::string>{});
+  }
   n.phase = j.at("phase");
   n.serving = j.at("serving");
   n.accepting = j.at("accepting");
@@ -65,6 +79,7 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
   n.install_error = j.at("install").at("error");
   for (const auto& s : j.at("staged")) n.staged.push_back(s.at("id"));
   n.data_checksum = j.at("data").at("checksum");
+  n.config_checksum = j.at("data").value("config_checksum", "");
   n.boots = j.at("boots");
   n.installs = j.value("installs", 0);
   n.sessions_open = j.at("sessions").at("open");

@@ -1,9 +1,59 @@
 #include "executor/conditions.hpp"
 
 namespace hitless::exec {
+namespace {
+
+using plan::Cond;
+
+// Serving now and not about to be taken out by a step in flight.
+bool counts_as_serving(const std::string& node, const Evidence& e) {
+  if (e.going_out.count(node)) return false;
+  auto it = e.nodes.find(node);
+  return it != e.nodes.end() && it->second.reachable && it->second.serving;
+}
+
+std::optional<std::string> unmet_cluster_wide(const plan::Condition& c, const Evidence& e) {
+  int up = 0;
+  std::string down;
+  for (const auto& n : c.nodes) {
+    if (counts_as_serving(n, e)) {
+      ++up;
+    } else {
+      down += (down.empty() ? "" : ", ") + n + (e.going_out.count(n) ? " (taken out)" : "");
+    }
+  }
+  const int total = static_cast<int>(c.nodes.size());
+  const std::string left = std::to_string(up) + " of " + std::to_string(total) + " would be serving";
+  switch (c.kind) {
+    case Cond::kMinServing: {
+      auto need = plan::required_count(c.value, total);
+      if (!need) return "malformed capacity '" + c.value + "'";
+      if (up >= *need) return std::nullopt;
+      return left + ", below the floor of " + c.value + " (down: " + down + ")";
+    }
+    case Cond::kMaxOut: {
+      auto most = plan::required_count(c.value, total);
+      if (!most) return "malformed count '" + c.value + "'";
+      if (total - up <= *most) return std::nullopt;
+      return std::to_string(total - up) + " of " + std::to_string(total) + " would be out of service, more than " + c.value +
+             " (down: " + down + ")";
+    }
+    case Cond::kPairUp:
+      if (up >= 1 || total == 0) return std::nullopt;
+      return "both members of the pair would be down (" + down + ")";
+    case Cond::kRegionServing:
+      if (up >= 1 || total == 0) return std::nullopt;
+      return "region " + c.value + " would have no serving node (" + down + ")";
+    default:
+      return "not a cluster-wide condition";
+  }
+}
+
+}  // namespace
 
 std::optional<std::string> unmet(const plan::Condition& c, const std::string& cluster, const Evidence& e) {
-  if (c.kind == "service-from") {
+  if (plan::is_cluster_wide(c.kind)) return unmet_cluster_wide(c, e);
+  if (c.kind == Cond::kServiceFrom) {
     auto it = e.answered_by.find(cluster);
     if (it == e.answered_by.end()) return "nobody answers at the service address of " + cluster;
     if (it->second != c.node) return "the service address is answered by " + it->second + ", not " + c.node;
@@ -12,56 +62,51 @@ std::optional<std::string> unmet(const plan::Condition& c, const std::string& cl
   auto it = e.nodes.find(c.node);
   if (it == e.nodes.end()) return c.node + " was not observed";
   const ObservedNode& n = it->second;
-  if (c.kind == "powered-off") return n.reachable ? std::optional<std::string>(c.node + " still answers") : std::nullopt;
+  if (c.kind == Cond::kPoweredOff) return n.reachable ? std::optional<std::string>(c.node + " still answers") : std::nullopt;
   if (!n.reachable) return c.node + " does not answer its management API" + (n.error.empty() ? "" : " (" + n.error + ")");
-  if (c.kind == "reachable") return std::nullopt;
-  if (c.kind == "serving") {
-    if (n.serving) return std::nullopt;
-    return c.node + " is not serving (phase " + n.phase + ")";
+  switch (c.kind) {
+    case Cond::kReachable: return std::nullopt;
+    case Cond::kServing:
+      if (n.serving) return std::nullopt;
+      return c.node + " is not serving (phase " + n.phase + ")";
+    case Cond::kVersion:
+      if (n.version == c.value) return std::nullopt;
+      return c.node + " runs " + n.version + ", not " + c.value;
+    case Cond::kPackage: {
+      const auto eq = c.value.find('=');
+      const std::string name = c.value.substr(0, eq), version = c.value.substr(eq + 1);
+      auto p = n.packages.find(name);
+      if (p != n.packages.end() && p->second == version) return std::nullopt;
+      return c.node + " has " + name + " " + (p == n.packages.end() ? std::string("not installed") : p->second) + ", not " + version;
+    }
+    case Cond::kStaged:
+      for (const auto& s : n.staged)
+        if (s == c.value) return std::nullopt;
+      return c.value + " is not staged on " + c.node;
+    case Cond::kInstallPending:
+      if (n.install_state == "pending-reboot" && n.install_package == c.value) return std::nullopt;
+      return c.node + " has not finished writing " + c.value + " (install " + n.install_state + ")";
+    case Cond::kHaRole:
+      if (n.ha_role == c.value) return std::nullopt;
+      return c.node + " is " + n.ha_role + " in the failover relation, not " + c.value;
+    case Cond::kHaNone:
+      if (n.ha_role == "none") return std::nullopt;
+      return c.node + " is still " + n.ha_role + " of " + n.ha_peer;
+    case Cond::kOwnsSharedIp:
+      if (n.shared_ip_enabled) return std::nullopt;
+      return c.node + " does not hold the shared IP";
+    case Cond::kNotSyncing:
+      if (!n.syncing) return std::nullopt;
+      return c.node + " is syncing";
+    case Cond::kSynced: {
+      auto b = e.sync_baseline.find(c.node);
+      const double before = b == e.sync_baseline.end() ? -1 : b->second;
+      if (!n.syncing && n.last_sync_at > before) return std::nullopt;
+      return n.syncing ? c.node + " is still syncing" : c.node + " has not synced yet";
+    }
+    default:
+      return "condition " + std::string(plan::to_string(c.kind)) + " cannot be judged on one node";
   }
-  if (c.kind == "version") {
-    if (n.version == c.value) return std::nullopt;
-    return c.node + " runs " + n.version + ", not " + c.value;
-  }
-  if (c.kind == "package") {
-    const auto eq = c.value.find('=');
-    const std::string name = c.value.substr(0, eq), version = c.value.substr(eq + 1);
-    auto p = n.packages.find(name);
-    if (p != n.packages.end() && p->second == version) return std::nullopt;
-    return c.node + " has " + name + " " + (p == n.packages.end() ? std::string("not installed") : p->second) + ", not " + version;
-  }
-  if (c.kind == "staged") {
-    for (const auto& s : n.staged)
-      if (s == c.value) return std::nullopt;
-    return c.value + " is not staged on " + c.node;
-  }
-  if (c.kind == "install-pending") {
-    if (n.install_state == "pending-reboot" && n.install_package == c.value) return std::nullopt;
-    return c.node + " has not finished writing " + c.value + " (install " + n.install_state + ")";
-  }
-  if (c.kind == "ha-role") {
-    if (n.ha_role == c.value) return std::nullopt;
-    return c.node + " is " + n.ha_role + " in the failover relation, not " + c.value;
-  }
-  if (c.kind == "ha-none") {
-    if (n.ha_role == "none") return std::nullopt;
-    return c.node + " is still " + n.ha_role + " of " + n.ha_peer;
-  }
-  if (c.kind == "owns-shared-ip") {
-    if (n.shared_ip_enabled) return std::nullopt;
-    return c.node + " does not hold the shared IP";
-  }
-  if (c.kind == "not-syncing") {
-    if (!n.syncing) return std::nullopt;
-    return c.node + " is syncing";
-  }
-  if (c.kind == "synced") {
-    auto b = e.sync_baseline.find(c.node);
-    const double before = b == e.sync_baseline.end() ? -1 : b->second;
-    if (!n.syncing && n.last_sync_at > before) return std::nullopt;
-    return n.syncing ? c.node + " is still syncing" : c.node + " has not synced yet";
-  }
-  return "unknown condition '" + c.kind + "'";
 }
 
 }  // namespace hitless::exec

@@ -1,8 +1,9 @@
 #pragma once
-// Evaluating plan conditions (preconditions and gates) against what was observed. Pure.
+// Evaluating plan conditions (preconditions, gates and guards) against what was observed. Pure.
 
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 
 #include "model/observed_state.hpp"
@@ -14,6 +15,9 @@ struct Evidence {
   std::map<std::string, ObservedNode> nodes;      // observations, by node (unreachable ones included)
   std::map<std::string, std::string> answered_by;  // cluster -> node answering at its service address
   std::map<std::string, double> sync_baseline;     // node -> last_sync_at before the step acted
+  // Nodes that steps in flight (and the step being judged) take out of service: guards count
+  // them as down whatever they show now, because they are about to be.
+  std::set<std::string> going_out;
 };
 
 // nullopt when the condition holds; otherwise why not, for people ("b runs 7.1.0, not 7.2.0").

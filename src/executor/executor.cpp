@@ -1,16 +1,36 @@
 #include "executor/executor.hpp"
 
+#include "drivers/shared_ip_switch.hpp"
 #include "executor/step_run.hpp"
+#include "executor/verbs/verb_registry.hpp"
 
 namespace hitless::exec {
 
 using journal::StepState;
 
+const char* to_string(RunState s) {
+  switch (s) {
+    case RunState::kNew: return "new";
+    case RunState::kRunning: return "running";
+    case RunState::kWaitingApproval: return "waiting-approval";
+    case RunState::kPaused: return "paused";
+    case RunState::kFailed: return "failed";
+    case RunState::kCompleted: return "completed";
+    case RunState::kRollingBack: return "rolling-back";
+    case RunState::kRolledBack: return "rolled-back";
+    case RunState::kRollbackIncomplete: return "rollback-incomplete";
+  }
+  return "?";
+}
+
 Executor::Executor(plan::Plan plan, const catalog::Catalog* catalog, Scheduler& clock, drivers::Drivers drivers,
                    journal::Journal& journal, ExecutorOptions options, ProgressSink* sink)
     : plan_(std::move(plan)), catalog_(catalog), clock_(clock), drivers_(drivers), journal_(journal), opt_(std::move(options)), sink_(sink) {}
 
-Executor::~Executor() { *alive_ = false; }
+Executor::~Executor() {
+  *alive_ = false;
+  running_.clear();  // Runs unregister from going_out_ while the executor is still whole
+}
 
 template <class T>
 drivers::Callback<T> Executor::later(drivers::Callback<T> cb) {
@@ -27,6 +47,19 @@ template drivers::Callback<nlohmann::json> Executor::later(drivers::Callback<nlo
 template drivers::Callback<std::string> Executor::later(drivers::Callback<std::string>);
 template drivers::Callback<Unit> Executor::later(drivers::Callback<Unit>);
 
+drivers::TrafficSwitch* Executor::traffic() {
+  if (drivers_.traffic) return drivers_.traffic;
+  if (!default_traffic_) default_traffic_ = std::make_unique<drivers::SharedIpTrafficSwitch>(*drivers_.appliance);
+  return default_traffic_.get();
+}
+
+ConfigChangePolicy Executor::config_change_policy() const {
+  if (opt_.config_changes) return *opt_.config_changes;
+  if (plan_.policy.is_object())
+    if (auto p = parse_config_change_policy(plan_.policy.value("config_changes", "pause"))) return *p;
+  return ConfigChangePolicy::kPause;
+}
+
 void Executor::event(const std::string& kind, const std::string& step, const std::string& node, const std::string& msg) {
   journal::Event e;
   e.model = clock_.now();
@@ -34,12 +67,51 @@ void Executor::event(const std::string& kind, const std::string& step, const std
   e.step_id = step;
   e.node = node;
   e.message = msg;
-  (void)journal_.add_event(e);
+  if (auto s = journal_.add_event(e); !s) journal_failed("an event (" + kind + ")", s.message());
   if (sink_ && kind != "step-done" && kind != "step-failed") sink_->note(node, msg, e.model);
+}
+
+void Executor::transition(RunState s, const std::string& message) {
+  if (auto r = journal_.set_run_state(to_string(s), message); !r) journal_failed("the run state", r.message());
+}
+
+void Executor::journal_failed(const std::string& what, const std::string& why) {
+  if (failure_.rfind("the journal", 0) == 0) return;
+  // Replaces any other reason: a run whose journal cannot be written must not go on.
+  failure_ = "the journal cannot be written (" + what + ": " + why + "); the run stopped so that nothing is done off the record. "
+             "Free space or fix the file, then `hitless resume`";
+}
+
+void Executor::request_pause(const std::string& reason) {
+  if (pause_.empty()) pause_ = reason;
+}
+
+void Executor::step_withdrawn(const std::string& id) {
+  const auto idx = index_.find(id);
+  if (idx != index_.end()) ready_.insert(idx->second);  // still pending: resume starts it again
+  clock_.call_after(0, [this, id, alive = std::weak_ptr<bool>(alive_)] {
+    if (!alive.lock()) return;
+    running_.erase(id);
+    pump();
+  });
+}
+
+void Executor::load_config_baselines() {
+  // In plan order, so a later record (after a sync) replaces an earlier one (the backup).
+  const auto records = journal_.steps();
+  for (const auto& s : plan_.steps) {
+    auto rec = records.find(s.id);
+    if (rec == records.end() || rec->second.state != StepState::kSucceeded) continue;
+    auto detail = nlohmann::json::parse(rec->second.detail_json.empty() ? "{}" : rec->second.detail_json, nullptr, false);
+    if (!detail.is_object() || !detail.contains("@config")) continue;
+    for (const auto& [node, snap] : detail["@config"].items())
+      if (auto c = config_from_answer(snap)) config_baseline_[node] = *c;
+  }
 }
 
 void Executor::start(std::function<void(const RunOutcome&)> done) {
   done_ = std::move(done);
+  if (auto why = VerbRegistry::builtin().unsupported(plan_); !why.empty()) return finish(RunState::kFailed, why);
   for (std::size_t i = 0; i < plan_.steps.size(); ++i) {
     state_[plan_.steps[i].id] = StepState::kPending;
     index_[plan_.steps[i].id] = i;
@@ -49,27 +121,26 @@ void Executor::start(std::function<void(const RunOutcome&)> done) {
   for (std::size_t i = 0; i < plan_.steps.size(); ++i)
     for (const auto& a : plan_.steps[i].after) {
       auto it = index_.find(a);
-      if (it == index_.end()) continue;  // a dangling dependency: the step can never run (reported at the end)
+      if (it == index_.end()) {
+        ++waiting_on_[i];  // a dangling dependency: the step can never run (reported at the end)
+        continue;
+      }
       children_[it->second].push_back(i);
       ++waiting_on_[i];
     }
-  for (std::size_t i = 0; i < plan_.steps.size(); ++i)
-    for (const auto& a : plan_.steps[i].after)
-      if (!index_.count(a)) ++waiting_on_[i];
   for (const auto& [id, rec] : journal_.steps()) {
     if (!state_.count(id)) continue;  // undo records and the like
     if (rec.state == StepState::kSucceeded || rec.state == StepState::kSkipped) state_[id] = rec.state;
     if (rec.state == StepState::kRunning) interrupted_.insert(id);
-    if (rec.state == StepState::kUndone) {
-      finish("failed", "this run was rolled back; make a new plan to upgrade again");
-      return;
-    }
+    if (rec.state == StepState::kUndone) return finish(RunState::kFailed, "this run was rolled back; make a new plan to upgrade again");
   }
+  load_config_baselines();
   for (std::size_t i = 0; i < plan_.steps.size(); ++i)
     if (satisfied(plan_.steps[i].id)) mark_done(i);
   for (std::size_t i = 0; i < plan_.steps.size(); ++i)
     if (waiting_on_[i] == 0 && !satisfied(plan_.steps[i].id)) ready_.insert(i);
-  (void)journal_.set_run_state("running", "");
+  transition(RunState::kRunning, "");
+  if (opt_.config_changes) event("policy", "", "", std::string("configuration changed during the run: ") + to_string(*opt_.config_changes) + " (given at resume)");
   event("run", "", "", interrupted_.empty() ? "run started" : "run resumed; " + std::to_string(interrupted_.size()) + " step(s) to reconcile");
   clock_.call_after(0, [this, alive = std::weak_ptr<bool>(alive_)] {
     if (alive.lock()) pump();
@@ -90,7 +161,11 @@ void Executor::mark_done(std::size_t index) {
 void Executor::pump() {
   if (finished_ || rolling_back_) return;
   if (!failure_.empty()) {
-    if (running_.empty()) make_safe([this] { finish("failed", failure_); });
+    if (running_.empty()) make_safe([this] { finish(RunState::kFailed, failure_); });
+    return;
+  }
+  if (!pause_.empty()) {
+    if (running_.empty()) finish(RunState::kPaused, pause_);
     return;
   }
   for (auto it = ready_.begin(); it != ready_.end() && static_cast<int>(running_.size()) < opt_.max_parallel;) {
@@ -101,14 +176,17 @@ void Executor::pump() {
     }
     it = ready_.erase(it);
     launch(s, interrupted_.count(s.id) > 0);
+    if (!pause_.empty() || !failure_.empty()) break;
   }
   if (!running_.empty()) return;
-  if (done_count_ == plan_.steps.size()) return finish("completed", "every step succeeded; the plan is complete");
+  if (!pause_.empty()) return finish(RunState::kPaused, pause_);
+  if (done_count_ == plan_.steps.size()) return finish(RunState::kCompleted, "every step succeeded; the plan is complete");
   if (!ready_.empty()) {
     const auto& ph = plan_.phases.at(static_cast<std::size_t>(opt_.stop_after_phase));
-    return finish("paused", "phase " + std::to_string(ph.index + 1) + " (" + ph.name + ") is complete; continue in the next window with `hitless resume`");
+    return finish(RunState::kPaused, "phase " + std::to_string(ph.index + 1) + " (" + ph.name +
+                                         ") is complete; continue in the next window with `hitless resume`");
   }
-  finish("failed", "no step can run (a dependency is missing); the plan may be damaged");
+  finish(RunState::kFailed, "no step can run (a dependency is missing); the plan may be damaged");
 }
 
 void Executor::launch(const plan::Step& step, bool interrupted) {
@@ -124,12 +202,14 @@ void Executor::step_done(const std::string& id, StepState st, const std::string&
     state_[id] = st;
     if (st == StepState::kSucceeded) mark_done(index_.at(id));
   }
-  if (rolling_back_ && st == StepState::kSucceeded)
-    (void)journal_.record_outcome(id, StepState::kUndone, clock_.now(), "undone: " + message, "{}");
+  if (rolling_back_ && st == StepState::kSucceeded && step)
+    if (auto s = journal_.record_outcome(id, StepState::kUndone, clock_.now(), "undone: " + message, "{}"); !s)
+      journal_failed("the undo of " + id, s.message());
   interrupted_.erase(id);
   if (sink_ && step) sink_->step_finished(*step, st, message, clock_.now());
   event(st == StepState::kSucceeded ? "step-done" : "step-failed", id, "", message);
-  if (st == StepState::kFailed && failure_.empty()) failure_ = id + ": " + message;
+  if (st == StepState::kFailed && rolling_back_ && soft_undos_.count(id)) rollback_shortfalls_.push_back(message);
+  else if (st == StepState::kFailed && failure_.empty()) failure_ = id + ": " + message;
   clock_.call_after(0, [this, id, alive = std::weak_ptr<bool>(alive_)] {
     if (!alive.lock()) return;
     running_.erase(id);
@@ -137,13 +217,13 @@ void Executor::step_done(const std::string& id, StepState st, const std::string&
   });
 }
 
-void Executor::finish(const std::string& state, const std::string& message) {
+void Executor::finish(RunState state, const std::string& message) {
   if (finished_) return;
   finished_ = true;
-  (void)journal_.set_run_state(state, message);
-  event("run", "", "", state + ": " + message);
+  transition(state, message);
+  event("run", "", "", std::string(to_string(state)) + ": " + message);
   auto done = std::move(done_);
-  RunOutcome out{state, message};
+  RunOutcome out{to_string(state), message};
   clock_.call_after(0, [done, out, alive = std::weak_ptr<bool>(alive_)] {
     if (alive.lock() && done) done(out);
   });

@@ -1,11 +1,15 @@
 #pragma once
 // Executor: carries out a plan against drivers, many nodes at once, on one thread.
-// Every step goes: preconditions (observed) -> intent journaled -> actions -> gate polled until
-// it holds or times out -> outcome journaled. A step interrupted by a crash is reconciled from
-// observation on resume, never blindly re-run unless it is safe to repeat. The first failure
-// stops the run (no new steps anywhere) and makes each cluster safe: if nobody serves its
-// clients but a member could, traffic is moved there. Phases let a run stop after a maintenance
-// window and continue later. Rollback undoes completed steps in reverse where they can be undone.
+// Every step goes: preconditions (observed) -> guards -> configuration check -> intent journaled
+// -> driver calls -> gate polled until it holds or times out -> outcome journaled. What each verb
+// means lives in its handler (executor/verbs/, found through the VerbRegistry). A step
+// interrupted by a crash is reconciled from observation on resume, never blindly re-run unless
+// it is safe to repeat. A guard that a step would break, or configuration changed during the
+// run that a step would overwrite (policy: pause), pauses the run before that step acts. The
+// first failure stops the run (no new steps anywhere) and makes each cluster safe: if nobody
+// serves its clients but a member could, traffic is moved there. A journal write that fails
+// stops the run the same way: nothing is done that is not on record. Phases let a run stop after
+// a maintenance window. Rollback returns nodes to their pre-run software where a slot holds it.
 // Time comes from the Scheduler, so the simulator runs this same code on a virtual clock.
 // Single-threaded: drive it from the scheduler's thread.
 
@@ -13,6 +17,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 
@@ -20,6 +25,7 @@
 #include "common/scheduler.hpp"
 #include "drivers/drivers.hpp"
 #include "executor/conditions.hpp"
+#include "executor/config_guard.hpp"
 #include "journal/journal.hpp"
 #include "planner/plan.hpp"
 
@@ -37,6 +43,9 @@ struct ExecutorOptions {
   double timeout_slack_s = 300;
   int max_parallel = 512;         // steps in flight at once
   std::string backup_dir;         // configuration backups are written here ("" = not written)
+  // Overrides the plan's policy for configuration changed during the run (an operator's decision
+  // at `resume`, journaled as an event).
+  std::optional<ConfigChangePolicy> config_changes;
 };
 
 // How often a real run observes nodes while it waits: every 5 model seconds, but not more often
@@ -44,8 +53,12 @@ struct ExecutorOptions {
 // figure, so its prediction and the measured run poll alike.
 inline double default_poll_interval_s(double time_scale) { return std::max(5.0, 0.02 / time_scale); }
 
+// The run's states; every change goes through Executor::transition, which journals it.
+enum class RunState { kNew, kRunning, kWaitingApproval, kPaused, kFailed, kCompleted, kRollingBack, kRolledBack, kRollbackIncomplete };
+const char* to_string(RunState s);
+
 struct RunOutcome {
-  std::string state;    // completed | paused | failed | rolled-back
+  std::string state;    // to_string(RunState): completed | paused | failed | rolled-back | rollback-incomplete
   std::string message;  // what happened, what to do next
 };
 
@@ -76,11 +89,24 @@ class Executor {
   friend struct Run;
 
   void pump();
-  void finish(const std::string& state, const std::string& message);
+  // The one place a run changes state: journaled first; a failed journal write stops the run.
+  void transition(RunState s, const std::string& message);
+  void finish(RunState state, const std::string& message);
+  // Stops launching steps; once the steps in flight end, the run is paused with `reason`.
+  void request_pause(const std::string& reason);
+  // A journal write failed: nothing more may be started (its record could be lost).
+  void journal_failed(const std::string& what, const std::string& why);
+  // A step that was launched but withdrew before its intent (a guard or the configuration check
+  // paused the run): it stays pending.
+  void step_withdrawn(const std::string& id);
+  void load_config_baselines();
+  ConfigChangePolicy config_change_policy() const;
+  drivers::TrafficSwitch* traffic();
   void launch(const plan::Step& step, bool interrupted);
   void step_done(const std::string& id, journal::StepState state, const std::string& message);
   void make_safe(std::function<void()> then);
   void next_undo();
+  void queue_restore_software(const plan::Step& last_touch);
   bool satisfied(const std::string& id) const;
   void mark_done(std::size_t index);
   void event(const std::string& kind, const std::string& step, const std::string& node, const std::string& msg);
@@ -107,9 +133,15 @@ class Executor {
   std::set<std::string> interrupted_;  // intent recorded, no outcome: reconcile first
   std::map<std::string, std::unique_ptr<Run>> running_;
   std::string failure_;  // first failure, stops the run
+  std::string pause_;    // why the run pauses (a guard, changed configuration)
+  std::map<std::string, int> going_out_;  // node -> steps in flight taking it out of service
+  std::map<std::string, ConfigSnapshot> config_baseline_;  // node -> configuration on record
+  std::vector<std::string> rollback_shortfalls_;  // what rollback could not return, by node
+  std::set<std::string> soft_undos_;  // undo ids whose failure is reported, not a reason to stop
   bool finished_ = false;
   bool rolling_back_ = false;
   std::vector<plan::Step> undo_queue_;
+  std::unique_ptr<drivers::TrafficSwitch> default_traffic_;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

@@ -4,14 +4,60 @@
 #include <fstream>
 
 #include "common/durations.hpp"
+#include "executor/verbs/verb_registry.hpp"
 
 namespace hitless::exec {
 
 using plan::Verb;
 
+namespace {
+
+nlohmann::json conditions_to_json(const std::vector<plan::Condition>& cs) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& c : cs) a.push_back({{"kind", plan::to_string(c.kind)}, {"node", c.node}, {"value", c.value}, {"nodes", c.nodes}});
+  return a;
+}
+
+std::vector<plan::Condition> conditions_from_json(const nlohmann::json& a) {
+  std::vector<plan::Condition> out;
+  for (const auto& c : a)
+    if (auto k = plan::parse_cond(c.value("kind", "")))
+      out.push_back({*k, c.value("node", ""), c.value("value", ""), c.value("nodes", std::vector<std::string>{})});
+  return out;
+}
+
+std::string gate_text(const std::vector<plan::Condition>& gate) {
+  std::string g;
+  for (const auto& c : gate) g += (g.empty() ? "" : ", ") + c.text();
+  return g;
+}
+
+}  // namespace
+
 Executor::Run::Run(Executor& ex, plan::Step step, bool interrupted, std::string journal_id)
-    : ex_(ex), step_(std::move(step)), interrupted_(interrupted), journal_id_(std::move(journal_id)) {
-  gate_ = step_.gate;
+    : ex_(ex),
+      step_(std::move(step)),
+      handler_(VerbRegistry::builtin().find(step_.verb)),
+      interrupted_(interrupted),
+      journal_id_(std::move(journal_id)) {
+}
+
+// From the moment its guards passed (or, on resume, it is found acting), the step's nodes count
+// as down for every other step's guards. Checks and registration run on the one executor thread,
+// so two steps launched together cannot both pass a guard that only one of them may.
+void Executor::Run::take_out() {
+  if (!taken_out_.empty()) return;
+  taken_out_ = handler_->takes_out_of_service(step_);
+  for (const auto& n : taken_out_) ++ex_.going_out_[n];
+}
+
+Executor::Run::~Run() {
+  for (const auto& n : taken_out_)
+    if (--ex_.going_out_[n] <= 0) ex_.going_out_.erase(n);
+}
+
+VerbContext Executor::Run::context() const {
+  return VerbContext{step_, evidence_, ex_.catalog_, intent_detail_, answers_, gate_};
 }
 
 std::vector<std::string> Executor::Run::nodes_of_interest() const {
@@ -19,14 +65,17 @@ std::vector<std::string> Executor::Run::nodes_of_interest() const {
   auto add = [&](const std::string& n) {
     if (!n.empty() && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
   };
-  for (const auto& c : step_.preconditions) add(c.node);
-  for (const auto& c : gate_) add(c.node);
+  for (const auto* list : {&step_.preconditions, &gate_, &step_.guards})
+    for (const auto& c : *list) {
+      add(c.node);
+      for (const auto& n : c.nodes) add(n);
+    }
   return out;
 }
 
 bool Executor::Run::gate_needs_service() const {
   for (const auto& c : gate_)
-    if (c.kind == "service-from") return true;
+    if (c.kind == plan::Cond::kServiceFrom) return true;
   return false;
 }
 
@@ -71,12 +120,13 @@ void Executor::Run::begin() {
   started_ = ex_.clock_.now();
   if (ex_.sink_) ex_.sink_->step_started(step_, started_);
   if (step_.verb == Verb::kApproval) {
-    if (!ex_.journal_.record_intent(journal_id_, started_, "{}")) return fail("cannot write the journal");
+    if (auto s = ex_.journal_.record_intent(journal_id_, started_, "{}"); !s) return ex_.journal_failed("the intent of " + journal_id_, s.message()), fail("cannot write the journal");
     if (ex_.opt_.auto_approve) {
-      (void)ex_.journal_.approve(journal_id_, "auto-approve");
+      if (auto s = ex_.journal_.approve(journal_id_, "auto-approve"); !s) ex_.journal_failed("the approval of " + journal_id_, s.message());
       return succeed("approved automatically (--auto-approve)");
     }
-    (void)ex_.journal_.set_run_state("waiting-approval", "waiting for approval of " + journal_id_);
+    stage_ = Stage::kWaitingApproval;
+    ex_.transition(RunState::kWaitingApproval, "waiting for approval of " + journal_id_);
     ex_.event("approval", journal_id_, "", "waiting: " + step_.params.value("question", step_.title));
     return poll_approval();
   }
@@ -85,7 +135,7 @@ void Executor::Run::begin() {
 
 void Executor::Run::poll_approval() {
   if (ex_.journal_.approved(journal_id_)) {
-    (void)ex_.journal_.set_run_state("running", "");
+    ex_.transition(RunState::kRunning, "");
     return succeed("approved");
   }
   ex_.clock_.call_after(ex_.opt_.approval_poll_s, [this, alive = std::weak_ptr<bool>(ex_.alive_)] {
@@ -94,145 +144,155 @@ void Executor::Run::poll_approval() {
 }
 
 void Executor::Run::after_first_look() {
-  if (interrupted_) {
-    // Interrupted by a crash after its intent: it passed its preconditions back then.
-    for (const auto& [id, rec] : ex_.journal_.steps())
-      if (id == journal_id_) intent_detail_ = nlohmann::json::parse(rec.detail_json.empty() ? "{}" : rec.detail_json, nullptr, false);
-    if (!gate_.empty() && unmet_gate().empty() && step_.verb != Verb::kSync)
-      return succeed("already done (found so after a restart)");
-    if (!step_.repeat_safe) return reconcile();
-    ex_.event("reconcile", journal_id_, "", "interrupted step is safe to repeat; running it again");
-    return intent_then_act();
-  }
+  if (interrupted_) return reconcile();
   for (const auto& c : step_.preconditions)
+    if (auto why = unmet(c, step_.cluster, evidence_)) return fail("precondition not met: " + c.text() + " — " + *why);
+  // Guards count every node a step in flight takes out as down, and this step's own.
+  evidence_.going_out.clear();
+  for (const auto& [n, count] : ex_.going_out_) evidence_.going_out.insert(n);
+  for (const auto& n : handler_->takes_out_of_service(step_)) evidence_.going_out.insert(n);
+  for (const auto& c : step_.guards)
     if (auto why = unmet(c, step_.cluster, evidence_))
-      return fail("precondition not met: " + c.text() + " — " + *why);
-  intent_then_act();
+      return withdraw("guard of " + journal_id_ + " would break: " + c.text() + " — " + *why +
+                      "; the step did not start. Bring the missing nodes back, then `hitless resume`");
+  evidence_.going_out.clear();
+  take_out();
+  check_configuration(0);
 }
 
 void Executor::Run::reconcile() {
-  // Never repeat an install or a reboot blindly: decide from what the node shows.
-  const std::string node = step_.targets.front();
-  const ObservedNode& n = evidence_.nodes[node];
-  const auto before = intent_detail_.is_object() && intent_detail_.contains(node) ? intent_detail_[node] : nlohmann::json::object();
-  const int installs_before = before.value("installs", n.installs);
-  const int boots_before = before.value("boots", n.boots);
-  bool in_progress = !n.reachable || n.phase == "installing" || n.phase == "rebooting";
-  if (step_.verb == Verb::kInstall) {
-    const std::string pkg = step_.params.value("package", "");
-    if (n.reachable && n.install_package == pkg && n.install_state == "failed")
-      return fail("install of " + pkg + " on " + node + " failed: " + n.install_error);
-    in_progress = in_progress || n.installs > installs_before ||
-                  (n.install_package == pkg && (n.install_state == "installing" || n.install_state == "pending-reboot"));
-  } else if (step_.verb == Verb::kReboot) {
-    in_progress = in_progress || n.boots > boots_before;
+  // Interrupted by a crash after its intent: it passed its preconditions back then.
+  for (const auto& [id, rec] : ex_.journal_.steps())
+    if (id == journal_id_) intent_detail_ = nlohmann::json::parse(rec.detail_json.empty() ? "{}" : rec.detail_json, nullptr, false);
+  if (!intent_detail_.is_object()) intent_detail_ = nlohmann::json::object();
+  gate_ = intent_detail_.contains("@gate") ? conditions_from_json(intent_detail_["@gate"]) : step_.gate;
+  take_out();
+  const Reconcile r = handler_->reconcile(context());
+  const std::string node = step_.targets.empty() ? "" : step_.targets.front();
+  switch (r.kind) {
+    case Reconciled::kAlreadyDone:
+      return record_configuration(0, r.why);
+    case Reconciled::kFailed:
+      return fail(r.why);
+    case Reconciled::kInProgress:
+      ex_.event("reconcile", journal_id_, node, r.why);
+      stage_ = Stage::kGating;
+      deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
+      return wait_gate();
+    case Reconciled::kResend:
+      ex_.event("reconcile", journal_id_, node, r.why);
+      return intent_then_act();
   }
-  if (in_progress) {
-    ex_.event("reconcile", journal_id_, node, "the node took the request before the restart; waiting for it, not repeating it");
-    deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
-    return wait_gate();
-  }
-  ex_.event("reconcile", journal_id_, node, "the request never reached the node; sending it now");
-  if (!plan_actions()) return;
-  act();
 }
 
-void Executor::Run::intent_then_act() {
-  if (!plan_actions()) return;
-  if (auto s = ex_.journal_.record_intent(journal_id_, ex_.clock_.now(), snapshot().dump()); !s)
-    return fail("cannot write the journal: " + s.message());
-  act();
+// Before a step overwrites a node's configuration: compare it with what the run has on record.
+void Executor::Run::check_configuration(std::size_t index) {
+  const auto targets = handler_->overwrites_configuration_of(step_);
+  if (index >= targets.size()) return intent_then_act();
+  stage_ = Stage::kCheckingConfig;
+  const std::string node = targets[index];
+  auto base = ex_.config_baseline_.find(node);
+  if (base == ex_.config_baseline_.end()) {
+    ex_.event("config", journal_id_, node, "no configuration of " + node + " on record; changes made to it during the run cannot be detected");
+    return check_configuration(index + 1);
+  }
+  ex_.drivers_.appliance->perform(node, drivers::Action{"config-read", {}}, ex_.later<nlohmann::json>([this, node, index](Result<nlohmann::json, drivers::DriverErrc> r) {
+    auto now = r ? config_from_answer(*r) : std::nullopt;
+    if (!now) return fail("cannot read the configuration of " + node + " before " + step_.title + " overwrites it: " +
+                          (r ? std::string("malformed answer") : r.message()));
+    const auto changes = config_changes(ex_.config_baseline_.at(node), *now);
+    if (changes.empty()) return check_configuration(index + 1);
+    const std::string what = describe_changes(node, changes);
+    const ConfigChangePolicy policy = ex_.config_change_policy();
+    const std::string source = handler_->configuration_source(step_);
+    if (policy == ConfigChangePolicy::kPause) {
+      ex_.event("config-changed", journal_id_, node, what);
+      return withdraw("configuration changed on " + node + " during the run: " + what + ". " + journal_id_ + " would overwrite it with " +
+                      source + "'s. Re-apply the change on " + source + " and `hitless resume`, or `hitless resume --config-changes carry-over` "
+                      "(re-applied on " + source + " first) or `--config-changes discard` (lost; written in the report)");
+    }
+    if (policy == ConfigChangePolicy::kDiscard) {
+      ex_.event("config-discarded", journal_id_, node, "discarded by policy: " + what);
+      return check_configuration(index + 1);
+    }
+    std::string not_carried;
+    for (const auto& c : changes) {
+      if (c.now) carry_over_.push_back({DriverCall::Channel::kAppliance, source, {"config-set", {{"item", c.item}, {"value", *c.now}}}});
+      else not_carried += (not_carried.empty() ? "" : ", ") + c.item;
+    }
+    ex_.event("config-carried-over", journal_id_, source, "re-applied on " + source + " before the overwrite: " + what +
+                                                               (not_carried.empty() ? "" : "; removals not carried: " + not_carried));
+    check_configuration(index + 1);
+  }));
 }
 
-bool Executor::Run::plan_actions() {
-  using drivers::Action;
-  const std::string t0 = step_.targets.empty() ? "" : step_.targets.front();
-  const auto& p = step_.params;
-  actions_.clear();
-  next_action_ = 0;
-  switch (step_.verb) {
-    case Verb::kCheck:
-    case Verb::kVerify:
-    case Verb::kApproval:
-      break;
-    case Verb::kBackup:
-      actions_.push_back({t0, Action{"backup", {}}});
-      break;
-    case Verb::kSync: {
-      const std::string backup = p.value("backup", "");
-      evidence_.sync_baseline[backup] = evidence_.nodes[backup].last_sync_at;
-      actions_.push_back({t0, Action{"ha-sync", {}}});
-      break;
-    }
-    case Verb::kBreakHa:
-      actions_.push_back({t0, Action{"ha-break", {}}});
-      break;
-    case Verb::kEstablishHa:
-      actions_.push_back({p.at("primary"), Action{"ha-establish", {{"peer", p.at("backup")}, {"role", "primary"}}}});
-      break;
-    case Verb::kStage: {
-      const std::string id = p.at("package");
-      const catalog::CatalogPackage* pkg = ex_.catalog_ ? ex_.catalog_->find(id) : nullptr;
-      if (!pkg) return fail("package " + id + " is no longer in the repository"), false;
-      if (p.contains("digest") && p["digest"] != pkg->digest)
-        return fail("package " + id + " changed since the plan was made (digest differs); make a new plan"), false;
-      actions_.push_back({t0, Action{"stage", {{"package", id}, {"file", pkg->path}, {"signature", pkg->signature_b64}}}});
-      break;
-    }
-    case Verb::kCompatTest:
-      actions_.push_back({t0, Action{"compat-test", {{"package", p.at("package")}}}});
-      break;
-    case Verb::kInstall:
-      actions_.push_back({t0, Action{"install", {{"package", p.at("package")}, {"activate", p.value("activate", "now")}}}});
-      break;
-    case Verb::kReboot:
-      actions_.push_back({t0, Action{"reboot", {}}});
-      break;
-    case Verb::kSwitchTraffic:
-      actions_.push_back({p.at("from"), Action{"shared-ip", {{"enabled", false}}}});
-      actions_.push_back({p.at("to"), Action{"shared-ip", {{"enabled", true}}}});
-      break;
-    case Verb::kSetRole:
-      actions_.push_back({t0, Action{"ha-role", {{"role", p.at("role")}, {"force", p.value("force", false)}}}});
-      break;
-    case Verb::kSetAccepting:
-      actions_.push_back({t0, Action{"accepting", {{"accepting", p.at("accepting")}}}});
-      break;
-    case Verb::kPowerOff:
-    case Verb::kPowerOn:
-      break;  // out-of-band: handled in act()
-    case Verb::kSelectBootSlot: {
-      const ObservedNode& n = evidence_.nodes[t0];
-      const int slot = 1 - n.active_slot;
-      const std::string image = slot < static_cast<int>(n.slot_versions.size()) ? n.slot_versions[slot] : "";
-      if (image.empty()) return fail(t0 + " has no previous firmware image to boot"), false;
-      actions_.push_back({t0, Action{"select-boot-slot", {{"slot", slot}}}});
-      if (p.value("reboot", false)) actions_.push_back({t0, Action{"reboot", {}}});
-      gate_ = {{"version", t0, image}, {"serving", t0, ""}};
-      break;
-    }
-  }
+bool Executor::Run::prepare_calls() {
+  auto calls = handler_->calls(context());
+  if (!calls) return fail(calls.message()), false;
+  calls_ = carry_over_;
+  calls_.insert(calls_.end(), calls->begin(), calls->end());
+  next_call_ = 0;
+  gate_ = handler_->gate(context());
+  // "synced" is judged against the last sync each node had before the step acted.
+  for (const auto& c : gate_)
+    if (c.kind == plan::Cond::kSynced) evidence_.sync_baseline[c.node] = evidence_.nodes[c.node].last_sync_at;
   return true;
 }
 
-void Executor::Run::act() {
-  deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
-  if ((step_.verb == Verb::kPowerOff || step_.verb == Verb::kPowerOn) && next_action_ == 0) {
-    next_action_ = 1;
-    if (!ex_.drivers_.power) return fail("no power driver for " + step_.targets.front());
-    return ex_.drivers_.power->set_power(step_.targets.front(), step_.verb == Verb::kPowerOn,
-                                         ex_.later<Unit>([this](Result<Unit, drivers::DriverErrc> r) {
-                                           if (!r) return fail(r.message());
-                                           wait_gate();
-                                         }));
+void Executor::Run::intent_then_act() {
+  if (!prepare_calls()) return;
+  nlohmann::json detail = snapshot();
+  detail["@gate"] = conditions_to_json(gate_);
+  if (auto s = ex_.journal_.record_intent(journal_id_, ex_.clock_.now(), detail.dump()); !s) {
+    ex_.journal_failed("the intent of " + journal_id_, s.message());
+    return fail("cannot write the journal: " + s.message());
   }
-  if (next_action_ >= actions_.size()) return wait_gate();
-  const auto& [node, action] = actions_[next_action_++];
-  ex_.drivers_.appliance->perform(node, action, ex_.later<nlohmann::json>([this, kind = action.kind](Result<nlohmann::json, drivers::DriverErrc> r) {
+  stage_ = Stage::kActing;
+  deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
+  act();
+}
+
+void Executor::Run::act() {
+  if (next_call_ >= calls_.size()) return after_calls();
+  const DriverCall call = calls_[next_call_++];
+  const std::string kind = call.action.kind;
+  auto answered = [this, kind](Result<nlohmann::json, drivers::DriverErrc> r) {
     if (!r) return fail(r.message());
-    result_[kind] = *r;
+    answers_[kind] = *r;
     act();
-  }));
+  };
+  switch (call.channel) {
+    case DriverCall::Channel::kAppliance:
+      return ex_.drivers_.appliance->perform(call.target, call.action, ex_.later<nlohmann::json>(answered));
+    case DriverCall::Channel::kPower:
+      if (!ex_.drivers_.power) return fail("no power driver for " + call.target);
+      return ex_.drivers_.power->set_power(call.target, call.action.params.value("on", false),
+                                           ex_.later<Unit>([answered](Result<Unit, drivers::DriverErrc> r) {
+                                             if (!r) return answered(r.error());
+                                             answered(nlohmann::json::object());
+                                           }));
+    case DriverCall::Channel::kTraffic: {
+      const auto& p = call.action.params;
+      return ex_.traffic()->move_clients(call.target, p.value("from", ""), p.value("to", ""), p.value("via", "shared-ip"),
+                                         ex_.later<nlohmann::json>(answered));
+    }
+  }
+}
+
+void Executor::Run::after_calls() {
+  if (auto why = handler_->judge_answers(context())) return fail(*why);
+  if (answers_.contains("backup")) save_backup_file();
+  stage_ = Stage::kGating;
+  wait_gate();
+}
+
+void Executor::Run::save_backup_file() {
+  const auto& b = answers_["backup"];
+  if (ex_.opt_.backup_dir.empty() || !b.contains("backup")) return;
+  std::error_code ec;
+  std::filesystem::create_directories(ex_.opt_.backup_dir, ec);
+  backup_file_ = ex_.opt_.backup_dir + "/" + step_.targets.front() + "-" + std::to_string(static_cast<long>(ex_.clock_.now())) + ".json";
+  std::ofstream(backup_file_) << b.dump();
 }
 
 std::string Executor::Run::unmet_gate() const {
@@ -242,50 +302,20 @@ std::string Executor::Run::unmet_gate() const {
   return out;
 }
 
-std::optional<std::string> Executor::Run::early_failure() const {
-  if (step_.targets.empty()) return std::nullopt;
-  const std::string node = step_.targets.front();
-  auto it = evidence_.nodes.find(node);
-  if (it == evidence_.nodes.end() || !it->second.reachable) return std::nullopt;
-  const ObservedNode& n = it->second;
-  if (step_.verb == Verb::kInstall && n.install_package == step_.params.value("package", "") && n.install_state == "failed")
-    return "install of " + n.install_package + " on " + node + " failed: " + n.install_error;
-  if (step_.verb == Verb::kReboot && n.install_state == "failed" && n.phase == "running" && !n.install_error.empty() &&
-      n.version != step_.params.value("version", n.version))
-    return node + " did not come up on " + step_.params.value("version", "") + ": " + n.install_error;
-  return std::nullopt;
-}
-
 void Executor::Run::wait_gate() {
-  if (step_.verb == Verb::kBackup) {
-    const auto& b = result_.value("backup", nlohmann::json::object());
-    std::string where;
-    if (!ex_.opt_.backup_dir.empty() && b.contains("backup")) {
-      std::error_code ec;
-      std::filesystem::create_directories(ex_.opt_.backup_dir, ec);
-      where = ex_.opt_.backup_dir + "/" + step_.targets.front() + "-" + std::to_string(static_cast<long>(ex_.clock_.now())) + ".json";
-      std::ofstream(where) << b.dump();
+  if (gate_.empty()) {
+    std::string msg = "done";
+    if (answers_.contains("backup")) {
+      const auto& b = answers_["backup"];
+      msg = "backup of " + step_.targets.front() + " taken (checksum " + b.value("checksum", std::string("?")).substr(0, 12) + ")" +
+            (backup_file_.empty() ? "" : ", saved to " + backup_file_);
     }
-    return succeed("backup of " + step_.targets.front() + " taken (checksum " + b.value("checksum", std::string("?")).substr(0, 12) +
-                   ")" + (where.empty() ? "" : ", saved to " + where));
+    return record_configuration(0, msg);
   }
-  if (step_.verb == Verb::kCompatTest) {
-    const auto& r = result_.value("compat-test", nlohmann::json::object());
-    if (!r.value("passed", false)) {
-      std::string problems;
-      for (const auto& p : r.value("problems", nlohmann::json::array())) problems += (problems.empty() ? "" : "; ") + p.get<std::string>();
-      return fail("compatibility test failed: " + problems);
-    }
-  }
-  if (gate_.empty()) return succeed("done");
   observe(nodes_of_interest(), gate_needs_service(), [this] {
     const std::string missing = unmet_gate();
-    if (missing.empty()) return succeed("gate passed: " + [&] {
-      std::string g;
-      for (const auto& c : gate_) g += (g.empty() ? "" : ", ") + c.text();
-      return g;
-    }());
-    if (auto why = early_failure()) return fail(*why);
+    if (missing.empty()) return record_configuration(0, "gate passed: " + gate_text(gate_));
+    if (auto why = handler_->early_failure(context())) return fail(*why);
     if (ex_.clock_.now() > deadline_)
       return fail("timed out after " + format_duration(ex_.clock_.now() - started_) + " waiting for: " + missing);
     const double interval = std::max(ex_.opt_.poll_interval_s, static_cast<double>(ex_.running_.size()) * ex_.opt_.poll_spacing_s);
@@ -295,18 +325,50 @@ void Executor::Run::wait_gate() {
   });
 }
 
+// After success: the configuration the step left on record (a backup; a node a sync overwrote).
+void Executor::Run::record_configuration(std::size_t index, const std::string& message) {
+  const auto nodes = handler_->records_configuration_of(step_);
+  if (index >= nodes.size()) return succeed(message);
+  stage_ = Stage::kRecording;
+  const std::string node = nodes[index];
+  ex_.drivers_.appliance->perform(node, drivers::Action{"config-read", {}}, ex_.later<nlohmann::json>([this, node, index, message](Result<nlohmann::json, drivers::DriverErrc> r) {
+    auto snap = r ? config_from_answer(*r) : std::nullopt;
+    if (snap) {
+      ex_.config_baseline_[node] = *snap;
+      recorded_config_[node] = to_json(*snap);
+    } else {
+      ex_.event("config", journal_id_, node, "could not read the configuration items of " + node + " (" +
+                                                 (r ? std::string("malformed answer") : r.message()) +
+                                                 "); changes made to it from now on cannot be detected");
+    }
+    record_configuration(index + 1, message);
+  }));
+}
+
 void Executor::Run::succeed(const std::string& message) {
-  if (done_) return;
-  done_ = true;
-  (void)ex_.journal_.record_outcome(journal_id_, journal::StepState::kSucceeded, ex_.clock_.now(), message, snapshot().dump());
+  if (stage_ == Stage::kDone) return;
+  stage_ = Stage::kDone;
+  nlohmann::json detail = snapshot();
+  if (!recorded_config_.empty()) detail["@config"] = recorded_config_;
+  if (auto s = ex_.journal_.record_outcome(journal_id_, journal::StepState::kSucceeded, ex_.clock_.now(), message, detail.dump()); !s)
+    ex_.journal_failed("the outcome of " + journal_id_, s.message());
   ex_.step_done(step_.id, journal::StepState::kSucceeded, message);
 }
 
 void Executor::Run::fail(const std::string& message) {
-  if (done_) return;
-  done_ = true;
-  (void)ex_.journal_.record_outcome(journal_id_, journal::StepState::kFailed, ex_.clock_.now(), message, snapshot().dump());
+  if (stage_ == Stage::kDone) return;
+  stage_ = Stage::kDone;
+  if (auto s = ex_.journal_.record_outcome(journal_id_, journal::StepState::kFailed, ex_.clock_.now(), message, snapshot().dump()); !s)
+    ex_.journal_failed("the outcome of " + journal_id_, s.message());
   ex_.step_done(step_.id, journal::StepState::kFailed, message);
+}
+
+void Executor::Run::withdraw(const std::string& why) {
+  if (stage_ == Stage::kDone) return;
+  stage_ = Stage::kDone;
+  ex_.event("paused", journal_id_, "", why);
+  ex_.request_pause(why);
+  ex_.step_withdrawn(step_.id);
 }
 
 }  // namespace hitless::exec

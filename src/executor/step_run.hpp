@@ -1,6 +1,7 @@
 #pragma once
 // Executor::Run: one step in flight. A small state machine driven by driver callbacks and
-// scheduler timers: observe -> (reconcile | preconditions) -> intent -> actions -> gate -> outcome.
+// scheduler timers: observe -> (reconcile | preconditions, guards, configuration check) -> intent
+// -> driver calls -> gate -> outcome. What the verb does comes from its VerbHandler.
 // Internal to the executor. Single-threaded.
 
 #include <functional>
@@ -10,44 +11,59 @@
 #include <vector>
 
 #include "executor/executor.hpp"
+#include "executor/verbs/verb_handler.hpp"
 
 namespace hitless::exec {
 
 struct Executor::Run {
   Run(Executor& ex, plan::Step step, bool interrupted, std::string journal_id);
+  ~Run();
 
   void begin();
 
  private:
+  enum class Stage { kObserving, kCheckingConfig, kActing, kGating, kWaitingApproval, kRecording, kDone };
+
+  VerbContext context() const;
   void observe(const std::vector<std::string>& nodes, bool with_service, std::function<void()> then);
   void after_first_look();
+  void take_out();
   void reconcile();
+  void check_configuration(std::size_t index);
   void intent_then_act();
-  bool plan_actions();
+  bool prepare_calls();
   void act();
+  void after_calls();
   void wait_gate();
-  std::optional<std::string> early_failure() const;
   void poll_approval();
+  void record_configuration(std::size_t index, const std::string& message);
   void succeed(const std::string& message);
   void fail(const std::string& message);
+  void withdraw(const std::string& why);
   std::vector<std::string> nodes_of_interest() const;
   bool gate_needs_service() const;
   std::string unmet_gate() const;  // "" when the gate holds
   nlohmann::json snapshot() const;
+  void save_backup_file();
 
   Executor& ex_;
   plan::Step step_;
+  const VerbHandler* handler_;
   bool interrupted_;
   std::string journal_id_;  // the id the journal records (undo steps: "undo:<id>")
+  Stage stage_ = Stage::kObserving;
   double started_ = 0;
   double deadline_ = 0;
   Evidence evidence_;
   std::vector<plan::Condition> gate_;
-  std::vector<std::pair<std::string, drivers::Action>> actions_;
-  std::size_t next_action_ = 0;
-  nlohmann::json result_ = nlohmann::json::object();
+  std::vector<DriverCall> calls_;
+  std::vector<DriverCall> carry_over_;  // configuration re-applied before the step acts
+  std::size_t next_call_ = 0;
+  std::vector<std::string> taken_out_;
+  nlohmann::json answers_ = nlohmann::json::object();
   nlohmann::json intent_detail_ = nlohmann::json::object();  // from the journal when resuming
-  bool done_ = false;
+  nlohmann::json recorded_config_ = nlohmann::json::object();
+  std::string backup_file_;
 };
 
 }  // namespace hitless::exec

@@ -63,7 +63,8 @@ nlohmann::json to_json(const ObservedNode& n) {
           {"powered", n.powered}, {"ha_role", n.ha_role}, {"ha_peer", n.ha_peer}, {"syncing", n.syncing},
           {"last_sync_at", n.last_sync_at}, {"shared_ip", n.shared_ip}, {"shared_ip_enabled", n.shared_ip_enabled},
           {"install_state", n.install_state}, {"install_package", n.install_package}, {"install_error", n.install_error},
-          {"staged", n.staged}, {"data_checksum", n.data_checksum}, {"boots", n.boots}, {"installs", n.installs},
+          {"staged", n.staged}, {"data_checksum", n.data_checksum}, {"config_checksum", n.config_checksum},
+          {"slot_packages", n.slot_packages}, {"boots", n.boots}, {"installs", n.installs},
           {"sessions_open", n.sessions_open}};
 }
 
@@ -92,6 +93,8 @@ ObservedNode observed_node_from_json(const nlohmann::json& j) {
   n.install_error = j.value("install_error", "");
   n.staged = j.value("staged", std::vector<std::string>{});
   n.data_checksum = j.value("data_checksum", "");
+  n.config_checksum = j.value("config_checksum", "");
+  n.slot_packages = j.value("slot_packages", std::vector<std::map<std::string, std::string>>{});
   n.boots = j.value("boots", 0);
   n.installs = j.value("installs", 0);
   n.sessions_open = j.value("sessions_open", 0);

@@ -19,6 +19,7 @@ struct ObservedNode {
   int active_slot = 0;
   int boot_slot = 0;
   std::vector<std::string> slot_versions;  // per firmware slot; "" when empty
+  std::vector<std::map<std::string, std::string>> slot_packages;  // per slot; empty when not bootable
   std::string phase;                       // running, installing, rebooting, off
   bool serving = false;
   bool accepting = false;
@@ -34,6 +35,7 @@ struct ObservedNode {
   std::string install_error;
   std::vector<std::string> staged;
   std::string data_checksum;
+  std::string config_checksum;  // configuration only (users, settings), not recordings; "" if unknown
   int boots = 0;
   int installs = 0;     // installs started since the node came up (a second install shows here)
   int sessions_open = 0;

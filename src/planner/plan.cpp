@@ -5,6 +5,8 @@
 #include <array>
 #include <functional>
 #include <map>
+#include <set>
+#include <stdexcept>
 #include <sstream>
 #include <utility>
 
@@ -13,7 +15,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 17> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 18> kVerbs{{
     {Verb::kCheck, "check"},          {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},            {Verb::kBreakHa, "break-ha"},
     {Verb::kEstablishHa, "establish-ha"}, {Verb::kStage, "stage"},
@@ -22,7 +24,7 @@ constexpr std::array<std::pair<Verb, const char*>, 17> kVerbs{{
     {Verb::kApproval, "approval"},    {Verb::kSwitchTraffic, "switch-traffic"},
     {Verb::kSetRole, "set-role"},     {Verb::kSetAccepting, "set-accepting"},
     {Verb::kPowerOff, "power-off"},   {Verb::kPowerOn, "power-on"},
-    {Verb::kSelectBootSlot, "select-boot-slot"},
+    {Verb::kSelectBootSlot, "select-boot-slot"}, {Verb::kRestoreSoftware, "restore-software"},
 }};
 
 std::string sha256_hex(const std::string& text) {
@@ -37,19 +39,82 @@ std::string sha256_hex(const std::string& text) {
   return s;
 }
 
-nlohmann::json condition_json(const Condition& c) { return {{"kind", c.kind}, {"node", c.node}, {"value", c.value}}; }
-Condition condition_from(const nlohmann::json& j) { return {j.at("kind"), j.at("node"), j.at("value")}; }
+nlohmann::json condition_json(const Condition& c) {
+  nlohmann::json j = {{"kind", to_string(c.kind)}, {"node", c.node}, {"value", c.value}};
+  if (!c.nodes.empty()) j["nodes"] = c.nodes;
+  return j;
+}
+
+// Throws std::invalid_argument naming the kind when it is not one hitless knows.
+Condition condition_from(const nlohmann::json& j) {
+  const std::string kind = j.at("kind");
+  auto k = parse_cond(kind);
+  if (!k) throw std::invalid_argument("unknown condition '" + kind + "'");
+  Condition c{*k, j.at("node"), j.at("value"), {}};
+  if (j.contains("nodes")) c.nodes = j.at("nodes").get<std::vector<std::string>>();
+  return c;
+}
+
+nlohmann::json conditions_json(const std::vector<Condition>& cs) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& c : cs) a.push_back(condition_json(c));
+  return a;
+}
+
+std::vector<Condition> conditions_from(const nlohmann::json& j, const char* field) {
+  std::vector<Condition> out;
+  if (!j.contains(field)) return out;
+  for (const auto& c : j.at(field)) out.push_back(condition_from(c));
+  return out;
+}
+
+// Refuses dependencies on unknown steps and cycles; returns the steps in a topological order
+// (stable: plan order among steps that are ready together), so estimates and the executor can
+// walk them once.
+Result<std::vector<Step>, PlanErrc> topological(std::vector<Step> steps, const std::string& file_name) {
+  std::map<std::string, std::size_t> index;
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (!index.emplace(steps[i].id, i).second)
+      return make_error(PlanErrc::kMalformed, file_name + ": step id " + steps[i].id + " appears twice");
+  std::vector<int> waiting(steps.size(), 0);
+  std::vector<std::vector<std::size_t>> children(steps.size());
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    for (const auto& a : steps[i].after) {
+      auto it = index.find(a);
+      if (it == index.end())
+        return make_error(PlanErrc::kMalformed, file_name + ": step " + steps[i].id + ": after: no step named '" + a + "'");
+      children[it->second].push_back(i);
+      ++waiting[i];
+    }
+  std::set<std::size_t> ready;
+  for (std::size_t i = 0; i < steps.size(); ++i)
+    if (waiting[i] == 0) ready.insert(i);
+  std::vector<Step> out;
+  out.reserve(steps.size());
+  while (!ready.empty()) {
+    const std::size_t i = *ready.begin();
+    ready.erase(ready.begin());
+    for (std::size_t c : children[i])
+      if (--waiting[c] == 0) ready.insert(c);
+    out.push_back(std::move(steps[i]));
+  }
+  if (out.size() != steps.size()) {
+    std::string in_cycle;
+    for (std::size_t i = 0; i < steps.size(); ++i)
+      if (waiting[i] > 0) in_cycle += (in_cycle.empty() ? "" : ", ") + steps[i].id;
+    return make_error(PlanErrc::kMalformed, file_name + ": the steps' dependencies form a cycle (" + in_cycle + ")");
+  }
+  return out;
+}
 
 nlohmann::json step_json(const Step& s) {
-  nlohmann::json pre = nlohmann::json::array(), gate = nlohmann::json::array();
-  for (const auto& c : s.preconditions) pre.push_back(condition_json(c));
-  for (const auto& c : s.gate) gate.push_back(condition_json(c));
   nlohmann::json undo = nullptr;
   if (s.undo) undo = {{"verb", to_string(s.undo->verb)}, {"targets", s.undo->targets}, {"params", s.undo->params}, {"title", s.undo->title}};
   return {{"id", s.id}, {"verb", to_string(s.verb)}, {"cluster", s.cluster}, {"targets", s.targets},
-          {"params", s.params}, {"after", s.after}, {"phase", s.phase}, {"preconditions", pre},
-          {"gate", gate}, {"estimate_s", s.estimate_s}, {"repeat_safe", s.repeat_safe}, {"undo", undo},
-          {"title", s.title}, {"seed_ref", s.seed_ref}};
+          {"params", s.params}, {"after", s.after}, {"phase", s.phase},
+          {"preconditions", conditions_json(s.preconditions)}, {"gate", conditions_json(s.gate)},
+          {"guards", conditions_json(s.guards)}, {"estimate_s", s.estimate_s}, {"repeat_safe", s.repeat_safe},
+          {"undo", undo}, {"title", s.title}, {"seed_ref", s.seed_ref}, {"no_return", s.no_return}};
 }
 
 nlohmann::json body_json(const Plan& p) {
@@ -82,23 +147,6 @@ std::optional<Verb> parse_verb(const std::string& s) {
   for (const auto& [k, n] : kVerbs)
     if (s == n) return k;
   return std::nullopt;
-}
-
-std::string Condition::text() const {
-  if (kind == "reachable") return node + " answers its management API";
-  if (kind == "serving") return node + " serves clients";
-  if (kind == "version") return node + " runs " + value;
-  if (kind == "package") return node + " has " + value + " installed";
-  if (kind == "ha-role") return node + " is " + value + " in the failover relation";
-  if (kind == "ha-none") return node + " has no failover relation";
-  if (kind == "owns-shared-ip") return node + " holds the shared IP";
-  if (kind == "service-from") return "the service address is answered by " + node;
-  if (kind == "not-syncing") return node + " is not syncing";
-  if (kind == "synced") return node + " finished a sync";
-  if (kind == "powered-off") return node + " is powered off";
-  if (kind == "staged") return value + " is staged on " + node;
-  if (kind == "install-pending") return node + " holds " + value + " in its other slot, active after reboot";
-  return kind + "(" + node + (value.empty() ? "" : ", " + value) + ")";
 }
 
 const Step* Plan::find(const std::string& id) const {
@@ -153,8 +201,13 @@ Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::s
       s.params = sj.at("params");
       s.after = sj.at("after").get<std::vector<std::string>>();
       s.phase = sj.at("phase");
-      for (const auto& c : sj.at("preconditions")) s.preconditions.push_back(condition_from(c));
-      for (const auto& c : sj.at("gate")) s.gate.push_back(condition_from(c));
+      try {
+        s.preconditions = conditions_from(sj, "preconditions");
+        s.gate = conditions_from(sj, "gate");
+        s.guards = conditions_from(sj, "guards");
+      } catch (const std::invalid_argument& e) {
+        return make_error(PlanErrc::kMalformed, file_name + ": step " + s.id + ": " + e.what());
+      }
       s.estimate_s = sj.at("estimate_s");
       s.repeat_safe = sj.at("repeat_safe");
       if (!sj.at("undo").is_null()) {
@@ -165,8 +218,12 @@ Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::s
       }
       s.title = sj.at("title");
       s.seed_ref = sj.at("seed_ref");
+      s.no_return = sj.value("no_return", "");
       p.steps.push_back(std::move(s));
     }
+    auto ordered = topological(std::move(p.steps), file_name);
+    if (!ordered) return ordered.error();
+    p.steps = std::move(*ordered);
     const std::string want = j.at("plan_hash");
     const std::string have = plan_hash(p);
     if (want != have)
@@ -188,6 +245,7 @@ std::string to_text(const Plan& p) {
     << format_duration(p.estimated_makespan_s()) << "; plan " << plan_hash(p).substr(0, 12) << ", observed state "
     << p.observed.hash().substr(0, 12) << "\n";
   int phase = -1;
+  std::string prev;
   for (const auto& s : p.steps) {
     if (s.phase != phase) {
       phase = s.phase;
@@ -196,9 +254,17 @@ std::string to_text(const Plan& p) {
     }
     o << "  " << s.id << "  " << s.title << "  [" << format_duration(s.estimate_s)
       << (s.repeat_safe ? "" : ", not repeatable") << "]\n";
+    if (s.after.size() > 1 || (!s.after.empty() && prev != s.after.front())) {
+      std::string deps;
+      for (const auto& a : s.after) deps += (deps.empty() ? "" : ", ") + a;
+      o << "      after:    " << deps << "\n";
+    }
+    prev = s.id;
+    for (const auto& c : s.guards) o << "      guard:    " << c.text() << "\n";
     for (const auto& c : s.preconditions) o << "      requires: " << c.text() << "\n";
     for (const auto& c : s.gate) o << "      gate:     " << c.text() << "\n";
     if (s.undo) o << "      undo:     " << s.undo->title << "\n";
+    if (!s.no_return.empty()) o << "      POINT OF NO RETURN: " << s.no_return << "\n";
   }
   return o.str();
 }
@@ -214,7 +280,7 @@ std::string to_dot(const Plan& p) {
         for (auto& c : label)
           if (c == '"') c = '\'';
         o << "    \"" << s.id << "\" [label=\"" << label << "\\n" << format_duration(s.estimate_s) << "\""
-          << (s.verb == Verb::kApproval ? ", shape=diamond" : "") << (s.repeat_safe ? "" : ", style=bold") << "];\n";
+          << (s.verb == Verb::kApproval ? ", shape=diamond" : "") << (s.repeat_safe ? "" : ", style=bold") << (s.no_return.empty() ? "" : ", color=red") << "];\n";
       }
     o << "  }\n";
   }

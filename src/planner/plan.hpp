@@ -13,6 +13,7 @@
 
 #include "common/result.hpp"
 #include "model/observed_state.hpp"
+#include "planner/condition.hpp"
 
 namespace hitless::plan {
 
@@ -34,18 +35,11 @@ enum class Verb {
   kPowerOff,       // out-of-band power (params: via)
   kPowerOn,
   kSelectBootSlot, // boot the other firmware slot at the next reboot (params: slot)
+  kRestoreSoftware,  // rollback: boot the slot holding the node's pre-run software (params: version, packages)
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);
 
-// A condition the executor checks by observing nodes (or the service address).
-struct Condition {
-  std::string kind;   // reachable | serving | version | package | ha-role | ha-none | owns-shared-ip | service-from | not-syncing | powered-off
-  std::string node;
-  std::string value;  // version, "name=version", role, ...
-  std::string text() const;
-  bool operator==(const Condition&) const = default;
-};
 
 struct Undo {
   Verb verb;
@@ -64,11 +58,17 @@ struct Step {
   int phase = 0;
   std::vector<Condition> preconditions;  // checked before the step acts
   std::vector<Condition> gate;           // must hold after it, within its timeout
+  // Checked before the step takes nodes out of service, counting the nodes that steps in flight
+  // (and this one) take out as down: a step that would break one does not start; the run pauses.
+  std::vector<Condition> guards;
   double estimate_s = 0;                 // model seconds
   bool repeat_safe = true;               // may be re-run blindly after a crash
   std::optional<Undo> undo;
   std::string title;     // one line for people
   std::string seed_ref;  // where the vendor procedure says so
+  // Set on the step after which no firmware slot of its node holds the node's pre-run software
+  // any more (a second install writes over it): rollback past it cannot restore that software.
+  std::string no_return;
 };
 
 struct Phase {
@@ -77,7 +77,7 @@ struct Phase {
 };
 
 struct Plan {
-  static constexpr const char* kSchema = "hitless.plan/1";
+  static constexpr const char* kSchema = "hitless.plan/2";
   std::string inventory_file;
   std::string target_version;
   std::vector<std::string> clusters;

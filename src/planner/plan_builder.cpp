@@ -31,11 +31,53 @@ Step& PlanBuilder::add(Verb verb, std::vector<std::string> targets, std::string 
   s.cluster = cluster_.name;
   s.targets = std::move(targets);
   s.phase = phase_;
-  if (!last_.empty()) s.after.push_back(last_);
+  if (next_after_) {
+    s.after = std::move(*next_after_);
+    next_after_.reset();
+  } else if (!last_.empty()) {
+    s.after.push_back(last_);
+  }
   s.title = std::move(title);
   plan_.steps.push_back(std::move(s));
   last_ = plan_.steps.back().id;
   return plan_.steps.back();
+}
+
+std::vector<std::string> PlanBuilder::parallel(const std::vector<std::function<void()>>& branches) {
+  const std::string fork = last_;
+  std::vector<std::string> ends;
+  for (const auto& branch : branches) {
+    last_ = fork;
+    next_after_.reset();
+    const std::size_t before = plan_.steps.size();
+    branch();
+    if (plan_.steps.size() > before) ends.push_back(last_);
+  }
+  last_ = fork;
+  if (!ends.empty()) {
+    last_ = ends.back();
+    next_after_ = ends;
+  }
+  return ends;
+}
+
+void PlanBuilder::guard_out_of_service(Step& s, const std::string& node) const {
+  const bool pair = cluster_.kind == "failover-pair" || cluster_.kind == "ha-pair";
+  if (pair && cluster_.nodes.size() == 2) {
+    std::vector<std::string> members;
+    for (const auto& n : cluster_.nodes) members.push_back(n.name);
+    s.guards.push_back({Cond::kPairUp, "", "", members});
+  }
+  (void)node;
+}
+
+void PlanBuilder::note_slot_write(Step& s, const std::string& node, const std::string& what) {
+  // Two firmware slots: the first install writes the other slot and keeps the running one; the
+  // second writes over the slot that held the node's software from before the run.
+  if (++slot_writes_[node] == 2)
+    s.no_return = "the install of " + what + " writes over the slot holding " + node +
+                  "'s software from before the run; rollback after it cannot restore that software (restore "
+                  "from the backup and reinstall instead)";
 }
 
 std::string PlanBuilder::check(const std::vector<std::string>& nodes, std::vector<Condition> conditions,
@@ -43,7 +85,7 @@ std::string PlanBuilder::check(const std::vector<std::string>& nodes, std::vecto
   std::string who;
   for (const auto& n : nodes) who += (who.empty() ? "" : ", ") + n;
   Step& s = add(Verb::kCheck, nodes, "check", "Check " + who + ": reachable, healthy, as the plan expects");
-  for (const auto& n : nodes) s.preconditions.push_back({"reachable", n, ""});
+  for (const auto& n : nodes) s.preconditions.push_back({Cond::kReachable, n, ""});
   for (auto& c : conditions) s.preconditions.push_back(std::move(c));
   s.estimate_s = 2;
   s.seed_ref = seed_ref;
@@ -52,7 +94,7 @@ std::string PlanBuilder::check(const std::vector<std::string>& nodes, std::vecto
 
 std::string PlanBuilder::backup(const std::string& node, const std::string& seed_ref) {
   Step& s = add(Verb::kBackup, {node}, "backup-" + node, "Back up the configuration of " + node);
-  s.preconditions = {{"reachable", node, ""}};
+  s.preconditions = {{Cond::kReachable, node, ""}};
   s.estimate_s = kApiCallS + profile(node).data_mb / 500;
   s.seed_ref = seed_ref;
   return s.id;
@@ -62,8 +104,8 @@ std::string PlanBuilder::sync(const std::string& node, const std::string& backup
   Step& s = add(Verb::kSync, {node, backup_node}, "sync-" + node,
                 "Sync Now on " + node + " and wait until " + backup_node + " holds the primary's data");
   s.params = {{"backup", backup_node}};
-  s.preconditions = {{"reachable", node, ""}, {"reachable", backup_node, ""}};
-  s.gate = {{"synced", backup_node, ""}};
+  s.preconditions = {{Cond::kReachable, node, ""}, {Cond::kReachable, backup_node, ""}};
+  s.gate = {{Cond::kSynced, backup_node, ""}};
   s.estimate_s = kApiCallS + profile(node).data_mb / std::max(0.001, profile(backup_node).sync_mb_per_s);
   s.seed_ref = seed_ref;
   return s.id;
@@ -72,8 +114,8 @@ std::string PlanBuilder::sync(const std::string& node, const std::string& backup
 std::string PlanBuilder::break_ha(const std::string& node, const std::string& peer, const std::string& primary,
                                   const std::string& seed_ref) {
   Step& s = add(Verb::kBreakHa, {node, peer}, "break-ha", "Break the failover relation between " + node + " and " + peer);
-  s.preconditions = {{"not-syncing", node, ""}};
-  s.gate = {{"ha-none", node, ""}, {"ha-none", peer, ""}};
+  s.preconditions = {{Cond::kNotSyncing, node, ""}};
+  s.gate = {{Cond::kHaNone, node, ""}, {Cond::kHaNone, peer, ""}};
   s.estimate_s = kApiCallS;
   const std::string backup = primary == node ? peer : node;
   s.undo = Undo{Verb::kEstablishHa, {primary, backup}, {{"primary", primary}, {"backup", backup}},
@@ -86,8 +128,8 @@ std::string PlanBuilder::establish(const std::string& primary, const std::string
   Step& s = add(Verb::kEstablishHa, {primary, backup}, "establish-ha",
                 "Establish the failover relation: " + primary + " primary, " + backup + " backup");
   s.params = {{"primary", primary}, {"backup", backup}};
-  s.preconditions = {{"reachable", primary, ""}, {"reachable", backup, ""}};
-  s.gate = {{"ha-role", primary, "primary"}, {"ha-role", backup, "backup"}};
+  s.preconditions = {{Cond::kReachable, primary, ""}, {Cond::kReachable, backup, ""}};
+  s.gate = {{Cond::kHaRole, primary, "primary"}, {Cond::kHaRole, backup, "backup"}};
   s.estimate_s = kApiCallS;
   s.undo = Undo{Verb::kBreakHa, {primary, backup}, nlohmann::json::object(), "Break the relation again"};
   s.seed_ref = seed_ref;
@@ -97,8 +139,8 @@ std::string PlanBuilder::establish(const std::string& primary, const std::string
 std::string PlanBuilder::stage(const std::string& node, const catalog::CatalogPackage& pkg, const std::string& seed_ref) {
   Step& s = add(Verb::kStage, {node}, "stage-" + node + "-" + pkg.id(), "Upload " + pkg.id() + " to " + node);
   s.params = {{"package", pkg.id()}, {"digest", pkg.digest}};
-  s.preconditions = {{"reachable", node, ""}};
-  s.gate = {{"staged", node, pkg.id()}};
+  s.preconditions = {{Cond::kReachable, node, ""}};
+  s.gate = {{Cond::kStaged, node, pkg.id()}};
   s.estimate_s = kApiCallS + pkg.manifest.size_mb / 100;
   s.seed_ref = seed_ref;
   return s.id;
@@ -108,7 +150,7 @@ std::string PlanBuilder::compat_test(const std::string& node, const catalog::Cat
   Step& s = add(Verb::kCompatTest, {node}, "compat-" + node + "-" + pkg.id(),
                 "Compatibility test of " + pkg.id() + " on " + node + " (must pass)");
   s.params = {{"package", pkg.id()}};
-  s.preconditions = {{"staged", node, pkg.id()}};
+  s.preconditions = {{Cond::kStaged, node, pkg.id()}};
   s.estimate_s = kApiCallS + 25;
   s.seed_ref = seed_ref;
   return s.id;
@@ -123,15 +165,17 @@ std::string PlanBuilder::install(const std::string& node, const catalog::Catalog
                              : "Install " + pkg.id() + " on " + node + " into the other slot, active after reboot");
   s.params = {{"package", pkg.id()}, {"activate", activate_now ? "now" : "after-reboot"}, {"name", pkg.manifest.name},
               {"version", pkg.manifest.version}};
-  s.preconditions = {{"staged", node, pkg.id()}};
+  s.preconditions = {{Cond::kStaged, node, pkg.id()}};
   for (auto& c : preconditions) s.preconditions.push_back(std::move(c));
+  note_slot_write(s, node, pkg.id());
   if (activate_now) {
-    s.gate = {{"package", node, pkg.manifest.name + "=" + pkg.manifest.version}, {"serving", node, ""}};
+    guard_out_of_service(s, node);
+    s.gate = {{Cond::kPackage, node, pkg.manifest.name + "=" + pkg.manifest.version}, {Cond::kServing, node, ""}};
     s.estimate_s = install_s + prof.reboot_s + kApiCallS;
     s.undo = Undo{Verb::kSelectBootSlot, {node}, {{"slot", "previous"}, {"reboot", true}},
                   "Boot " + node + "'s previous firmware slot"};
   } else {
-    s.gate = {{"install-pending", node, pkg.id()}};
+    s.gate = {{Cond::kInstallPending, node, pkg.id()}};
     s.estimate_s = install_s + kApiCallS;
   }
   s.repeat_safe = false;  // a second install is never blind: reconciled from observation
@@ -142,9 +186,10 @@ std::string PlanBuilder::install(const std::string& node, const catalog::Catalog
 std::string PlanBuilder::reboot(const std::string& node, const std::string& expect_version,
                                 std::vector<Condition> preconditions, const std::string& seed_ref) {
   Step& s = add(Verb::kReboot, {node}, "reboot-" + node, "Reboot " + node + " into " + expect_version);
-  s.preconditions = {{"reachable", node, ""}};
+  s.preconditions = {{Cond::kReachable, node, ""}};
+  guard_out_of_service(s, node);
   for (auto& c : preconditions) s.preconditions.push_back(std::move(c));
-  s.gate = {{"version", node, expect_version}, {"serving", node, ""}};
+  s.gate = {{Cond::kVersion, node, expect_version}, {Cond::kServing, node, ""}};
   s.params = {{"version", expect_version}};
   s.estimate_s = profile(node).reboot_s + kApiCallS;
   s.repeat_safe = false;
@@ -156,7 +201,7 @@ std::string PlanBuilder::reboot(const std::string& node, const std::string& expe
 std::string PlanBuilder::verify(const std::string& node, const std::string& version, const std::string& seed_ref) {
   Step& s = add(Verb::kVerify, {node}, "verify-" + node, "Verify " + node + " serves at " + version);
   s.params = {{"version", version}};
-  s.gate = {{"version", node, version}, {"serving", node, ""}};
+  s.gate = {{Cond::kVersion, node, version}, {Cond::kServing, node, ""}};
   s.estimate_s = kApiCallS;
   s.seed_ref = seed_ref;
   return s.id;
@@ -174,8 +219,8 @@ std::string PlanBuilder::switch_shared_ip(const std::string& from, const std::st
   Step& s = add(Verb::kSwitchTraffic, {from, to}, "switch-traffic-" + to,
                 "Shared IP switch: disable on " + from + ", enable on " + to + " (clients move to " + to + ")");
   s.params = {{"from", from}, {"to", to}, {"via", "shared-ip"}};
-  s.preconditions = {{"serving", to, ""}, {"owns-shared-ip", from, ""}};
-  s.gate = {{"owns-shared-ip", to, ""}, {"service-from", to, ""}};
+  s.preconditions = {{Cond::kServing, to, ""}, {Cond::kOwnsSharedIp, from, ""}};
+  s.gate = {{Cond::kOwnsSharedIp, to, ""}, {Cond::kServiceFrom, to, ""}};
   s.estimate_s = 2;
   s.undo = Undo{Verb::kSwitchTraffic, {to, from}, {{"from", to}, {"to", from}, {"via", "shared-ip"}},
                 "Move the shared IP back to " + from};

@@ -2,9 +2,14 @@
 // PlanBuilder: the shared vocabulary of building blocks that every strategy composes (backup,
 // sync, break/establish the relation, stage, compatibility test, install, reboot, verify,
 // approval, traffic switch). Each block appends one step with its estimate, preconditions,
-// gate, repeat-safety and undo filled in the same way for every strategy. Steps run one after
-// the other unless a block is given explicit predecessors. Pure; not thread-safe.
+// gate, guards, repeat-safety and undo filled in the same way for every strategy. The plan is a
+// DAG: a step waits for the step added before it unless `after()` names its predecessors, and
+// `parallel()` adds branches that start together and are joined by the next step. Pure; not
+// thread-safe.
 
+#include <functional>
+#include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -22,6 +27,11 @@ class PlanBuilder {
   void begin_phase(const std::string& name);
   // The id of the last step added ("" before the first).
   const std::string& last() const { return last_; }
+  // The next step waits for exactly these steps (a join, or a branch from an earlier step).
+  void after(std::vector<std::string> ids) { next_after_ = std::move(ids); }
+  // Each function adds one branch; all branches start after the current last step and run in
+  // parallel; the next step added waits for every branch. Returns the branches' last steps.
+  std::vector<std::string> parallel(const std::vector<std::function<void()>>& branches);
 
   std::string check(const std::vector<std::string>& nodes, std::vector<Condition> conditions, const std::string& seed_ref);
   std::string backup(const std::string& node, const std::string& seed_ref);
@@ -46,12 +56,18 @@ class PlanBuilder {
  private:
   Step& add(Verb verb, std::vector<std::string> targets, std::string slug, std::string title);
   const NodeProfile& profile(const std::string& node) const;
+  // Guards for a step that takes `node` out of service: never both members of a pair down.
+  void guard_out_of_service(Step& s, const std::string& node) const;
+  // Counts the slot writes per node; the write that overwrites the pre-run slot is marked.
+  void note_slot_write(Step& s, const std::string& node, const std::string& what);
 
   Plan& plan_;
   const InventoryCluster& cluster_;
   int phase_ = -1;
   int counter_ = 0;
   std::string last_;
+  std::optional<std::vector<std::string>> next_after_;
+  std::map<std::string, int> slot_writes_;  // node -> installs planned so far
 };
 
 }  // namespace hitless::plan

@@ -73,7 +73,7 @@ TEST(AsynchronousPlan, FollowsTheSeedStepForStep) {
   auto p = w.plan("asynchronous");
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(shape(*p), (std::vector<std::string>{
-                           "0:check a b", "0:backup a", "0:sync a b", "0:break-ha a b",
+                           "0:check a b", "0:backup a", "0:backup b", "0:sync a b", "0:break-ha a b",
                            "0:stage b base-3.1.0", "0:stage b product-7.2.0",
                            "0:install b base-3.1.0", "0:install b product-7.2.0", "0:verify b",
                            "0:approval", "0:switch-traffic a b",
@@ -82,11 +82,11 @@ TEST(AsynchronousPlan, FollowsTheSeedStepForStep) {
                            "1:establish-ha b a", "1:sync b a"}));
   EXPECT_EQ(p->phases.size(), 2u);
   // The backup only goes down while the primary serves and holds the shared IP.
-  const Step& install_b = p->steps[6];
+  const Step& install_b = p->steps[7];
   EXPECT_FALSE(install_b.repeat_safe);
-  EXPECT_NE(std::find(install_b.preconditions.begin(), install_b.preconditions.end(), Condition{"owns-shared-ip", "a", ""}),
+  EXPECT_NE(std::find(install_b.preconditions.begin(), install_b.preconditions.end(), Condition{Cond::kOwnsSharedIp, "a", ""}),
             install_b.preconditions.end());
-  const Step& sw = p->steps[10];
+  const Step& sw = p->steps[11];
   ASSERT_TRUE(sw.undo.has_value());
   EXPECT_EQ(sw.undo->targets, (std::vector<std::string>{"b", "a"}));
   EXPECT_EQ(p->steps.back().params.value("backup", ""), "a");
@@ -97,7 +97,7 @@ TEST(SynchronousPlan, UpgradesThePrimaryFirstAndKeepsItsRole) {
   auto p = w.plan("synchronous");
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(shape(*p), (std::vector<std::string>{
-                           "0:check a b", "0:backup a", "0:sync a b", "0:break-ha a b",
+                           "0:check a b", "0:backup a", "0:backup b", "0:sync a b", "0:break-ha a b",
                            "0:stage a base-3.1.0", "0:stage a product-7.2.0",
                            "0:install a base-3.1.0", "0:install a product-7.2.0", "0:verify a", "0:approval",
                            "1:stage b base-3.1.0", "1:stage b product-7.2.0",
@@ -166,10 +166,79 @@ TEST(PlanFile, RoundTripsAndCatchesEditsAndTruncation) {
   EXPECT_EQ(plan_hash(*back), plan_hash(*p));
 
   auto j = to_json(*p);
-  j["steps"][6]["params"]["package"] = "product-9.9.9";
+  j["steps"][7]["params"]["package"] = "product-9.9.9";
   EXPECT_EQ(plan_from_json_text(j.dump(), "plan.json").code(), PlanErrc::kTampered);
   EXPECT_EQ(plan_from_json_text(text.substr(0, text.size() / 2), "plan.json").code(), PlanErrc::kMalformed);
   EXPECT_EQ(plan_from_json_text("{\"schema\":\"other\"}", "plan.json").code(), PlanErrc::kUnsupported);
+}
+
+TEST(AsynchronousPlan, BacksUpBothMembersInParallelAndTheSyncJoinsThem) {
+  World w;
+  auto p = w.plan("asynchronous");
+  ASSERT_TRUE(p.ok()) << p.message();
+  const Step& backup_a = p->steps[1];
+  const Step& backup_b = p->steps[2];
+  const Step& sync = p->steps[3];
+  EXPECT_EQ(backup_a.after, std::vector<std::string>{p->steps[0].id});
+  EXPECT_EQ(backup_b.after, std::vector<std::string>{p->steps[0].id});
+  EXPECT_EQ(sync.after, (std::vector<std::string>{backup_a.id, backup_b.id}));
+  EXPECT_LT(p->estimated_makespan_s(), [&] {
+    double sum = 0;
+    for (const auto& s : p->steps) sum += s.estimate_s;
+    return sum;
+  }());
+  EXPECT_NE(to_dot(*p).find("\"" + backup_a.id + "\" -> \"" + sync.id + "\""), std::string::npos);
+}
+
+TEST(AsynchronousPlan, GuardsEveryInstallSoBothMembersAreNeverDownAndShowsThePointOfNoReturn) {
+  World w;
+  auto p = w.plan("asynchronous");
+  ASSERT_TRUE(p.ok()) << p.message();
+  int guarded = 0;
+  std::vector<std::string> no_return;
+  for (const auto& s : p->steps) {
+    if (s.verb == Verb::kInstall) {
+      ASSERT_EQ(s.guards.size(), 1u) << s.id;
+      EXPECT_EQ(s.guards[0].kind, Cond::kPairUp);
+      EXPECT_EQ(s.guards[0].nodes, (std::vector<std::string>{"a", "b"}));
+      ++guarded;
+    }
+    if (!s.no_return.empty()) no_return.push_back(s.id);
+  }
+  EXPECT_EQ(guarded, 4);
+  // Base then product on each node: the second install writes over the pre-run slot.
+  EXPECT_EQ(no_return, (std::vector<std::string>{"pair/09-install-b-product-7.2.0", "pair/16-install-a-product-7.2.0"}));
+  EXPECT_NE(to_text(*p).find("POINT OF NO RETURN"), std::string::npos);
+}
+
+TEST(PlanFile, RefusesCyclesUnknownVerbsConditionsAndDependenciesNamingTheStep) {
+  World w;
+  auto p = w.plan("asynchronous");
+  ASSERT_TRUE(p.ok());
+  auto load = [&](nlohmann::json j) {
+    j.erase("plan_hash");
+    j["plan_hash"] = "x";  // refused for its content before its hash matters
+    return plan_from_json_text(j.dump(), "plan.json");
+  };
+  auto j = to_json(*p);
+  j["steps"][0]["after"] = {j["steps"][3]["id"]};
+  auto cyc = load(j);
+  EXPECT_EQ(cyc.code(), PlanErrc::kMalformed);
+  EXPECT_NE(cyc.message().find("cycle"), std::string::npos) << cyc.message();
+
+  j = to_json(*p);
+  j["steps"][2]["gate"] = {{{"kind", "moon-phase"}, {"node", "a"}, {"value", ""}}};
+  auto cond = load(j);
+  EXPECT_NE(cond.message().find("unknown condition 'moon-phase'"), std::string::npos) << cond.message();
+  EXPECT_NE(cond.message().find(j["steps"][2]["id"].get<std::string>()), std::string::npos) << cond.message();
+
+  j = to_json(*p);
+  j["steps"][2]["verb"] = "teleport";
+  EXPECT_NE(load(j).message().find("unknown verb \"teleport\""), std::string::npos) << load(j).message();
+
+  j = to_json(*p);
+  j["steps"][2]["after"] = {"pair/99-nowhere"};
+  EXPECT_NE(load(j).message().find("no step named 'pair/99-nowhere'"), std::string::npos) << load(j).message();
 }
 
 TEST(ObservedState, HashIgnoresSessionsButSeesVersionsAndSaysWhatChanged) {

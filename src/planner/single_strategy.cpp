@@ -8,7 +8,7 @@ constexpr const char* kSeed = "003 Upgrading SPS";
 Status<PlanningErrc> SingleNodeStrategy::build(PlanBuilder& b, const StrategyInput& in) const {
   const std::string& node = in.cluster.nodes.front().name;
   b.begin_phase("upgrade " + node);
-  b.check({node}, {{"serving", node, ""}}, std::string(kSeed) + " > checklist: SPS is in good condition");
+  b.check({node}, {{Cond::kServing, node, ""}}, std::string(kSeed) + " > checklist: SPS is in good condition");
   b.backup(node, std::string(kSeed) + " > checklist: you have created a configuration backup");
   const auto& hops = in.hops.at(node);
   std::string running = in.observed.find(node)->version;

@@ -99,6 +99,9 @@ struct Report {
   std::optional<ClientView> clients;
   std::optional<Prediction> predicted;
   std::vector<NodeChange> changes;  // from the inspect JSON; empty when none given
+  // What the run decided about configuration changed on a node during it (journal events:
+  // paused on, carried over, discarded): a discard is never silent.
+  std::vector<std::string> configuration_decisions;
 
   double wall_of(double report_s) const { return report_s * time_scale; }
   int steps_in_state(const std::string& state) const;
@@ -110,6 +113,7 @@ struct ReportInputs {
   plan::Plan plan;
   journal::RunRecord run;
   std::map<std::string, journal::StepRecord> steps;
+  std::vector<journal::Event> events;
   std::optional<nlohmann::json> probe, simulation, before, after;
   std::string probe_file = "probe", simulation_file = "simulation", before_file = "before",
               after_file = "after";

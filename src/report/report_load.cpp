@@ -41,6 +41,7 @@ Result<Report, ReportErrc> load_report(const ReportFiles& f) {
                       f.journal + ": the plan in the journal: " + p.message());
   in.plan = std::move(*p);
   in.steps = (*j)->steps();
+  in.events = (*j)->events();
 
   struct Slot {
     const std::string& path;

@@ -187,6 +187,10 @@ std::string to_text(const Report& r) {
   text_clients(o, r);
   text_comparison(o, r);
   text_nodes(o, r);
+  if (!r.configuration_decisions.empty()) {
+    o << "\nConfiguration changed during the run:\n";
+    for (const auto& d : r.configuration_decisions) o << "  " << d << "\n";
+  }
   return o.str();
 }
 
@@ -219,6 +223,7 @@ json to_json(const Report& r) {
              {"succeeded", r.steps_in_state("succeeded")},
              {"failed", r.steps_in_state("failed")}}},
            {"steps", steps},
+           {"configuration_decisions", r.configuration_decisions},
            {"timeline", lanes},
            {"measured",
             {{"makespan_s", r.makespan_s},

@@ -4,7 +4,7 @@
 #include "common/virtual_scheduler.hpp"
 #include "executor/executor.hpp"
 #include "lab/model/lab_world.hpp"
-#include "simulator/memory_journal.hpp"
+#include "journal/memory_journal.hpp"
 #include "simulator/sim_drivers.hpp"
 
 namespace hitless::sim {
@@ -165,7 +165,7 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   lab::LabWorld world(world_spec(plan, inv, cat, vips), clock, key.public_key_b64, vips);
   Recorder recorder(world);
   SimDrivers drivers(world, cat, key.secret_key_b64);
-  MemoryJournal journal(plan::plan_hash(plan));
+  journal::MemoryJournal journal(plan::plan_hash(plan));
   StepRecorder steps;
   exec::ExecutorOptions eo;
   eo.auto_approve = true;

@@ -7,7 +7,7 @@ nlohmann::json node_status_json(const Node& n, double now) {
   const auto& spec = n.spec();
   json slots = json::array();
   for (int i = 0; i < 2; ++i)
-    slots.push_back({{"slot", i}, {"version", n.slot(i).version}, {"bootable", n.slot(i).bootable}});
+    slots.push_back({{"slot", i}, {"version", n.slot(i).version}, {"bootable", n.slot(i).bootable}, {"packages", n.slot(i).packages}});
   json staged = json::array();
   for (const auto& [id, p] : n.staged())
     staged.push_back({{"id", id}, {"name", p.manifest.name}, {"version", p.manifest.version}, {"kind", p.manifest.kind}, {"digest", p.digest}});

@@ -1,14 +1,14 @@
 #pragma once
-// MemoryJournal: a Journal kept in memory, for simulations (nothing to persist: the run is a
-// prediction). Single-threaded.
+// MemoryJournal: a Journal kept in memory, for simulations and executor tests (nothing to persist: a
+// simulated run is a prediction). Not final: tests derive a journal that fails on demand. Single-threaded.
 
 #include <set>
 
 #include "journal/journal.hpp"
 
-namespace hitless::sim {
+namespace hitless::journal {
 
-class MemoryJournal final : public journal::Journal {
+class MemoryJournal : public Journal {
  public:
   explicit MemoryJournal(std::string plan_hash) { run_.plan_hash = std::move(plan_hash); }
   journal::RunRecord run() override { return run_; }
@@ -55,4 +55,4 @@ class MemoryJournal final : public journal::Journal {
   std::set<std::string> approved_;
 };
 
-}  // namespace hitless::sim
+}  // namespace hitless::journal
