@@ -13,9 +13,13 @@ namespace {
 using nlohmann::json;
 constexpr double kScale = 0.001;  // 1 model minute = 60 ms
 
-std::string error_of(const json& body) { return body.is_object() ? body.value("error", body.dump()) : body.dump(); }
+std::string error_of(const json& body) {
+  return body.is_object() ? body.value("error", body.dump()) : body.dump();
+}
 
-bool synced_since(const json& n, double t) { return n.at("ha").at("syncing") == false && n.at("ha").at("last_sync_at").get<double>() > t; }
+bool synced_since(const json& n, double t) {
+  return n.at("ha").at("syncing") == false && n.at("ha").at("last_sync_at").get<double>() > t;
+}
 
 TEST(LabConfig, ShowsItemsChangeTimesRecordingsAndAConfigurationChecksum) {
   Lab lab(pair_yaml(), kScale);
@@ -37,7 +41,9 @@ TEST(LabConfig, ShowsItemsChangeTimesRecordingsAndAConfigurationChecksum) {
 TEST(LabConfig, ConfigurationChecksumIgnoresRecordings) {
   Lab lab(pair_yaml(), kScale);
   const json before = lab.node("a").at("data");
-  ASSERT_EQ(lab.api("a", "POST", "/api/v1/config/recordings", {{"id", "rec-x"}, {"size_mb", 5}}).first, 200);
+  ASSERT_EQ(
+      lab.api("a", "POST", "/api/v1/config/recordings", {{"id", "rec-x"}, {"size_mb", 5}}).first,
+      200);
   const json after = lab.node("a").at("data");
   EXPECT_EQ(after.at("config_checksum"), before.at("config_checksum"));
   EXPECT_NE(after.at("checksum"), before.at("checksum"));
@@ -46,10 +52,17 @@ TEST(LabConfig, ConfigurationChecksumIgnoresRecordings) {
 TEST(LabSync, RecordingOnTheBackupWhileBrokenSurvivesAndTheOldPrimarysSettingIsOverwritten) {
   Lab lab(pair_yaml(), kScale);
   ASSERT_EQ(lab.api("a", "POST", "/api/v1/failover/break").first, 200);
-  ASSERT_EQ(lab.api("b", "POST", "/api/v1/config/recordings", {{"id", "rec-b-while-broken"}, {"size_mb", 20}}).first, 200);
-  ASSERT_EQ(lab.api("a", "PUT", "/api/v1/config/settings/banner", {{"value", "old primary"}}).first, 200);
-  ASSERT_EQ(lab.api("a", "POST", "/api/v1/failover/establish", {{"peer", "b"}, {"role", "backup"}}).first, 200);
-  ASSERT_EQ(lab.api("b", "PUT", "/api/v1/config/settings/banner", {{"value", "new primary"}}).first, 200);
+  ASSERT_EQ(lab.api("b", "POST", "/api/v1/config/recordings",
+                    {{"id", "rec-b-while-broken"}, {"size_mb", 20}})
+                .first,
+            200);
+  ASSERT_EQ(lab.api("a", "PUT", "/api/v1/config/settings/banner", {{"value", "old primary"}}).first,
+            200);
+  ASSERT_EQ(
+      lab.api("a", "POST", "/api/v1/failover/establish", {{"peer", "b"}, {"role", "backup"}}).first,
+      200);
+  ASSERT_EQ(lab.api("b", "PUT", "/api/v1/config/settings/banner", {{"value", "new primary"}}).first,
+            200);
   const double t0 = lab.node("a").at("time");
   ASSERT_EQ(lab.api("a", "POST", "/api/v1/failover/sync").first, 202);
   ASSERT_TRUE(lab.wait_node("a", [&](const json& n) { return synced_since(n, t0); }));
@@ -68,7 +81,9 @@ TEST(LabRelation, InstallInsideAFailoverRelationIsRefusedThenAllowedAfterBreak) 
   ASSERT_EQ(lab.stage("b", "base-3.1.0").first, 201);
   auto [st, body] = lab.api("b", "POST", "/api/v1/install", {{"package", "base-3.1.0"}});
   EXPECT_EQ(st, 409);
-  EXPECT_EQ(error_of(body), "b is backup in a failover relation with a; break the relation before installing (seed 001)");
+  EXPECT_EQ(
+      error_of(body),
+      "b is backup in a failover relation with a; break the relation before installing (seed 001)");
   EXPECT_EQ(lab.node("b").at("install").at("state"), "idle");
   ASSERT_EQ(lab.api("a", "POST", "/api/v1/failover/break").first, 200);
   EXPECT_EQ(lab.api("b", "POST", "/api/v1/install", {{"package", "base-3.1.0"}}).first, 202);
@@ -92,11 +107,15 @@ clusters:
   ASSERT_EQ(lab.stage("master-b", "product-23.2.1").first, 201);
   auto [st, body] = lab.api("master-b", "POST", "/api/v1/install", {{"package", "product-23.2.1"}});
   ASSERT_EQ(st, 202) << body;
-  ASSERT_TRUE(lab.wait_node("master-b", [](const json& n) { return n.at("version") == "23.2.1" && n.at("serving") == true; }));
+  ASSERT_TRUE(lab.wait_node("master-b", [](const json& n) {
+    return n.at("version") == "23.2.1" && n.at("serving") == true;
+  }));
   EXPECT_EQ(lab.node("master-b").at("ha").at("role"), "backup");
   auto [sst, sbody] = lab.api("master-a", "POST", "/api/v1/failover/sync");
   EXPECT_EQ(sst, 409);
-  EXPECT_EQ(error_of(sbody), "packages differ: master-a has product 23.1.2, master-b has product 23.2.1; sync refused");
+  EXPECT_EQ(
+      error_of(sbody),
+      "packages differ: master-a has product 23.1.2, master-b has product 23.2.1; sync refused");
 }
 
 TEST(LabBackup, AnswersOnlyAfterTwoSecondsPlusSizeAt200MbPerSecond) {

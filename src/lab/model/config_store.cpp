@@ -9,7 +9,8 @@ namespace {
 
 // The checksummed content. Its text is the pre-schema backup format, so checksums of stores
 // written before change times and schemas existed are unchanged.
-nlohmann::json content(const std::map<std::string, std::string>& users, const std::map<std::string, std::string>& settings,
+nlohmann::json content(const std::map<std::string, std::string>& users,
+                       const std::map<std::string, std::string>& settings,
                        const std::map<std::string, double>& recordings, double base_size_mb) {
   nlohmann::json j;
   j["users"] = users;
@@ -25,7 +26,8 @@ ConfigStore ConfigStore::generate(const std::string& seed, int users, int settin
                                   double size_mb) {
   ConfigStore s;
   for (int i = 0; i < users; ++i) s.users_["user" + std::to_string(i)] = i == 0 ? "admin" : "rep";
-  for (int i = 0; i < settings; ++i) s.settings_["setting." + std::to_string(i)] = seed + "/" + std::to_string(i * 7);
+  for (int i = 0; i < settings; ++i)
+    s.settings_["setting." + std::to_string(i)] = seed + "/" + std::to_string(i * 7);
   for (int i = 0; i < recordings; ++i) s.recordings_["rec-" + seed + "-" + std::to_string(i)] = 0;
   s.base_size_mb_ = size_mb;
   return s;
@@ -116,7 +118,8 @@ bool ConfigStore::deserialize(const std::string& text) {
     s.base_size_mb_ = j.at("base_size_mb").get<double>();
     // Optional: backups taken before schemas and change times were recorded lack them.
     s.schema_ = j.value("schema", std::string());
-    if (j.contains("changed_at")) s.changed_at_ = j.at("changed_at").get<std::map<std::string, double>>();
+    if (j.contains("changed_at"))
+      s.changed_at_ = j.at("changed_at").get<std::map<std::string, double>>();
     for (const auto& [id, mb] : s.recordings_) s.recordings_mb_ += mb;
     *this = std::move(s);
     return true;
@@ -126,7 +129,8 @@ bool ConfigStore::deserialize(const std::string& text) {
 }
 
 std::string ConfigStore::checksum() const {
-  if (checksum_.empty()) checksum_ = catalog::sha256_hex(content(users_, settings_, recordings_, base_size_mb_).dump());
+  if (checksum_.empty())
+    checksum_ = catalog::sha256_hex(content(users_, settings_, recordings_, base_size_mb_).dump());
   return checksum_;
 }
 

@@ -63,10 +63,10 @@ class ConfigStore {
   std::map<std::string, std::string> settings_;
   std::map<std::string, double> recordings_;
   std::map<std::string, double> changed_at_;  // item name -> model time of its last change
-  std::string schema_;                         // main package version that last wrote the store
+  std::string schema_;                        // main package version that last wrote the store
   double base_size_mb_ = 0;
   double recordings_mb_ = 0;
-  mutable std::string checksum_;         // caches: status documents ask for them often
+  mutable std::string checksum_;  // caches: status documents ask for them often
   mutable std::string config_checksum_;
 };
 

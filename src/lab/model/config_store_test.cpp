@@ -72,7 +72,8 @@ TEST(ConfigStore, BackupRestoresEverythingAndOldBackupsWithoutSchemaStillLoad) {
   EXPECT_EQ(r.schema(), "7.1.0");
   EXPECT_EQ(r.changed_at(), s.changed_at());
   ConfigStore old;
-  ASSERT_TRUE(old.deserialize(R"({"users":{"u":"admin"},"settings":{},"recordings":{"r":1.5},"base_size_mb":10})"));
+  ASSERT_TRUE(old.deserialize(
+      R"({"users":{"u":"admin"},"settings":{},"recordings":{"r":1.5},"base_size_mb":10})"));
   EXPECT_DOUBLE_EQ(old.size_mb(), 11.5);
   EXPECT_FALSE(old.deserialize("{\"users\": 3}"));
 }

@@ -19,7 +19,8 @@ TEST(SyncData, RecordingsFromWhileBrokenSurviveOnBothAndConfigurationIsThePrimar
   f.a.put_setting("banner", "set on the old primary");  // seed 001: will be overwritten
   // Asynchronous upgrade's end: b is the new primary, a its backup.
   ASSERT_TRUE(f.world->establish(f.b, "a", HaRole::kPrimary).ok());
-  EXPECT_EQ(f.a.store().items().at("settings/banner"), "set on the old primary");  // establish copies nothing
+  EXPECT_EQ(f.a.store().items().at("settings/banner"),
+            "set on the old primary");  // establish copies nothing
   f.b.put_setting("banner", "set on the new primary");
   ASSERT_TRUE(f.world->sync(f.a).ok());
   f.clock.run_all();
@@ -61,7 +62,9 @@ TEST(Relation, SyncAndEstablishRefusedWhenInstalledPackagesDiffer) {
   auto e = f.world->establish(f.a, "b", HaRole::kPrimary);
   ASSERT_FALSE(e.ok());
   EXPECT_EQ(e.code(), NodeErrc::kRefused);
-  EXPECT_NE(e.message().find("packages differ: a has base 3.0, b has base 3.1.0; establish refused"), std::string::npos)
+  EXPECT_NE(
+      e.message().find("packages differ: a has base 3.0, b has base 3.1.0; establish refused"),
+      std::string::npos)
       << e.message();
   EXPECT_EQ(f.a.ha().role, HaRole::kNone);
 }
@@ -73,7 +76,9 @@ TEST(Relation, InstallOnAPairMemberInItsRelationIsRefusedUntilBroken) {
     auto r = f.b.install("base-3.1.0", true);
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.code(), NodeErrc::kRefused);
-    EXPECT_EQ(r.message(), "b is backup in a failover relation with a; break the relation before installing (seed 001)");
+    EXPECT_EQ(r.message(),
+              "b is backup in a failover relation with a; break the relation before installing "
+              "(seed 001)");
     EXPECT_EQ(f.b.install_state(), InstallState::kIdle);
     EXPECT_EQ(f.b.install_count(), 0);
     EXPECT_TRUE(f.b.serving());
@@ -83,7 +88,8 @@ TEST(Relation, InstallOnAPairMemberInItsRelationIsRefusedUntilBroken) {
 }
 
 TEST(Relation, InstallKeepsTheRelationForAtlasChassisAndActivePassive) {
-  for (ClusterKind kind : {ClusterKind::kAtlas, ClusterKind::kChassis, ClusterKind::kActivePassive}) {
+  for (ClusterKind kind :
+       {ClusterKind::kAtlas, ClusterKind::kChassis, ClusterKind::kActivePassive}) {
     PairFixture f(testing::pair_spec(kind));
     f.stage_upgrade(f.a);
     EXPECT_TRUE(f.a.install("base-3.1.0", true).ok()) << to_string(kind);
