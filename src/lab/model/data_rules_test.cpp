@@ -139,5 +139,15 @@ TEST(InstallMigration, WritesDuringTheInstallSurviveAndTheSchemaIsTheNewVersion)
   EXPECT_TRUE(f.a.last_error().empty()) << f.a.last_error();
 }
 
+TEST(InstallMigration, RestoringAnOlderBackupImportsItIntoTheRunningSchema) {
+  PairFixture f;
+  ConfigStore old = f.a.store();
+  old.set_schema("6.0.0");
+  old.add_recording("rec-from-old-backup", 3);
+  ASSERT_TRUE(f.b.restore(old.serialize()).ok());
+  EXPECT_EQ(f.b.store().schema(), "7.1.0");
+  EXPECT_EQ(f.b.store().checksum(), old.checksum());
+}
+
 }  // namespace
 }  // namespace hitless::lab

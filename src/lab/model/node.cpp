@@ -275,6 +275,7 @@ NodeStatus Node::set_accepting(bool accepting) {
 NodeStatus Node::restore(const std::string& backup) {
   if (auto s = require_management(); !s) return s;
   if (!store_.deserialize(backup)) return make_error(NodeErrc::kBadRequest, "not a backup of this appliance type");
+  store_.set_schema(version());  // the running software imports it into its own schema
   notify();
   return Unit{};
 }
