@@ -56,8 +56,11 @@ void BM_StageInstallReboot(benchmark::State& state) {
     VirtualScheduler clock;
     LabWorld world(spec, clock, key.public_key_b64);
     Node& n = *world.find("primary0");
-    (void)n.stage(file, sig);
-    (void)n.install("product-7.2.0", true);
+    // Seed 001: a failover pair member installs only outside its relation.
+    if (!world.break_relation(n).ok() || !n.stage(file, sig).ok() || !n.install("product-7.2.0", true).ok()) {
+      state.SkipWithError("install refused");
+      break;
+    }
     clock.run_all();
     benchmark::DoNotOptimize(n.version());
   }

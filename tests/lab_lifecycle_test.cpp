@@ -91,7 +91,7 @@ TEST(LabFailover, EstablishRefusedWithWrongInterApplianceKey) {
   EXPECT_EQ(lab.node("a").at("ha").at("role"), "none");
 }
 
-TEST(LabFailover, EstablishRefusedWithUnequalVersionsThenAcceptedWhenEqual) {
+TEST(LabFailover, EstablishRefusedWhenInstalledPackagesDiffer) {
   Lab lab(pair_yaml(), 0.001);
   ASSERT_EQ(lab.api("a", "POST", "/api/v1/failover/break").first, 200);
   EXPECT_EQ(lab.node("b").at("ha").at("role"), "none");
@@ -104,7 +104,10 @@ TEST(LabFailover, EstablishRefusedWithUnequalVersionsThenAcceptedWhenEqual) {
 
   auto [st, body] = lab.api("b", "POST", "/api/v1/failover/establish", {{"peer", "a"}, {"role", "primary"}});
   EXPECT_EQ(st, 409);
-  EXPECT_NE(body.at("error").get<std::string>().find("versions differ"), std::string::npos) << body;
+  EXPECT_NE(body.at("error").get<std::string>().find("packages differ: b has base 3.1.0, a has base 3.0; "
+                                                     "b has product 7.2.0, a has product 7.1.0; establish refused"),
+            std::string::npos)
+      << body;
   EXPECT_EQ(lab.node("b").at("ha").at("role"), "none");
 }
 

@@ -23,7 +23,7 @@ int data_plane_status(Lab& lab, const std::string& node) {
 }
 
 TEST(LabInstall, TakesInstallPlusRebootTimeAndStopsServiceMeanwhile) {
-  Lab lab(pair_yaml(), kScale);
+  Lab lab(pair_yaml("", "broken"), kScale);  // seed 001: installs happen outside the relation
   ASSERT_EQ(lab.stage("a", "base-3.1.0").first, 201);
   const auto t0 = std::chrono::steady_clock::now();
   auto [st, body] = lab.api("a", "POST", "/api/v1/install", {{"package", "base-3.1.0"}});
@@ -42,7 +42,7 @@ TEST(LabInstall, TakesInstallPlusRebootTimeAndStopsServiceMeanwhile) {
 }
 
 TEST(LabInstall, ProductRequiresBaseFirst) {
-  Lab lab(pair_yaml(), kScale);
+  Lab lab(pair_yaml("", "broken"), kScale);  // seed 001: installs happen outside the relation
   ASSERT_EQ(lab.stage("a", "product-7.2.0").first, 201);
   auto [st, body] = lab.api("a", "POST", "/api/v1/install", {{"package", "product-7.2.0"}});
   EXPECT_EQ(st, 409);
@@ -51,7 +51,7 @@ TEST(LabInstall, ProductRequiresBaseFirst) {
 }
 
 TEST(LabFaults, InstallFailKeepsServingOnOldVersion) {
-  Lab lab(pair_yaml(), kScale);
+  Lab lab(pair_yaml("", "broken"), kScale);  // seed 001: installs happen outside the relation
   ASSERT_EQ(lab.run_fault("a", "install-fail"), 0);
   ASSERT_EQ(lab.stage("a", "base-3.1.0").first, 201);
   ASSERT_EQ(lab.api("a", "POST", "/api/v1/install", {{"package", "base-3.1.0"}}).first, 202);
@@ -67,7 +67,7 @@ TEST(LabFaults, InstallFailKeepsServingOnOldVersion) {
 }
 
 TEST(LabFaults, BootFailRevertsToOldSlotAfterBootTimeout) {
-  Lab lab(pair_yaml(), kScale);
+  Lab lab(pair_yaml("", "broken"), kScale);  // seed 001: installs happen outside the relation
   ASSERT_EQ(lab.run_fault("a", "boot-fail"), 0);
   ASSERT_EQ(lab.stage("a", "base-3.1.0").first, 201);
   const auto t0 = std::chrono::steady_clock::now();
@@ -81,7 +81,7 @@ TEST(LabFaults, BootFailRevertsToOldSlotAfterBootTimeout) {
 }
 
 TEST(LabFaults, HangNeverCompletesUntilPowerIsCycled) {
-  Lab lab(pair_yaml(), kScale);
+  Lab lab(pair_yaml("", "broken"), kScale);  // seed 001: installs happen outside the relation
   ASSERT_EQ(lab.run_fault("a", "hang"), 0);
   ASSERT_EQ(lab.stage("a", "base-3.1.0").first, 201);
   ASSERT_EQ(lab.api("a", "POST", "/api/v1/install", {{"package", "base-3.1.0"}}).first, 202);
@@ -142,7 +142,7 @@ TEST(LabSync, CopiesPrimaryDataAndTakesTimeProportionalToSize) {
 }
 
 TEST(LabData, ChecksumStableAcrossUpgradeAndReboot) {
-  Lab lab(pair_yaml(), kScale);
+  Lab lab(pair_yaml("", "broken"), kScale);  // seed 001: installs happen outside the relation
   const std::string before = lab.node("a").at("data").at("checksum");
   for (const char* pkg : {"base-3.1.0", "product-7.2.0"}) {
     ASSERT_EQ(lab.stage("a", pkg).first, 201);

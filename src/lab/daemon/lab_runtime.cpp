@@ -149,8 +149,29 @@ net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpR
   if (auth.empty()) return net::HttpReply{net::HttpReply::Kind::kResponse, error_response(401, "missing bearer token (Authorization: Bearer ...)"), {}};
   if (!token_matches(auth, endpoints_.at(node_name).token))
     return net::HttpReply{net::HttpReply::Kind::kResponse, error_response(403, "token not valid for " + node_name), {}};
+  const double delay_s = answer_delay_s(*node, req);
   net::HttpReply r;
   r.response = handle_management(world_, *node, req);
+  if (delay_s > 0 && r.response.status < 300) return deferred(std::move(r.response), delay_s);
+  return r;
+}
+
+// The HTTP server answers synchronously, so a slow answer is a stream: the status line and
+// headers go out now (no Content-Length, Connection: close), the body after `delay_s` model
+// seconds, then the connection closes. A client reads it as one ordinary response. If the node
+// goes down meanwhile its listener closes and the client sees the connection reset.
+net::HttpReply LabRuntime::deferred(net::HttpResponse response, double delay_s) {
+  net::HttpReply r;
+  r.kind = net::HttpReply::Kind::kStream;
+  r.response.status = response.status;
+  r.response.content_type = response.content_type;
+  r.response.headers = response.headers;
+  r.on_stream = [this, body = std::move(response.body), delay_s](std::shared_ptr<net::HttpStream> s) {
+    world_.clock().call_after(delay_s, [s, body] {
+      s->write(body);
+      s->finish();
+    });
+  };
   return r;
 }
 

@@ -2,7 +2,8 @@
 // LabRuntime: the thin network front over a LabWorld. It binds each node's address while the
 // node's management API is up, binds a cluster's shared IP only on its current owner, serves the
 // management API (token auth) and the data plane on those sockets, ties client sessions to open
-// connections, and resets connections when their node stops serving.
+// connections, and resets connections when their node stops serving. Slow answers (a backup
+// takes time with data size) are delivered after their model-time delay.
 // Everything runs on one io_context thread; the model is driven only from there.
 
 #include <map>
@@ -44,6 +45,7 @@ class LabRuntime final : public NodeObserver {
 
  private:
   net::HttpReply handle(const std::string& node_name, const net::HttpRequest& req, bool via_shared_ip);
+  net::HttpReply deferred(net::HttpResponse response, double delay_s);
   net::HttpReply data_plane(Node& node, const net::HttpRequest& req, bool via_shared_ip);
   std::unique_ptr<net::HttpListener> listen(const std::string& node, const std::string& host, std::uint16_t port,
                                             bool shared_ip, std::string* error = nullptr);

@@ -110,12 +110,18 @@ HttpResponse error_response(NodeErrc code, const std::string& message) {
   return r;
 }
 
+double answer_delay_s(const Node& node, const HttpRequest& req) {
+  if (req.path() == "/api/v1/backup" && req.method == "POST") return node.backup_duration_s();
+  return 0;
+}
+
 HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& req) {
   const std::string path = req.path();
   const std::string& m = req.method;
   const double now = world.clock().now();
 
   if (path == "/api/v1/status" && m == "GET") return ok(node_status_json(node, now));
+  if (path == "/api/v1/config" && m == "GET") return ok(node_config_json(node));
   if (path == "/api/v1/health" && m == "GET")
     return ok({{"node", node.name()}, {"version", node.version()}, {"serving", node.serving()}, {"phase", to_string(node.phase())}});
 
@@ -163,6 +169,7 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
     if (state != "off") return error_response(400, "the management API can only power the node off; use out-of-band power to turn it on");
     return from(node.power(false), {{"accepted", "power-off"}}, 202);
   }
+  // The content is taken now; the daemon delivers it after answer_delay_s (see below).
   if (path == "/api/v1/backup" && m == "POST")
     return ok({{"node", node.name()}, {"version", node.version()}, {"checksum", node.store().checksum()}, {"backup", node.store().serialize()}});
   if (path == "/api/v1/restore" && m == "POST") {
@@ -175,14 +182,14 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
     std::string role;
     if (!field(b, "role", role, problem)) return error_response(400, problem);
     if (path.size() == 21 || path.find('/', 21) != std::string::npos) return error_response(400, "user name missing or malformed in the path");
-    node.mutable_store().put_user(path.substr(21), role);
+    node.put_user(path.substr(21), role);
     return ok({{"checksum", node.store().checksum()}});
   }
   if (path.rfind("/api/v1/config/settings/", 0) == 0 && m == "PUT") {
     std::string value;
     if (!field(b, "value", value, problem)) return error_response(400, problem);
     if (path.size() == 24 || path.find('/', 24) != std::string::npos) return error_response(400, "setting name missing or malformed in the path");
-    node.mutable_store().put_setting(path.substr(24), value);
+    node.put_setting(path.substr(24), value);
     return ok({{"checksum", node.store().checksum()}});
   }
   if (path == "/api/v1/config/recordings" && m == "POST") {
@@ -190,7 +197,7 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
     double size_mb = 0;
     if (!field(b, "id", id, problem) || !field(b, "size_mb", size_mb, problem, false)) return error_response(400, problem);
     if (size_mb < 0) return error_response(400, "size_mb must not be negative");
-    node.mutable_store().add_recording(id, size_mb);
+    node.add_recording(id, size_mb);
     return ok({{"checksum", node.store().checksum()}});
   }
   if (path == "/api/v1/failover/establish" && m == "POST") return role_request(world, node, b, true);

@@ -14,6 +14,23 @@ bool pair_kind(ClusterKind k) {
          k == ClusterKind::kChassis || k == ClusterKind::kActivePassive;
 }
 
+// Seed 001: both appliances of a relation run the same software. Names every package that
+// differs in the active slots ("a has base 3.0, b has base 3.1.0; ..."), or "" when equal.
+std::string package_difference(const Node& x, const Node& y) {
+  std::map<std::string, std::pair<std::string, std::string>> all;
+  for (const auto& [name, v] : x.active().packages) all[name].first = v;
+  for (const auto& [name, v] : y.active().packages) all[name].second = v;
+  std::string out;
+  auto has = [](const Node& n, const std::string& pkg, const std::string& v) {
+    return n.name() + (v.empty() ? " has no " + pkg : " has " + pkg + " " + v);
+  };
+  for (const auto& [name, v] : all) {
+    if (v.first == v.second) continue;
+    out += (out.empty() ? "" : "; ") + has(x, name, v.first) + ", " + has(y, name, v.second);
+  }
+  return out;
+}
+
 HaRole initial_role(const std::string& role) {
   if (role == "primary" || role == "master" || role == "active") return HaRole::kPrimary;
   if (role == "backup" || role == "backup-master" || role == "passive") return HaRole::kBackup;
@@ -27,7 +44,8 @@ LabWorld::LabWorld(LabSpec spec, Scheduler& clock, std::string trusted_public_ke
     : spec_(std::move(spec)), clock_(clock), trusted_key_(std::move(trusted_public_key_b64)) {
   const std::string main_package = main_package_of(spec_);
   for (const auto& ns : spec_.nodes) {
-    auto node = std::make_unique<Node>(ns, main_package, clock_, *this);
+    const ClusterSpec* c = spec_.find_cluster(ns.cluster);
+    auto node = std::make_unique<Node>(ns, c ? c->kind : ClusterKind::kSingle, main_package, clock_, *this);
     by_name_[ns.name] = node.get();
     nodes_.push_back(std::move(node));
   }
@@ -47,6 +65,7 @@ LabWorld::LabWorld(LabSpec spec, Scheduler& clock, std::string trusted_public_ke
       const auto& d = node.spec_.data;
       const std::string seed = r != HaRole::kNone ? c.name : n;
       node.store_ = ConfigStore::generate(seed, d.users, d.settings, d.recordings, d.size_mb);
+      node.store_.set_schema(node.version());
     }
     if (primaries.size() == 1 && backups.size() == 1) {
       primaries[0]->ha_.role = HaRole::kPrimary;
@@ -54,6 +73,7 @@ LabWorld::LabWorld(LabSpec spec, Scheduler& clock, std::string trusted_public_ke
       backups[0]->ha_.role = HaRole::kBackup;
       backups[0]->ha_.peer = primaries[0]->name();
       backups[0]->store_ = primaries[0]->store_;
+      backups[0]->store_.set_schema(backups[0]->version());
     }
   }
 }
@@ -81,9 +101,8 @@ NodeStatus LabWorld::establish(Node& self, const std::string& peer_name, HaRole 
   }
   if (self.spec_.inter_appliance_key != peer->spec_.inter_appliance_key)
     return make_error(NodeErrc::kRefused, "inter-appliance keys of " + self.name() + " and " + peer_name + " differ");
-  if (self.version() != peer->version())
-    return make_error(NodeErrc::kRefused, "versions differ: " + self.name() + " runs " + self.version() + ", " +
-                                              peer_name + " runs " + peer->version() + "; upgrade both to the same version first");
+  if (auto diff = package_difference(self, *peer); !diff.empty())
+    return make_error(NodeErrc::kRefused, "packages differ: " + diff + "; establish refused (install the same packages on both first)");
   self.ha_ = HaState{};
   self.ha_.role = self_role;
   self.ha_.peer = peer_name;
@@ -116,6 +135,8 @@ NodeStatus LabWorld::sync(Node& self) {
   Node* peer = peer_of(self);
   if (!peer || !peer->management_up()) return make_error(NodeErrc::kRefused, "cannot contact the peer " + self.ha_.peer);
   if (self.ha_.syncing) return Unit{};  // already running: idempotent
+  if (auto diff = package_difference(self, *peer); !diff.empty())
+    return make_error(NodeErrc::kRefused, "packages differ: " + diff + "; sync refused");
   Node& primary = self.ha_.role == HaRole::kPrimary ? self : *peer;
   Node& backup = self.ha_.role == HaRole::kPrimary ? *peer : self;
   double seconds = primary.store_.size_mb() / std::max(0.001, backup.spec_.sync_mb_per_s);
@@ -133,7 +154,10 @@ NodeStatus LabWorld::sync(Node& self) {
 void LabWorld::finish_sync(const std::string& primary_name, const std::string& backup_name) {
   Node* primary = find(primary_name);
   Node* backup = find(backup_name);
-  backup->store_ = primary->store_;
+  // Configuration is overwritten by the primary's; recordings are merged so that sessions
+  // recorded on either node while failover was broken survive, and both end with the union.
+  primary->store_.merge_recordings_from(backup->store_);
+  backup->store_.take_configuration_from(primary->store_);
   for (Node* n : {primary, backup}) {
     n->ha_.syncing = false;
     n->ha_.sync_timer = 0;

@@ -29,11 +29,14 @@ class LabWorld {
 
   // --- failover relation (BeyondTrust "Failover" page; SPS "High Availability") ----------------
   // Run on the node meant to take `self_role`; the peer takes the other role. Refused unless both
-  // run, neither is in a relation, inter-appliance keys are equal and versions are equal.
+  // run, neither is in a relation, inter-appliance keys are equal and the installed packages
+  // (active slots) are equal. Copies no data: the next sync does.
   NodeStatus establish(Node& self, const std::string& peer, HaRole self_role);
   // Works even when the peer cannot be reached (then only this side forgets the relation).
   NodeStatus break_relation(Node& self);
-  // Copies the primary's data over the backup's; takes data size / sync rate of model time.
+  // When it completes, the backup's configuration (users, settings) becomes the primary's and
+  // both end with the union of their recordings; takes data size / sync rate of model time.
+  // Refused when the two nodes' installed packages differ.
   NodeStatus sync(Node& self);
   // Role change inside the relation; the shared IP follows the primary. `force` lets a node
   // become backup when its peer cannot be contacted.

@@ -18,7 +18,7 @@ TEST(LabWorld, PairStartsEstablishedSyncedWithPrimaryOwningSharedIp) {
 
 TEST(LabWorld, SyncCopiesPrimaryDataAndTakesTimeProportionalToSize) {
   PairFixture f;
-  f.a.mutable_store().put_user("alice", "admin");
+  f.a.put_user("alice", "admin");
   ASSERT_NE(f.a.store().checksum(), f.b.store().checksum());
   ASSERT_TRUE(f.world->sync(f.b).ok());
   EXPECT_TRUE(f.a.ha().syncing);
@@ -48,7 +48,7 @@ TEST(LabWorld, SyncAbortsWhenAMemberGoesDown) {
   EXPECT_NE(f.a.ha().last_sync_error.find("aborted"), std::string::npos);
 }
 
-TEST(LabWorld, EstablishRefusedWithWrongKeyOrUnequalVersions) {
+TEST(LabWorld, EstablishRefusedWithWrongKeyOrUnequalPackages) {
   auto spec = testing::pair_spec();
   spec.nodes[1].inter_appliance_key = "other";
   spec.clusters[0].ha_established = false;
@@ -70,7 +70,9 @@ TEST(LabWorld, EstablishRefusedWithWrongKeyOrUnequalVersions) {
   f.clock.run_all();
   auto v = f.world->establish(f.b, "a", HaRole::kPrimary);
   ASSERT_FALSE(v.ok());
-  EXPECT_NE(v.message().find("versions differ"), std::string::npos) << v.message();
+  EXPECT_NE(v.message().find("packages differ: b has base 3.1.0, a has base 3.0; b has product 7.2.0, a has product 7.1.0"),
+            std::string::npos)
+      << v.message();
 }
 
 TEST(LabWorld, SharedIpHasOneOwnerAndFollowsRoleChange) {

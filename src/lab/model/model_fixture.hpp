@@ -19,7 +19,7 @@ struct Recorder : NodeObserver {
   void session_ended(Node&, SessionId, bool was_dropped) override { was_dropped ? ++dropped : ++completed; }
 };
 
-inline LabSpec pair_spec() {
+inline LabSpec pair_spec(ClusterKind kind = ClusterKind::kFailoverPair) {
   LabSpec spec;
   spec.name = "t";
   NodeSpec a;
@@ -42,7 +42,7 @@ inline LabSpec pair_spec() {
   spec.nodes = {a, b};
   ClusterSpec c;
   c.name = "pair";
-  c.kind = ClusterKind::kFailoverPair;
+  c.kind = kind;
   c.traffic = TrafficSteering::kSharedIp;
   c.shared_ip = Endpoint{"127.0.0.100", 4443};
   c.nodes = {"a", "b"};
@@ -53,11 +53,13 @@ inline LabSpec pair_spec() {
 }
 
 struct PairFixture {
+  explicit PairFixture(LabSpec spec = pair_spec())
+      : world(std::make_unique<LabWorld>(std::move(spec), clock, key.public_key_b64)), a(*world->find("a")), b(*world->find("b")) {}
   VirtualScheduler clock;
   catalog::SigningKeyPair key = catalog::generate_signing_key();
-  std::unique_ptr<LabWorld> world = std::make_unique<LabWorld>(pair_spec(), clock, key.public_key_b64);
-  Node& a = *world->find("a");
-  Node& b = *world->find("b");
+  std::unique_ptr<LabWorld> world;
+  Node& a;
+  Node& b;
 
   struct Signed {
     std::string file, signature;

@@ -36,8 +36,8 @@ const char* to_string(HaRole r) {
   return "?";
 }
 
-Node::Node(const NodeSpec& spec, std::string main_package, Scheduler& clock, LabWorld& world)
-    : spec_(spec), main_package_(std::move(main_package)), clock_(clock), world_(world) {
+Node::Node(const NodeSpec& spec, ClusterKind kind, std::string main_package, Scheduler& clock, LabWorld& world)
+    : spec_(spec), kind_(kind), main_package_(std::move(main_package)), clock_(clock), world_(world) {
   slots_[0].version = spec.version;
   slots_[0].packages = spec.installed;
   slots_[0].packages[main_package_] = spec.version;
@@ -105,6 +105,15 @@ std::optional<std::string> Node::blocks_install(const catalog::PackageManifest& 
   return std::nullopt;
 }
 
+// Seed 001: a failover pair is synced, then broken, before either member installs; an SPS HA pair
+// likewise. Atlas masters, chassis engines and active-passive members keep their relation.
+std::optional<std::string> Node::relation_blocks_install() const {
+  const bool breaks_first = kind_ == ClusterKind::kFailoverPair || kind_ == ClusterKind::kHaPair;
+  if (!breaks_first || ha_.role == HaRole::kNone) return std::nullopt;
+  return spec_.name + " is " + to_string(ha_.role) + " in a failover relation with " + ha_.peer +
+         "; break the relation before installing (seed 001)";
+}
+
 Result<std::vector<std::string>, NodeErrc> Node::compatibility_test(const std::string& package_id) const {
   if (auto s = require_management(); !s) return s.error();
   auto it = staged_.find(package_id);
@@ -122,6 +131,7 @@ NodeStatus Node::install(const std::string& package_id, bool activate_now) {
   auto it = staged_.find(package_id);
   if (it == staged_.end()) return make_error(NodeErrc::kNotFound, package_id + " is not staged on " + spec_.name);
   const auto& m = it->second.manifest;
+  if (auto why = relation_blocks_install()) return make_error(NodeErrc::kRefused, *why);
   if (auto why = blocks_install(m)) return make_error(NodeErrc::kRefused, *why);
   if (has_fault(Fault::kCompatFail))
     return make_error(NodeErrc::kRefused, "configuration check failed: a setting is not supported by " + package_id);
@@ -136,7 +146,8 @@ NodeStatus Node::install(const std::string& package_id, bool activate_now) {
   install_package_ = package_id;
   ++installs_;
   last_error_.clear();
-  const double duration = m.install_s > 0 ? m.install_s : spec_.install_s;
+  // The data store migration makes installs longer with more data (seed 004).
+  const double duration = (m.install_s > 0 ? m.install_s : spec_.install_s) + store_.size_mb() / kMigrateMbPerS;
 
   if (has_fault(Fault::kInstallFail)) {
     // Fails in its pre-install checks, before the node stops serving.
@@ -221,12 +232,19 @@ void Node::finish_boot() {
     return;
   }
   active_slot_ = boot_slot_;
+  if (new_slot || store_.schema() != version()) migrate_store();
   if (install_state_ == InstallState::kPendingReboot && active_slot_ == install_slot_) {
     install_state_ = InstallState::kDone;
     staged_.erase(install_package_);
   }
   enter(Phase::kRunning);
   notify();
+}
+
+// The software that boots rewrites the data store in its own schema: a round trip through the
+// backup format. Writes made while the install ran are in the store and must come through.
+void Node::migrate_store() {
+  if (!store_.migrate(version())) last_error_ = "data store migration to " + version() + " failed on " + spec_.name;
 }
 
 NodeStatus Node::power(bool on) {
@@ -257,6 +275,7 @@ NodeStatus Node::set_accepting(bool accepting) {
 NodeStatus Node::restore(const std::string& backup) {
   if (auto s = require_management(); !s) return s;
   if (!store_.deserialize(backup)) return make_error(NodeErrc::kBadRequest, "not a backup of this appliance type");
+  store_.set_schema(version());  // the running software imports it into its own schema
   notify();
   return Unit{};
 }

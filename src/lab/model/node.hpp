@@ -4,6 +4,8 @@
 // node does not serve, package requirements, an HA relation (kept by LabWorld), a shared-IP
 // setting, an accepting-new-connections flag, client sessions that end by themselves, a
 // configuration store, power, and injected faults.
+// Seed 001: a member of a failover or HA pair refuses installs while it is in its relation.
+// Seed 004: backups and installs take longer with more data (constants below).
 // Time comes only from the Scheduler, so the daemon (real clock) and the simulator (virtual
 // clock) run this very code. Not thread-safe: use from the scheduler's thread.
 
@@ -47,6 +49,13 @@ const char* to_string(HaRole r);
 
 using SessionId = std::uint64_t;
 
+// Time grows with data (seed 004). A configuration backup takes kBackupFixedS plus the data size
+// at kBackupMbPerS; an install adds the data size at kMigrateMbPerS (the data store migration)
+// to the package's install time. Model seconds and MB.
+inline constexpr double kBackupFixedS = 2;
+inline constexpr double kBackupMbPerS = 200;
+inline constexpr double kMigrateMbPerS = 1000;
+
 // Told about changes the network front must act on (bind/unbind, close session sockets).
 class NodeObserver {
  public:
@@ -77,7 +86,8 @@ struct HaState {
 
 class Node {
  public:
-  Node(const NodeSpec& spec, std::string main_package, Scheduler& clock, LabWorld& world);
+  // `kind`: the kind of the node's cluster (decides whether its relation blocks installs).
+  Node(const NodeSpec& spec, ClusterKind kind, std::string main_package, Scheduler& clock, LabWorld& world);
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
@@ -86,6 +96,7 @@ class Node {
   // --- queries -------------------------------------------------------------------------
   const std::string& name() const { return spec_.name; }
   const NodeSpec& spec() const { return spec_; }
+  ClusterKind cluster_kind() const { return kind_; }
   const Slot& active() const { return slots_[active_slot_]; }
   const std::string& version() const { return active().version; }
   int active_slot() const { return active_slot_; }
@@ -112,6 +123,8 @@ class Node {
   std::uint64_t sessions_completed() const { return sessions_completed_; }
   int boot_count() const { return boots_; }
   int install_count() const { return installs_; }  // installs accepted since the lab started
+  // Model seconds a configuration backup of the current data takes.
+  double backup_duration_s() const { return kBackupFixedS + store_.size_mb() / kBackupMbPerS; }
 
   // --- management operations ---------------------------------------------------------------
   // Staging: `file` is the package as uploaded; the signature is checked against the lab key.
@@ -128,6 +141,11 @@ class Node {
   NodeStatus set_accepting(bool accepting);
   NodeStatus power(bool on);  // out-of-band: works whatever the node's state
   ConfigStore& mutable_store() { return store_; }
+  // Configuration writes (management API), stamped with the model time. They work while the
+  // node installs: its management API stays up.
+  void put_user(const std::string& name, const std::string& role) { store_.put_user(name, role, clock_.now()); }
+  void put_setting(const std::string& key, const std::string& value) { store_.put_setting(key, value, clock_.now()); }
+  void add_recording(const std::string& id, double size_mb) { store_.add_recording(id, size_mb); }
   NodeStatus restore(const std::string& backup);
 
   // --- sessions (data plane) ---------------------------------------------------------------
@@ -144,6 +162,8 @@ class Node {
   friend class LabWorld;
   NodeStatus require_management() const;
   std::optional<std::string> blocks_install(const catalog::PackageManifest& m) const;
+  std::optional<std::string> relation_blocks_install() const;
+  void migrate_store();
   void enter(Phase p);
   void start_boot();
   void finish_boot();
@@ -154,6 +174,7 @@ class Node {
   void notify();
 
   NodeSpec spec_;
+  ClusterKind kind_;
   std::string main_package_;
   Scheduler& clock_;
   LabWorld& world_;

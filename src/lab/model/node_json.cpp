@@ -37,13 +37,26 @@ nlohmann::json node_status_json(const Node& n, double now) {
       {"ha", {{"role", to_string(ha.role)}, {"peer", ha.peer}, {"syncing", ha.syncing},
               {"last_sync_at", ha.last_sync_at}, {"last_sync_error", ha.last_sync_error}}},
       {"shared_ip", {{"address", n.shared_ip()}, {"enabled", n.shared_ip_enabled()}}},
-      {"data", {{"checksum", n.store().checksum()}, {"users", n.store().users()}, {"settings", n.store().settings()},
+      {"data", {{"checksum", n.store().checksum()}, {"config_checksum", n.store().configuration_checksum()}, {"users", n.store().users()}, {"settings", n.store().settings()},
                 {"recordings", n.store().recordings()}, {"size_mb", n.store().size_mb()}}},
       {"faults", faults},
       {"oob_power", spec.oob_power},
       {"boots", n.boot_count()},
       {"installs", n.install_count()},
       {"time", now},
+  };
+}
+
+nlohmann::json node_config_json(const Node& n) {
+  const ConfigStore& s = n.store();
+  return nlohmann::json{
+      {"node", n.name()},
+      {"schema", s.schema()},
+      {"checksum", s.checksum()},
+      {"config_checksum", s.configuration_checksum()},
+      {"items", s.items()},
+      {"changed_at", s.changed_at()},
+      {"recordings", s.recording_ids()},
   };
 }
 
