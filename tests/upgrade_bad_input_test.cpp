@@ -72,14 +72,15 @@ TEST(ApplyBadInput, PlanEditedByHandOrTruncatedIsRefused) {
 TEST(ApplyBadInput, StalePlanIsRefusedSayingWhatChanged) {
   UpgradeLab lab;
   ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
-  // Someone upgrades Base on b by hand after the plan was made.
+  // Someone breaks the relation and upgrades Base on b by hand after the plan was made (the lab,
+  // like the appliance, refuses an install on a member still in its relation).
+  ASSERT_EQ(lab.api("b", "POST", "/api/v1/failover/break").first, 200);
   ASSERT_EQ(lab.stage("b", "base-3.1.0").first, 201);
   ASSERT_EQ(lab.api("b", "POST", "/api/v1/install", {{"package", "base-3.1.0"}}).first, 202);
   ASSERT_TRUE(lab.wait_node("b", [](const nlohmann::json& n) { return n.at("install").at("state") == "done" && n.at("serving") == true; }));
   auto r = lab.apply();
   expect_refused(r, "b: packages");
   EXPECT_NE(r.output.find("nothing was done"), std::string::npos) << r.output;
-  EXPECT_EQ(lab.node_field("a", "ha", "role"), "primary");
   EXPECT_EQ(lab.node_field("a", "installs"), "0");
 }
 

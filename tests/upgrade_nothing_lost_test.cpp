@@ -27,7 +27,7 @@ void run_to_the_final_sync_with_writes(UpgradeLab& lab) {
   ASSERT_TRUE(wait_journal(lab.journal_path(), [](const std::string& state, const auto&) { return state == "waiting-approval"; }));
   lab.add_recording("a", "rec-on-a-while-broken");
   lab.add_recording("b", "rec-on-b-while-broken");
-  lab.set_setting("a", "banner", "changed on a during the window");
+  lab.set_setting("a", "setting.0", "changed on a during the window");
   ASSERT_EQ(run_hitless("approve --journal " + lab.journal_path()).exit_code, 0);
   auto r1 = window1.get();
   ASSERT_EQ(r1.exit_code, 0) << r1.output;
@@ -37,9 +37,9 @@ void run_to_the_final_sync_with_writes(UpgradeLab& lab) {
   auto r2 = run_hitless("resume --journal " + lab.journal_path());
   EXPECT_EQ(r2.exit_code, 0) << r2.output;
   EXPECT_NE(r2.output.find("run paused"), std::string::npos) << r2.output;
-  EXPECT_NE(r2.output.find("settings/banner changed on a"), std::string::npos) << r2.output;
+  EXPECT_NE(r2.output.find("settings/setting.0 changed on a"), std::string::npos) << r2.output;
   EXPECT_EQ(lab.node_field("a", "ha", "role"), "backup") << "established, but the sync did not run";
-  EXPECT_EQ(lab.config("a").at("items").value("settings/banner", ""), "changed on a during the window");
+  EXPECT_EQ(lab.config("a").at("items").value("settings/setting.0", ""), "changed on a during the window");
 }
 
 TEST(NothingLost, RecordingsSurviveOnBothNodesAndCarryOverKeepsTheChangedSetting) {
@@ -53,7 +53,7 @@ TEST(NothingLost, RecordingsSurviveOnBothNodesAndCarryOverKeepsTheChangedSetting
     const auto c = lab.config(n);
     for (const char* rec : {"rec-on-a-while-broken", "rec-on-b-while-broken", "rec-on-b-between-windows"})
       EXPECT_TRUE(has_recording(c, rec)) << rec << " missing on " << n;
-    EXPECT_EQ(c.at("items").value("settings/banner", ""), "changed on a during the window") << n;
+    EXPECT_EQ(c.at("items").value("settings/setting.0", ""), "changed on a during the window") << n;
     EXPECT_EQ(lab.node_field(n, "version"), "7.2.0");
   }
   EXPECT_EQ(lab.checksum("a"), lab.checksum("b"));
@@ -69,12 +69,12 @@ TEST(NothingLost, DiscardIsExplicitDropsTheSettingAndTheReportSaysSo) {
   ASSERT_EQ(r3.exit_code, 0) << r3.output;
   for (const char* n : {"a", "b"}) {
     const auto c = lab.config(n);
-    EXPECT_NE(c.at("items").value("settings/banner", ""), "changed on a during the window") << n;
+    EXPECT_NE(c.at("items").value("settings/setting.0", ""), "changed on a during the window") << n;
     EXPECT_TRUE(has_recording(c, "rec-on-a-while-broken")) << n << ": recordings are merged, never discarded";
   }
   auto report = run_hitless("report --journal " + lab.journal_path());
   EXPECT_NE(report.output.find("discarded"), std::string::npos) << report.output;
-  EXPECT_NE(report.output.find("settings/banner"), std::string::npos) << report.output;
+  EXPECT_NE(report.output.find("settings/setting.0"), std::string::npos) << report.output;
 }
 
 }  // namespace

@@ -121,6 +121,7 @@ void Executor::Run::begin() {
   if (ex_.sink_) ex_.sink_->step_started(step_, started_);
   if (step_.verb == Verb::kApproval) {
     if (auto s = ex_.journal_.record_intent(journal_id_, started_, "{}"); !s) return ex_.journal_failed("the intent of " + journal_id_, s.message()), fail("cannot write the journal");
+    intent_recorded_ = true;
     if (ex_.opt_.auto_approve) {
       if (auto s = ex_.journal_.approve(journal_id_, "auto-approve"); !s) ex_.journal_failed("the approval of " + journal_id_, s.message());
       return succeed("approved automatically (--auto-approve)");
@@ -167,6 +168,7 @@ void Executor::Run::reconcile() {
   if (!intent_detail_.is_object()) intent_detail_ = nlohmann::json::object();
   gate_ = intent_detail_.contains("@gate") ? conditions_from_json(intent_detail_["@gate"]) : step_.gate;
   take_out();
+  intent_recorded_ = true;  // from the run that was interrupted
   const Reconcile r = handler_->reconcile(context());
   const std::string node = step_.targets.empty() ? "" : step_.targets.front();
   switch (r.kind) {
@@ -247,6 +249,7 @@ void Executor::Run::intent_then_act() {
     ex_.journal_failed("the intent of " + journal_id_, s.message());
     return fail("cannot write the journal: " + s.message());
   }
+  intent_recorded_ = true;
   stage_ = Stage::kActing;
   deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
   act();
@@ -358,6 +361,15 @@ void Executor::Run::succeed(const std::string& message) {
 void Executor::Run::fail(const std::string& message) {
   if (stage_ == Stage::kDone) return;
   stage_ = Stage::kDone;
+  // Failed before acting (a precondition, a refused call): on record as an attempt that did
+  // nothing, so the journal never holds an outcome without its intent.
+  if (!intent_recorded_) {
+    nlohmann::json detail = snapshot();
+    detail["@not_acted"] = true;
+    if (auto s = ex_.journal_.record_intent(journal_id_, ex_.clock_.now(), detail.dump()); !s)
+      ex_.journal_failed("the intent of " + journal_id_, s.message());
+    intent_recorded_ = true;
+  }
   if (auto s = ex_.journal_.record_outcome(journal_id_, journal::StepState::kFailed, ex_.clock_.now(), message, snapshot().dump()); !s)
     ex_.journal_failed("the outcome of " + journal_id_, s.message());
   ex_.step_done(step_.id, journal::StepState::kFailed, message);

@@ -52,6 +52,7 @@ struct Executor::Run {
   bool interrupted_;
   std::string journal_id_;  // the id the journal records (undo steps: "undo:<id>")
   Stage stage_ = Stage::kObserving;
+  bool intent_recorded_ = false;  // the journal holds an intent for this attempt
   double started_ = 0;
   double deadline_ = 0;
   Evidence evidence_;
