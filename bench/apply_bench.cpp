@@ -137,6 +137,16 @@ int main(int argc, char** argv) {
     std::printf("plan failed (%d): %s\n", planned.exit_code, planned.output.substr(planned.output.size() > 1500 ? planned.output.size() - 1500 : 0).c_str());
     exit_code = 1;
   }
+  // Management API calls the appliances received during the apply (the orchestrator's load on
+  // their management planes), from the lab's own counters before and after.
+  auto management_calls = [&] {
+    long total = 0;
+    auto j = nlohmann::json::parse(bench::run_hitless("lab inspect --dir " + run + " --format json").output, nullptr, false);
+    if (j.is_object())
+      for (const auto& n : j["nodes"]) total += n.value("management_requests", 0L);
+    return total;
+  };
+  const long calls_before = management_calls();
   Child apply;
   double daemon_cpu = -1;
   if (exit_code == 0) {
@@ -149,6 +159,7 @@ int main(int argc, char** argv) {
     }
   }
 
+  const long calls_during_apply = management_calls() - calls_before;
   // The journal: run state and steps that succeeded.
   std::string run_state = "-";
   long steps_ok = 0, steps_total = 0;
@@ -189,6 +200,9 @@ int main(int argc, char** argv) {
   std::printf("%-34s %12ld\n", "steps executed (succeeded)", steps_ok);
   std::printf("%-34s %12ld\n", "steps in the journal", steps_total);
   std::printf("%-34s %12.1f\n", "steps/s (wall)", apply.wall_s > 0 ? steps_ok / apply.wall_s : 0);
+  std::printf("%-34s %12.3f\n", "apply CPU per step (ms)", steps_ok > 0 ? 1000 * apply.cpu_s / steps_ok : 0);
+  std::printf("%-34s %12ld\n", "management API calls (apply)", calls_during_apply);
+  std::printf("%-34s %12.1f\n", "management API calls per pair", pairs > 0 ? static_cast<double>(calls_during_apply) / pairs : 0);
   std::printf("%-34s %12s\n", "run state (journal)", run_state.c_str());
   std::printf("%-34s %6d / %-5d\n", "nodes at 7.2.0", at_target, nodes);
   std::printf("%-34s %6d / %-5d\n", "nodes serving", serving, nodes);

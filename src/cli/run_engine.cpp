@@ -21,6 +21,7 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, j
   eo.auto_approve = o.auto_approve;
   eo.stop_after_phase = o.stop_after_phase;
   eo.poll_interval_s = exec::default_poll_interval_s(plan.time_scale);
+  eo.reaction_s = exec::default_reaction_s(plan.time_scale);
   eo.approval_poll_s = 0.5 / plan.time_scale;
   // At most ~2,000 observations per wall second in all, however many steps wait at once.
   eo.poll_spacing_s = 0.0005 / plan.time_scale;

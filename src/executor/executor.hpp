@@ -34,7 +34,13 @@ namespace hitless::exec {
 struct ExecutorOptions {
   bool auto_approve = false;
   int stop_after_phase = -1;      // -1: run every phase
-  double poll_interval_s = 5;     // model seconds between observations while a gate is pending
+  double poll_interval_s = 5;     // least model seconds between observations while a gate is pending
+  // Reaction bound: while a gate is pending, a change on the node is seen within
+  // max(reaction_s, reaction_share x the step's estimate) model seconds. Steps poll at that bound
+  // (never faster than poll_interval_s), a little early by a jitter drawn from the step id, so
+  // many waiting steps do not poll in lockstep. reaction_s = 0: poll every poll_interval_s.
+  double reaction_s = 0;
+  double reaction_share = 0.05;
   double approval_poll_s = 2;     // model seconds between checks for an operator's approval
   // Poll budget: with many steps waiting at once, each waits at least (steps in flight x this)
   // between observations, so the total polling rate stays bounded. 0 = no budget.
@@ -52,6 +58,9 @@ struct ExecutorOptions {
 // than every 20 ms of wall time (a scaled lab runs model time fast). The simulator uses the same
 // figure, so its prediction and the measured run poll alike.
 inline double default_poll_interval_s(double time_scale) { return std::max(5.0, 0.02 / time_scale); }
+// The reaction bound a real run keeps: a quarter of a wall second (well inside the one-second
+// goal), in model seconds.
+inline double default_reaction_s(double time_scale) { return 0.25 / time_scale; }
 
 // The run's states; every change goes through Executor::transition, which journals it.
 enum class RunState { kNew, kRunning, kWaitingApproval, kPaused, kFailed, kCompleted, kRollingBack, kRolledBack, kRollbackIncomplete };

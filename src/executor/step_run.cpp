@@ -298,6 +298,16 @@ void Executor::Run::save_backup_file() {
   std::ofstream(backup_file_) << b.dump();
 }
 
+double Executor::Run::next_poll_interval() {
+  const auto& o = ex_.opt_;
+  if (o.reaction_s <= 0) return o.poll_interval_s;
+  const double bound = std::max(o.reaction_s, o.reaction_share * step_.estimate_s);
+  // Deterministic jitter (the simulator must repeat itself): 80 to 100 % of the bound.
+  const std::size_t h = std::hash<std::string>{}(journal_id_ + "#" + std::to_string(polls_++));
+  const double jitter = 0.8 + 0.2 * static_cast<double>(h % 1000) / 1000.0;
+  return std::max(o.poll_interval_s, bound * jitter);
+}
+
 std::string Executor::Run::unmet_gate() const {
   std::string out;
   for (const auto& c : gate_)
@@ -321,7 +331,7 @@ void Executor::Run::wait_gate() {
     if (auto why = handler_->early_failure(context())) return fail(*why);
     if (ex_.clock_.now() > deadline_)
       return fail("timed out after " + format_duration(ex_.clock_.now() - started_) + " waiting for: " + missing);
-    const double interval = std::max(ex_.opt_.poll_interval_s, static_cast<double>(ex_.running_.size()) * ex_.opt_.poll_spacing_s);
+    const double interval = std::max(next_poll_interval(), static_cast<double>(ex_.running_.size()) * ex_.opt_.poll_spacing_s);
     ex_.clock_.call_after(interval, [this, alive = std::weak_ptr<bool>(ex_.alive_)] {
       if (alive.lock()) wait_gate();
     });

@@ -35,6 +35,7 @@ struct Executor::Run {
   void act();
   void after_calls();
   void wait_gate();
+  double next_poll_interval();
   void poll_approval();
   void record_configuration(std::size_t index, const std::string& message);
   void succeed(const std::string& message);
@@ -60,6 +61,7 @@ struct Executor::Run {
   std::vector<DriverCall> calls_;
   std::vector<DriverCall> carry_over_;  // configuration re-applied before the step acts
   std::size_t next_call_ = 0;
+  std::size_t polls_ = 0;
   std::vector<std::string> taken_out_;
   nlohmann::json answers_ = nlohmann::json::object();
   nlohmann::json intent_detail_ = nlohmann::json::object();  // from the journal when resuming

@@ -170,6 +170,7 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   exec::ExecutorOptions eo;
   eo.auto_approve = true;
   eo.poll_interval_s = options.poll_interval_s > 0 ? options.poll_interval_s : exec::default_poll_interval_s(plan.time_scale);
+  if (options.poll_interval_s <= 0) eo.reaction_s = exec::default_reaction_s(plan.time_scale);  // poll as a real run does
   exec::Executor executor(plan, &cat, clock, drivers::Drivers{&drivers, &drivers, &drivers}, journal, eo, &steps);
   SimulationResult result;
   bool finished = false;

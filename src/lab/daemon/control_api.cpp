@@ -36,6 +36,7 @@ json inspect_json(ControlContext& ctx) {
     j["shared_ip"]["bound"] = ctx.runtime->vip_bound(n->name());
     j["owns_shared_ip"] = ctx.runtime->vip_bound(n->name());
     j["requests_served"] = ctx.runtime->requests_served(n->name());
+    j["management_requests"] = ctx.runtime->management_requests(n->name());
     nodes.push_back(std::move(j));
   }
   json clusters = json::array();

@@ -69,6 +69,11 @@ std::uint64_t LabRuntime::requests_served(const std::string& node) const {
   return it == served_.end() ? 0 : it->second;
 }
 
+std::uint64_t LabRuntime::management_requests(const std::string& node) const {
+  auto it = management_requests_.find(node);
+  return it == management_requests_.end() ? 0 : it->second;
+}
+
 std::unique_ptr<net::HttpListener> LabRuntime::listen(const std::string& node, const std::string& host,
                                                       std::uint16_t port, bool shared_ip, std::string* error) {
   auto l = net::HttpListener::open(io_, host, port, [this, node, shared_ip](const net::HttpRequest& r) {
@@ -143,6 +148,7 @@ net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpR
   const std::string path = req.path();
   if (path.rfind("/api/", 0) != 0) return data_plane(*node, req, via_shared_ip);
 
+  ++management_requests_[node_name];  // what an orchestrator costs the appliance's management plane
   // An unreachable management API accepts the connection and never answers.
   if (node->has_fault(Fault::kUnreachable)) return net::HttpReply::no_reply();
   const std::string auth = req.header("authorization");

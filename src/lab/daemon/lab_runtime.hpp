@@ -37,7 +37,8 @@ class LabRuntime final : public NodeObserver {
   std::string shared_ip(const std::string& cluster) const;
   bool listening(const std::string& node) const { return node_listeners_.count(node) > 0; }
   bool vip_bound(const std::string& node) const { return vip_listeners_.count(node) > 0; }
-  std::uint64_t requests_served(const std::string& node) const;
+  std::uint64_t requests_served(const std::string& node) const;      // data plane (clients)
+  std::uint64_t management_requests(const std::string& node) const;  // management API calls received
 
   // NodeObserver
   void node_changed(Node& node) override;
@@ -63,6 +64,7 @@ class LabRuntime final : public NodeObserver {
   };
   std::map<std::pair<std::string, SessionId>, OpenSession> streams_;
   std::map<std::string, std::uint64_t> served_;
+  std::map<std::string, std::uint64_t> management_requests_;
   bool started_ = false;
 };
 
