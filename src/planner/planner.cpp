@@ -135,6 +135,8 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
     plan.strategies.push_back(strategy->name());
     plan.policy[c->name] = to_json(policies.at(c->name));
   }
+  for (const auto& [name, policy] : policies)
+    if (auto s = check_against_plan(name, policy, plan); !s) return s.error();
   return plan;
 }
 

@@ -242,6 +242,16 @@ TEST(PlanPolicy, RefusesACapacityFloorAboveTheClusterSize) {
   EXPECT_TRUE(single.plan("").ok());
 }
 
+TEST(PlanPolicy, RefusesApprovalPhasesThePlanDoesNotHave) {
+  World w;
+  w.inv.clusters[0].policy.approval_phases = {ApprovalPhases::Mode::kList, {1, 3}};
+  auto p = w.plan("asynchronous");
+  EXPECT_EQ(p.code(), PlanningErrc::kBadPolicy);
+  EXPECT_EQ(p.message(), "cluster pair: policy.approval_phases: phase 3 does not exist (the plan has 2 phases)");
+  w.inv.clusters[0].policy.approval_phases.phases = {2};
+  EXPECT_TRUE(w.plan("asynchronous").ok());
+}
+
 TEST(PlanPolicy, ClampsMaxUnavailableToTheClusterSizeWithANote) {
   World w;
   w.inv.clusters[0].policy.max_unavailable = 5;

@@ -30,6 +30,17 @@ Result<Policy, PlanningErrc> effective_policy(const InventoryCluster& c, std::ve
   return p;
 }
 
+Status<PlanningErrc> check_against_plan(const std::string& cluster, const Policy& policy, const Plan& plan) {
+  if (policy.approval_phases.mode != ApprovalPhases::Mode::kList) return Unit{};
+  const int phases = static_cast<int>(plan.phases.size());
+  for (const int n : policy.approval_phases.phases)
+    if (n > phases)
+      return make_error(PlanningErrc::kBadPolicy, "cluster " + cluster + ": policy.approval_phases: phase " + std::to_string(n) +
+                                                      " does not exist (the plan has " + std::to_string(phases) +
+                                                      (phases == 1 ? " phase)" : " phases)"));
+  return Unit{};
+}
+
 Status<PlanningErrc> check_policies(const Inventory& inv, const std::vector<std::string>& clusters) {
   std::vector<std::string> notes;
   for (const InventoryCluster& c : inv.clusters) {
