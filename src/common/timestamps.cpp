@@ -37,16 +37,16 @@ int digits(std::string_view text, std::size_t at, std::size_t n) {
 std::optional<std::int64_t> parse_utc_timestamp(std::string_view t) {
   // 0123456789012345678 9
   // YYYY-MM-DDTHH:MM:SSZ
-  if (t.size() != 20 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' || t[16] != ':' ||
-      t[19] != 'Z')
+  if (t.size() != 20 || t[4] != '-' || t[7] != '-' || t[10] != 'T' || t[13] != ':' ||
+      t[16] != ':' || t[19] != 'Z')
     return std::nullopt;
   const int y = digits(t, 0, 4), mo = digits(t, 5, 2), d = digits(t, 8, 2);
   const int h = digits(t, 11, 2), mi = digits(t, 14, 2), s = digits(t, 17, 2);
-  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h < 0 || h > 23 || mi < 0 ||
-      mi > 59 || s < 0 || s > 59)
+  if (y < 1970 || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h < 0 || h > 23 ||
+      mi < 0 || mi > 59 || s < 0 || s > 59)
     return std::nullopt;
-  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
-         mi * 60 + s;
+  return days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 +
+         h * 3600 + mi * 60 + s;
 }
 
 std::string format_utc_timestamp(std::int64_t seconds) {
@@ -64,8 +64,8 @@ std::string format_utc_timestamp(std::int64_t seconds) {
   const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400 + (m <= 2);
   const auto hms = static_cast<unsigned>(secs);  // 0..86399
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02uZ", static_cast<long long>(y), m, d, hms / 3600,
-                hms % 3600 / 60, hms % 60);
+  std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02u:%02u:%02uZ", static_cast<long long>(y), m,
+                d, hms / 3600, hms % 3600 / 60, hms % 60);
   return buf;
 }
 

@@ -16,14 +16,20 @@ namespace hitless {
 namespace {
 
 constexpr std::pair<DrainTimeoutAction, const char*> kDrainActions[] = {
-    {DrainTimeoutAction::kWait, "wait"}, {DrainTimeoutAction::kForce, "force"}, {DrainTimeoutAction::kStop, "stop"}};
+    {DrainTimeoutAction::kWait, "wait"},
+    {DrainTimeoutAction::kForce, "force"},
+    {DrainTimeoutAction::kStop, "stop"}};
 constexpr std::pair<ConfigChangeAction, const char*> kConfigActions[] = {
     {ConfigChangeAction::kPause, "pause"},
     {ConfigChangeAction::kCarryOver, "carry-over"},
     {ConfigChangeAction::kDiscard, "discard"}};
 
-Error<PolicyErrc> wrong(const std::string& message) { return make_error(PolicyErrc::kWrongType, message); }
-Error<PolicyErrc> range(const std::string& message) { return make_error(PolicyErrc::kOutOfRange, message); }
+Error<PolicyErrc> wrong(const std::string& message) {
+  return make_error(PolicyErrc::kWrongType, message);
+}
+Error<PolicyErrc> range(const std::string& message) {
+  return make_error(PolicyErrc::kOutOfRange, message);
+}
 
 std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
 
@@ -39,7 +45,8 @@ std::vector<std::string_view> split(std::string_view text, char sep) {
   std::size_t from = 0;
   while (true) {
     const std::size_t at = text.find(sep, from);
-    std::string_view part = text.substr(from, at == std::string_view::npos ? std::string_view::npos : at - from);
+    std::string_view part =
+        text.substr(from, at == std::string_view::npos ? std::string_view::npos : at - from);
     while (!part.empty() && part.front() == ' ') part.remove_prefix(1);
     while (!part.empty() && part.back() == ' ') part.remove_suffix(1);
     out.push_back(part);
@@ -53,7 +60,9 @@ Result<CapacityFloor, PolicyErrc> parse_floor(std::string_view text) {
   const std::string_view digits = percent ? text.substr(0, text.size() - 1) : text;
   const std::optional<int> v = whole_number(digits);
   if (!v)
-    return wrong(quoted(text) + " is not a capacity floor (a member count such as 2, or a percentage such as 50%)");
+    return wrong(
+        quoted(text) +
+        " is not a capacity floor (a member count such as 2, or a percentage such as 50%)");
   if (percent && (*v < 0 || *v > 100)) return range(quoted(text) + " is out of range (0..100 %)");
   if (!percent && *v < 0) return range(quoted(text) + " is out of range (a member count >= 0)");
   return CapacityFloor{percent, *v};
@@ -61,8 +70,10 @@ Result<CapacityFloor, PolicyErrc> parse_floor(std::string_view text) {
 
 Result<double, PolicyErrc> parse_seconds(std::string_view text, bool zero_allowed) {
   const std::optional<double> s = parse_duration(text);
-  if (!s) return wrong(quoted(text) + " is not a duration (such as 90s, 10m, 1h30m; bare = seconds)");
-  if (!zero_allowed && *s <= 0) return range(quoted(text) + " is out of range (must be more than 0)");
+  if (!s)
+    return wrong(quoted(text) + " is not a duration (such as 90s, 10m, 1h30m; bare = seconds)");
+  if (!zero_allowed && *s <= 0)
+    return range(quoted(text) + " is out of range (must be more than 0)");
   return *s;
 }
 
@@ -72,7 +83,9 @@ Status<PolicyErrc> windows_from_text(Policy& p, std::string_view text) {
     for (const std::string_view item : split(text, ',')) {
       const std::size_t slash = item.find('/');
       if (slash == std::string_view::npos)
-        return wrong(quoted(item) + " is not a window (START/END, such as 2026-12-01T01:00:00Z/2026-12-01T05:00:00Z)");
+        return wrong(
+            quoted(item) +
+            " is not a window (START/END, such as 2026-12-01T01:00:00Z/2026-12-01T05:00:00Z)");
       auto start = policy_fields::parse_timestamp(item.substr(0, slash));
       if (!start) return start.error();
       auto end = policy_fields::parse_timestamp(item.substr(slash + 1));
@@ -83,7 +96,9 @@ Status<PolicyErrc> windows_from_text(Policy& p, std::string_view text) {
     }
   }
   if (const auto o = policy_fields::find_overlap(ws))
-    return make_error(PolicyErrc::kConflict, policy_fields::overlap_message(ws[o->second], ws[o->first], to_string(ws[o->first])));
+    return make_error(
+        PolicyErrc::kConflict,
+        policy_fields::overlap_message(ws[o->second], ws[o->first], to_string(ws[o->first])));
   policy_fields::sort_windows(ws);
   p.windows = std::move(ws);
   return Unit{};
@@ -92,7 +107,10 @@ Status<PolicyErrc> windows_from_text(Policy& p, std::string_view text) {
 Status<PolicyErrc> approvals_from_text(Policy& p, std::string_view text) {
   using Mode = ApprovalPhases::Mode;
   if (text == "strategy" || text == "all" || text == "none") {
-    p.approval_phases = {text == "strategy" ? Mode::kStrategy : text == "all" ? Mode::kAll : Mode::kNone, {}};
+    p.approval_phases = {text == "strategy" ? Mode::kStrategy
+                         : text == "all"    ? Mode::kAll
+                                            : Mode::kNone,
+                         {}};
     return Unit{};
   }
   std::vector<int> phases;
@@ -132,7 +150,9 @@ std::optional<ConfigChangeAction> parse_config_change_action(std::string_view te
   return std::nullopt;
 }
 
-std::string to_string(const CapacityFloor& f) { return std::to_string(f.value) + (f.percent ? "%" : ""); }
+std::string to_string(const CapacityFloor& f) {
+  return std::to_string(f.value) + (f.percent ? "%" : "");
+}
 
 std::string to_string(const MaintenanceWindow& w) {
   return format_utc_timestamp(w.start) + "/" + format_utc_timestamp(w.end);
@@ -140,10 +160,14 @@ std::string to_string(const MaintenanceWindow& w) {
 
 std::string to_string(const ApprovalPhases& a) {
   switch (a.mode) {
-    case ApprovalPhases::Mode::kStrategy: return "strategy";
-    case ApprovalPhases::Mode::kAll: return "all";
-    case ApprovalPhases::Mode::kNone: return "none";
-    case ApprovalPhases::Mode::kList: break;
+    case ApprovalPhases::Mode::kStrategy:
+      return "strategy";
+    case ApprovalPhases::Mode::kAll:
+      return "all";
+    case ApprovalPhases::Mode::kNone:
+      return "none";
+    case ApprovalPhases::Mode::kList:
+      break;
   }
   std::string out;
   for (const int n : a.phases) out += (out.empty() ? "" : ",") + std::to_string(n);
@@ -172,14 +196,18 @@ Status<PolicyErrc> set_from_text(Policy& p, std::string_view key, std::string_vi
     (key == "soak" ? p.soak_s : p.drain_timeout_s) = *s;
   } else if (key == "on_drain_timeout") {
     const auto a = parse_drain_timeout_action(text);
-    if (!a) return wrong("unknown on_drain_timeout " + quoted(text) + " (allowed: wait, force, stop)");
+    if (!a)
+      return wrong("unknown on_drain_timeout " + quoted(text) + " (allowed: wait, force, stop)");
     p.on_drain_timeout = *a;
   } else if (key == "config_changes") {
     const auto a = parse_config_change_action(text);
-    if (!a) return wrong("unknown config_changes " + quoted(text) + " (allowed: pause, carry-over, discard)");
+    if (!a)
+      return wrong("unknown config_changes " + quoted(text) +
+                   " (allowed: pause, carry-over, discard)");
     p.config_changes = *a;
   } else if (key == "failback") {
-    if (text != "true" && text != "false") return wrong("expected true or false, got " + quoted(text));
+    if (text != "true" && text != "false")
+      return wrong("expected true or false, got " + quoted(text));
     p.failback = text == "true";
   } else if (key == "windows") {
     return windows_from_text(p, text);
@@ -187,8 +215,10 @@ Status<PolicyErrc> set_from_text(Policy& p, std::string_view key, std::string_vi
     return approvals_from_text(p, text);
   } else {
     std::string allowed;
-    for (const std::string_view k : kKeys) allowed += (allowed.empty() ? "" : ", ") + std::string(k);
-    return make_error(PolicyErrc::kUnknownField, "unknown field " + quoted(key) + " (allowed: " + allowed + ")");
+    for (const std::string_view k : kKeys)
+      allowed += (allowed.empty() ? "" : ", ") + std::string(k);
+    return make_error(PolicyErrc::kUnknownField,
+                      "unknown field " + quoted(key) + " (allowed: " + allowed + ")");
   }
   return Unit{};
 }
@@ -202,7 +232,8 @@ Result<std::int64_t, PolicyErrc> parse_timestamp(std::string_view text) {
 Result<MaintenanceWindow, PolicyErrc> make_window(std::int64_t start, std::int64_t end) {
   if (end <= start)
     return make_error(PolicyErrc::kConflict, "the window ends at " + format_utc_timestamp(end) +
-                                                 ", not after its start " + format_utc_timestamp(start));
+                                                 ", not after its start " +
+                                                 format_utc_timestamp(start));
   return MaintenanceWindow{start, end};
 }
 
@@ -221,32 +252,40 @@ Status<PolicyErrc> finish_phases(std::vector<int>& phases) {
   return Unit{};
 }
 
-std::optional<std::pair<std::size_t, std::size_t>> find_overlap(const std::vector<MaintenanceWindow>& ws) {
+std::optional<std::pair<std::size_t, std::size_t>> find_overlap(
+    const std::vector<MaintenanceWindow>& ws) {
   std::vector<std::size_t> order(ws.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return ws[a].start < ws[b].start; });
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return ws[a].start < ws[b].start; });
   for (std::size_t i = 1; i < order.size(); ++i)
     if (ws[order[i]].start < ws[order[i - 1]].end) return std::pair{order[i - 1], order[i]};
   return std::nullopt;
 }
 
-std::string overlap_message(const MaintenanceWindow& later, const MaintenanceWindow& earlier, const std::string& earlier_name) {
+std::string overlap_message(const MaintenanceWindow& later, const MaintenanceWindow& earlier,
+                            const std::string& earlier_name) {
   return "window " + to_string(later) + " overlaps " + earlier_name +
-         (earlier_name == to_string(earlier) ? "" : " (" + to_string(earlier) + ")") + "; windows must not overlap";
+         (earlier_name == to_string(earlier) ? "" : " (" + to_string(earlier) + ")") +
+         "; windows must not overlap";
 }
 
 void sort_windows(std::vector<MaintenanceWindow>& ws) {
-  std::sort(ws.begin(), ws.end(), [](const MaintenanceWindow& a, const MaintenanceWindow& b) { return a.start < b.start; });
+  std::sort(ws.begin(), ws.end(), [](const MaintenanceWindow& a, const MaintenanceWindow& b) {
+    return a.start < b.start;
+  });
 }
 
 }  // namespace policy_fields
 
-Result<Policy, PolicyErrc> apply_cli_overrides(const Policy& base, std::span<const std::string> assignments) {
+Result<Policy, PolicyErrc> apply_cli_overrides(const Policy& base,
+                                               std::span<const std::string> assignments) {
   Policy p = base;
   for (const std::string& a : assignments) {
     const std::size_t eq = a.find('=');
     if (eq == std::string::npos || eq == 0)
-      return make_error(PolicyErrc::kWrongType, "--policy " + a + ": expected KEY=VALUE (such as max_unavailable=2)");
+      return make_error(PolicyErrc::kWrongType,
+                        "--policy " + a + ": expected KEY=VALUE (such as max_unavailable=2)");
     const std::string key = a.substr(0, eq);
     if (auto s = policy_fields::set_from_text(p, key, std::string_view(a).substr(eq + 1)); !s)
       return make_error(s.code(), "--policy " + a + ": " + key + ": " + s.message());

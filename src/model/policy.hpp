@@ -9,9 +9,8 @@
 // `--policy` on the command line. Each layer replaces whole fields (a `windows` given on the
 // command line replaces the inventory's list). docs/inventory-format.md lists every field.
 
-#include <nlohmann/json.hpp>
-
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -37,7 +36,11 @@ enum class PolicyErrc {
 // What to do when a member's sessions have not ended when drain_timeout_s runs out.
 enum class DrainTimeoutAction { kWait, kForce, kStop };  // "wait" | "force" | "stop"
 // What to do with configuration changed on a node during the run before a step would overwrite it.
-enum class ConfigChangeAction { kPause, kCarryOver, kDiscard };  // "pause" | "carry-over" | "discard"
+enum class ConfigChangeAction {
+  kPause,
+  kCarryOver,
+  kDiscard
+};  // "pause" | "carry-over" | "discard"
 
 const char* to_string(DrainTimeoutAction a);
 const char* to_string(ConfigChangeAction a);
@@ -70,9 +73,9 @@ struct ApprovalPhases {
 std::string to_string(const ApprovalPhases& a);  // "strategy", "all", "none" or "1,3"
 
 struct Policy {
-  int max_unavailable = 1;                     // >= 1: members of the cluster out of service at once
+  int max_unavailable = 1;  // >= 1: members of the cluster out of service at once
   std::optional<CapacityFloor> capacity_floor;  // none: only max_unavailable limits
-  double drain_timeout_s = 600;                // > 0
+  double drain_timeout_s = 600;                 // > 0
   DrainTimeoutAction on_drain_timeout = DrainTimeoutAction::kStop;
   bool failback = false;  // give the original primary its role back at the end
   double soak_s = 0;      // >= 0: wait between product versions (intermediate hops)
@@ -86,12 +89,15 @@ struct Policy {
 // mapping overrides the top-level one field by field. Unknown keys and bad values fail with
 // "FILE:LINE: policy.FIELD: message"; the error is also kept in `r` (its first error) so the
 // inventory reader reports it like its own.
-Result<Policy, PolicyErrc> policy_from_yaml(YamlReader& r, const YamlField& map, const Policy& base);
+Result<Policy, PolicyErrc> policy_from_yaml(YamlReader& r, const YamlField& map,
+                                            const Policy& base);
 
 // `--policy key=value` assignments applied in order on top of `base`. Keys and value syntax are
-// the inventory's; lists are comma-separated (`windows=START/END,START/END`, `approval_phases=1,3`);
-// `capacity_floor=none` and `windows=none` clear. Errors read "--policy KEY=VALUE: KEY: message".
-Result<Policy, PolicyErrc> apply_cli_overrides(const Policy& base, std::span<const std::string> assignments);
+// the inventory's; lists are comma-separated (`windows=START/END,START/END`,
+// `approval_phases=1,3`); `capacity_floor=none` and `windows=none` clear. Errors read "--policy
+// KEY=VALUE: KEY: message".
+Result<Policy, PolicyErrc> apply_cli_overrides(const Policy& base,
+                                               std::span<const std::string> assignments);
 
 // Canonical JSON (every field, fixed forms; object keys sorted): what a plan carries.
 nlohmann::json to_json(const Policy& p);

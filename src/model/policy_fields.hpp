@@ -15,9 +15,9 @@
 namespace hitless::policy_fields {
 
 // The keys of an inventory `policy:` mapping and of `--policy`, in documentation order.
-inline constexpr std::string_view kKeys[] = {"max_unavailable", "capacity_floor",  "drain_timeout",
-                                             "on_drain_timeout", "failback",       "soak",
-                                             "windows",          "approval_phases", "config_changes"};
+inline constexpr std::string_view kKeys[] = {
+    "max_unavailable", "capacity_floor",  "drain_timeout", "on_drain_timeout", "failback", "soak",
+    "windows",         "approval_phases", "config_changes"};
 inline constexpr std::string_view kWindowKeys[] = {"start", "end"};
 
 // Sets field `key` of `p` from its text form (every field has one: the --policy syntax).
@@ -33,7 +33,8 @@ Result<int, PolicyErrc> parse_phase(std::string_view text);
 Status<PolicyErrc> finish_phases(std::vector<int>& phases);
 
 // The first two windows (indices in the given order, earlier-starting first) that overlap.
-std::optional<std::pair<std::size_t, std::size_t>> find_overlap(const std::vector<MaintenanceWindow>& windows);
+std::optional<std::pair<std::size_t, std::size_t>> find_overlap(
+    const std::vector<MaintenanceWindow>& windows);
 std::string overlap_message(const MaintenanceWindow& later, const MaintenanceWindow& earlier,
                             const std::string& earlier_name);
 void sort_windows(std::vector<MaintenanceWindow>& windows);

@@ -13,24 +13,32 @@ namespace {
 
 YamlErrc to_yaml_errc(PolicyErrc code) {
   switch (code) {
-    case PolicyErrc::kUnknownField: return YamlErrc::kUnknownField;
-    case PolicyErrc::kDuplicate: return YamlErrc::kDuplicate;
-    case PolicyErrc::kConflict: return YamlErrc::kConflict;
+    case PolicyErrc::kUnknownField:
+      return YamlErrc::kUnknownField;
+    case PolicyErrc::kDuplicate:
+      return YamlErrc::kDuplicate;
+    case PolicyErrc::kConflict:
+      return YamlErrc::kConflict;
     case PolicyErrc::kWrongType:
     case PolicyErrc::kOutOfRange:
-    case PolicyErrc::kMalformed: break;
+    case PolicyErrc::kMalformed:
+      break;
   }
   return YamlErrc::kWrongType;  // the yaml reader reports range errors as kWrongType too
 }
 
 PolicyErrc to_policy_errc(YamlErrc code) {
   switch (code) {
-    case YamlErrc::kUnknownField: return PolicyErrc::kUnknownField;
-    case YamlErrc::kDuplicate: return PolicyErrc::kDuplicate;
-    case YamlErrc::kConflict: return PolicyErrc::kConflict;
+    case YamlErrc::kUnknownField:
+      return PolicyErrc::kUnknownField;
+    case YamlErrc::kDuplicate:
+      return PolicyErrc::kDuplicate;
+    case YamlErrc::kConflict:
+      return PolicyErrc::kConflict;
     case YamlErrc::kSyntax:
     case YamlErrc::kWrongType:
-    case YamlErrc::kMissingField: break;
+    case YamlErrc::kMissingField:
+      break;
   }
   return PolicyErrc::kWrongType;
 }
@@ -60,7 +68,8 @@ class PolicyYaml {
         ok = phase_list(e, p);
       else {
         std::string text;
-        ok = r_.read_scalar(e, "a single value", text) && check(policy_fields::set_from_text(p, e.key, text), e);
+        ok = r_.read_scalar(e, "a single value", text) &&
+             check(policy_fields::set_from_text(p, e.key, text), e);
       }
       if (!ok) return false;
     }
@@ -104,8 +113,9 @@ class PolicyYaml {
     }
     if (const auto o = policy_fields::find_overlap(ws)) {
       const YamlField& later = (*items)[o->second];
-      return fail(PolicyErrc::kConflict, later,
-                  policy_fields::overlap_message(ws[o->second], ws[o->first], (*items)[o->first].path));
+      return fail(
+          PolicyErrc::kConflict, later,
+          policy_fields::overlap_message(ws[o->second], ws[o->first], (*items)[o->first].path));
     }
     policy_fields::sort_windows(ws);
     p.windows = std::move(ws);
@@ -134,7 +144,8 @@ class PolicyYaml {
 
 }  // namespace
 
-Result<Policy, PolicyErrc> policy_from_yaml(YamlReader& r, const YamlField& map, const Policy& base) {
+Result<Policy, PolicyErrc> policy_from_yaml(YamlReader& r, const YamlField& map,
+                                            const Policy& base) {
   Policy p = base;
   std::optional<PolicyErrc> code;
   if (PolicyYaml(r, code).read(map, p)) return p;
