@@ -199,6 +199,8 @@ TEST(PlanPolicy, EditingThePolicyInAPlanFileIsRefusedAsTampered) {
   j["policy"]["pair"]["max_unavailable"] = 2;
   auto edited = plan_from_json_text(j.dump(), "plan.json");
   EXPECT_EQ(edited.code(), PlanErrc::kTampered) << edited.message();
+  j["policy"]["pair"]["max_unavailable"] = 0;  // edited into nonsense: still the edit that is reported
+  EXPECT_EQ(plan_from_json_text(j.dump(), "plan.json").code(), PlanErrc::kTampered);
   auto k = to_json(*p);
   k["policy"].erase("pair");
   EXPECT_EQ(plan_from_json_text(k.dump(), "plan.json").code(), PlanErrc::kTampered);
