@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model/inventory.hpp"
+#include "model/yaml_reader.hpp"
 
 namespace hitless {
 namespace {
@@ -170,6 +171,27 @@ TEST(Policy, RefusesEachBadValueNamingFileLineAndField) {
       "failback: false", I,
       "inventory.yaml:10: clusters[0].policy.max_unavailable: '0' is out of range (at least 1)",
       "max_unavailable: 0");
+}
+
+TEST(Policy, FromYamlGivesItsOwnErrorCodes) {
+  const auto read = [](const std::string& yaml) {
+    YamlReader r("p.yaml");
+    const auto root = r.load(yaml, "a policy");
+    EXPECT_TRUE(root.has_value());
+    return policy_from_yaml(r, *root, Policy{});
+  };
+  auto p = read("failback: true\ncapacity_floor: 150%\n");
+  EXPECT_EQ(p.code(), PolicyErrc::kOutOfRange);
+  EXPECT_EQ(p.message(), "p.yaml:2: capacity_floor: '150%' is out of range (0..100 %)");
+  EXPECT_EQ(read("soak: later").code(), PolicyErrc::kWrongType);
+  EXPECT_EQ(read("speed: 1").code(), PolicyErrc::kUnknownField);
+  EXPECT_EQ(read("soak: 1\nsoak: 2").code(), PolicyErrc::kDuplicate);
+  EXPECT_EQ(read("windows: [{start: 2026-12-01T05:00:00Z, end: 2026-12-01T01:00:00Z}]").code(),
+            PolicyErrc::kConflict);
+  auto ok = read("soak: 30m\napproval_phases: 2");
+  ASSERT_TRUE(ok.ok()) << ok.message();
+  EXPECT_EQ(ok->soak_s, 1800);
+  EXPECT_EQ(ok->approval_phases, (ApprovalPhases{ApprovalPhases::Mode::kList, {2}}));
 }
 
 TEST(Policy, RefusesUnknownKeysNamingThem) {
