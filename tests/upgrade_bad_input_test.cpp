@@ -1,7 +1,16 @@
 // Bad input to plan and apply: one clear error, exit code 2, and nothing changed on any node.
 #include <gtest/gtest.h>
 
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
 #include <fstream>
+#include <regex>
 
 #include "lab/daemon/lab_dir.hpp"
 #include "upgrade_harness.hpp"
@@ -45,6 +54,73 @@ TEST(PlanBadInput, InventoryThatDoesNotMatchTheCluster) {
   expect_untouched(lab);
 }
 
+// A listening socket nobody answers on: after a command ran, says whether it was connected to
+// (the kernel queues the connection whether or not anyone accepts it).
+class SilentListener {
+ public:
+  SilentListener() {
+    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    EXPECT_EQ(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    EXPECT_EQ(::listen(fd_, 16), 0);
+    ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    ::fcntl(fd_, F_SETFL, O_NONBLOCK);
+  }
+  ~SilentListener() { ::close(fd_); }
+  std::string address() const { return "127.0.0.1:" + std::to_string(port_); }
+  bool contacted() {
+    const int c = ::accept(fd_, nullptr, nullptr);
+    if (c >= 0) ::close(c);
+    return c >= 0;
+  }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+};
+
+TEST(PlanBadInput, PolicyIsRefusedBeforeAnyNodeIsContacted) {
+  UpgradeLab lab;
+  SilentListener a, b;
+  // The lab's inventory (its repository is real) with the nodes moved to listeners that count.
+  std::string inv = lab::read_file(lab.inventory());
+  std::smatch m;
+  for (SilentListener* l : {&a, &b}) {
+    ASSERT_TRUE(std::regex_search(inv, m, std::regex("address: 127\\.0\\.0\\.1:[0-9]+\n")));
+    inv.replace(m.position(0), m.length(0), "address: " + l->address() + " # moved\n");
+  }
+  const std::string moved = lab.dir() + "/moved.yaml";
+  write_text(moved, inv);
+  const auto refused = [&](const std::string& args, const std::string& words) {
+    expect_refused(run_hitless(args), words);
+    EXPECT_FALSE(a.contacted()) << args;
+    EXPECT_FALSE(b.contacted()) << args;
+  };
+  refused("plan -i " + moved + " --to 7.2.0 --policy capacity_floor=150%",
+          "hitless plan: --policy capacity_floor=150%: capacity_floor: '150%' is out of range (0..100 %)");
+  refused("simulate -i " + moved + " --to 7.2.0 --policy windows=2026-12-01T05:00:00Z/2026-12-01T01:00:00Z",
+          "hitless simulate: --policy windows=");
+  // A floor the pair cannot keep, from the command line or the file: refused at plan time, unplanned.
+  refused("plan -i " + moved + " --to 7.2.0 --policy capacity_floor=3", "cluster pair: policy.capacity_floor: 3 is above");
+  write_text(lab.dir() + "/floor.yaml", inv + "policy:\n  capacity_floor: 100%\n");
+  refused("plan -i " + lab.dir() + "/floor.yaml --to 7.2.0", "cluster pair: policy.capacity_floor: 100% (2 of 2 members)");
+  write_text(lab.dir() + "/bad.yaml", inv + "policy:\n  max_unavailable: 0\n");
+  const int line = static_cast<int>(std::count(inv.begin(), inv.end(), '\n')) + 2;
+  refused("simulate -i " + lab.dir() + "/bad.yaml --to 7.2.0",
+          "bad.yaml:" + std::to_string(line) + ": policy.max_unavailable: '0' is out of range (at least 1)");
+  refused("plan -i " + moved + " --to 7.2.0 --policy capacity_floor=none --policy speed=9",
+          "--policy speed=9: speed: unknown field 'speed'");
+  // The command line wins over the file: with the floor cleared the plan goes on to observe the
+  // nodes, and the listeners see it (so the checks above can fail). They never answer: unreachable.
+  const auto r = run_hitless("plan -i " + lab.dir() + "/floor.yaml --to 7.2.0 --policy capacity_floor=none");
+  expect_refused(r, "management API not answering");
+  EXPECT_TRUE(a.contacted() || b.contacted()) << r.output;
+}
+
 TEST(PlanBadInput, UnreachableNodeAndBrokenRelation) {
   {
     UpgradeLab lab;
@@ -64,6 +140,10 @@ TEST(ApplyBadInput, PlanEditedByHandOrTruncatedIsRefused) {
   edited.replace(edited.find("product-7.2.0"), 13, "product-7.9.9");
   write_text(lab.plan_path("edited.json"), edited);
   expect_refused(lab.apply("--auto-approve", "edited.json", "e.journal"), "does not match its plan_hash");
+  std::string policy = text;  // the policy is hashed like the steps
+  policy.replace(policy.find("\"max_unavailable\": 1"), 20, "\"max_unavailable\": 2");
+  write_text(lab.plan_path("policy.json"), policy);
+  expect_refused(lab.apply("--auto-approve", "policy.json", "p.journal"), "does not match its plan_hash");
   write_text(lab.plan_path("cut.json"), text.substr(0, text.size() / 3));
   expect_refused(lab.apply("--auto-approve", "cut.json", "c.journal"), "truncated");
   expect_untouched(lab);

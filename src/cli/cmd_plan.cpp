@@ -16,8 +16,21 @@ namespace {
 
 struct PlanArgs {
   std::string inventory, target = "latest", format = "text", output;
-  std::vector<std::string> strategies, clusters;
+  std::vector<std::string> strategies, clusters, policy;
 };
+
+// Everything that needs no node: flags, inventory, catalog, policy against cluster sizes.
+Result<UpgradeContext, int> prepare(const PlanArgs& a, const char* cmd) {
+  std::string error;
+  if (!check_policy_flags(a.policy, error)) {
+    std::cerr << "hitless " << cmd << ": " << error << "\n";
+    return make_error(kExitBadInput, error);
+  }
+  auto ctx = load_context(a.inventory, error);
+  if (ctx && apply_policy_flags(*ctx, a.policy, a.clusters, error)) return ctx;
+  std::cerr << "hitless " << cmd << ": " << error << "\n";
+  return make_error(kExitBadInput, error);
+}
 
 Result<plan::Plan, int> make(const PlanArgs& a, const std::string& strategy, UpgradeContext& ctx, const ObservedState& observed,
                              const char* cmd) {
@@ -37,12 +50,8 @@ Result<plan::Plan, int> make(const PlanArgs& a, const std::string& strategy, Upg
 }
 
 int run_plan(const PlanArgs& a) {
-  std::string error;
-  auto ctx = load_context(a.inventory, error);
-  if (!ctx) {
-    std::cerr << "hitless plan: " << error << "\n";
-    return kExitBadInput;
-  }
+  auto ctx = prepare(a, "plan");
+  if (!ctx) return ctx.code();
   const ObservedState observed = observe_all(ctx->inventory);
   auto p = make(a, a.strategies.empty() ? "" : a.strategies.front(), *ctx, observed, "plan");
   if (!p) return p.code();
@@ -64,12 +73,8 @@ int run_plan(const PlanArgs& a) {
 }
 
 int run_simulate(const PlanArgs& a) {
-  std::string error;
-  auto ctx = load_context(a.inventory, error);
-  if (!ctx) {
-    std::cerr << "hitless simulate: " << error << "\n";
-    return kExitBadInput;
-  }
+  auto ctx = prepare(a, "simulate");
+  if (!ctx) return ctx.code();
   const ObservedState observed = observe_all(ctx->inventory);
   std::vector<std::string> strategies = a.strategies.empty() ? std::vector<std::string>{""} : a.strategies;
   nlohmann::json all = nlohmann::json::array();
@@ -106,6 +111,10 @@ void common_options(CLI::App* c, PlanArgs& a) {
   c->add_option("-i,--inventory", a.inventory, "Inventory (YAML), e.g. DIR/inventory.yaml from `hitless lab up`")->required();
   c->add_option("--to", a.target, "Target version, or 'latest'")->required();
   c->add_option("--cluster", a.clusters, "Only these clusters (default: all)");
+  c->add_option("--policy", a.policy,
+                "KEY=VALUE over the inventory's policy for every cluster, repeatable (docs/inventory-format.md), "
+                "e.g. --policy max_unavailable=2 --policy capacity_floor=50%")
+      ->allow_extra_args(false);
 }
 
 }  // namespace

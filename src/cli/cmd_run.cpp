@@ -57,7 +57,7 @@ EngineOptions engine_options(const RunArgs& a, const std::string& journal) {
   o.api_timeout_s = a.api_timeout_s;
   o.backup_dir = a.backup_dir.empty() ? journal + ".backups" : a.backup_dir;
   o.quiet = a.quiet;
-  if (!a.config_changes.empty()) o.config_changes = exec::parse_config_change_policy(a.config_changes);
+  if (!a.config_changes.empty()) o.config_changes = parse_config_change_action(a.config_changes);
   return o;
 }
 

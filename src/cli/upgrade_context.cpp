@@ -6,6 +6,7 @@
 
 #include "drivers/lab_drivers.hpp"
 #include "net/async_http_client.hpp"
+#include "planner/policy_checks.hpp"
 
 namespace hitless::cli {
 
@@ -28,6 +29,31 @@ Result<UpgradeContext, int> load_context(const std::string& inventory_path, std:
     return make_error(2, error);
   }
   return UpgradeContext{std::move(*inv), std::move(*cat)};
+}
+
+bool check_policy_flags(const std::vector<std::string>& flags, std::string& error) {
+  auto p = apply_cli_overrides(Policy{}, flags);
+  if (!p) error = p.message();
+  return p.ok();
+}
+
+bool apply_policy_flags(UpgradeContext& ctx, const std::vector<std::string>& flags,
+                        const std::vector<std::string>& clusters, std::string& error) {
+  Inventory& inv = ctx.inventory;
+  const auto merge = [&](Policy& p) {
+    auto merged = apply_cli_overrides(p, flags);
+    if (!merged) error = merged.message();
+    else p = std::move(*merged);
+    return merged.ok();
+  };
+  if (!merge(inv.policy)) return false;
+  for (InventoryCluster& c : inv.clusters)
+    if (!merge(c.policy)) return false;
+  if (auto s = plan::check_policies(inv, clusters); !s) {
+    error = inv.file + ": " + s.message();
+    return false;
+  }
+  return true;
 }
 
 ObservedState observe_all(const Inventory& inv, double api_timeout_s) {

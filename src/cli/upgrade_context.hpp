@@ -4,6 +4,7 @@
 // Blocking; command line only.
 
 #include <string>
+#include <vector>
 
 #include "catalog/catalog.hpp"
 #include "model/inventory.hpp"
@@ -18,6 +19,13 @@ struct UpgradeContext {
 
 // Errors name the file and what is wrong; nothing is contacted.
 Result<UpgradeContext, int> load_context(const std::string& inventory_path, std::string& error);
+// `--policy KEY=VALUE` flags checked on their own (before anything is read or contacted); false
+// with `error` naming the flag.
+bool check_policy_flags(const std::vector<std::string>& flags, std::string& error);
+// Applies the flags over every cluster's inventory policy (they win over the inventory), then
+// checks the planned clusters' policies against their sizes. Pure: run it before observe_all.
+bool apply_policy_flags(UpgradeContext& ctx, const std::vector<std::string>& flags,
+                        const std::vector<std::string>& clusters, std::string& error);
 // Every node of the inventory, observed through its driver (unreachable nodes are marked so).
 ObservedState observe_all(const Inventory& inventory, double api_timeout_s = 5);
 

@@ -4,22 +4,6 @@
 
 namespace hitless::exec {
 
-const char* to_string(ConfigChangePolicy p) {
-  switch (p) {
-    case ConfigChangePolicy::kPause: return "pause";
-    case ConfigChangePolicy::kCarryOver: return "carry-over";
-    case ConfigChangePolicy::kDiscard: return "discard";
-  }
-  return "?";
-}
-
-std::optional<ConfigChangePolicy> parse_config_change_policy(const std::string& s) {
-  if (s == "pause") return ConfigChangePolicy::kPause;
-  if (s == "carry-over") return ConfigChangePolicy::kCarryOver;
-  if (s == "discard") return ConfigChangePolicy::kDiscard;
-  return std::nullopt;
-}
-
 std::optional<ConfigSnapshot> config_from_answer(const nlohmann::json& j) {
   if (!j.is_object() || !j.contains("items") || !j.at("items").is_object()) return std::nullopt;
   try {

@@ -12,11 +12,12 @@
 #include <string>
 #include <vector>
 
+#include "model/policy.hpp"
+
 namespace hitless::exec {
 
-enum class ConfigChangePolicy { kPause, kCarryOver, kDiscard };
-const char* to_string(ConfigChangePolicy p);
-std::optional<ConfigChangePolicy> parse_config_change_policy(const std::string& s);
+// What to do is the policy's ConfigChangeAction (model/policy.hpp): pause, carry-over, discard.
+using ConfigChangePolicy = ConfigChangeAction;
 
 struct ConfigSnapshot {
   std::string checksum;

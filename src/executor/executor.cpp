@@ -53,10 +53,9 @@ drivers::TrafficSwitch* Executor::traffic() {
   return default_traffic_.get();
 }
 
-ConfigChangePolicy Executor::config_change_policy() const {
+ConfigChangePolicy Executor::config_change_policy(const std::string& cluster) const {
   if (opt_.config_changes) return *opt_.config_changes;
-  if (plan_.policy.is_object())
-    if (auto p = parse_config_change_policy(plan_.policy.value("config_changes", "pause"))) return *p;
+  if (auto p = plan::cluster_policy(plan_, cluster)) return p->config_changes;
   return ConfigChangePolicy::kPause;
 }
 

@@ -109,7 +109,7 @@ class Executor {
   // paused the run): it stays pending.
   void step_withdrawn(const std::string& id);
   void load_config_baselines();
-  ConfigChangePolicy config_change_policy() const;
+  ConfigChangePolicy config_change_policy(const std::string& cluster) const;
   drivers::TrafficSwitch* traffic();
   void launch(const plan::Step& step, bool interrupted);
   void step_done(const std::string& id, journal::StepState state, const std::string& message);

@@ -205,7 +205,7 @@ void Executor::Run::check_configuration(std::size_t index) {
     const auto changes = config_changes(ex_.config_baseline_.at(node), *now);
     if (changes.empty()) return check_configuration(index + 1);
     const std::string what = describe_changes(node, changes);
-    const ConfigChangePolicy policy = ex_.config_change_policy();
+    const ConfigChangePolicy policy = ex_.config_change_policy(step_.cluster);
     const std::string source = handler_->configuration_source(step_);
     if (policy == ConfigChangePolicy::kPause) {
       ex_.event("config-changed", journal_id_, node, what);

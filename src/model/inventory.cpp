@@ -19,9 +19,9 @@ namespace {
 namespace fs = std::filesystem;
 
 constexpr std::string_view kTopKeys[] = {"inventory", "base_dir", "time_scale", "repository",
-                                         "clusters"};
+                                         "policy",    "clusters"};
 constexpr std::string_view kRepositoryKeys[] = {"dir", "public_key_file"};
-constexpr std::string_view kClusterKeys[] = {"name", "kind", "traffic", "nodes"};
+constexpr std::string_view kClusterKeys[] = {"name", "kind", "traffic", "policy", "nodes"};
 constexpr std::string_view kTrafficKeys[] = {"kind", "service"};
 constexpr std::string_view kNodeKeys[] = {"name",    "role",    "region",     "chassis",
                                           "slot",    "driver",  "address",    "token_file",
@@ -127,10 +127,18 @@ bool parse_traffic(YamlReader& r, const YamlField& f, InventoryCluster& c) {
   return true;
 }
 
-bool parse_cluster(YamlReader& r, const YamlField& item, InventoryCluster& c) {
+bool parse_policy(YamlReader& r, const YamlField& f, const Policy& base, Policy& out) {
+  auto p = policy_from_yaml(r, f, base);
+  if (!p) return false;  // `r` holds the error
+  out = std::move(*p);
+  return true;
+}
+
+bool parse_cluster(YamlReader& r, const YamlField& item, const Policy& base, InventoryCluster& c) {
   const auto es = r.entries(item, kClusterKeys);
   if (!es) return false;
   c.line = item.line;
+  c.policy = base;
   const YamlField* nodes = nullptr;
   for (const YamlField& e : *es) {
     bool ok = true;
@@ -140,6 +148,8 @@ bool parse_cluster(YamlReader& r, const YamlField& item, InventoryCluster& c) {
       ok = r.read_choice(e, kClusterKinds, c.kind);
     else if (e.key == "traffic")
       ok = parse_traffic(r, e, c);
+    else if (e.key == "policy")
+      ok = parse_policy(r, e, base, c.policy);
     else
       nodes = &e;
     if (!ok) return false;
@@ -172,6 +182,7 @@ bool parse_top(YamlReader& r, const YamlField& root, Inventory& inv) {
   const auto es = r.entries(root, kTopKeys);
   if (!es) return false;
   const YamlField* repository = nullptr;
+  const YamlField* policy = nullptr;
   const YamlField* clusters = nullptr;
   for (const YamlField& e : *es) {
     bool ok = true;
@@ -183,6 +194,8 @@ bool parse_top(YamlReader& r, const YamlField& root, Inventory& inv) {
       ok = r.read_number(e, 0, false, inv.time_scale);
     else if (e.key == "repository")
       repository = &e;
+    else if (e.key == "policy")
+      policy = &e;
     else
       clusters = &e;
     if (!ok) return false;
@@ -190,13 +203,15 @@ bool parse_top(YamlReader& r, const YamlField& root, Inventory& inv) {
   if (inv.name.empty()) return r.missing(root, "inventory", "the inventory's name");
   if (!repository) return r.missing(root, "repository", "{dir: ..., public_key_file: ...}");
   if (!parse_repository(r, *repository, inv)) return false;
+  // Before the clusters, wherever it stands in the file: each cluster's policy starts from it.
+  if (policy && !parse_policy(r, *policy, Policy{}, inv.policy)) return false;
   if (!clusters) return r.missing(root, "clusters", "a list of clusters");
   const auto list = r.items(*clusters, "clusters");
   if (!list) return false;
   if (list->empty())
     return r.fail(YamlErrc::kMissingField, *clusters, "an inventory needs at least one cluster");
   for (const YamlField& c : *list)
-    if (!parse_cluster(r, c, inv.clusters.emplace_back())) return false;
+    if (!parse_cluster(r, c, inv.policy, inv.clusters.emplace_back())) return false;
   return true;
 }
 

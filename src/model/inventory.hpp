@@ -2,7 +2,8 @@
 // Inventory: the clusters and appliances an operator hands to `hitless plan/apply` (YAML; the
 // lab writes one for itself in DIR/inventory.yaml, operators write their own for real devices).
 // It says how to reach each node (driver, address, credentials by file reference), how traffic
-// reaches each cluster, and each node's timing profile, used for estimates and the simulator.
+// reaches each cluster, each node's timing profile (used for estimates and the simulator) and the
+// upgrade policy (model/policy.hpp), at the top level and per cluster.
 // Parsing reads one file; everything else is plain values. Thread-compatible.
 
 #include <optional>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "common/result.hpp"
+#include "model/policy.hpp"
 
 namespace hitless {
 
@@ -52,6 +54,8 @@ struct InventoryCluster {
   std::string traffic_kind;  // none, shared-ip, load-balancer, dns, nat
   std::string service;       // where clients connect (host:port)
   std::vector<InventoryNode> nodes;
+  // Effective policy: the inventory's `policy:` with this cluster's `policy:` fields on top.
+  Policy policy;
   int line = 0;
 
   const InventoryNode* find(const std::string& node) const;
@@ -64,6 +68,7 @@ struct Inventory {
   double time_scale = 1;  // wall seconds per model second (lab inventories; 1 for real devices)
   std::string repository_dir;   // absolute after loading
   std::string public_key_file;  // absolute after loading
+  Policy policy;  // the top-level `policy:` (defaults when absent); clusters start from it
   std::vector<InventoryCluster> clusters;
 
   const InventoryCluster* find_cluster(const std::string& name) const;

@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include <algorithm>
 #include <array>
 #include <functional>
 #include <map>
@@ -121,18 +122,21 @@ nlohmann::json body_json(const Plan& p) {
   nlohmann::json phases = nlohmann::json::array(), steps = nlohmann::json::array();
   for (const auto& ph : p.phases) phases.push_back({{"index", ph.index}, {"name", ph.name}});
   for (const auto& s : p.steps) steps.push_back(step_json(s));
-  return {{"schema", Plan::kSchema},
-          {"inventory", p.inventory_file},
-          {"target_version", p.target_version},
-          {"clusters", p.clusters},
-          {"strategies", p.strategies},
-          {"time_scale", p.time_scale},
-          {"policy", p.policy},
-          {"observed", to_json(p.observed)},
-          {"observed_hash", p.observed.hash()},
-          {"phases", phases},
-          {"steps", steps},
-          {"estimate", {{"makespan_s", p.estimated_makespan_s()}}}};
+  nlohmann::json body = {{"schema", Plan::kSchema},
+                          {"inventory", p.inventory_file},
+                          {"target_version", p.target_version},
+                          {"clusters", p.clusters},
+                          {"strategies", p.strategies},
+                          {"time_scale", p.time_scale},
+                          {"policy", p.policy},
+                          {"observed", to_json(p.observed)},
+                          {"observed_hash", p.observed.hash()},
+                          {"phases", phases},
+                          {"steps", steps},
+                          {"estimate", {{"makespan_s", p.estimated_makespan_s()}}}};
+  // Only when there are any, so plans without notes keep the hash they had before notes existed.
+  if (!p.notes.empty()) body["notes"] = p.notes;
+  return body;
 }
 
 }  // namespace
@@ -188,6 +192,7 @@ Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::s
     p.strategies = j.at("strategies").get<std::vector<std::string>>();
     p.time_scale = j.at("time_scale");
     p.policy = j.at("policy");
+    if (j.contains("notes")) p.notes = j.at("notes").get<std::vector<std::string>>();
     p.observed = observed_state_from_json(j.at("observed"));
     for (const auto& ph : j.at("phases")) p.phases.push_back({ph.at("index"), ph.at("name")});
     for (const auto& sj : j.at("steps")) {
@@ -231,6 +236,14 @@ Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::s
                                                 "make a new plan with `hitless plan`");
     if (j.at("observed_hash") != p.observed.hash())
       return make_error(PlanErrc::kTampered, file_name + ": observed_hash does not match the observed state it carries");
+    // Hashed, so written as it is: still, only a policy that reads back typed is run.
+    if (!p.policy.is_object()) return make_error(PlanErrc::kMalformed, file_name + ": policy: expected an object per cluster");
+    for (const auto& [cluster, pj] : p.policy.items()) {
+      if (std::find(p.clusters.begin(), p.clusters.end(), cluster) == p.clusters.end())
+        return make_error(PlanErrc::kMalformed, file_name + ": policy: '" + cluster + "' is not a cluster of this plan");
+      if (auto typed = policy_from_json(pj); !typed)
+        return make_error(PlanErrc::kMalformed, file_name + ": cluster " + cluster + ": " + typed.message());
+    }
     return p;
   } catch (const nlohmann::json::exception& e) {
     return make_error(PlanErrc::kMalformed, file_name + ": " + e.what());
@@ -244,6 +257,9 @@ std::string to_text(const Plan& p) {
   o << "\n" << p.steps.size() << " steps in " << p.phases.size() << " phase(s); estimated makespan "
     << format_duration(p.estimated_makespan_s()) << "; plan " << plan_hash(p).substr(0, 12) << ", observed state "
     << p.observed.hash().substr(0, 12) << "\n";
+  for (const auto& c : p.clusters)
+    if (auto policy = cluster_policy(p, c)) o << "policy " << c << ": " << to_text(*policy) << "\n";
+  for (const auto& n : p.notes) o << "note: " << n << "\n";
   int phase = -1;
   std::string prev;
   for (const auto& s : p.steps) {
@@ -267,6 +283,13 @@ std::string to_text(const Plan& p) {
     if (!s.no_return.empty()) o << "      POINT OF NO RETURN: " << s.no_return << "\n";
   }
   return o.str();
+}
+
+Result<Policy, PlanErrc> cluster_policy(const Plan& p, const std::string& cluster) {
+  if (!p.policy.is_object() || !p.policy.contains(cluster)) return Policy{};
+  auto typed = policy_from_json(p.policy.at(cluster));
+  if (!typed) return make_error(PlanErrc::kMalformed, "cluster " + cluster + ": " + typed.message());
+  return std::move(*typed);
 }
 
 std::string to_dot(const Plan& p) {

@@ -14,6 +14,7 @@
 #include "common/result.hpp"
 #include "model/observed_state.hpp"
 #include "planner/condition.hpp"
+#include "model/policy.hpp"
 
 namespace hitless::plan {
 
@@ -83,7 +84,11 @@ struct Plan {
   std::vector<std::string> clusters;
   std::vector<std::string> strategies;  // per cluster, same order
   double time_scale = 1;
+  // Per planned cluster, the effective policy as canonical JSON ({"pair": to_json(Policy)}); read
+  // it typed with cluster_policy(). Part of the hashed content like every other field.
   nlohmann::json policy = nlohmann::json::object();
+  // What the planner decided for the operator to know (e.g. a policy value it clamped).
+  std::vector<std::string> notes;
   ObservedState observed;
   std::vector<Phase> phases;
   std::vector<Step> steps;
@@ -102,5 +107,9 @@ std::string plan_hash(const Plan& p);
 Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::string& file_name);
 std::string to_text(const Plan& p);
 std::string to_dot(const Plan& p);
+// The typed policy of `cluster`. A plan that carries no entry for it (made before policies were
+// planned, or built by hand in tests) gets the defaults; an entry that does not parse is
+// kMalformed (plan_from_json_text already refuses such a file).
+Result<Policy, PlanErrc> cluster_policy(const Plan& p, const std::string& cluster);
 
 }  // namespace hitless::plan

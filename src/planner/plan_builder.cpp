@@ -62,13 +62,16 @@ std::vector<std::string> PlanBuilder::parallel(const std::vector<std::function<v
 }
 
 void PlanBuilder::guard_out_of_service(Step& s, const std::string& node) const {
-  const bool pair = cluster_.kind == "failover-pair" || cluster_.kind == "ha-pair";
-  if (pair && cluster_.nodes.size() == 2) {
-    std::vector<std::string> members;
-    for (const auto& n : cluster_.nodes) members.push_back(n.name);
-    s.guards.push_back({Cond::kPairUp, "", "", members});
-  }
   (void)node;
+  std::vector<std::string> members;
+  for (const auto& n : cluster_.nodes) members.push_back(n.name);
+  const bool pair = cluster_.kind == "failover-pair" || cluster_.kind == "ha-pair";
+  if (pair && members.size() == 2) s.guards.push_back({Cond::kPairUp, "", "", members});
+  const Policy& policy = cluster_.policy;
+  if (policy.capacity_floor) s.guards.push_back({Cond::kMinServing, "", to_string(*policy.capacity_floor), members});
+  // A pair's pair-up guard already says "one at a time"; larger clusters count members out.
+  if (members.size() > 2 && policy.max_unavailable < static_cast<int>(members.size()))
+    s.guards.push_back({Cond::kMaxOut, "", std::to_string(policy.max_unavailable), members});
 }
 
 void PlanBuilder::note_slot_write(Step& s, const std::string& node, const std::string& what) {

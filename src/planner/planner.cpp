@@ -1,6 +1,7 @@
 #include "planner/planner.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace hitless::plan {
 namespace {
@@ -50,7 +51,6 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
   Plan plan;
   plan.inventory_file = inv.file;
   plan.time_scale = inv.time_scale;
-  plan.policy = rq.policy;
   plan.observed = obs;
 
   std::vector<const InventoryCluster*> chosen;
@@ -58,6 +58,13 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
     if (rq.clusters.empty() || std::find(rq.clusters.begin(), rq.clusters.end(), c.name) != rq.clusters.end()) chosen.push_back(&c);
   for (const auto& name : rq.clusters)
     if (!inv.find_cluster(name)) return make_error(PlanningErrc::kMismatch, "no cluster named '" + name + "' in " + inv.file);
+  // Input before observations: a policy the cluster cannot honour is refused whatever the nodes say.
+  std::map<std::string, Policy> policies;
+  for (const auto* c : chosen) {
+    auto p = effective_policy(*c, plan.notes);
+    if (!p) return p.error();
+    policies.emplace(c->name, std::move(*p));
+  }
 
   // One target for the whole plan: resolve "latest" from the first node.
   std::string target = rq.target;
@@ -126,7 +133,10 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
     if (auto s = strategy->build(builder, in); !s) return s.error();
     plan.clusters.push_back(c->name);
     plan.strategies.push_back(strategy->name());
+    plan.policy[c->name] = to_json(policies.at(c->name));
   }
+  for (const auto& [name, policy] : policies)
+    if (auto s = check_against_plan(name, policy, plan); !s) return s.error();
   return plan;
 }
 

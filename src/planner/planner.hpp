@@ -1,8 +1,10 @@
 #pragma once
 // The planner: a pure, deterministic function from (inventory, observed state, catalog, target,
-// strategy, policy) to a Plan. It checks that the inventory matches what was observed (roles,
-// reachability, relations) and that the target makes sense, then lets each cluster's strategy
-// compose the steps. No I/O.
+// strategy, policy) to a Plan. It checks each cluster's policy against its size
+// (policy_checks.hpp), that the inventory matches what was observed (roles, reachability,
+// relations) and that the target makes sense, then lets each cluster's strategy compose the
+// steps. The policy comes from the inventory's clusters (the command line applies `--policy`
+// overrides to them first). No I/O.
 
 #include <string>
 #include <vector>
@@ -11,6 +13,7 @@
 #include "model/inventory.hpp"
 #include "model/observed_state.hpp"
 #include "planner/plan.hpp"
+#include "planner/policy_checks.hpp"
 #include "planner/strategy.hpp"
 
 namespace hitless::plan {
@@ -22,7 +25,6 @@ struct PlanRequest {
   std::string target = "latest";  // a version, or "latest"
   std::string strategy;           // "" = the default for each cluster's kind
   std::vector<std::string> clusters;  // "" = every cluster of the inventory
-  nlohmann::json policy = nlohmann::json::object();
 };
 
 Result<Plan, PlanningErrc> make_plan(const PlanRequest& request);

@@ -15,7 +15,7 @@
 
 namespace hitless::plan {
 
-enum class PlanningErrc { kBadTarget, kAlreadyAtTarget, kMismatch, kUnreachable, kNoStrategy, kNoPath };
+enum class PlanningErrc { kBadTarget, kAlreadyAtTarget, kMismatch, kUnreachable, kNoStrategy, kNoPath, kBadPolicy };
 
 struct StrategyInput {
   const InventoryCluster& cluster;
