@@ -1,5 +1,7 @@
 #include "cli/run_engine.hpp"
 
+#include <chrono>
+
 #include <boost/asio.hpp>
 #include <cstdio>
 
@@ -27,6 +29,9 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, j
   eo.poll_spacing_s = 0.0005 / plan.time_scale;
   eo.backup_dir = o.backup_dir;
   eo.config_changes = o.config_changes;
+  eo.wall_now = [] {
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  };
   exec::Executor executor(plan, &ctx.catalog, clock, drivers::Drivers{driver->get(), driver->get(), driver->get()}, journal, eo, &printer);
   exec::RunOutcome outcome{"interrupted", "stopped by a signal; the journal keeps the place: run `hitless resume`"};
   auto done = [&](const exec::RunOutcome& r) {

@@ -1,5 +1,6 @@
 #include "executor/executor.hpp"
 
+#include "common/durations.hpp"
 #include "drivers/shared_ip_switch.hpp"
 #include "executor/step_run.hpp"
 #include "executor/verbs/verb_registry.hpp"
@@ -173,6 +174,12 @@ void Executor::pump() {
       ++it;
       continue;
     }
+    // An interrupted step is already acting: it is reconciled whatever the time.
+    if (!interrupted_.count(s.id))
+      if (auto why = window_refusal(s); !why.empty()) {
+        request_pause(why);
+        break;
+      }
     it = ready_.erase(it);
     launch(s, interrupted_.count(s.id) > 0);
     if (!pause_.empty() || !failure_.empty()) break;
@@ -186,6 +193,25 @@ void Executor::pump() {
                                          ") is complete; continue in the next window with `hitless resume`");
   }
   finish(RunState::kFailed, "no step can run (a dependency is missing); the plan may be damaged");
+}
+
+std::string Executor::window_refusal(const plan::Step& step) const {
+  if (!opt_.wall_now) return "";
+  auto policy = plan::cluster_policy(plan_, step.cluster);
+  if (!policy || policy->windows.empty()) return "";
+  const double now = opt_.wall_now();
+  const double needs = step.estimate_s * plan_.time_scale;  // wall seconds
+  for (const auto& w : policy->windows) {
+    if (now >= static_cast<double>(w.end)) continue;
+    if (now < static_cast<double>(w.start))
+      return "outside the maintenance windows: " + step.id + " waits for the window " + to_string(w) +
+             "; `hitless resume` then";
+    if (now + needs <= static_cast<double>(w.end)) return "";
+    return step.id + " needs " + format_duration(needs) + " but the window " + to_string(w) + " has " +
+           format_duration(static_cast<double>(w.end) - now) + " left; it did not start. `hitless resume` in the next window";
+  }
+  return "every maintenance window of cluster " + step.cluster + " has passed; " + step.id +
+         " did not start. Add a window to the policy (a new plan) to go on";
 }
 
 void Executor::launch(const plan::Step& step, bool interrupted) {

@@ -52,6 +52,9 @@ struct ExecutorOptions {
   // Overrides the plan's policy for configuration changed during the run (an operator's decision
   // at `resume`, journaled as an event).
   std::optional<ConfigChangePolicy> config_changes;
+  // Wall clock (unix seconds) for maintenance windows; unset: windows are not enforced (the
+  // simulator predicts a run, it does not keep a calendar).
+  std::function<double()> wall_now;
 };
 
 // How often a real run observes nodes while it waits: every 5 model seconds, but not more often
@@ -109,6 +112,8 @@ class Executor {
   // paused the run): it stays pending.
   void step_withdrawn(const std::string& id);
   void load_config_baselines();
+  // Why `step` may not start now under its cluster's maintenance windows ("" = it may).
+  std::string window_refusal(const plan::Step& step) const;
   ConfigChangePolicy config_change_policy(const std::string& cluster) const;
   drivers::TrafficSwitch* traffic();
   void launch(const plan::Step& step, bool interrupted);

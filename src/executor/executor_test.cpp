@@ -260,6 +260,31 @@ TEST(ExecutorRollback, WhenNoSlotHoldsThePreRunSoftwareRollbackNamesTheNodeAndDo
   EXPECT_EQ(r.fake.count("ha-establish"), 0);
 }
 
+TEST(ExecutorWindows, AStepThatDoesNotFitInTheWindowLeftWaitsForTheNextWindow) {
+  Rig r;
+  r.pair("a", "b");
+  r.names = {"a", "b"};
+  r.plan.time_scale = 1;
+  Policy policy;
+  policy.windows = {{1000, 1150}, {2000, 2500}};
+  r.plan.policy = {{"c", to_json(policy)}};
+  double wall_offset = 1000;  // the run starts as the first window opens
+  r.options.wall_now = [&] { return wall_offset + r.clock.now(); };
+  r.plan.steps = {sync("s1", "a", "b"), sync("s2", "a", "b", {"s1"})};
+  EXPECT_EQ(r.run().state, "paused");
+  EXPECT_NE(r.outcome.message.find("s2 needs 1m 40s but the window"), std::string::npos) << r.outcome.message;
+  EXPECT_EQ(r.fake.count("ha-sync"), 1);
+  EXPECT_EQ(r.journal->steps().count("s2"), 0u);
+
+  wall_offset = 1500 - r.clock.now();  // between the windows: resume waits
+  EXPECT_EQ(r.run().state, "paused");
+  EXPECT_NE(r.outcome.message.find("outside the maintenance windows"), std::string::npos) << r.outcome.message;
+
+  wall_offset = 2000 - r.clock.now();  // the next window: the run goes on
+  EXPECT_EQ(r.run().state, "completed") << r.outcome.message;
+  EXPECT_EQ(r.fake.count("ha-sync"), 2);
+}
+
 // Every registered verb: its calls for a healthy node, how an interrupted one is reconciled, and
 // that a verb used as an undo has a gate of its own.
 TEST(VerbRegistry, EveryVerbHasAHandlerWithCallsReconcileAndUndoGate) {
