@@ -51,6 +51,11 @@ TEST(PlanBadInput, InventoryThatDoesNotMatchTheCluster) {
   // An unknown field is a file error with its line.
   write_text(lab.dir() + "/typo.yaml", lab::read_file(lab.inventory()) + "extra_field: 1\n");
   expect_refused(run_hitless("plan -i " + lab.dir() + "/typo.yaml --to 7.2.0"), "typo.yaml:");
+  // A node whose driver this build does not have: refused naming the node and the line.
+  std::string mixed = lab::read_file(lab.inventory());
+  mixed.replace(mixed.rfind("driver: lab"), 11, "driver: command");
+  write_text(lab.dir() + "/mixed.yaml", mixed);
+  expect_refused(run_hitless("plan -i " + lab.dir() + "/mixed.yaml --to 7.2.0"), ".nodes[b].driver: 'command' is not available in this build");
   expect_untouched(lab);
 }
 

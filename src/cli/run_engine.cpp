@@ -6,7 +6,7 @@
 #include <cstdio>
 
 #include "cli/progress_printer.hpp"
-#include "drivers/lab_drivers.hpp"
+#include "drivers/driver_set.hpp"
 #include "net/asio_scheduler.hpp"
 #include "net/async_http_client.hpp"
 
@@ -16,7 +16,7 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, j
   boost::asio::io_context io;
   net::AsioScheduler clock(io, plan.time_scale);
   net::AsyncHttpClient http(io);
-  auto driver = drivers::LabApplianceDriver::create(http, ctx.inventory, o.api_timeout_s);
+  auto driver = drivers::DriverSet::create(http, ctx.inventory, o.api_timeout_s);
   if (!driver) return {"failed", driver.message()};
   ProgressPrinter printer(plan, stdout, o.quiet);
   exec::ExecutorOptions eo;
@@ -32,7 +32,7 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, j
   eo.wall_now = [] {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   };
-  exec::Executor executor(plan, &ctx.catalog, clock, drivers::Drivers{driver->get(), driver->get(), driver->get()}, journal, eo, &printer);
+  exec::Executor executor(plan, &ctx.catalog, clock, (*driver)->drivers(), journal, eo, &printer);
   exec::RunOutcome outcome{"interrupted", "stopped by a signal; the journal keeps the place: run `hitless resume`"};
   auto done = [&](const exec::RunOutcome& r) {
     outcome = r;

@@ -4,7 +4,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "drivers/lab_drivers.hpp"
+#include "drivers/driver_set.hpp"
 #include "net/async_http_client.hpp"
 #include "planner/policy_checks.hpp"
 
@@ -26,6 +26,11 @@ Result<UpgradeContext, int> load_context(const std::string& inventory_path, std:
   auto cat = catalog::Catalog::load(inv->repository_dir, key);
   if (!cat) {
     error = inventory_path + ": repository: " + cat.message();
+    return make_error(2, error);
+  }
+  // Every node's driver must exist before anything is contacted.
+  if (auto why = drivers::unavailable_driver(*inv); !why.empty()) {
+    error = why;
     return make_error(2, error);
   }
   return UpgradeContext{std::move(*inv), std::move(*cat)};
@@ -60,7 +65,7 @@ ObservedState observe_all(const Inventory& inv, double api_timeout_s) {
   boost::asio::io_context io;
   net::AsyncHttpClient http(io);
   ObservedState state;
-  auto driver = drivers::LabApplianceDriver::create(http, inv, api_timeout_s);
+  auto driver = drivers::DriverSet::create(http, inv, api_timeout_s);
   for (const auto& c : inv.clusters)
     for (const auto& n : c.nodes) {
       ObservedNode down;

@@ -1,0 +1,110 @@
+#include "drivers/driver_set.hpp"
+
+#include "drivers/lab_drivers.hpp"
+
+namespace hitless::drivers {
+namespace {
+
+// The inventory with only the nodes that name `driver` (clusters left empty are dropped).
+Inventory nodes_using(const Inventory& inv, const std::string& driver) {
+  Inventory out = inv;
+  out.clusters.clear();
+  for (const auto& c : inv.clusters) {
+    InventoryCluster kept = c;
+    kept.nodes.clear();
+    for (const auto& n : c.nodes)
+      if (n.driver == driver) kept.nodes.push_back(n);
+    if (!kept.nodes.empty()) out.clusters.push_back(std::move(kept));
+  }
+  return out;
+}
+
+// LabApplianceDriver already is appliance, power and probe; this only gives it the common base.
+class LabNodeDriver final : public NodeDriver {
+ public:
+  explicit LabNodeDriver(std::unique_ptr<LabApplianceDriver> d) : d_(std::move(d)) {}
+  void observe(const std::string& n, Callback<ObservedNode> done) override { d_->observe(n, std::move(done)); }
+  void perform(const std::string& n, const Action& a, Callback<nlohmann::json> done) override { d_->perform(n, a, std::move(done)); }
+  void set_power(const std::string& n, bool on, Callback<Unit> done) override { d_->set_power(n, on, std::move(done)); }
+  void who_answers(const std::string& c, Callback<std::string> done) override { d_->who_answers(c, std::move(done)); }
+
+ private:
+  std::unique_ptr<LabApplianceDriver> d_;
+};
+
+}  // namespace
+
+const std::vector<DriverFactory>& driver_factories() {
+  static const std::vector<DriverFactory> factories{
+      {"lab",
+       [](net::AsyncHttpClient& http, const Inventory& inv, double timeout) -> Result<std::unique_ptr<NodeDriver>, DriverErrc> {
+         auto d = LabApplianceDriver::create(http, inv, timeout);
+         if (!d) return d.error();
+         return std::unique_ptr<NodeDriver>(std::make_unique<LabNodeDriver>(std::move(*d)));
+       }},
+      // {"command", ...}: the command/SSH driver with vendor profiles (issue 10) registers here.
+  };
+  return factories;
+}
+
+std::string unavailable_driver(const Inventory& inv) {
+  for (const auto& c : inv.clusters)
+    for (const auto& n : c.nodes) {
+      bool known = false;
+      std::string names;
+      for (const auto& f : driver_factories()) {
+        known = known || n.driver == f.name;
+        names += (names.empty() ? "" : ", ") + std::string(f.name);
+      }
+      if (!known)
+        return inv.file + ":" + std::to_string(n.line) + ": clusters[" + c.name + "].nodes[" + n.name + "].driver: '" + n.driver +
+               "' is not available in this build (drivers: " + names + ")";
+    }
+  return "";
+}
+
+Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpClient& http, const Inventory& inv, double timeout) {
+  if (auto why = unavailable_driver(inv); !why.empty()) return make_error(DriverErrc::kUnsupported, why);
+  std::unique_ptr<DriverSet> set(new DriverSet);
+  for (const auto& f : driver_factories()) {
+    Inventory mine = nodes_using(inv, f.name);
+    if (mine.clusters.empty()) continue;
+    auto d = f.create(http, mine, timeout);
+    if (!d) return d.error();
+    NodeDriver* raw = d->get();
+    set->owned_.push_back(std::move(*d));
+    for (const auto& c : mine.clusters) {
+      set->by_cluster_.emplace(c.name, raw);  // the first driver of a cluster answers for it
+      for (const auto& n : c.nodes) set->by_node_[n.name] = raw;
+    }
+  }
+  return set;
+}
+
+NodeDriver* DriverSet::for_node(const std::string& node) const {
+  auto it = by_node_.find(node);
+  return it == by_node_.end() ? nullptr : it->second;
+}
+
+void DriverSet::observe(const std::string& node, Callback<ObservedNode> done) {
+  if (NodeDriver* d = for_node(node)) return d->observe(node, std::move(done));
+  done(make_error(DriverErrc::kUnsupported, "no driver for node " + node));
+}
+
+void DriverSet::perform(const std::string& node, const Action& action, Callback<nlohmann::json> done) {
+  if (NodeDriver* d = for_node(node)) return d->perform(node, action, std::move(done));
+  done(make_error(DriverErrc::kUnsupported, "no driver for node " + node));
+}
+
+void DriverSet::set_power(const std::string& node, bool on, Callback<Unit> done) {
+  if (NodeDriver* d = for_node(node)) return d->set_power(node, on, std::move(done));
+  done(make_error(DriverErrc::kUnsupported, "no driver for node " + node));
+}
+
+void DriverSet::who_answers(const std::string& cluster, Callback<std::string> done) {
+  auto it = by_cluster_.find(cluster);
+  if (it != by_cluster_.end()) return it->second->who_answers(cluster, std::move(done));
+  done(make_error(DriverErrc::kUnsupported, "no driver for cluster " + cluster));
+}
+
+}  // namespace hitless::drivers
