@@ -80,9 +80,7 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
   for (const auto& s : j.at("staged")) n.staged.push_back(s.at("id"));
   n.data_checksum = j.at("data").at("checksum");
   n.config_checksum = j.at("data").value("config_checksum", "");
-  n.boots = j.at("boots");
-  n.installs = j.value("installs", 0);
-  n.sessions_open = j.at("sessions").at("open");
+  n.lab = LabDiagnostics{j.at("boots").get<int>(), j.value("installs", 0), j.at("sessions").at("open").get<int>()};
   return n;
 }
 

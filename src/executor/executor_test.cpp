@@ -285,6 +285,20 @@ TEST(ExecutorWindows, AStepThatDoesNotFitInTheWindowLeftWaitsForTheNextWindow) {
   EXPECT_EQ(r.fake.count("ha-sync"), 2);
 }
 
+TEST(ExecutorReconcile, AnInstallInterruptedByACrashIsWaitedForNotSentAgainWithoutLabCounters) {
+  Rig r;
+  r.fake.add("a");
+  r.names = {"a"};
+  r.plan.steps = {install("install-a", "a")};
+  // The previous process journaled the intent, sent the install, then died.
+  ASSERT_TRUE(r.journal->record_intent("install-a", 0, "{}").ok());
+  r.fake.perform("a", drivers::Action{"install", {{"package", "product-2.0"}, {"activate", "now"}}}, [](auto) {});
+  ASSERT_FALSE(r.fake.node("a").lab.has_value()) << "a device driver without the lab's counters";
+  EXPECT_EQ(r.run().state, "completed") << r.outcome.message;
+  EXPECT_EQ(r.fake.count("install"), 1) << "never a second install";
+  EXPECT_EQ(r.fake.node("a").version, "2.0");
+}
+
 // Every registered verb: its calls for a healthy node, how an interrupted one is reconciled, and
 // that a verb used as an undo has a gate of its own.
 TEST(VerbRegistry, EveryVerbHasAHandlerWithCallsReconcileAndUndoGate) {

@@ -64,7 +64,6 @@ Result<nlohmann::json, DriverErrc> FakeAppliances::act(const std::string& name, 
     n.phase = "installing";
     n.install_state = "installing";
     n.install_package = p.at("package");
-    ++n.installs;
     if (!hang_installs)
       clock_.call_after(install_s, [this, name, pkg = n.install_package] {
         // The new software goes to the other slot, which then boots; the old slot keeps the old.

@@ -109,10 +109,14 @@ void Executor::Run::observe(const std::vector<std::string>& nodes, bool with_ser
 
 nlohmann::json Executor::Run::snapshot() const {
   nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, n] : evidence_.nodes)
-    j[name] = {{"reachable", n.reachable}, {"version", n.version}, {"phase", n.phase}, {"boots", n.boots},
-               {"installs", n.installs}, {"install_state", n.install_state}, {"last_sync_at", n.last_sync_at},
-               {"active_slot", n.active_slot}};
+  for (const auto& [name, n] : evidence_.nodes) {
+    j[name] = {{"reachable", n.reachable}, {"version", n.version}, {"phase", n.phase},
+               {"install_state", n.install_state}, {"last_sync_at", n.last_sync_at}, {"active_slot", n.active_slot}};
+    if (n.lab) {
+      j[name]["boots"] = n.lab->boots;
+      j[name]["installs"] = n.lab->installs;
+    }
+  }
   return j;
 }
 

@@ -64,8 +64,9 @@ nlohmann::json to_json(const ObservedNode& n) {
           {"last_sync_at", n.last_sync_at}, {"shared_ip", n.shared_ip}, {"shared_ip_enabled", n.shared_ip_enabled},
           {"install_state", n.install_state}, {"install_package", n.install_package}, {"install_error", n.install_error},
           {"staged", n.staged}, {"data_checksum", n.data_checksum}, {"config_checksum", n.config_checksum},
-          {"slot_packages", n.slot_packages}, {"boots", n.boots}, {"installs", n.installs},
-          {"sessions_open", n.sessions_open}};
+          {"slot_packages", n.slot_packages},
+          {"lab", n.lab ? nlohmann::json{{"boots", n.lab->boots}, {"installs", n.lab->installs}, {"sessions_open", n.lab->sessions_open}}
+                        : nlohmann::json(nullptr)}};
 }
 
 ObservedNode observed_node_from_json(const nlohmann::json& j) {
@@ -95,9 +96,10 @@ ObservedNode observed_node_from_json(const nlohmann::json& j) {
   n.data_checksum = j.value("data_checksum", "");
   n.config_checksum = j.value("config_checksum", "");
   n.slot_packages = j.value("slot_packages", std::vector<std::map<std::string, std::string>>{});
-  n.boots = j.value("boots", 0);
-  n.installs = j.value("installs", 0);
-  n.sessions_open = j.value("sessions_open", 0);
+  if (j.contains("lab") && j.at("lab").is_object()) {
+    const auto& l = j.at("lab");
+    n.lab = LabDiagnostics{l.value("boots", 0), l.value("installs", 0), l.value("sessions_open", 0)};
+  }
   return n;
 }
 

@@ -4,12 +4,25 @@
 // on, so `apply` can refuse a stale plan and say exactly what changed. Plain values.
 
 #include <map>
+#include <optional>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 namespace hitless {
 
+// What only the lab's emulated appliances report: counters a real appliance has no reason to
+// expose. Drivers for real devices leave ObservedNode::lab empty; the executor uses the counters
+// when they are there (reconciliation can then see that a request was taken) and does without.
+struct LabDiagnostics {
+  int boots = 0;
+  int installs = 0;  // installs started since the node came up (a second install shows here)
+  int sessions_open = 0;
+  bool operator==(const LabDiagnostics&) const = default;
+};
+
+// What every appliance reports (version, packages, slots, serving, role and relation, data
+// checksums, install state), plus lab-only diagnostics when the driver has them.
 struct ObservedNode {
   std::string name;
   bool reachable = false;  // the management API answered
@@ -36,9 +49,7 @@ struct ObservedNode {
   std::vector<std::string> staged;
   std::string data_checksum;
   std::string config_checksum;  // configuration only (users, settings), not recordings; "" if unknown
-  int boots = 0;
-  int installs = 0;     // installs started since the node came up (a second install shows here)
-  int sessions_open = 0;
+  std::optional<LabDiagnostics> lab;
 };
 
 struct ObservedState {

@@ -360,7 +360,7 @@ TEST(PlanPolicy, ACapacityFloorBecomesAGuardOnEveryStepThatTakesANodeOut) {
 TEST(ObservedState, HashIgnoresSessionsButSeesVersionsAndSaysWhatChanged) {
   World w;
   ObservedState later = w.obs;
-  later.nodes["a"].sessions_open = 42;
+  later.nodes["a"].lab = LabDiagnostics{0, 0, 42};
   later.nodes["a"].data_checksum = "x";
   EXPECT_EQ(later.hash(), w.obs.hash());
   later.nodes["b"].version = "7.2.0";

@@ -64,14 +64,18 @@ Reconcile reconcile_install_or_reboot(const VerbContext& c, const std::vector<pl
   if (!n) return {Reconciled::kInProgress, node + " was not observed; waiting for it"};
   const auto before = c.intent_detail.is_object() && c.intent_detail.contains(node) ? c.intent_detail[node] : nlohmann::json::object();
   bool in_progress = !n->reachable || n->phase == "installing" || n->phase == "rebooting";
+  // Lab appliances count installs and boots: a request taken shows as a higher count than the
+  // one journaled with the intent. Other drivers are judged by the install state alone.
+  const bool counted = n->lab && before.contains("installs");
   if (c.step.verb == plan::Verb::kInstall) {
     const std::string pkg = c.step.params.value("package", "");
     if (n->reachable && n->install_package == pkg && n->install_state == "failed")
       return {Reconciled::kFailed, "install of " + pkg + " on " + node + " failed: " + n->install_error};
-    in_progress = in_progress || n->installs > before.value("installs", n->installs) ||
-                  (n->install_package == pkg && (n->install_state == "installing" || n->install_state == "pending-reboot"));
+    in_progress = in_progress || (counted && n->lab->installs > before.value("installs", n->lab->installs)) ||
+                  (n->install_package == pkg &&
+                   (n->install_state == "installing" || n->install_state == "pending-reboot" || n->install_state == "done"));
   } else {
-    in_progress = in_progress || n->boots > before.value("boots", n->boots);
+    in_progress = in_progress || (counted && n->lab->boots > before.value("boots", n->lab->boots));
   }
   if (in_progress) return {Reconciled::kInProgress, "the node took the request before the restart; waiting for it, not repeating it"};
   return {Reconciled::kResend, "the request never reached the node; sending it now"};
