@@ -67,8 +67,35 @@ void Executor::event(const std::string& kind, const std::string& step, const std
   e.step_id = step;
   e.node = node;
   e.message = msg;
-  if (auto s = journal_.add_event(e); !s) journal_failed("an event (" + kind + ")", s.message());
+  journal_write([this, e] { return journal_.add_event(e); });
   if (sink_ && kind != "step-done" && kind != "step-failed") sink_->note(node, msg, e.model);
+}
+
+void Executor::journal_write(std::function<JournalStatus()> write, std::function<void(const JournalStatus&)> then) {
+  journal_queue_.push_back({std::move(write), std::move(then)});
+  if (flush_scheduled_) return;
+  flush_scheduled_ = true;
+  clock_.call_after(0, [this, alive = std::weak_ptr<bool>(alive_)] {
+    if (alive.lock()) flush_journal();
+  });
+}
+
+void Executor::flush_journal() {
+  flush_scheduled_ = false;
+  auto batch = std::move(journal_queue_);
+  journal_queue_.clear();
+  if (batch.empty()) return;
+  std::vector<JournalStatus> results;
+  results.reserve(batch.size());
+  JournalStatus opened = journal_.begin_batch();
+  for (auto& w : batch) results.push_back(opened ? w.write() : opened);
+  // Nothing in the batch is durable until the commit; if it fails, every write failed.
+  if (auto committed = journal_.commit_batch(); !committed)
+    for (auto& r : results) r = committed;
+  for (std::size_t i = 0; i < batch.size(); ++i) {
+    if (!results[i]) journal_failed("a record", results[i].message());
+    if (batch[i].then) batch[i].then(results[i]);
+  }
 }
 
 void Executor::transition(RunState s, const std::string& message) {
@@ -228,8 +255,9 @@ void Executor::step_done(const std::string& id, StepState st, const std::string&
     if (st == StepState::kSucceeded) mark_done(index_.at(id));
   }
   if (rolling_back_ && st == StepState::kSucceeded && step)
-    if (auto s = journal_.record_outcome(id, StepState::kUndone, clock_.now(), "undone: " + message, "{}"); !s)
-      journal_failed("the undo of " + id, s.message());
+    journal_write([this, id, message, now = clock_.now()] {
+      return journal_.record_outcome(id, StepState::kUndone, now, "undone: " + message, "{}");
+    });
   interrupted_.erase(id);
   if (sink_ && step) sink_->step_finished(*step, st, message, clock_.now());
   event(st == StepState::kSucceeded ? "step-done" : "step-failed", id, "", message);
@@ -245,6 +273,7 @@ void Executor::step_done(const std::string& id, StepState st, const std::string&
 void Executor::finish(RunState state, const std::string& message) {
   if (finished_) return;
   finished_ = true;
+  flush_journal();  // every record before the run's last state
   transition(state, message);
   event("run", "", "", std::string(to_string(state)) + ": " + message);
   auto done = std::move(done_);

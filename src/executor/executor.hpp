@@ -112,6 +112,12 @@ class Executor {
   // paused the run): it stays pending.
   void step_withdrawn(const std::string& id);
   void load_config_baselines();
+  // Group commit: journal writes asked for during one turn of the scheduler share one
+  // transaction; each continuation runs once its write is durable, with the write's status
+  // (a failed write also stops the run through journal_failed).
+  using JournalStatus = Status<journal::JournalErrc>;
+  void journal_write(std::function<JournalStatus()> write, std::function<void(const JournalStatus&)> then = {});
+  void flush_journal();
   // Why `step` may not start now under its cluster's maintenance windows ("" = it may).
   std::string window_refusal(const plan::Step& step) const;
   ConfigChangePolicy config_change_policy(const std::string& cluster) const;
@@ -156,6 +162,12 @@ class Executor {
   bool rolling_back_ = false;
   std::vector<plan::Step> undo_queue_;
   std::unique_ptr<drivers::TrafficSwitch> default_traffic_;
+  struct PendingWrite {
+    std::function<JournalStatus()> write;
+    std::function<void(const JournalStatus&)> then;
+  };
+  std::vector<PendingWrite> journal_queue_;
+  bool flush_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
 

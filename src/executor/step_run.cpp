@@ -9,6 +9,7 @@
 namespace hitless::exec {
 
 using plan::Verb;
+using JournalStatus = Status<journal::JournalErrc>;
 
 namespace {
 
@@ -124,10 +125,10 @@ void Executor::Run::begin() {
   started_ = ex_.clock_.now();
   if (ex_.sink_) ex_.sink_->step_started(step_, started_);
   if (step_.verb == Verb::kApproval) {
-    if (auto s = ex_.journal_.record_intent(journal_id_, started_, "{}"); !s) return ex_.journal_failed("the intent of " + journal_id_, s.message()), fail("cannot write the journal");
     intent_recorded_ = true;
+    ex_.journal_write([this] { return ex_.journal_.record_intent(journal_id_, started_, "{}"); });
     if (ex_.opt_.auto_approve) {
-      if (auto s = ex_.journal_.approve(journal_id_, "auto-approve"); !s) ex_.journal_failed("the approval of " + journal_id_, s.message());
+      ex_.journal_write([this] { return ex_.journal_.approve(journal_id_, "auto-approve"); });
       return succeed("approved automatically (--auto-approve)");
     }
     stage_ = Stage::kWaitingApproval;
@@ -249,14 +250,16 @@ void Executor::Run::intent_then_act() {
   if (!prepare_calls()) return;
   nlohmann::json detail = snapshot();
   detail["@gate"] = conditions_to_json(gate_);
-  if (auto s = ex_.journal_.record_intent(journal_id_, ex_.clock_.now(), detail.dump()); !s) {
-    ex_.journal_failed("the intent of " + journal_id_, s.message());
-    return fail("cannot write the journal: " + s.message());
-  }
-  intent_recorded_ = true;
   stage_ = Stage::kActing;
-  deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
-  act();
+  // Nothing is sent to a node before its intent is durable (the group commit's continuation).
+  ex_.journal_write([this, id = journal_id_, now = ex_.clock_.now(), d = detail.dump()] { return ex_.journal_.record_intent(id, now, d); },
+                    [this, alive = std::weak_ptr<bool>(ex_.alive_)](const JournalStatus& s) {
+                      if (!alive.lock()) return;
+                      if (!s) return fail("cannot write the journal: " + s.message());
+                      intent_recorded_ = true;
+                      deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
+                      act();
+                    });
 }
 
 void Executor::Run::act() {
@@ -367,26 +370,35 @@ void Executor::Run::succeed(const std::string& message) {
   stage_ = Stage::kDone;
   nlohmann::json detail = snapshot();
   if (!recorded_config_.empty()) detail["@config"] = recorded_config_;
-  if (auto s = ex_.journal_.record_outcome(journal_id_, journal::StepState::kSucceeded, ex_.clock_.now(), message, detail.dump()); !s)
-    ex_.journal_failed("the outcome of " + journal_id_, s.message());
-  ex_.step_done(step_.id, journal::StepState::kSucceeded, message);
+  ex_.journal_write(
+      [this, id = journal_id_, now = ex_.clock_.now(), message, d = detail.dump()] {
+        return ex_.journal_.record_outcome(id, journal::StepState::kSucceeded, now, message, d);
+      },
+      [this, message, alive = std::weak_ptr<bool>(ex_.alive_)](const JournalStatus&) {
+        if (alive.lock()) ex_.step_done(step_.id, journal::StepState::kSucceeded, message);
+      });
 }
 
 void Executor::Run::fail(const std::string& message) {
   if (stage_ == Stage::kDone) return;
   stage_ = Stage::kDone;
+  const double now = ex_.clock_.now();
+  const nlohmann::json detail = snapshot();
   // Failed before acting (a precondition, a refused call): on record as an attempt that did
   // nothing, so the journal never holds an outcome without its intent.
   if (!intent_recorded_) {
-    nlohmann::json detail = snapshot();
-    detail["@not_acted"] = true;
-    if (auto s = ex_.journal_.record_intent(journal_id_, ex_.clock_.now(), detail.dump()); !s)
-      ex_.journal_failed("the intent of " + journal_id_, s.message());
+    nlohmann::json d = detail;
+    d["@not_acted"] = true;
+    ex_.journal_write([this, id = journal_id_, now, d = d.dump()] { return ex_.journal_.record_intent(id, now, d); });
     intent_recorded_ = true;
   }
-  if (auto s = ex_.journal_.record_outcome(journal_id_, journal::StepState::kFailed, ex_.clock_.now(), message, snapshot().dump()); !s)
-    ex_.journal_failed("the outcome of " + journal_id_, s.message());
-  ex_.step_done(step_.id, journal::StepState::kFailed, message);
+  ex_.journal_write(
+      [this, id = journal_id_, now, message, d = detail.dump()] {
+        return ex_.journal_.record_outcome(id, journal::StepState::kFailed, now, message, d);
+      },
+      [this, message, alive = std::weak_ptr<bool>(ex_.alive_)](const JournalStatus&) {
+        if (alive.lock()) ex_.step_done(step_.id, journal::StepState::kFailed, message);
+      });
 }
 
 void Executor::Run::withdraw(const std::string& why) {

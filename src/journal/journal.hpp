@@ -79,6 +79,13 @@ class Journal {
   // Operators approve a gate from another process (`hitless approve`).
   virtual Status<JournalErrc> approve(const std::string& step_id, const std::string& who) = 0;
   virtual bool approved(const std::string& step_id) = 0;
+
+  // Group commit: the records made between begin_batch() and commit_batch() share one
+  // transaction (one fsync) and none of them is durable before commit_batch() returns ok. A
+  // failed commit loses the whole batch: the caller must treat every record in it as unwritten.
+  // Default: no batching (each record is durable on its own).
+  virtual Status<JournalErrc> begin_batch() { return Unit{}; }
+  virtual Status<JournalErrc> commit_batch() { return Unit{}; }
 };
 
 // SQLite-backed journal (WAL, synchronous=FULL, one transaction per record).
@@ -102,6 +109,8 @@ class SqliteJournal final : public Journal {
   std::vector<Event> events() override;
   Status<JournalErrc> approve(const std::string& step_id, const std::string& who) override;
   bool approved(const std::string& step_id) override;
+  Status<JournalErrc> begin_batch() override;
+  Status<JournalErrc> commit_batch() override;
 
  private:
   struct Impl;

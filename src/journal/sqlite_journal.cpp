@@ -51,10 +51,13 @@ std::optional<StepState> parse_step_state(const std::string& s) {
 struct SqliteJournal::Impl {
   std::unique_ptr<Db> db_;
   std::string plan_hash_;  // fixed when the journal is created
+  bool in_batch_ = false;   // between begin_batch and commit_batch: records join that transaction
 
   // Runs body as one transaction: durable on return (WAL, synchronous=FULL), rolled back on error.
+  // Inside a batch the body joins the batch's transaction (durable at commit_batch).
   template <class Body>
   Status<JournalErrc> transaction(Body&& body) {
+    if (in_batch_) return body();
     // IMMEDIATE takes the write lock up front, so a concurrent `hitless approve` makes us wait
     // (busy timeout) instead of failing halfway.
     if (auto s = db_->exec("BEGIN IMMEDIATE", "begin a transaction"); !s) return s;
@@ -138,6 +141,21 @@ RunRecord SqliteJournal::run() {
   r.created_wall = st->real(4);
   r.updated_wall = st->real(5);
   return r;
+}
+
+Status<JournalErrc> SqliteJournal::begin_batch() {
+  if (impl_->in_batch_) return make_error(JournalErrc::kIo, "journal " + impl_->db_->path() + ": a batch is already open");
+  if (auto s = impl_->db_->exec("BEGIN IMMEDIATE", "begin a batch"); !s) return s;
+  impl_->in_batch_ = true;
+  return Unit{};
+}
+
+Status<JournalErrc> SqliteJournal::commit_batch() {
+  if (!impl_->in_batch_) return Unit{};
+  impl_->in_batch_ = false;
+  auto s = impl_->db_->exec("COMMIT", "commit a batch");
+  if (!s) (void)impl_->db_->exec("ROLLBACK", "roll back a batch");
+  return s;
 }
 
 Status<JournalErrc> SqliteJournal::set_run_state(const std::string& state,

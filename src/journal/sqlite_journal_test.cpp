@@ -266,3 +266,29 @@ TEST(StepState, NamesRoundTrip) {
 
 }  // namespace
 }  // namespace hitless::journal
+
+namespace hitless::journal {
+namespace {
+
+TEST(SqliteJournalBatch, RecordsInABatchBecomeVisibleAndDurableTogetherAtCommit) {
+  test_util::TempDir dir;
+  const std::string path = dir.file("j");
+  auto writer = SqliteJournal::create(path, "{\"plan\":1}", "h");
+  ASSERT_TRUE(writer.ok()) << writer.message();
+  ASSERT_TRUE((*writer)->begin_batch().ok());
+  ASSERT_TRUE((*writer)->record_intent("s1", 1, "{}").ok());
+  ASSERT_TRUE((*writer)->record_intent("s2", 1, "{}").ok());
+  ASSERT_TRUE((*writer)->record_outcome("s1", StepState::kSucceeded, 2, "ok", "{}").ok());
+  auto reader = SqliteJournal::open(path);  // another process's view (`hitless status`)
+  ASSERT_TRUE(reader.ok());
+  EXPECT_TRUE((*reader)->steps().empty()) << "nothing is durable before the commit";
+  ASSERT_TRUE((*writer)->commit_batch().ok());
+  const auto steps = (*reader)->steps();
+  ASSERT_EQ(steps.size(), 2u);
+  EXPECT_EQ(steps.at("s1").state, StepState::kSucceeded);
+  EXPECT_EQ(steps.at("s2").state, StepState::kRunning);
+  EXPECT_FALSE((*writer)->begin_batch().ok() && (*writer)->begin_batch().ok()) << "batches do not nest";
+}
+
+}  // namespace
+}  // namespace hitless::journal
