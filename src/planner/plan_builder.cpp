@@ -1,5 +1,6 @@
 #include "planner/plan_builder.hpp"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace hitless::plan {
@@ -15,7 +16,31 @@ const NodeProfile& PlanBuilder::profile(const std::string& node) const {
   return n ? n->profile : kDefault;
 }
 
+bool PlanBuilder::phase_wants_approval() const {
+  const auto& a = cluster_.policy.approval_phases;
+  if (a.mode == ApprovalPhases::Mode::kAll) return true;
+  if (a.mode == ApprovalPhases::Mode::kList) return std::find(a.phases.begin(), a.phases.end(), phase_ + 1) != a.phases.end();
+  return false;
+}
+
+bool PlanBuilder::phase_allows_approval() const {
+  const auto mode = cluster_.policy.approval_phases.mode;
+  return mode == ApprovalPhases::Mode::kStrategy || phase_wants_approval();
+}
+
+// A phase the policy wants approved gets an approval at its end unless the strategy put one in it.
+void PlanBuilder::close_phase() {
+  if (phase_ < 0 || !phase_wants_approval()) return;
+  for (const auto& s : plan_.steps)
+    if (s.cluster == cluster_.name && s.phase == phase_ && s.verb == Verb::kApproval) return;
+  approval("window " + std::to_string(phase_ + 1) + " of " + cluster_.name + " is done: verify before going on (policy)",
+           "policy approval_phases");
+}
+
+void PlanBuilder::finish() { close_phase(); }
+
 void PlanBuilder::begin_phase(const std::string& name) {
+  close_phase();
   ++phase_;
   // Phases are shared by all clusters of a plan: window N of every cluster is phase N.
   if (phase_ >= static_cast<int>(plan_.phases.size())) plan_.phases.push_back({phase_, name});
@@ -211,6 +236,7 @@ std::string PlanBuilder::verify(const std::string& node, const std::string& vers
 }
 
 std::string PlanBuilder::approval(const std::string& what, const std::string& seed_ref) {
+  if (!phase_allows_approval()) return last_;  // policy: no approval in this phase
   Step& s = add(Verb::kApproval, {}, "approve", "Approval: " + what);
   s.params = {{"question", what}};
   s.estimate_s = 0;

@@ -25,6 +25,8 @@ class PlanBuilder {
 
   // Starts the next phase (maintenance window).
   void begin_phase(const std::string& name);
+  // Ends the last phase (the planner calls it after the strategy): approvals the policy asks for.
+  void finish();
   // The id of the last step added ("" before the first).
   const std::string& last() const { return last_; }
   // The next step waits for exactly these steps (a join, or a branch from an earlier step).
@@ -60,6 +62,10 @@ class PlanBuilder {
   void guard_out_of_service(Step& s, const std::string& node) const;
   // Counts the slot writes per node; the write that overwrites the pre-run slot is marked.
   void note_slot_write(Step& s, const std::string& node, const std::string& what);
+  // policy.approval_phases: whether the current phase ends with a person's approval.
+  bool phase_wants_approval() const;
+  bool phase_allows_approval() const;
+  void close_phase();
 
   Plan& plan_;
   const InventoryCluster& cluster_;

@@ -131,6 +131,7 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
                                                        " but its peers do not; finish or roll back the earlier upgrade first");
     PlanBuilder builder(plan, *c);
     if (auto s = strategy->build(builder, in); !s) return s.error();
+    builder.finish();
     plan.clusters.push_back(c->name);
     plan.strategies.push_back(strategy->name());
     plan.policy[c->name] = to_json(policies.at(c->name));

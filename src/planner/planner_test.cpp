@@ -357,6 +357,27 @@ TEST(PlanPolicy, ACapacityFloorBecomesAGuardOnEveryStepThatTakesANodeOut) {
   EXPECT_EQ(floors, 4);
 }
 
+TEST(PlanPolicy, ApprovalPhasesAddAndRemoveApprovals) {
+  auto approvals = [](const Plan& p) {
+    std::vector<int> phases;
+    for (const auto& s : p.steps)
+      if (s.verb == Verb::kApproval) phases.push_back(s.phase + 1);
+    return phases;
+  };
+  World w;
+  EXPECT_EQ(approvals(*w.plan("asynchronous")), std::vector<int>{1}) << "the strategy's own";
+  w.inv.clusters[0].policy.approval_phases = ApprovalPhases{ApprovalPhases::Mode::kAll, {}};
+  EXPECT_EQ(approvals(*w.plan("asynchronous")), (std::vector<int>{1, 2}));
+  w.inv.clusters[0].policy.approval_phases = ApprovalPhases{ApprovalPhases::Mode::kNone, {}};
+  auto none = w.plan("asynchronous");
+  ASSERT_TRUE(none.ok()) << none.message();
+  EXPECT_TRUE(approvals(*none).empty());
+  for (const auto& s : none->steps)  // the DAG still holds together without the approval
+    for (const auto& a : s.after) EXPECT_NE(none->find(a), nullptr) << s.id << " after " << a;
+  w.inv.clusters[0].policy.approval_phases = ApprovalPhases{ApprovalPhases::Mode::kList, {2}};
+  EXPECT_EQ(approvals(*w.plan("asynchronous")), std::vector<int>{2});
+}
+
 TEST(ObservedState, HashIgnoresSessionsButSeesVersionsAndSaysWhatChanged) {
   World w;
   ObservedState later = w.obs;
