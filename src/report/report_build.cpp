@@ -80,16 +80,24 @@ double exposure(const Report& r, const std::map<std::string, std::vector<std::st
   for (const auto& [cluster, nodes] : members) {
     if (nodes.size() < 2) continue;
     std::vector<std::pair<double, double>> v;
-    std::optional<double> broken;
+    // A flag and a plain double rather than std::optional<double>: GCC 12 at -O2 reports the
+    // optional's value as maybe-uninitialized here (a false positive that -Werror turns fatal).
+    bool broken = false;
+    double broken_since = 0;
     for (const auto& s : r.steps) {
       if (s.cluster != cluster) continue;
-      if (s.verb == "break-ha" && s.state == "succeeded" && !broken) broken = s.start_s;
-      if (s.verb == "establish-ha" && s.state == "succeeded" && broken)
-        v.push_back({*broken, s.end_s}), broken.reset();
+      if (s.verb == "break-ha" && s.state == "succeeded" && !broken) {
+        broken = true;
+        broken_since = s.start_s;
+      }
+      if (s.verb == "establish-ha" && s.state == "succeeded" && broken) {
+        v.push_back({broken_since, s.end_s});
+        broken = false;
+      }
       if (s.verb == "install" || s.verb == "reboot" || s.verb == "power-off")
         v.push_back({s.start_s, s.end_s});
     }
-    if (broken) v.push_back({*broken, end});
+    if (broken) v.push_back({broken_since, end});
     total += covered(std::move(v));
   }
   return total;
