@@ -2,14 +2,17 @@
 # Installs what hitless needs to build and test on Debian 12 (only what is missing), then
 # configures and builds the given CMake presets (default: dev).
 # Usage: scripts/setup.sh [preset...]
+#        scripts/setup.sh --install-only     (packages only, nothing built)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+install_only=0
+if [ "${1:-}" = --install-only ]; then install_only=1; shift; fi
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-system1.81-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libsqlite3-dev libsodium-dev libssl-dev libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  haproxy socat curl procps python3
+  haproxy socat curl procps python3 clang-format
 )
 missing=()
 for p in "${packages[@]}"; do
@@ -23,6 +26,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+[ $install_only -eq 0 ] || exit 0
 presets=("$@")
 [ ${#presets[@]} -gt 0 ] || presets=(dev)
 jobs=$(nproc)
