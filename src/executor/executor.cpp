@@ -80,6 +80,34 @@ void Executor::journal_write(std::function<JournalStatus()> write, std::function
   });
 }
 
+void Executor::acted_on(const std::string& node) { ++views_[node].epoch; }
+
+void Executor::observe_node(const std::string& node, double max_age, drivers::Callback<ObservedNode> done) {
+  NodeView& v = views_[node];
+  if (v.last && !v.in_flight && v.asked_epoch == v.epoch && clock_.now() - v.at <= max_age) {
+    auto copy = std::make_shared<Result<ObservedNode, drivers::DriverErrc>>(*v.last);
+    clock_.call_after(0, [done = std::move(done), copy, alive = std::weak_ptr<bool>(alive_)] {
+      if (alive.lock()) done(*copy);
+    });
+    return;
+  }
+  v.waiters.push_back(std::move(done));
+  // One on its way that was asked for after the last action on the node: everyone shares it.
+  if (v.in_flight && v.asked_epoch == v.epoch) return;
+  v.in_flight = true;
+  v.at = clock_.now();
+  v.asked_epoch = v.epoch;
+  drivers_.appliance->observe(node, later<ObservedNode>([this, node, epoch = v.epoch](Result<ObservedNode, drivers::DriverErrc> r) {
+    NodeView& w = views_[node];
+    if (w.asked_epoch != epoch) return;  // a newer request (after an action) answers the waiters
+    w.in_flight = false;
+    w.last = r;
+    auto waiters = std::move(w.waiters);
+    w.waiters.clear();
+    for (auto& cb : waiters) cb(r);
+  }));
+}
+
 void Executor::flush_journal() {
   flush_scheduled_ = false;
   auto batch = std::move(journal_queue_);

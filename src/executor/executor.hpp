@@ -36,9 +36,10 @@ struct ExecutorOptions {
   int stop_after_phase = -1;      // -1: run every phase
   double poll_interval_s = 5;     // least model seconds between observations while a gate is pending
   // Reaction bound: while a gate is pending, a change on the node is seen within
-  // max(reaction_s, reaction_share x the step's estimate) model seconds. Steps poll at that bound
-  // (never faster than poll_interval_s), a little early by a jitter drawn from the step id, so
-  // many waiting steps do not poll in lockstep. reaction_s = 0: poll every poll_interval_s.
+  // max(reaction_s, reaction_share x the step's estimate) model seconds. Within it, a step aims
+  // its looks at its estimate and backs off after it (Run::next_poll_interval), never faster than
+  // poll_interval_s, with a jitter drawn from the step id so many waiting steps do not poll in
+  // lockstep. reaction_s = 0: poll every poll_interval_s.
   double reaction_s = 0;
   double reaction_share = 0.05;
   double approval_poll_s = 2;     // model seconds between checks for an operator's approval
@@ -61,9 +62,9 @@ struct ExecutorOptions {
 // than every 20 ms of wall time (a scaled lab runs model time fast). The simulator uses the same
 // figure, so its prediction and the measured run poll alike.
 inline double default_poll_interval_s(double time_scale) { return std::max(5.0, 0.02 / time_scale); }
-// The reaction bound a real run keeps: a quarter of a wall second (well inside the one-second
-// goal), in model seconds.
-inline double default_reaction_s(double time_scale) { return 0.25 / time_scale; }
+// The reaction bound a real run keeps: 0.9 s of wall time (inside the one-second goal, with room
+// for the observation itself), in model seconds.
+inline double default_reaction_s(double time_scale) { return 0.9 / time_scale; }
 
 // The run's states; every change goes through Executor::transition, which journals it.
 enum class RunState { kNew, kRunning, kWaitingApproval, kPaused, kFailed, kCompleted, kRollingBack, kRolledBack, kRollbackIncomplete };
@@ -118,6 +119,13 @@ class Executor {
   using JournalStatus = Status<journal::JournalErrc>;
   void journal_write(std::function<JournalStatus()> write, std::function<void(const JournalStatus&)> then = {});
   void flush_journal();
+  // The node watcher: observations shared between the steps that look at one node. A request
+  // for a node is answered from the last observation when it is at most `max_age` old and no
+  // step has acted on the node since; joins an observation already on its way; otherwise asks
+  // the node once for everyone waiting.
+  void observe_node(const std::string& node, double max_age, drivers::Callback<ObservedNode> done);
+  // Any action on a node makes what was seen of it before stale.
+  void acted_on(const std::string& node);
   // Why `step` may not start now under its cluster's maintenance windows ("" = it may).
   std::string window_refusal(const plan::Step& step) const;
   ConfigChangePolicy config_change_policy(const std::string& cluster) const;
@@ -167,6 +175,15 @@ class Executor {
     std::function<void(const JournalStatus&)> then;
   };
   std::vector<PendingWrite> journal_queue_;
+  struct NodeView {
+    std::optional<Result<ObservedNode, drivers::DriverErrc>> last;
+    double at = 0;             // model time the last observation was asked for
+    bool in_flight = false;
+    std::uint64_t epoch = 0;   // bumped by every action on the node
+    std::uint64_t asked_epoch = 0;
+    std::vector<drivers::Callback<ObservedNode>> waiters;
+  };
+  std::map<std::string, NodeView> views_;
   bool flush_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

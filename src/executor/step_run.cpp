@@ -74,6 +74,22 @@ std::vector<std::string> Executor::Run::nodes_of_interest() const {
   return out;
 }
 
+// What a repeated look at the gate needs: the nodes its conditions name, and for installs and
+// reboots their node (a definite failure shows there). Fewer calls than looking at everything.
+std::vector<std::string> Executor::Run::gate_nodes() const {
+  std::vector<std::string> out;
+  auto add = [&](const std::string& n) {
+    if (!n.empty() && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
+  };
+  // Installs and reboots can fail in a way their node shows before the gate times out.
+  if (!step_.targets.empty() && (step_.verb == Verb::kInstall || step_.verb == Verb::kReboot)) add(step_.targets.front());
+  for (const auto& c : gate_) {
+    add(c.node);
+    for (const auto& n : c.nodes) add(n);
+  }
+  return out;
+}
+
 bool Executor::Run::gate_needs_service() const {
   for (const auto& c : gate_)
     if (c.kind == plan::Cond::kServiceFrom) return true;
@@ -87,8 +103,16 @@ void Executor::Run::observe(const std::vector<std::string>& nodes, bool with_ser
   };
   if (*pending == 0) return ex_.clock_.call_after(0, then), void();
   evidence_.answered_by.erase(step_.cluster);
+  // Shared with other steps through the node watcher: never older than the last action on the
+  // node; for a first look at most one reaction bound old, and afterwards only something seen
+  // since this step's previous look (a repeated look must not be answered with what it saw).
+  const double now = ex_.clock_.now();
+  const double bound = ex_.opt_.reaction_s > 0 ? ex_.opt_.reaction_s : ex_.opt_.poll_interval_s;
+  const double max_age = looked_ ? std::max(0.0, now - last_look_at_) * 0.999 : bound;
+  looked_ = true;
+  last_look_at_ = now;
   for (const auto& n : nodes) {
-    ex_.drivers_.appliance->observe(n, ex_.later<ObservedNode>([this, n, one_done](Result<ObservedNode, drivers::DriverErrc> r) {
+    ex_.observe_node(n, max_age, [this, n, one_done](Result<ObservedNode, drivers::DriverErrc> r) {
       if (r) {
         evidence_.nodes[n] = *r;
       } else {
@@ -99,7 +123,7 @@ void Executor::Run::observe(const std::vector<std::string>& nodes, bool with_ser
         evidence_.nodes[n] = down;
       }
       one_done();
-    }));
+    });
   }
   if (with_service)
     ex_.drivers_.service->who_answers(step_.cluster, ex_.later<std::string>([this, one_done](Result<std::string, drivers::DriverErrc> r) {
@@ -184,6 +208,7 @@ void Executor::Run::reconcile() {
     case Reconciled::kInProgress:
       ex_.event("reconcile", journal_id_, node, r.why);
       stage_ = Stage::kGating;
+      acted_at_ = ex_.clock_.now() - step_.estimate_s / 2;  // it was sent some time ago
       deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
       return wait_gate();
     case Reconciled::kResend:
@@ -203,6 +228,10 @@ void Executor::Run::check_configuration(std::size_t index) {
     ex_.event("config", journal_id_, node, "no configuration of " + node + " on record; changes made to it during the run cannot be detected");
     return check_configuration(index + 1);
   }
+  // The status already carries the configuration's checksum: unchanged, nothing to compare.
+  if (auto seen = evidence_.nodes.find(node);
+      seen != evidence_.nodes.end() && !base->second.checksum.empty() && seen->second.config_checksum == base->second.checksum)
+    return check_configuration(index + 1);
   ex_.drivers_.appliance->perform(node, drivers::Action{"config-read", {}}, ex_.later<nlohmann::json>([this, node, index](Result<nlohmann::json, drivers::DriverErrc> r) {
     auto now = r ? config_from_answer(*r) : std::nullopt;
     if (!now) return fail("cannot read the configuration of " + node + " before " + step_.title + " overwrites it: " +
@@ -257,6 +286,7 @@ void Executor::Run::intent_then_act() {
                       if (!alive.lock()) return;
                       if (!s) return fail("cannot write the journal: " + s.message());
                       intent_recorded_ = true;
+                      acted_at_ = ex_.clock_.now();
                       deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
                       act();
                     });
@@ -266,7 +296,10 @@ void Executor::Run::act() {
   if (next_call_ >= calls_.size()) return after_calls();
   const DriverCall call = calls_[next_call_++];
   const std::string kind = call.action.kind;
-  auto answered = [this, kind](Result<nlohmann::json, drivers::DriverErrc> r) {
+  if (kind != "config-read") stale_after_acting(call);
+  auto answered = [this, kind, call](Result<nlohmann::json, drivers::DriverErrc> r) {
+    // What was seen while the request was on its way may predate it: stale again.
+    if (kind != "config-read") stale_after_acting(call);
     if (!r) return fail(r.message());
     answers_[kind] = *r;
     act();
@@ -289,6 +322,13 @@ void Executor::Run::act() {
   }
 }
 
+// An action changes more than its target (breaking a relation changes the peer, a traffic switch
+// both ends): every node the step looks at is seen afresh afterwards.
+void Executor::Run::stale_after_acting(const DriverCall& call) {
+  ex_.acted_on(call.target);
+  for (const auto& n : nodes_of_interest()) ex_.acted_on(n);
+}
+
 void Executor::Run::after_calls() {
   if (auto why = handler_->judge_answers(context())) return fail(*why);
   if (answers_.contains("backup")) save_backup_file();
@@ -305,14 +345,23 @@ void Executor::Run::save_backup_file() {
   std::ofstream(backup_file_) << b.dump();
 }
 
+// Adaptive waiting: aim the next look at the step's estimate (most steps end about then), never
+// further ahead than the reaction bound; once the estimate has passed, look again soon and back
+// off (doubling) up to the bound. Jitter, drawn from the step id, only makes a look earlier.
 double Executor::Run::next_poll_interval() {
   const auto& o = ex_.opt_;
   if (o.reaction_s <= 0) return o.poll_interval_s;
   const double bound = std::max(o.reaction_s, o.reaction_share * step_.estimate_s);
-  // Deterministic jitter (the simulator must repeat itself): 80 to 100 % of the bound.
+  const double elapsed = ex_.clock_.now() - acted_at_;
+  double delay;
+  if (elapsed + o.poll_interval_s < step_.estimate_s) {
+    delay = std::min(bound, step_.estimate_s - elapsed);
+  } else {
+    delay = std::min(bound, o.poll_interval_s * static_cast<double>(1u << std::min<std::size_t>(late_polls_++, 20)));
+  }
   const std::size_t h = std::hash<std::string>{}(journal_id_ + "#" + std::to_string(polls_++));
-  const double jitter = 0.8 + 0.2 * static_cast<double>(h % 1000) / 1000.0;
-  return std::max(o.poll_interval_s, bound * jitter);
+  if (delay >= bound) delay *= 0.8 + 0.2 * static_cast<double>(h % 1000) / 1000.0;
+  return std::max(o.poll_interval_s, delay);
 }
 
 std::string Executor::Run::unmet_gate() const {
@@ -332,7 +381,12 @@ void Executor::Run::wait_gate() {
     }
     return record_configuration(0, msg);
   }
-  observe(nodes_of_interest(), gate_needs_service(), [this] {
+  // A step that sent nothing (check, verify) judges its gate on its first look first.
+  const bool first_look_is_current = calls_.empty() && !gate_checked_ && looked_ && !interrupted_;
+  gate_checked_ = true;
+  if (first_look_is_current && !gate_needs_service() && unmet_gate().empty())
+    return record_configuration(0, "gate passed: " + gate_text(gate_));
+  observe(gate_nodes(), gate_needs_service(), [this] {
     const std::string missing = unmet_gate();
     if (missing.empty()) return record_configuration(0, "gate passed: " + gate_text(gate_));
     if (auto why = handler_->early_failure(context())) return fail(*why);
@@ -351,6 +405,13 @@ void Executor::Run::record_configuration(std::size_t index, const std::string& m
   if (index >= nodes.size()) return succeed(message);
   stage_ = Stage::kRecording;
   const std::string node = nodes[index];
+  // Already on record with the checksum the node shows now: nothing new to read.
+  if (auto on_record = ex_.config_baseline_.find(node); on_record != ex_.config_baseline_.end())
+    if (auto seen = evidence_.nodes.find(node); seen != evidence_.nodes.end() && !on_record->second.checksum.empty() &&
+                                                seen->second.config_checksum == on_record->second.checksum) {
+      recorded_config_[node] = to_json(on_record->second);
+      return record_configuration(index + 1, message);
+    }
   ex_.drivers_.appliance->perform(node, drivers::Action{"config-read", {}}, ex_.later<nlohmann::json>([this, node, index, message](Result<nlohmann::json, drivers::DriverErrc> r) {
     auto snap = r ? config_from_answer(*r) : std::nullopt;
     if (snap) {

@@ -34,6 +34,7 @@ struct Executor::Run {
   bool prepare_calls();
   void act();
   void after_calls();
+  void stale_after_acting(const DriverCall& call);
   void wait_gate();
   double next_poll_interval();
   void poll_approval();
@@ -43,6 +44,7 @@ struct Executor::Run {
   void withdraw(const std::string& why);
   std::vector<std::string> nodes_of_interest() const;
   bool gate_needs_service() const;
+  std::vector<std::string> gate_nodes() const;
   std::string unmet_gate() const;  // "" when the gate holds
   nlohmann::json snapshot() const;
   void save_backup_file();
@@ -62,6 +64,11 @@ struct Executor::Run {
   std::vector<DriverCall> carry_over_;  // configuration re-applied before the step acts
   std::size_t next_call_ = 0;
   std::size_t polls_ = 0;
+  std::size_t late_polls_ = 0;  // looks after the estimate passed (they back off)
+  double acted_at_ = 0;         // model time the step's calls began
+  bool looked_ = false;         // observed its nodes at least once
+  bool gate_checked_ = false;
+  double last_look_at_ = 0;     // model time of its last look
   std::vector<std::string> taken_out_;
   nlohmann::json answers_ = nlohmann::json::object();
   nlohmann::json intent_detail_ = nlohmann::json::object();  // from the journal when resuming
