@@ -100,8 +100,12 @@ struct Plan {
 
 enum class PlanErrc { kMalformed, kTampered, kUnsupported };
 
-// The canonical JSON (with "plan_hash" and "observed_hash").
+// The plan file's text (docs/plan-format.md), written straight from the plan: the canonical JSON
+// with "plan_hash" and "observed_hash", compact (indent < 0) or as json::dump(indent) would print it.
+std::string to_json_text(const Plan& p, int indent = -1);
+// The same document as an nlohmann tree (for tests and tools that edit it).
 nlohmann::json to_json(const Plan& p);
+// SHA-256 of the compact canonical JSON of everything but "plan_hash".
 std::string plan_hash(const Plan& p);
 // Parses a plan file's text; refuses truncated, hand-edited (hash mismatch) or foreign files.
 Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::string& file_name);
