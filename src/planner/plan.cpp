@@ -61,12 +61,14 @@ double Plan::estimated_makespan_s() const {
   return best;
 }
 
-std::string to_text(const Plan& p) {
+std::string to_text(const Plan& p) { return to_text(p, plan_hash(p)); }
+
+std::string to_text(const Plan& p, const std::string& hash) {
   std::ostringstream o;
   o << "plan to " << p.target_version << " for";
   for (std::size_t i = 0; i < p.clusters.size(); ++i) o << " " << p.clusters[i] << " (" << p.strategies[i] << ")";
   o << "\n" << p.steps.size() << " steps in " << p.phases.size() << " phase(s); estimated makespan "
-    << format_duration(p.estimated_makespan_s()) << "; plan " << plan_hash(p).substr(0, 12) << ", observed state "
+    << format_duration(p.estimated_makespan_s()) << "; plan " << hash.substr(0, 12) << ", observed state "
     << p.observed.hash().substr(0, 12) << "\n";
   for (const auto& c : p.clusters)
     if (auto policy = cluster_policy(p, c)) o << "policy " << c << ": " << to_text(*policy) << "\n";
