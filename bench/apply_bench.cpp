@@ -5,7 +5,8 @@
 // daemon's CPU over the same time. Checks the outcome: the journal's run state and steps, and
 // every node at the target, serving, in a relation, one shared-IP holder per pair (`lab
 // inspect`). Prints figures; not pass/fail.
-// Usage: apply_bench [PAIRS [TIME_SCALE]]   (default: 1000 0.02)
+// With --plan-only it stops after the plan: lab up, `hitless plan` (observing every node), lab down.
+// Usage: apply_bench [--plan-only] [PAIRS [TIME_SCALE]]   (default: 1000 0.02)
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -16,6 +17,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <sstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -112,8 +114,11 @@ std::string tail(const std::string& path, std::size_t bytes = 1500) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  const int pairs = argc > 1 ? std::stoi(argv[1]) : 1000;
-  const std::string time_scale = argc > 2 ? argv[2] : "0.02";
+  std::vector<std::string> args(argv + 1, argv + argc);
+  const bool plan_only = !args.empty() && args.front() == "--plan-only";
+  if (plan_only) args.erase(args.begin());
+  const int pairs = !args.empty() ? std::stoi(args[0]) : 1000;
+  const std::string time_scale = args.size() > 1 ? args[1] : "0.02";
   const std::string dir = bench::temp_dir("apply");
   const std::string run = dir + "/lab";
   bench::write(dir + "/lab.yaml", lab_yaml(pairs));
@@ -136,6 +141,18 @@ int main(int argc, char** argv) {
   if (planned.exit_code != 0) {
     std::printf("plan failed (%d): %s\n", planned.exit_code, planned.output.substr(planned.output.size() > 1500 ? planned.output.size() - 1500 : 0).c_str());
     exit_code = 1;
+  }
+  if (plan_only) {
+    bench::run_hitless("lab down --dir " + run);
+    // Stage times, when HITLESS_TIMING is set in the environment (cli/stage_timer.hpp).
+    std::istringstream lines(planned.output);
+    for (std::string line; std::getline(lines, line);)
+      if (line.rfind("hitless plan: ", 0) == 0) std::printf("%s\n", line.c_str());
+    std::printf("\n%-34s %12s\n", "measure", "value");
+    std::printf("%-34s %12.2f\n", "lab up (s)", up_s);
+    std::printf("%-34s %12.2f   (goal at 5,000 pairs: 5 s)\n", "hitless plan, incl. observing (s)", plan_s);
+    if (exit_code == 0) std::filesystem::remove_all(dir);
+    return exit_code;
   }
   // Management API calls the appliances received during the apply (the orchestrator's load on
   // their management planes), from the lab's own counters before and after.

@@ -1,8 +1,9 @@
 // Benchmark: the planner at scale. One make_plan call for N failover pairs (asynchronous
-// strategy, target "latest"), then the plan's canonical JSON (to_json, which hashes it), its text
-// as `hitless plan -o` writes it (dump(2)), and reading that text back as `apply` does.
-// Prints figures; not pass/fail. Goal: 10,000 pairs (20,000 nodes) planned in under 1 s.
-// Usage: plan_bench [PAIRS ...]   (default: 1000 10000)
+// strategy, target "latest"), then writing the plan file's text as `hitless plan -o` does
+// (to_file_text, which hashes it) and reading that text back as `apply` does
+// (plan_from_json_text: parse, sort, re-hash). Prints figures; not pass/fail.
+// Goals: 10,000 pairs (20,000 nodes) planned in under 1 s; written and read back in under 2 s.
+// Usage: plan_bench [PAIRS ...]   (default: 1000 10000; e.g. `plan_bench 100` for CI)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -36,9 +37,9 @@ int main(int argc, char** argv) {
   std::vector<int> sizes;
   for (int i = 1; i < argc; ++i) sizes.push_back(std::stoi(argv[i]));
   if (sizes.empty()) sizes = {1000, 10000};
-  constexpr double kGoalMs = 1000;
-  std::printf("%7s %7s %7s %13s %7s %12s %11s %10s %12s\n", "pairs", "nodes", "steps", "make_plan ms", "goal ms",
-              "to_json ms", "dump(2) ms", "JSON MB", "re-read ms");
+  constexpr double kPlanGoalMs = 1000, kFileGoalMs = 2000;
+  std::printf("%7s %7s %7s %13s %9s %10s %9s %13s %9s\n", "pairs", "nodes", "steps", "make_plan ms", "write ms", "JSON MB",
+              "read ms", "write+read ms", "goal ms");
   for (int pairs : sizes) {
     const bench::PairWorld w = bench::make_pair_world(pairs);
     plan::PlanRequest rq;
@@ -59,17 +60,23 @@ int main(int argc, char** argv) {
       std::printf("%7d  make_plan failed: %s\n", pairs, error.c_str());
       continue;
     }
-    nlohmann::json j;
-    const double json_ms = best_ms(runs, [&] { j = plan::to_json(*plan); });
     std::string text;
-    const double dump_ms = best_ms(runs, [&] { text = j.dump(2); });
-    bool reread_ok = true;
-    const double reread_ms = best_ms(runs, [&] { reread_ok = plan::plan_from_json_text(text, "plan.json").ok(); });
-    std::printf("%7d %7d %7zu %13.1f %7.0f %12.1f %11.1f %10.2f %12.1f%s\n", pairs, 2 * pairs, plan->steps.size(), plan_ms,
-                kGoalMs, json_ms, dump_ms, text.size() / 1e6, reread_ms, reread_ok ? "" : "  (re-read FAILED)");
+    const double write_ms = best_ms(runs, [&] { text = plan::to_file_text(*plan); });
+    bool read_ok = true;
+    double read_ms = 1e300;  // until the plan is returned; freeing it afterwards is not counted
+    for (int i = 0; i < runs; ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      auto back = plan::plan_from_json_text(text, "plan.json");
+      read_ms = std::min(read_ms, bench::seconds_since(t0) * 1000);
+      read_ok = back.ok();
+    }
+    std::printf("%7d %7d %7zu %13.1f %9.1f %10.2f %9.1f %13.1f %9.0f%s\n", pairs, 2 * pairs, plan->steps.size(), plan_ms,
+                write_ms, text.size() / 1e6, read_ms, write_ms + read_ms, kFileGoalMs, read_ok ? "" : "  (read FAILED)");
     std::fflush(stdout);
   }
-  std::printf("(wall time, best of 3-5 runs, one thread; to_json includes the plan and observed-state hashes;\n"
-              " dump(2) is the text `hitless plan -o` writes; re-read is plan_from_json_text as `apply` loads it)\n");
+  std::printf("(wall time, best of 3-5 runs, one thread; goals: make_plan %.0f ms, write+read %.0f ms at 10,000 pairs;\n"
+              " write is to_file_text(plan), the text `hitless plan -o` writes, hashes included; read is\n"
+              " plan_from_json_text as `apply` loads it, hash check included, until the plan is returned)\n",
+              kPlanGoalMs, kFileGoalMs);
   return 0;
 }

@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/stage_timer.hpp"
 #include "cli/upgrade_context.hpp"
 #include "common/durations.hpp"
 #include "planner/planner.hpp"
@@ -50,23 +51,32 @@ Result<plan::Plan, int> make(const PlanArgs& a, const std::string& strategy, Upg
 }
 
 int run_plan(const PlanArgs& a) {
+  StageTimer timer("plan");
   auto ctx = prepare(a, "plan");
   if (!ctx) return ctx.code();
+  timer.mark("load");
   const ObservedState observed = observe_all(ctx->inventory);
+  timer.mark("observe");
   auto p = make(a, a.strategies.empty() ? "" : a.strategies.front(), *ctx, observed, "plan");
   if (!p) return p.code();
+  timer.mark("make_plan");
+  const std::string hash = plan::plan_hash(*p);  // once, for the file and the text
+  std::string json_text;  // written once, for the file and for --format json
+  if (!a.output.empty() || a.format == "json") json_text = plan::to_file_text(*p, hash);
+  timer.mark("json");
   if (!a.output.empty()) {
     std::ofstream out(a.output + ".tmp");
-    out << plan::to_json(*p).dump(2) << "\n";
+    out << json_text << "\n";
     out.close();
     if (!out || std::rename((a.output + ".tmp").c_str(), a.output.c_str()) != 0) {
       std::cerr << "hitless plan: cannot write " << a.output << "\n";
       return kExitFailed;
     }
   }
-  if (a.format == "json") std::cout << plan::to_json(*p).dump(2) << "\n";
+  if (a.format == "json") std::cout << json_text << "\n";
   else if (a.format == "dot") std::cout << plan::to_dot(*p);
-  else std::cout << plan::to_text(*p);
+  else std::cout << plan::to_text(*p, hash);
+  timer.mark("print");
   if (!a.output.empty() && a.format != "json")
     std::cout << "\nplan written to " << a.output << "; review it, then: hitless apply " << a.output << "\n";
   return kExitOk;

@@ -110,7 +110,7 @@ int run_apply(const RunArgs& a) {
     return kExitBadInput;
   }
   const std::string hash = plan::plan_hash(plan);
-  auto j = journal::SqliteJournal::create(journal_path, plan::to_json(plan).dump(), hash);
+  auto j = journal::SqliteJournal::create(journal_path, plan::to_json_text(plan), hash);
   if (!j) return std::cerr << "hitless apply: " << j.message() << "\n", kExitBadInput;
   if (!(*j)->steps().empty())
     return std::cerr << "hitless apply: " << journal_path << " already holds a run of this plan; continue it with: hitless resume --journal "

@@ -78,7 +78,8 @@ ObservedState observe_all(const Inventory& inv, double api_timeout_s) {
       }
       (*driver)->observe(n.name, [&state, down](Result<ObservedNode, drivers::DriverErrc> r) mutable {
         if (r) {
-          state.nodes[r->name] = *r;
+          std::string name = r->name;
+          state.nodes[name] = std::move(*r);
         } else {
           down.error = r.message();
           state.nodes[down.name] = down;

@@ -2,6 +2,8 @@
 
 #include <sodium.h>
 
+#include "model/json_writer.hpp"
+
 namespace hitless {
 namespace {
 
@@ -10,6 +12,20 @@ nlohmann::json planning_view(const ObservedNode& n) {
   return {{"reachable", n.reachable}, {"version", n.version},   {"packages", n.packages},
           {"active_slot", n.active_slot}, {"ha_role", n.ha_role}, {"ha_peer", n.ha_peer},
           {"shared_ip_enabled", n.shared_ip_enabled}, {"powered", n.powered}};
+}
+
+// planning_view written straight to text (same keys, same order), for the hash.
+void write_planning_view(JsonWriter& w, const ObservedNode& n) {
+  w.begin_object();
+  w.key("active_slot"), w.integer(n.active_slot);
+  w.key("ha_peer"), w.str(n.ha_peer);
+  w.key("ha_role"), w.str(n.ha_role);
+  w.key("packages"), w.string_map(n.packages);
+  w.key("powered"), w.boolean(n.powered);
+  w.key("reachable"), w.boolean(n.reachable);
+  w.key("shared_ip_enabled"), w.boolean(n.shared_ip_enabled);
+  w.key("version"), w.str(n.version);
+  w.end_object();
 }
 
 std::string hex(const unsigned char* p, std::size_t n) {
@@ -30,11 +46,21 @@ const ObservedNode* ObservedState::find(const std::string& name) const {
 }
 
 std::string ObservedState::hash() const {
-  nlohmann::json j = nlohmann::json::object();
-  for (const auto& [name, n] : nodes) j[name] = planning_view(n);
-  const std::string text = j.dump();
+  // SHA-256 of the compact JSON {name: planning_view, ...}, streamed into the hash as written.
+  crypto_hash_sha256_state st;
+  crypto_hash_sha256_init(&st);
+  JsonWriter w(-1, [&st](std::string_view part) {
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(part.data()), part.size());
+  });
+  w.begin_object();
+  for (const auto& [name, n] : nodes) {
+    w.key(name);
+    write_planning_view(w, n);
+  }
+  w.end_object();
+  w.finish();
   unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(text.data()), text.size());
+  crypto_hash_sha256_final(&st, out);
   return hex(out, sizeof out);
 }
 
@@ -101,6 +127,52 @@ ObservedNode observed_node_from_json(const nlohmann::json& j) {
     n.lab = LabDiagnostics{l.value("boots", 0), l.value("installs", 0), l.value("sessions_open", 0)};
   }
   return n;
+}
+
+void write_json(JsonWriter& w, const ObservedNode& n) {
+  w.begin_object();
+  w.key("accepting"), w.boolean(n.accepting);
+  w.key("active_slot"), w.integer(n.active_slot);
+  w.key("boot_slot"), w.integer(n.boot_slot);
+  w.key("boots"), w.integer(n.boots);
+  w.key("config_checksum"), w.str(n.config_checksum);
+  w.key("data_checksum"), w.str(n.data_checksum);
+  w.key("error"), w.str(n.error);
+  w.key("ha_peer"), w.str(n.ha_peer);
+  w.key("ha_role"), w.str(n.ha_role);
+  w.key("install_error"), w.str(n.install_error);
+  w.key("install_package"), w.str(n.install_package);
+  w.key("install_state"), w.str(n.install_state);
+  w.key("installs"), w.integer(n.installs);
+  w.key("last_sync_at"), w.number(n.last_sync_at);
+  w.key("name"), w.str(n.name);
+  w.key("packages"), w.string_map(n.packages);
+  w.key("phase"), w.str(n.phase);
+  w.key("powered"), w.boolean(n.powered);
+  w.key("reachable"), w.boolean(n.reachable);
+  w.key("serving"), w.boolean(n.serving);
+  w.key("sessions_open"), w.integer(n.sessions_open);
+  w.key("shared_ip"), w.str(n.shared_ip);
+  w.key("shared_ip_enabled"), w.boolean(n.shared_ip_enabled);
+  w.key("slot_packages");
+  w.begin_array();
+  for (const auto& m : n.slot_packages) w.string_map(m);
+  w.end_array();
+  w.key("slot_versions"), w.strings(n.slot_versions);
+  w.key("staged"), w.strings(n.staged);
+  w.key("syncing"), w.boolean(n.syncing);
+  w.key("version"), w.str(n.version);
+  w.end_object();
+}
+
+void write_json(JsonWriter& w, const ObservedState& s, const std::string& hash) {
+  w.begin_object();
+  w.key("hash"), w.str(hash);
+  w.key("nodes");
+  w.begin_array();
+  for (const auto& [name, n] : s.nodes) write_json(w, n);
+  w.end_array();
+  w.end_object();
 }
 
 nlohmann::json to_json(const ObservedState& s) {

@@ -63,7 +63,13 @@ struct ObservedState {
   std::vector<std::string> differences(const ObservedState& now) const;
 };
 
+class JsonWriter;
+
 nlohmann::json to_json(const ObservedNode& n);
+// The same JSON as to_json, written straight to text; `hash` is s.hash(), passed in because the
+// caller usually needs it too.
+void write_json(JsonWriter& w, const ObservedNode& n);
+void write_json(JsonWriter& w, const ObservedState& s, const std::string& hash);
 ObservedNode observed_node_from_json(const nlohmann::json& j);  // throws nlohmann::json::exception
 nlohmann::json to_json(const ObservedState& s);
 ObservedState observed_state_from_json(const nlohmann::json& j);  // throws nlohmann::json::exception

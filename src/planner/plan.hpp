@@ -100,12 +100,21 @@ struct Plan {
 
 enum class PlanErrc { kMalformed, kTampered, kUnsupported };
 
-// The canonical JSON (with "plan_hash" and "observed_hash").
+// The canonical JSON (docs/plan-format.md) with "plan_hash" and "observed_hash", written
+// straight from the plan: compact, as json::dump() prints it.
+std::string to_json_text(const Plan& p);
+// The same document as `hitless plan -o` writes it: indented, each step on its own line.
+std::string to_file_text(const Plan& p);
+std::string to_file_text(const Plan& p, const std::string& hash);  // given plan_hash(p)
+// The same document as an nlohmann tree (for tests and tools that edit it).
 nlohmann::json to_json(const Plan& p);
+// SHA-256 of the compact canonical JSON of everything but "plan_hash".
 std::string plan_hash(const Plan& p);
 // Parses a plan file's text; refuses truncated, hand-edited (hash mismatch) or foreign files.
 Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::string& file_name);
 std::string to_text(const Plan& p);
+// The same, given plan_hash(p) already computed (it writes the whole plan once more).
+std::string to_text(const Plan& p, const std::string& hash);
 std::string to_dot(const Plan& p);
 // The typed policy of `cluster`. A plan that carries no entry for it (made before policies were
 // planned, or built by hand in tests) gets the defaults; an entry that does not parse is
