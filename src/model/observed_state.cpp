@@ -134,7 +134,6 @@ void write_json(JsonWriter& w, const ObservedNode& n) {
   w.key("accepting"), w.boolean(n.accepting);
   w.key("active_slot"), w.integer(n.active_slot);
   w.key("boot_slot"), w.integer(n.boot_slot);
-  w.key("boots"), w.integer(n.boots);
   w.key("config_checksum"), w.str(n.config_checksum);
   w.key("data_checksum"), w.str(n.data_checksum);
   w.key("error"), w.str(n.error);
@@ -143,7 +142,16 @@ void write_json(JsonWriter& w, const ObservedNode& n) {
   w.key("install_error"), w.str(n.install_error);
   w.key("install_package"), w.str(n.install_package);
   w.key("install_state"), w.str(n.install_state);
-  w.key("installs"), w.integer(n.installs);
+  w.key("lab");
+  if (n.lab) {
+    w.begin_object();
+    w.key("boots"), w.integer(n.lab->boots);
+    w.key("installs"), w.integer(n.lab->installs);
+    w.key("sessions_open"), w.integer(n.lab->sessions_open);
+    w.end_object();
+  } else {
+    w.null();
+  }
   w.key("last_sync_at"), w.number(n.last_sync_at);
   w.key("name"), w.str(n.name);
   w.key("packages"), w.string_map(n.packages);
@@ -151,7 +159,6 @@ void write_json(JsonWriter& w, const ObservedNode& n) {
   w.key("powered"), w.boolean(n.powered);
   w.key("reachable"), w.boolean(n.reachable);
   w.key("serving"), w.boolean(n.serving);
-  w.key("sessions_open"), w.integer(n.sessions_open);
   w.key("shared_ip"), w.str(n.shared_ip);
   w.key("shared_ip_enabled"), w.boolean(n.shared_ip_enabled);
   w.key("slot_packages");
