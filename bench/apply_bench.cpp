@@ -5,8 +5,8 @@
 // daemon's CPU over the same time. Checks the outcome: the journal's run state and steps, and
 // every node at the target, serving, in a relation, one shared-IP holder per pair (`lab
 // inspect`). Prints figures; not pass/fail.
-// With --plan-only it stops after the plan: lab up, `hitless plan` (observing every node), lab down.
-// Usage: apply_bench [--plan-only] [PAIRS [TIME_SCALE]]   (default: 1000 0.02)
+// With --plan-only it stops after the plan: lab up, `hitless plan` (observing every node), lab
+// down. Usage: apply_bench [--plan-only] [PAIRS [TIME_SCALE]]   (default: 1000 0.02)
 #include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -17,8 +17,8 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <nlohmann/json.hpp>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -46,7 +46,8 @@ clusters:
   for (int p = 0; p < pairs; ++p) {
     const std::string n = std::to_string(p);
     y += "  - name: pair" + n + "\n    kind: failover-pair\n    traffic: shared-ip\n";
-    y += "    shared_ip: 127.1." + std::to_string(p / 250) + "." + std::to_string(p % 250 + 1) + "\n    nodes:\n";
+    y += "    shared_ip: 127.1." + std::to_string(p / 250) + "." + std::to_string(p % 250 + 1) +
+         "\n    nodes:\n";
     y += "      - {name: a" + n + ", role: primary, owns_shared_ip: true}\n";
     y += "      - {name: b" + n + ", role: backup}\n";
   }
@@ -84,7 +85,8 @@ Child run_measured(const std::vector<std::string>& args, const std::string& log)
   wait4(pid, &status, 0, &ru);
   c.wall_s = bench::seconds_since(t0);
   c.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  c.cpu_s = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  c.cpu_s =
+      ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
   c.max_rss_mb = ru.ru_maxrss / 1024.0;  // KiB on Linux
   return c;
 }
@@ -98,11 +100,14 @@ double process_cpu_s(int pid) {
   std::vector<std::string> fields;
   std::string f;
   for (char ch : stat.substr(close + 2)) {
-    if (ch == ' ') fields.push_back(std::move(f)), f.clear();
-    else f += ch;
+    if (ch == ' ')
+      fields.push_back(std::move(f)), f.clear();
+    else
+      f += ch;
   }
   if (fields.size() < 13) return -1;  // fields[11], [12]: utime, stime (fields 14, 15 of stat)
-  return (std::stod(fields[11]) + std::stod(fields[12])) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  return (std::stod(fields[11]) + std::stod(fields[12])) /
+         static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
 std::string tail(const std::string& path, std::size_t bytes = 1500) {
@@ -122,10 +127,12 @@ int main(int argc, char** argv) {
   const std::string dir = bench::temp_dir("apply");
   const std::string run = dir + "/lab";
   bench::write(dir + "/lab.yaml", lab_yaml(pairs));
-  std::printf("apply_bench: %d failover pairs (%d nodes), time scale %s, in %s\n", pairs, 2 * pairs, time_scale.c_str(), dir.c_str());
+  std::printf("apply_bench: %d failover pairs (%d nodes), time scale %s, in %s\n", pairs, 2 * pairs,
+              time_scale.c_str(), dir.c_str());
 
   auto t0 = std::chrono::steady_clock::now();
-  auto up = bench::run_hitless("lab up " + dir + "/lab.yaml --dir " + run + " --time-scale " + time_scale + " --start-timeout 600");
+  auto up = bench::run_hitless("lab up " + dir + "/lab.yaml --dir " + run + " --time-scale " +
+                               time_scale + " --start-timeout 600");
   const double up_s = bench::seconds_since(t0);
   if (up.exit_code != 0) {
     std::printf("lab up failed (%d): %s\n", up.exit_code, up.output.c_str());
@@ -135,11 +142,16 @@ int main(int argc, char** argv) {
   const int daemon_pid = lab ? lab->pid() : 0;
 
   t0 = std::chrono::steady_clock::now();
-  auto planned = bench::run_hitless("plan -i " + run + "/inventory.yaml --to latest --strategy asynchronous -o " + dir + "/plan.json");
+  auto planned = bench::run_hitless("plan -i " + run +
+                                    "/inventory.yaml --to latest --strategy asynchronous -o " +
+                                    dir + "/plan.json");
   const double plan_s = bench::seconds_since(t0);
   int exit_code = 0;
   if (planned.exit_code != 0) {
-    std::printf("plan failed (%d): %s\n", planned.exit_code, planned.output.substr(planned.output.size() > 1500 ? planned.output.size() - 1500 : 0).c_str());
+    std::printf(
+        "plan failed (%d): %s\n", planned.exit_code,
+        planned.output.substr(planned.output.size() > 1500 ? planned.output.size() - 1500 : 0)
+            .c_str());
     exit_code = 1;
   }
   if (plan_only) {
@@ -150,7 +162,8 @@ int main(int argc, char** argv) {
       if (line.rfind("hitless plan: ", 0) == 0) std::printf("%s\n", line.c_str());
     std::printf("\n%-34s %12s\n", "measure", "value");
     std::printf("%-34s %12.2f\n", "lab up (s)", up_s);
-    std::printf("%-34s %12.2f   (goal at 5,000 pairs: 5 s)\n", "hitless plan, incl. observing (s)", plan_s);
+    std::printf("%-34s %12.2f   (goal at 5,000 pairs: 5 s)\n", "hitless plan, incl. observing (s)",
+                plan_s);
     if (exit_code == 0) std::filesystem::remove_all(dir);
     return exit_code;
   }
@@ -158,7 +171,8 @@ int main(int argc, char** argv) {
   // their management planes), from the lab's own counters before and after.
   auto management_calls = [&] {
     long total = 0;
-    auto j = nlohmann::json::parse(bench::run_hitless("lab inspect --dir " + run + " --format json").output, nullptr, false);
+    auto j = nlohmann::json::parse(
+        bench::run_hitless("lab inspect --dir " + run + " --format json").output, nullptr, false);
     if (j.is_object())
       for (const auto& n : j["nodes"]) total += n.value("management_requests", 0L);
     return total;
@@ -168,10 +182,13 @@ int main(int argc, char** argv) {
   double daemon_cpu = -1;
   if (exit_code == 0) {
     const double d0 = process_cpu_s(daemon_pid);
-    apply = run_measured({"apply", dir + "/plan.json", "--auto-approve", "--quiet", "--journal", dir + "/journal.db"}, dir + "/apply.log");
+    apply = run_measured({"apply", dir + "/plan.json", "--auto-approve", "--quiet", "--journal",
+                          dir + "/journal.db"},
+                         dir + "/apply.log");
     daemon_cpu = process_cpu_s(daemon_pid) - d0;
     if (apply.exit_code != 0) {
-      std::printf("apply exited %d; end of %s/apply.log:\n%s\n", apply.exit_code, dir.c_str(), tail(dir + "/apply.log").c_str());
+      std::printf("apply exited %d; end of %s/apply.log:\n%s\n", apply.exit_code, dir.c_str(),
+                  tail(dir + "/apply.log").c_str());
       exit_code = 1;
     }
   }
@@ -217,18 +234,25 @@ int main(int argc, char** argv) {
   std::printf("%-34s %12ld\n", "steps executed (succeeded)", steps_ok);
   std::printf("%-34s %12ld\n", "steps in the journal", steps_total);
   std::printf("%-34s %12.1f\n", "steps/s (wall)", apply.wall_s > 0 ? steps_ok / apply.wall_s : 0);
-  std::printf("%-34s %12.3f\n", "apply CPU per step (ms)", steps_ok > 0 ? 1000 * apply.cpu_s / steps_ok : 0);
+  std::printf("%-34s %12.3f\n", "apply CPU per step (ms)",
+              steps_ok > 0 ? 1000 * apply.cpu_s / steps_ok : 0);
   std::printf("%-34s %12ld\n", "management API calls (apply)", calls_during_apply);
-  std::printf("%-34s %12.1f\n", "management API calls per pair", pairs > 0 ? static_cast<double>(calls_during_apply) / pairs : 0);
+  std::printf("%-34s %12.1f\n", "management API calls per pair",
+              pairs > 0 ? static_cast<double>(calls_during_apply) / pairs : 0);
   std::printf("%-34s %12s\n", "run state (journal)", run_state.c_str());
   std::printf("%-34s %6d / %-5d\n", "nodes at 7.2.0", at_target, nodes);
   std::printf("%-34s %6d / %-5d\n", "nodes serving", serving, nodes);
   std::printf("%-34s %6d / %-5d\n", "nodes in a failover relation", related, nodes);
   std::printf("%-34s %6d / %-5d\n", "pairs with one shared-IP holder", one_holder, pairs);
-  std::printf("(apply measured with fork+exec+wait4: wall, ru_maxrss, ru_utime+ru_stime; daemon CPU from /proc/PID/stat)\n");
-  const bool ok = exit_code == 0 && run_state == "completed" && at_target == 2 * pairs && nodes == 2 * pairs && one_holder == pairs;
+  std::printf(
+      "(apply measured with fork+exec+wait4: wall, ru_maxrss, ru_utime+ru_stime; daemon CPU from "
+      "/proc/PID/stat)\n");
+  const bool ok = exit_code == 0 && run_state == "completed" && at_target == 2 * pairs &&
+                  nodes == 2 * pairs && one_holder == pairs;
   std::printf("outcome: %s\n", ok ? "every node upgraded" : "NOT every node upgraded (see above)");
-  if (ok) std::filesystem::remove_all(dir);
-  else std::printf("kept for a look: %s (apply.log, journal.db, lab/lab.log)\n", dir.c_str());
+  if (ok)
+    std::filesystem::remove_all(dir);
+  else
+    std::printf("kept for a look: %s (apply.log, journal.db, lab/lab.log)\n", dir.c_str());
   return ok ? 0 : 1;
 }

@@ -24,7 +24,8 @@ Run run_hitless(const std::string& args) {
 }
 
 std::string temp_dir(const std::string& tag) {
-  std::string t = (std::filesystem::temp_directory_path() / ("hitless-bench-" + tag + "-XXXXXX")).string();
+  std::string t =
+      (std::filesystem::temp_directory_path() / ("hitless-bench-" + tag + "-XXXXXX")).string();
   if (!mkdtemp(t.data())) throw std::runtime_error("mkdtemp");
   return t;
 }

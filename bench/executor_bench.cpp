@@ -21,10 +21,10 @@
 #include "common/virtual_scheduler.hpp"
 #include "executor/executor.hpp"
 #include "journal/journal.hpp"
+#include "journal/memory_journal.hpp"
 #include "lab/model/lab_world.hpp"
 #include "pair_world.hpp"
 #include "planner/planner.hpp"
-#include "journal/memory_journal.hpp"
 #include "simulator/sim_drivers.hpp"
 #include "simulator/simulator.hpp"
 
@@ -35,7 +35,8 @@ namespace {
 double cpu_s() {
   rusage ru{};
   getrusage(RUSAGE_SELF, &ru);
-  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+  return static_cast<double>(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) +
+         (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
 }
 
 // The lab world that reproduces the observed pairs, as simulator.cpp builds it for a plan.
@@ -84,18 +85,23 @@ lab::LabSpec world_spec(const bench::PairWorld& w, std::map<std::string, std::st
 }
 
 // Counts what the executor asks of the drivers, then passes it on.
-class CountingDrivers final : public drivers::ApplianceDriver, public drivers::PowerDriver, public drivers::ServiceProbe {
+class CountingDrivers final : public drivers::ApplianceDriver,
+                              public drivers::PowerDriver,
+                              public drivers::ServiceProbe {
  public:
   explicit CountingDrivers(sim::SimDrivers& inner) : inner_(inner) {}
   void observe(const std::string& node, drivers::Callback<ObservedNode> done) override {
     ++observes;
     inner_.observe(node, std::move(done));
   }
-  void perform(const std::string& node, const drivers::Action& a, drivers::Callback<nlohmann::json> done) override {
+  void perform(const std::string& node, const drivers::Action& a,
+               drivers::Callback<nlohmann::json> done) override {
     ++performs;
     inner_.perform(node, a, std::move(done));
   }
-  void set_power(const std::string& node, bool on, drivers::Callback<Unit> done) override { inner_.set_power(node, on, std::move(done)); }
+  void set_power(const std::string& node, bool on, drivers::Callback<Unit> done) override {
+    inner_.set_power(node, on, std::move(done));
+  }
   void who_answers(const std::string& cluster, drivers::Callback<std::string> done) override {
     ++observes;
     inner_.who_answers(cluster, std::move(done));
@@ -108,7 +114,8 @@ class CountingDrivers final : public drivers::ApplianceDriver, public drivers::P
 
 class StepCounter final : public exec::ProgressSink {
  public:
-  void step_finished(const plan::Step&, journal::StepState st, const std::string&, double) override {
+  void step_finished(const plan::Step&, journal::StepState st, const std::string&,
+                     double) override {
     ++finished;
     if (st == journal::StepState::kSucceeded) ++succeeded;
   }
@@ -122,7 +129,8 @@ struct Figures {
 };
 
 // Runs the plan with the real executor; `sqlite_path` empty: MemoryJournal.
-Figures run_executor(const bench::PairWorld& w, const plan::Plan& plan, const std::string& sqlite_path) {
+Figures run_executor(const bench::PairWorld& w, const plan::Plan& plan,
+                     const std::string& sqlite_path) {
   VirtualScheduler clock;
   std::map<std::string, std::string> vips;
   const auto key = catalog::generate_signing_key();
@@ -145,7 +153,8 @@ Figures run_executor(const bench::PairWorld& w, const plan::Plan& plan, const st
   // reaction bound (0.9 s of wall time = 45 model s), never more often than every 5 model s.
   eo.poll_interval_s = 5;
   eo.reaction_s = exec::default_reaction_s(0.02);
-  exec::Executor executor(plan, &w.catalog, clock, drivers::Drivers{&drivers, &drivers, &drivers}, *journal, eo, &counter);
+  exec::Executor executor(plan, &w.catalog, clock, drivers::Drivers{&drivers, &drivers, &drivers},
+                          *journal, eo, &counter);
   Figures f;
   bool finished = false;
   const double cpu0 = cpu_s();
@@ -181,12 +190,15 @@ Figures run_simulate(const bench::PairWorld& w, const plan::Plan& plan) {
 }
 
 void print(int pairs, const char* what, const Figures& f) {
-  constexpr double kGoalUs = 360;  // 1,000 times below Ansible's 0.36 s of CPU per task (notes/real-components.md)
+  constexpr double kGoalUs =
+      360;  // 1,000 times below Ansible's 0.36 s of CPU per task (notes/real-components.md)
   const double steps = f.steps > 0 ? static_cast<double>(f.steps) : 1;
   const double calls = static_cast<double>(f.observes + f.performs);
-  std::printf("%6d %-23s %-10s %7ld %8.2f %8.2f %11.0f %8.0f %11.1f %10.1f %11.1f %8.1f\n", pairs, what, f.outcome.c_str(), f.steps,
-              f.cpu_s, f.wall_s, f.cpu_s * 1e6 / steps, kGoalUs, f.observes >= 0 ? f.observes / steps : -1.0,
-              f.performs >= 0 ? f.performs / steps : -1.0, calls > 0 ? f.cpu_s * 1e6 / calls : -1.0, f.model_s / 3600);
+  std::printf("%6d %-23s %-10s %7ld %8.2f %8.2f %11.0f %8.0f %11.1f %10.1f %11.1f %8.1f\n", pairs,
+              what, f.outcome.c_str(), f.steps, f.cpu_s, f.wall_s, f.cpu_s * 1e6 / steps, kGoalUs,
+              f.observes >= 0 ? f.observes / steps : -1.0,
+              f.performs >= 0 ? f.performs / steps : -1.0, calls > 0 ? f.cpu_s * 1e6 / calls : -1.0,
+              f.model_s / 3600);
   std::fflush(stdout);
 }
 
@@ -196,8 +208,9 @@ int main(int argc, char** argv) {
   std::vector<int> sizes;
   for (int i = 1; i < argc; ++i) sizes.push_back(std::stoi(argv[i]));
   if (sizes.empty()) sizes = {1, 100, 1000};
-  std::printf("%6s %-23s %-10s %7s %8s %8s %11s %8s %11s %10s %11s %8s\n", "pairs", "run", "outcome", "steps", "CPU s", "wall s",
-              "CPU us/step", "goal us", "observe/step", "action/step", "CPU us/call", "model h");
+  std::printf("%6s %-23s %-10s %7s %8s %8s %11s %8s %11s %10s %11s %8s\n", "pairs", "run",
+              "outcome", "steps", "CPU s", "wall s", "CPU us/step", "goal us", "observe/step",
+              "action/step", "CPU us/call", "model h");
   for (int pairs : sizes) {
     const bench::PairWorld w = bench::make_pair_world(pairs);
     plan::PlanRequest rq;
@@ -217,10 +230,15 @@ int main(int argc, char** argv) {
     std::filesystem::remove_all(dir);
     print(pairs, "sim::simulate", run_simulate(w, *plan));
   }
-  std::printf("(CPU: getrusage user+system of this process from executor start to its outcome, world and plan built before;\n"
-              " observe/step, action/step: driver calls per step (looks aimed at the estimate within a 45 model s reaction bound);\n"
-              " CPU us/call: the same CPU divided by observe + action calls; model h: virtual time at the end;\n"
-              " SqliteJournal file in %s; sim::simulate uses 0.2 s driver latency and records downtime per node change)\n",
-              std::filesystem::temp_directory_path().c_str());
+  std::printf(
+      "(CPU: getrusage user+system of this process from executor start to its outcome, world and "
+      "plan built before;\n"
+      " observe/step, action/step: driver calls per step (looks aimed at the estimate within a 45 "
+      "model s reaction bound);\n"
+      " CPU us/call: the same CPU divided by observe + action calls; model h: virtual time at the "
+      "end;\n"
+      " SqliteJournal file in %s; sim::simulate uses 0.2 s driver latency and records downtime per "
+      "node change)\n",
+      std::filesystem::temp_directory_path().c_str());
   return 0;
 }

@@ -61,7 +61,8 @@ void BM_StageInstallReboot(benchmark::State& state) {
     LabWorld world(spec, clock, key.public_key_b64);
     Node& n = *world.find("primary0");
     // Seed 001: a failover pair member installs only outside its relation.
-    if (!world.break_relation(n).ok() || !n.stage(file, sig).ok() || !n.install("product-7.2.0", true).ok()) {
+    if (!world.break_relation(n).ok() || !n.stage(file, sig).ok() ||
+        !n.install("product-7.2.0", true).ok()) {
       state.SkipWithError("install refused");
       break;
     }

@@ -41,14 +41,16 @@ int main(int argc, char** argv) {
   std::vector<int> sizes;
   for (int i = 1; i < argc; ++i) sizes.push_back(std::stoi(argv[i]));
   if (sizes.empty()) sizes = {2, 1000, 10000};
-  std::printf("%8s %12s %14s %16s %18s\n", "nodes", "lab up (s)", "daemon RSS MB", "KiB per node", "inspect (ms)");
+  std::printf("%8s %12s %14s %16s %18s\n", "nodes", "lab up (s)", "daemon RSS MB", "KiB per node",
+              "inspect (ms)");
   double base_rss_kb = 0;
   int base_nodes = 0;
   for (int n : sizes) {
     const std::string dir = bench::temp_dir("scale");
     bench::write(dir + "/lab.yaml", lab_yaml(n));
     const auto t0 = std::chrono::steady_clock::now();
-    auto up = bench::run_hitless("lab up " + dir + "/lab.yaml --dir " + dir + "/run --start-timeout 600");
+    auto up =
+        bench::run_hitless("lab up " + dir + "/lab.yaml --dir " + dir + "/run --start-timeout 600");
     const double up_s = bench::seconds_since(t0);
     if (up.exit_code != 0) {
       std::printf("%8d  lab up failed: %s\n", n, up.output.c_str());

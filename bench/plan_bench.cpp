@@ -38,8 +38,8 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) sizes.push_back(std::stoi(argv[i]));
   if (sizes.empty()) sizes = {1000, 10000};
   constexpr double kPlanGoalMs = 1000, kFileGoalMs = 2000;
-  std::printf("%7s %7s %7s %13s %9s %10s %9s %13s %9s\n", "pairs", "nodes", "steps", "make_plan ms", "write ms", "JSON MB",
-              "read ms", "write+read ms", "goal ms");
+  std::printf("%7s %7s %7s %13s %9s %10s %9s %13s %9s\n", "pairs", "nodes", "steps", "make_plan ms",
+              "write ms", "JSON MB", "read ms", "write+read ms", "goal ms");
   for (int pairs : sizes) {
     const bench::PairWorld w = bench::make_pair_world(pairs);
     plan::PlanRequest rq;
@@ -53,8 +53,10 @@ int main(int argc, char** argv) {
     std::string error;
     const double plan_ms = best_ms(runs, [&] {
       auto p = plan::make_plan(rq);
-      if (p) plan = std::move(*p);
-      else error = p.message();
+      if (p)
+        plan = std::move(*p);
+      else
+        error = p.message();
     });
     if (!plan) {
       std::printf("%7d  make_plan failed: %s\n", pairs, error.c_str());
@@ -70,13 +72,17 @@ int main(int argc, char** argv) {
       read_ms = std::min(read_ms, bench::seconds_since(t0) * 1000);
       read_ok = back.ok();
     }
-    std::printf("%7d %7d %7zu %13.1f %9.1f %10.2f %9.1f %13.1f %9.0f%s\n", pairs, 2 * pairs, plan->steps.size(), plan_ms,
-                write_ms, text.size() / 1e6, read_ms, write_ms + read_ms, kFileGoalMs, read_ok ? "" : "  (read FAILED)");
+    std::printf("%7d %7d %7zu %13.1f %9.1f %10.2f %9.1f %13.1f %9.0f%s\n", pairs, 2 * pairs,
+                plan->steps.size(), plan_ms, write_ms, text.size() / 1e6, read_ms,
+                write_ms + read_ms, kFileGoalMs, read_ok ? "" : "  (read FAILED)");
     std::fflush(stdout);
   }
-  std::printf("(wall time, best of 3-5 runs, one thread; goals: make_plan %.0f ms, write+read %.0f ms at 10,000 pairs;\n"
-              " write is to_file_text(plan), the text `hitless plan -o` writes, hashes included; read is\n"
-              " plan_from_json_text as `apply` loads it, hash check included, until the plan is returned)\n",
-              kPlanGoalMs, kFileGoalMs);
+  std::printf(
+      "(wall time, best of 3-5 runs, one thread; goals: make_plan %.0f ms, write+read %.0f ms at "
+      "10,000 pairs;\n"
+      " write is to_file_text(plan), the text `hitless plan -o` writes, hashes included; read is\n"
+      " plan_from_json_text as `apply` loads it, hash check included, until the plan is "
+      "returned)\n",
+      kPlanGoalMs, kFileGoalMs);
   return 0;
 }

@@ -30,7 +30,8 @@ clusters:
   }
   auto lab = lab::LabHandle::open(dir + "/run");
   const double duration = 3;
-  std::printf("%10s %10s %10s %12s %10s %12s\n", "asked/s", "due", "sent", "achieved/s", "failed", "max gap ms");
+  std::printf("%10s %10s %10s %12s %10s %12s\n", "asked/s", "due", "sent", "achieved/s", "failed",
+              "max gap ms");
   for (double rate : rates) {
     probe::ProbeOptions base;
     base.duration_s = duration;

@@ -36,7 +36,8 @@ TEST_P(LabFileErrors, OneClearErrorNamingFileLineAndFieldAndNothingStarts) {
   write_text(dir + "/lab.yaml", c.yaml);
   auto r = run_hitless("lab up " + dir + "/lab.yaml --dir " + dir + "/run --time-scale 0.001");
   EXPECT_EQ(r.exit_code, 2) << r.output;
-  EXPECT_NE(r.output.find(c.expect), std::string::npos) << "want '" << c.expect << "' in: " << r.output;
+  EXPECT_NE(r.output.find(c.expect), std::string::npos)
+      << "want '" << c.expect << "' in: " << r.output;
   EXPECT_FALSE(fs::exists(dir + "/run/lab.json"));
   EXPECT_FALSE(fs::exists(dir + "/run/lab.pid"));
 }
@@ -45,19 +46,27 @@ TEST_P(LabFileErrors, OneClearErrorNamingFileLineAndFieldAndNothingStarts) {
 INSTANTIATE_TEST_SUITE_P(
     Cases, LabFileErrors,
     ::testing::Values(
-        BadLab{"unknown_field", replace(pair_yaml(), "  reboot: 2m\n", "  reboot: 2m\n  rebot: 3m\n"), "lab.yaml:7: defaults.rebot"},
-        BadLab{"wrong_type", replace(pair_yaml(), "reboot: 2m", "reboot: [2m]"), "lab.yaml:6: defaults.reboot"},
-        BadLab{"not_a_duration", replace(pair_yaml(), "reboot: 2m", "reboot: soon"), "lab.yaml:6: defaults.reboot"},
-        BadLab{"duplicate_node", replace(pair_yaml(), "{name: b, role: backup}", "{name: a, role: backup}"),
+        BadLab{"unknown_field",
+               replace(pair_yaml(), "  reboot: 2m\n", "  reboot: 2m\n  rebot: 3m\n"),
+               "lab.yaml:7: defaults.rebot"},
+        BadLab{"wrong_type", replace(pair_yaml(), "reboot: 2m", "reboot: [2m]"),
+               "lab.yaml:6: defaults.reboot"},
+        BadLab{"not_a_duration", replace(pair_yaml(), "reboot: 2m", "reboot: soon"),
+               "lab.yaml:6: defaults.reboot"},
+        BadLab{"duplicate_node",
+               replace(pair_yaml(), "{name: b, role: backup}", "{name: a, role: backup}"),
                "lab.yaml:23: clusters[0].nodes[1].name"},
-        BadLab{"two_shared_ip_owners", replace(pair_yaml(), "{name: b, role: backup}", "{name: b, role: backup, owns_shared_ip: true}"),
+        BadLab{"two_shared_ip_owners",
+               replace(pair_yaml(), "{name: b, role: backup}",
+                       "{name: b, role: backup, owns_shared_ip: true}"),
                "lab.yaml:23: clusters[0].nodes[1].owns_shared_ip"},
-        BadLab{"port_clash",
-               replace(replace(pair_yaml(), "{name: a, role: primary,", "{name: a, address: 127.0.0.1:40123, role: primary,"),
-                       "{name: b, role: backup}", "{name: b, role: backup, address: 127.0.0.1:40123}"),
-               "lab.yaml:23: clusters[0].nodes[1].address"},
-        BadLab{"syntax", "lab: x\nclusters: [\n", "lab.yaml:"},
-        BadLab{"empty", "", "lab.yaml"}),
+        BadLab{
+            "port_clash",
+            replace(replace(pair_yaml(), "{name: a, role: primary,",
+                            "{name: a, address: 127.0.0.1:40123, role: primary,"),
+                    "{name: b, role: backup}", "{name: b, role: backup, address: 127.0.0.1:40123}"),
+            "lab.yaml:23: clusters[0].nodes[1].address"},
+        BadLab{"syntax", "lab: x\nclusters: [\n", "lab.yaml:"}, BadLab{"empty", "", "lab.yaml"}),
     [](const ::testing::TestParamInfo<BadLab>& p) { return std::string(p.param.name); });
 
 TEST(LabFileErrors, MissingFileIsNamed) {
@@ -77,7 +86,9 @@ TEST(LabStartErrors, PortAlreadyTakenByAnotherProgramNamesTheNodeAndLeavesNothin
   getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
   const std::string port = std::to_string(ntohs(sa.sin_port));
   const std::string dir = make_temp_dir("clash");
-  write_text(dir + "/lab.yaml", replace(pair_yaml(), "{name: b, role: backup}", "{name: b, role: backup, address: 127.0.0.1:" + port + "}"));
+  write_text(dir + "/lab.yaml",
+             replace(pair_yaml(), "{name: b, role: backup}",
+                     "{name: b, role: backup, address: 127.0.0.1:" + port + "}"));
   auto r = run_hitless("lab up " + dir + "/lab.yaml --dir " + dir + "/run --time-scale 0.001");
   close(fd);
   EXPECT_EQ(r.exit_code, 1) << r.output;
@@ -101,10 +112,12 @@ class ApiErrors : public ::testing::Test {
 TEST_F(ApiErrors, BadJsonMissingTokenWrongTokenAndImpossibleRequestsChangeNothing) {
   const json before = state();
   auto a = lab_->handle().node("a");
-  auto raw = [&](const std::string& method, const std::string& target, const std::string& body, const std::string& token) {
+  auto raw = [&](const std::string& method, const std::string& target, const std::string& body,
+                 const std::string& token) {
     net::ClientRequest rq{a->host, a->port, method, target, body, "application/json", token, {}, 5};
     auto r = net::http_call(rq);
-    return r ? std::make_pair(r->status, json::parse(r->body, nullptr, false)) : std::make_pair(0, json());
+    return r ? std::make_pair(r->status, json::parse(r->body, nullptr, false))
+             : std::make_pair(0, json());
   };
   struct Case {
     std::string method, target, body, token;
@@ -114,13 +127,15 @@ TEST_F(ApiErrors, BadJsonMissingTokenWrongTokenAndImpossibleRequestsChangeNothin
       {"POST", "/api/v1/install", "{not json", a->token, 400},
       {"POST", "/api/v1/install", "[1,2]", a->token, 400},
       {"POST", "/api/v1/install", R"({"package": 7})", a->token, 400},
-      {"POST", "/api/v1/install", R"({"package": "base-3.1.0", "activate": "sometime"})", a->token, 400},
+      {"POST", "/api/v1/install", R"({"package": "base-3.1.0", "activate": "sometime"})", a->token,
+       400},
       {"POST", "/api/v1/install", R"({"package": "base-3.1.0"})", "", 401},
       {"POST", "/api/v1/install", R"({"package": "base-3.1.0"})", "not-the-token", 403},
       {"POST", "/api/v1/install", R"({"package": "base-3.1.0"})", a->token, 404},  // not staged
       {"POST", "/api/v1/failover/establish", R"({"peer": "a", "role": "primary"})", a->token, 404},
       {"POST", "/api/v1/failover/establish", R"({"peer": "b", "role": "king"})", a->token, 400},
-      {"POST", "/api/v1/failover/establish", R"({"peer": "b", "role": "backup"})", a->token, 409},  // exists already
+      {"POST", "/api/v1/failover/establish", R"({"peer": "b", "role": "backup"})", a->token,
+       409},                                                           // exists already
       {"POST", "/api/v1/boot-slot", R"({"slot": 1})", a->token, 409},  // empty slot
       {"POST", "/api/v1/boot-slot", R"({"slot": 7})", a->token, 400},
       {"POST", "/api/v1/power", R"({"state": "on"})", a->token, 400},

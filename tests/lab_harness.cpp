@@ -31,7 +31,8 @@ CommandResult run_hitless(const std::string& args) {
 }
 
 std::string make_temp_dir(const std::string& tag) {
-  std::string templ = (std::filesystem::temp_directory_path() / ("hitless-" + tag + "-XXXXXX")).string();
+  std::string templ =
+      (std::filesystem::temp_directory_path() / ("hitless-" + tag + "-XXXXXX")).string();
   if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
   return templ;
 }
@@ -62,7 +63,8 @@ clusters:
     kind: failover-pair
     traffic: shared-ip
     shared_ip: 127.0.0.100
-    ha: )" + ha + R"(
+    ha: )" +
+         ha + R"(
     nodes:
       - {name: a, role: primary, owns_shared_ip: true}
       - {name: b, role: backup}
@@ -72,7 +74,8 @@ clusters:
 Lab::Lab(const std::string& yaml, double time_scale) {
   dir_ = make_temp_dir("lab");
   write_text(dir_ + "/lab.yaml", yaml);
-  auto r = run_hitless("lab up " + dir_ + "/lab.yaml --dir " + dir_ + "/run --time-scale " + std::to_string(time_scale));
+  auto r = run_hitless("lab up " + dir_ + "/lab.yaml --dir " + dir_ + "/run --time-scale " +
+                       std::to_string(time_scale));
   if (r.exit_code != 0) throw std::runtime_error("lab up failed: " + r.output);
   up_ = true;
   dir_ += "/run";
@@ -106,8 +109,9 @@ nlohmann::json Lab::node(const std::string& name) {
   throw std::runtime_error("no node " + name);
 }
 
-std::pair<int, nlohmann::json> Lab::api(const std::string& node, const std::string& method, const std::string& target,
-                                        const nlohmann::json& body, double timeout_s) {
+std::pair<int, nlohmann::json> Lab::api(const std::string& node, const std::string& method,
+                                        const std::string& target, const nlohmann::json& body,
+                                        double timeout_s) {
   auto r = handle_->call_node(node, method, target, body.is_null() ? "" : body.dump(), timeout_s);
   if (!r) return {0, nlohmann::json{{"error", r.message()}}};
   auto j = nlohmann::json::parse(r->body, nullptr, false);
@@ -133,7 +137,8 @@ std::pair<int, nlohmann::json> Lab::stage(const std::string& node, const std::st
   return {r->status, nlohmann::json::parse(r->body, nullptr, false)};
 }
 
-bool Lab::wait_node(const std::string& name, const std::function<bool(const nlohmann::json&)>& pred, double timeout_s) {
+bool Lab::wait_node(const std::string& name, const std::function<bool(const nlohmann::json&)>& pred,
+                    double timeout_s) {
   const auto t0 = std::chrono::steady_clock::now();
   while (seconds_since(t0) < timeout_s) {
     if (pred(node(name))) return true;

@@ -24,7 +24,8 @@ std::string make_temp_dir(const std::string& tag);
 void write_text(const std::string& path, const std::string& text);
 
 // A two-node failover pair with short timings, as YAML; `extra_defaults` is appended to defaults.
-std::string pair_yaml(const std::string& extra_defaults = "", const std::string& ha = "established");
+std::string pair_yaml(const std::string& extra_defaults = "",
+                      const std::string& ha = "established");
 
 class Lab {
  public:
@@ -41,12 +42,14 @@ class Lab {
   nlohmann::json inspect();
   nlohmann::json node(const std::string& name);  // one node from inspect
   // Management API call; returns (status, parsed JSON body or null).
-  std::pair<int, nlohmann::json> api(const std::string& node, const std::string& method, const std::string& target,
+  std::pair<int, nlohmann::json> api(const std::string& node, const std::string& method,
+                                     const std::string& target,
                                      const nlohmann::json& body = nullptr, double timeout_s = 5);
   // Uploads a package from the lab repository (e.g. "base-3.1.0").
   std::pair<int, nlohmann::json> stage(const std::string& node, const std::string& package_id);
   // Polls inspect until pred(node json) holds or timeout; returns whether it held.
-  bool wait_node(const std::string& node, const std::function<bool(const nlohmann::json&)>& pred, double timeout_s = 20);
+  bool wait_node(const std::string& node, const std::function<bool(const nlohmann::json&)>& pred,
+                 double timeout_s = 20);
   // `hitless lab fault` through the command line; returns its exit code.
   int run_fault(const std::string& node, const std::string& kind);
   void down();

@@ -44,7 +44,8 @@ TEST(LabLifecycle, UpWritesInventoryAndLabJsonAndDownLeavesNoProcessNorPort) {
 
   lab.down();
   EXPECT_FALSE(lab::process_alive(pid));
-  for (const auto& a : addresses) EXPECT_FALSE(something_listens(a)) << a << " still answers after lab down";
+  for (const auto& a : addresses)
+    EXPECT_FALSE(something_listens(a)) << a << " still answers after lab down";
   // Down twice is harmless.
   EXPECT_EQ(run_hitless("lab down --dir " + lab.dir()).exit_code, 0);
 }
@@ -56,8 +57,9 @@ TEST(LabLifecycle, InspectShowsEveryPromisedField) {
   auto j = json::parse(r.output);
   ASSERT_EQ(j.at("nodes").size(), 2u);
   const auto& a = j.at("nodes").at(0);
-  for (const char* key : {"name", "version", "active_slot", "alternate_slot", "staged", "role", "ha", "owns_shared_ip",
-                          "accepting", "sessions", "serving", "power", "data"})
+  for (const char* key :
+       {"name", "version", "active_slot", "alternate_slot", "staged", "role", "ha",
+        "owns_shared_ip", "accepting", "sessions", "serving", "power", "data"})
     EXPECT_TRUE(a.contains(key)) << key;
   EXPECT_EQ(a.at("ha").at("peer"), "b");
   EXPECT_EQ(a.at("owns_shared_ip"), true);
@@ -83,11 +85,14 @@ TEST(LabLifecycle, CommandsOnAStoppedLabSayNothingRuns) {
 
 TEST(LabFailover, EstablishRefusedWithWrongInterApplianceKey) {
   std::string yaml = pair_yaml("", "broken");
-  yaml.replace(yaml.find("{name: b, role: backup}"), 23, "{name: b, role: backup, inter_appliance_key: other}");
+  yaml.replace(yaml.find("{name: b, role: backup}"), 23,
+               "{name: b, role: backup, inter_appliance_key: other}");
   Lab lab(yaml, 0.001);
-  auto [st, body] = lab.api("a", "POST", "/api/v1/failover/establish", {{"peer", "b"}, {"role", "primary"}});
+  auto [st, body] =
+      lab.api("a", "POST", "/api/v1/failover/establish", {{"peer", "b"}, {"role", "primary"}});
   EXPECT_EQ(st, 409);
-  EXPECT_NE(body.at("error").get<std::string>().find("inter-appliance keys"), std::string::npos) << body;
+  EXPECT_NE(body.at("error").get<std::string>().find("inter-appliance keys"), std::string::npos)
+      << body;
   EXPECT_EQ(lab.node("a").at("ha").at("role"), "none");
 }
 
@@ -97,15 +102,20 @@ TEST(LabFailover, EstablishRefusedWhenInstalledPackagesDiffer) {
   EXPECT_EQ(lab.node("b").at("ha").at("role"), "none");
   ASSERT_EQ(lab.stage("b", "base-3.1.0").first, 201);
   ASSERT_EQ(lab.api("b", "POST", "/api/v1/install", {{"package", "base-3.1.0"}}).first, 202);
-  ASSERT_TRUE(lab.wait_node("b", [](const json& n) { return n.at("install").at("state") == "done" && n.at("serving") == true; }));
+  ASSERT_TRUE(lab.wait_node("b", [](const json& n) {
+    return n.at("install").at("state") == "done" && n.at("serving") == true;
+  }));
   ASSERT_EQ(lab.stage("b", "product-7.2.0").first, 201);
   ASSERT_EQ(lab.api("b", "POST", "/api/v1/install", {{"package", "product-7.2.0"}}).first, 202);
-  ASSERT_TRUE(lab.wait_node("b", [](const json& n) { return n.at("version") == "7.2.0" && n.at("serving") == true; }));
+  ASSERT_TRUE(lab.wait_node(
+      "b", [](const json& n) { return n.at("version") == "7.2.0" && n.at("serving") == true; }));
 
-  auto [st, body] = lab.api("b", "POST", "/api/v1/failover/establish", {{"peer", "a"}, {"role", "primary"}});
+  auto [st, body] =
+      lab.api("b", "POST", "/api/v1/failover/establish", {{"peer", "a"}, {"role", "primary"}});
   EXPECT_EQ(st, 409);
-  EXPECT_NE(body.at("error").get<std::string>().find("packages differ: b has base 3.1.0, a has base 3.0; "
-                                                     "b has product 7.2.0, a has product 7.1.0; establish refused"),
+  EXPECT_NE(body.at("error").get<std::string>().find(
+                "packages differ: b has base 3.1.0, a has base 3.0; "
+                "b has product 7.2.0, a has product 7.1.0; establish refused"),
             std::string::npos)
       << body;
   EXPECT_EQ(lab.node("b").at("ha").at("role"), "none");
@@ -120,7 +130,8 @@ TEST(LabPower, OutOfBandPowerWorksThroughTheBmcEndpoint) {
   ASSERT_TRUE(lab::split_address(bmc.at("address"), host, port));
   std::string token = lab::read_file(lab.dir() + "/" + bmc.at("token_file").get<std::string>());
   token.pop_back();
-  net::ClientRequest rq{host, port, "POST", bmc.at("path"), R"({"state":"off"})", "application/json", token, {}, 5};
+  net::ClientRequest rq{
+      host, port, "POST", bmc.at("path"), R"({"state":"off"})", "application/json", token, {}, 5};
   auto r = net::http_call(rq);
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->status, 202) << r->body;

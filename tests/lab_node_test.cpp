@@ -32,8 +32,11 @@ TEST(LabInstall, TakesInstallPlusRebootTimeAndStopsServiceMeanwhile) {
   EXPECT_EQ(data_plane_status(lab, "a"), 503);
   ASSERT_TRUE(lab.wait_node("a", [](const json& n) { return n.at("phase") == "rebooting"; }));
   EXPECT_EQ(data_plane_status(lab, "a"), 0);  // nothing listens while it boots
-  ASSERT_TRUE(lab.wait_node("a", [](const json& n) { return n.at("packages").at("base") == "3.1.0" && n.at("serving") == true; }));
-  // 5 min install + 2 min reboot at 1/1000: at least 0.42 s (only a lower bound: machines are noisy).
+  ASSERT_TRUE(lab.wait_node("a", [](const json& n) {
+    return n.at("packages").at("base") == "3.1.0" && n.at("serving") == true;
+  }));
+  // 5 min install + 2 min reboot at 1/1000: at least 0.42 s (only a lower bound: machines are
+  // noisy).
   EXPECT_GE(seconds_since(t0), 0.40);
   EXPECT_EQ(data_plane_status(lab, "a"), 200);
   auto n = lab.node("a");
@@ -46,7 +49,8 @@ TEST(LabInstall, ProductRequiresBaseFirst) {
   ASSERT_EQ(lab.stage("a", "product-7.2.0").first, 201);
   auto [st, body] = lab.api("a", "POST", "/api/v1/install", {{"package", "product-7.2.0"}});
   EXPECT_EQ(st, 409);
-  EXPECT_NE(body.at("error").get<std::string>().find("requires base >= 3.1"), std::string::npos) << body;
+  EXPECT_NE(body.at("error").get<std::string>().find("requires base >= 3.1"), std::string::npos)
+      << body;
   EXPECT_EQ(lab.node("a").at("serving"), true);
 }
 
@@ -72,7 +76,9 @@ TEST(LabFaults, BootFailRevertsToOldSlotAfterBootTimeout) {
   ASSERT_EQ(lab.stage("a", "base-3.1.0").first, 201);
   const auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(lab.api("a", "POST", "/api/v1/install", {{"package", "base-3.1.0"}}).first, 202);
-  ASSERT_TRUE(lab.wait_node("a", [](const json& n) { return n.at("install").at("state") == "failed" && n.at("serving") == true; }));
+  ASSERT_TRUE(lab.wait_node("a", [](const json& n) {
+    return n.at("install").at("state") == "failed" && n.at("serving") == true;
+  }));
   // install 5m + reboot 2m + boot timeout 5m + reboot 2m = 14 model minutes = 0.84 s.
   EXPECT_GE(seconds_since(t0), 0.8);
   auto n = lab.node("a");
@@ -128,7 +134,8 @@ TEST(LabSync, CopiesPrimaryDataAndTakesTimeProportionalToSize) {
   auto t0 = std::chrono::steady_clock::now();
   ASSERT_EQ(lab.api("a", "POST", "/api/v1/failover/sync").first, 202);
   EXPECT_EQ(lab.node("b").at("ha").at("syncing"), true);
-  ASSERT_TRUE(lab.wait_node("b", [&](const json& n) { return n.at("data").at("checksum") == want; }));
+  ASSERT_TRUE(
+      lab.wait_node("b", [&](const json& n) { return n.at("data").at("checksum") == want; }));
   const double normal = seconds_since(t0);
   EXPECT_GE(normal, 0.28);  // 3000 MB at 10 MB/s = 300 model s = 0.3 s
 
@@ -147,10 +154,13 @@ TEST(LabData, ChecksumStableAcrossUpgradeAndReboot) {
   for (const char* pkg : {"base-3.1.0", "product-7.2.0"}) {
     ASSERT_EQ(lab.stage("a", pkg).first, 201);
     ASSERT_EQ(lab.api("a", "POST", "/api/v1/install", {{"package", pkg}}).first, 202);
-    ASSERT_TRUE(lab.wait_node("a", [&](const json& n) { return n.at("install").at("state") == "done" && n.at("serving") == true; }));
+    ASSERT_TRUE(lab.wait_node("a", [&](const json& n) {
+      return n.at("install").at("state") == "done" && n.at("serving") == true;
+    }));
   }
   ASSERT_EQ(lab.api("a", "POST", "/api/v1/reboot").first, 202);
-  ASSERT_TRUE(lab.wait_node("a", [](const json& n) { return n.at("boots") == 3 && n.at("serving") == true; }));
+  ASSERT_TRUE(lab.wait_node(
+      "a", [](const json& n) { return n.at("boots") == 3 && n.at("serving") == true; }));
   auto n = lab.node("a");
   EXPECT_EQ(n.at("version"), "7.2.0");
   EXPECT_EQ(n.at("data").at("checksum"), before);

@@ -13,7 +13,8 @@ namespace {
 
 using nlohmann::json;
 
-probe::ProbeOptions probe_options(const std::string& target, double duration_s, double rate, int sessions) {
+probe::ProbeOptions probe_options(const std::string& target, double duration_s, double rate,
+                                  int sessions) {
   probe::ProbeOptions base;
   base.duration_s = duration_s;
   base.rate = rate;
@@ -60,11 +61,13 @@ TEST(LabSharedIp, SessionsThroughItAreDroppedWhenItMovesAndCountedByTheNode) {
   Lab lab(pair_yaml(), 0.01);  // lifetime 10 model minutes = 6 s: nothing ends by itself
   const auto opts = probe_options(lab.service(), 1.5, 0, 3);
   auto report_future = std::async(std::launch::async, [&] { return probe::run_probe(opts); });
-  ASSERT_TRUE(lab.wait_node("a", [](const json& n) { return n.at("sessions").at("open") == 3; }, 5));
+  ASSERT_TRUE(lab.wait_node(
+      "a", [](const json& n) { return n.at("sessions").at("open") == 3; }, 5));
   ASSERT_EQ(lab.api("a", "PUT", "/api/v1/shared-ip", {{"enabled", false}}).first, 200);
   ASSERT_EQ(lab.api("b", "PUT", "/api/v1/shared-ip", {{"enabled", true}}).first, 200);
   // The probe reopens its sessions, now on b.
-  EXPECT_TRUE(lab.wait_node("b", [](const json& n) { return n.at("sessions").at("open") == 3; }, 5));
+  EXPECT_TRUE(lab.wait_node(
+      "b", [](const json& n) { return n.at("sessions").at("open") == 3; }, 5));
   auto report = report_future.get();
   EXPECT_GE(report.sessions_dropped, 3u) << probe::to_text(report);
   auto a = lab.node("a");
@@ -85,7 +88,8 @@ TEST(LabSessions, DroppedWhenTheirNodePowersOff) {
   auto a = lab.handle().node("a");
   const auto opts = probe_options(a->host + ":" + std::to_string(a->port), 1.5, 20, 5);
   auto report_future = std::async(std::launch::async, [&] { return probe::run_probe(opts); });
-  ASSERT_TRUE(lab.wait_node("a", [](const json& n) { return n.at("sessions").at("open") == 5; }, 5));
+  ASSERT_TRUE(lab.wait_node(
+      "a", [](const json& n) { return n.at("sessions").at("open") == 5; }, 5));
   ASSERT_TRUE(lab.handle().power("a", false).ok());
   auto report = report_future.get();
   EXPECT_GE(report.sessions_dropped, 5u) << probe::to_text(report);
@@ -109,7 +113,8 @@ TEST(LabSessions, NotAcceptingRefusesNewSessionsButKeepsOpenOnes) {
   auto a = lab.handle().node("a");
   const auto opts = probe_options(a->host + ":" + std::to_string(a->port), 1.0, 50, 2);
   auto report_future = std::async(std::launch::async, [&] { return probe::run_probe(opts); });
-  ASSERT_TRUE(lab.wait_node("a", [](const json& n) { return n.at("sessions").at("open") == 2; }, 5));
+  ASSERT_TRUE(lab.wait_node(
+      "a", [](const json& n) { return n.at("sessions").at("open") == 2; }, 5));
   ASSERT_EQ(lab.api("a", "PUT", "/api/v1/traffic", {{"accepting", false}}).first, 200);
   auto report = report_future.get();
   EXPECT_EQ(report.sessions_dropped, 0u);

@@ -1,8 +1,7 @@
 // Bad input to plan and apply: one clear error, exit code 2, and nothing changed on any node.
-#include <gtest/gtest.h>
-
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -47,7 +46,8 @@ TEST(PlanBadInput, InventoryThatDoesNotMatchTheCluster) {
   inv.replace(pb, 12, "role: primary");
   inv.replace(pa, 13, "role: backup");
   write_text(lab.dir() + "/swapped.yaml", inv);
-  expect_refused(run_hitless("plan -i " + lab.dir() + "/swapped.yaml --to 7.2.0"), "the appliances report");
+  expect_refused(run_hitless("plan -i " + lab.dir() + "/swapped.yaml --to 7.2.0"),
+                 "the appliances report");
   // An unknown field is a file error with its line.
   write_text(lab.dir() + "/typo.yaml", lab::read_file(lab.inventory()) + "extra_field: 1\n");
   expect_refused(run_hitless("plan -i " + lab.dir() + "/typo.yaml --to 7.2.0"), "typo.yaml:");
@@ -55,7 +55,8 @@ TEST(PlanBadInput, InventoryThatDoesNotMatchTheCluster) {
   std::string mixed = lab::read_file(lab.inventory());
   mixed.replace(mixed.rfind("driver: lab"), 11, "driver: command");
   write_text(lab.dir() + "/mixed.yaml", mixed);
-  expect_refused(run_hitless("plan -i " + lab.dir() + "/mixed.yaml --to 7.2.0"), ".nodes[b].driver: 'command' is not available in this build");
+  expect_refused(run_hitless("plan -i " + lab.dir() + "/mixed.yaml --to 7.2.0"),
+                 ".nodes[b].driver: 'command' is not available in this build");
   expect_untouched(lab);
 }
 
@@ -106,22 +107,29 @@ TEST(PlanBadInput, PolicyIsRefusedBeforeAnyNodeIsContacted) {
     EXPECT_FALSE(b.contacted()) << args;
   };
   refused("plan -i " + moved + " --to 7.2.0 --policy capacity_floor=150%",
-          "hitless plan: --policy capacity_floor=150%: capacity_floor: '150%' is out of range (0..100 %)");
-  refused("simulate -i " + moved + " --to 7.2.0 --policy windows=2026-12-01T05:00:00Z/2026-12-01T01:00:00Z",
+          "hitless plan: --policy capacity_floor=150%: capacity_floor: '150%' is out of range "
+          "(0..100 %)");
+  refused("simulate -i " + moved +
+              " --to 7.2.0 --policy windows=2026-12-01T05:00:00Z/2026-12-01T01:00:00Z",
           "hitless simulate: --policy windows=");
-  // A floor the pair cannot keep, from the command line or the file: refused at plan time, unplanned.
-  refused("plan -i " + moved + " --to 7.2.0 --policy capacity_floor=3", "cluster pair: policy.capacity_floor: 3 is above");
+  // A floor the pair cannot keep, from the command line or the file: refused at plan time,
+  // unplanned.
+  refused("plan -i " + moved + " --to 7.2.0 --policy capacity_floor=3",
+          "cluster pair: policy.capacity_floor: 3 is above");
   write_text(lab.dir() + "/floor.yaml", inv + "policy:\n  capacity_floor: 100%\n");
-  refused("plan -i " + lab.dir() + "/floor.yaml --to 7.2.0", "cluster pair: policy.capacity_floor: 100% (2 of 2 members)");
+  refused("plan -i " + lab.dir() + "/floor.yaml --to 7.2.0",
+          "cluster pair: policy.capacity_floor: 100% (2 of 2 members)");
   write_text(lab.dir() + "/bad.yaml", inv + "policy:\n  max_unavailable: 0\n");
   const int line = static_cast<int>(std::count(inv.begin(), inv.end(), '\n')) + 2;
   refused("simulate -i " + lab.dir() + "/bad.yaml --to 7.2.0",
-          "bad.yaml:" + std::to_string(line) + ": policy.max_unavailable: '0' is out of range (at least 1)");
+          "bad.yaml:" + std::to_string(line) +
+              ": policy.max_unavailable: '0' is out of range (at least 1)");
   refused("plan -i " + moved + " --to 7.2.0 --policy capacity_floor=none --policy speed=9",
           "--policy speed=9: speed: unknown field 'speed'");
   // The command line wins over the file: with the floor cleared the plan goes on to observe the
   // nodes, and the listeners see it (so the checks above can fail). They never answer: unreachable.
-  const auto r = run_hitless("plan -i " + lab.dir() + "/floor.yaml --to 7.2.0 --policy capacity_floor=none");
+  const auto r =
+      run_hitless("plan -i " + lab.dir() + "/floor.yaml --to 7.2.0 --policy capacity_floor=none");
   expect_refused(r, "management API not answering");
   EXPECT_TRUE(a.contacted() || b.contacted()) << r.output;
 }
@@ -144,11 +152,13 @@ TEST(ApplyBadInput, PlanEditedByHandOrTruncatedIsRefused) {
   std::string edited = text;
   edited.replace(edited.find("product-7.2.0"), 13, "product-7.9.9");
   write_text(lab.plan_path("edited.json"), edited);
-  expect_refused(lab.apply("--auto-approve", "edited.json", "e.journal"), "does not match its plan_hash");
+  expect_refused(lab.apply("--auto-approve", "edited.json", "e.journal"),
+                 "does not match its plan_hash");
   std::string policy = text;  // the policy is hashed like the steps
   policy.replace(policy.find("\"max_unavailable\": 1"), 20, "\"max_unavailable\": 2");
   write_text(lab.plan_path("policy.json"), policy);
-  expect_refused(lab.apply("--auto-approve", "policy.json", "p.journal"), "does not match its plan_hash");
+  expect_refused(lab.apply("--auto-approve", "policy.json", "p.journal"),
+                 "does not match its plan_hash");
   write_text(lab.plan_path("cut.json"), text.substr(0, text.size() / 3));
   expect_refused(lab.apply("--auto-approve", "cut.json", "c.journal"), "truncated");
   expect_untouched(lab);
@@ -162,7 +172,9 @@ TEST(ApplyBadInput, StalePlanIsRefusedSayingWhatChanged) {
   ASSERT_EQ(lab.api("b", "POST", "/api/v1/failover/break").first, 200);
   ASSERT_EQ(lab.stage("b", "base-3.1.0").first, 201);
   ASSERT_EQ(lab.api("b", "POST", "/api/v1/install", {{"package", "base-3.1.0"}}).first, 202);
-  ASSERT_TRUE(lab.wait_node("b", [](const nlohmann::json& n) { return n.at("install").at("state") == "done" && n.at("serving") == true; }));
+  ASSERT_TRUE(lab.wait_node("b", [](const nlohmann::json& n) {
+    return n.at("install").at("state") == "done" && n.at("serving") == true;
+  }));
   auto r = lab.apply();
   expect_refused(r, "b: packages");
   EXPECT_NE(r.output.find("nothing was done"), std::string::npos) << r.output;

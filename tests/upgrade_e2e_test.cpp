@@ -37,7 +37,8 @@ TEST(AsyncPairUpgrade, ClientsSeeOnlyTheSharedIpSwitchAndNothingIsLost) {
 
 TEST(SyncPairUpgrade, DowntimeIsThePrimarysInstallAndRebootAndMatchesTheSimulator) {
   UpgradeLab lab;
-  auto sim = run_hitless("simulate -i " + lab.inventory() + " --to 7.2.0 --strategy synchronous --format json");
+  auto sim = run_hitless("simulate -i " + lab.inventory() +
+                         " --to 7.2.0 --strategy synchronous --format json");
   ASSERT_EQ(sim.exit_code, 0) << sim.output;
   const double predicted_wall = json::parse(sim.output).at("downtime_s").get<double>() * 0.001;
   ASSERT_EQ(lab.plan("synchronous").exit_code, 0);
@@ -51,7 +52,8 @@ TEST(SyncPairUpgrade, DowntimeIsThePrimarysInstallAndRebootAndMatchesTheSimulato
   const double measured_wall = report.failed / rate;
   EXPECT_GT(measured_wall, 1.14 * 0.9) << probe::to_text(report);
   EXPECT_LT(measured_wall, 1.14 * 1.3) << probe::to_text(report);
-  EXPECT_NEAR(measured_wall, predicted_wall, predicted_wall * 0.10) << "predicted " << predicted_wall << " s, measured " << measured_wall;
+  EXPECT_NEAR(measured_wall, predicted_wall, predicted_wall * 0.10)
+      << "predicted " << predicted_wall << " s, measured " << measured_wall;
   EXPECT_EQ(lab.node_field("a", "ha", "role"), "primary");  // A keeps its role
   EXPECT_EQ(lab.node_field("a", "owns_shared_ip"), "true");
   for (const char* n : {"a", "b"}) EXPECT_EQ(lab.node_field(n, "version"), "7.2.0") << n;
@@ -104,7 +106,8 @@ TEST(Rollback, AfterTheFirstWindowSaysBCannotReturnAndMovesClientsBackToA) {
   auto r = run_hitless("rollback --journal " + lab.journal_path());
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find("run rollback-incomplete"), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("b runs base 3.1.0, product 7.2.0; no firmware slot still holds its software from before the run"),
+  EXPECT_NE(r.output.find("b runs base 3.1.0, product 7.2.0; no firmware slot still holds its "
+                          "software from before the run"),
             std::string::npos)
       << r.output;
   EXPECT_NE(r.output.find("not establishing the relation"), std::string::npos) << r.output;

@@ -24,9 +24,11 @@ TEST_P(UpgradeFaults, RunStopsSafelyAndTheClusterServes) {
   auto r = lab.apply();
   EXPECT_EQ(r.exit_code, 1) << r.output;
   EXPECT_NE(r.output.find(c.expect), std::string::npos) << r.output;
-  EXPECT_NE(r.output.find("nodes now:"), std::string::npos) << r.output;  // says what state each node is in
+  EXPECT_NE(r.output.find("nodes now:"), std::string::npos)
+      << r.output;  // says what state each node is in
   std::string who;
-  EXPECT_TRUE(lab.service_answers(&who)) << "clients are not served after the failure:\n" << r.output;
+  EXPECT_TRUE(lab.service_answers(&who)) << "clients are not served after the failure:\n"
+                                         << r.output;
   // Never both members of the pair down.
   EXPECT_TRUE(lab.node("a").at("serving") == true || lab.node("b").at("serving") == true);
   auto status = run_hitless("status --journal " + lab.journal_path() + " --format json");
@@ -35,14 +37,16 @@ TEST_P(UpgradeFaults, RunStopsSafelyAndTheClusterServes) {
 
 INSTANTIATE_TEST_SUITE_P(
     Lab, UpgradeFaults,
-    ::testing::Values(FaultCase{"install_fail", "b", "install-fail", "asynchronous", "install of base-3.1.0 on b failed"},
+    ::testing::Values(FaultCase{"install_fail", "b", "install-fail", "asynchronous",
+                                "install of base-3.1.0 on b failed"},
                       FaultCase{"boot_fail", "b", "boot-fail", "asynchronous", "did not boot"},
                       FaultCase{"hang", "b", "hang", "asynchronous", "timed out"},
                       FaultCase{"slow_sync", "b", "slow-sync", "asynchronous", "timed out"},
                       FaultCase{"disk_full", "b", "disk-full", "asynchronous", "no space left"},
                       FaultCase{"corrupt_stage", "b", "corrupt-stage", "asynchronous", "signature"},
                       // The primary hangs while it holds the shared IP: the run moves clients to b.
-                      FaultCase{"hang_on_primary_sync", "a", "hang", "synchronous", "moved the shared IP to b"}),
+                      FaultCase{"hang_on_primary_sync", "a", "hang", "synchronous",
+                                "moved the shared IP to b"}),
     [](const ::testing::TestParamInfo<FaultCase>& p) { return std::string(p.param.name); });
 
 TEST(UpgradeFaults, UnreachableNodeMakesThePlanStaleAndNothingHappens) {

@@ -9,16 +9,21 @@
 
 namespace hitless::testing {
 
-CommandResult UpgradeLab::plan(const std::string& strategy, const std::string& target, const std::string& name) {
-  return run_hitless("plan -i " + inventory() + " --to " + target + (strategy.empty() ? "" : " --strategy " + strategy) + " -o " +
+CommandResult UpgradeLab::plan(const std::string& strategy, const std::string& target,
+                               const std::string& name) {
+  return run_hitless("plan -i " + inventory() + " --to " + target +
+                     (strategy.empty() ? "" : " --strategy " + strategy) + " -o " +
                      plan_path(name));
 }
 
-CommandResult UpgradeLab::apply(const std::string& extra, const std::string& plan, const std::string& journal) {
-  return run_hitless("apply " + plan_path(plan) + " --journal " + journal_path(journal) + " " + extra);
+CommandResult UpgradeLab::apply(const std::string& extra, const std::string& plan,
+                                const std::string& journal) {
+  return run_hitless("apply " + plan_path(plan) + " --journal " + journal_path(journal) + " " +
+                     extra);
 }
 
-std::string UpgradeLab::node_field(const std::string& node, const std::string& a, const std::string& b) {
+std::string UpgradeLab::node_field(const std::string& node, const std::string& a,
+                                   const std::string& b) {
   auto n = this->node(node);
   const auto& v = b.empty() ? n.at(a) : n.at(a).at(b);
   return v.is_string() ? v.get<std::string>() : v.dump();
@@ -39,11 +44,13 @@ bool UpgradeLab::service_answers(std::string* who) {
 }
 
 void UpgradeLab::add_recording(const std::string& node, const std::string& id) {
-  auto [status, body] = api(node, "POST", "/api/v1/config/recordings", {{"id", id}, {"size_mb", 1}});
+  auto [status, body] =
+      api(node, "POST", "/api/v1/config/recordings", {{"id", id}, {"size_mb", 1}});
   ASSERT_EQ(status, 200) << node << ": " << body.dump();
 }
 
-void UpgradeLab::set_setting(const std::string& node, const std::string& key, const std::string& value) {
+void UpgradeLab::set_setting(const std::string& node, const std::string& key,
+                             const std::string& value) {
   auto [status, body] = api(node, "PUT", "/api/v1/config/settings/" + key, {{"value", value}});
   ASSERT_EQ(status, 200) << node << ": " << body.dump();
 }
@@ -54,9 +61,10 @@ nlohmann::json UpgradeLab::config(const std::string& node) {
   return body;
 }
 
-bool wait_journal(const std::string& journal_path,
-                  const std::function<bool(const std::string&, const std::map<std::string, std::string>&)>& pred,
-                  double timeout_s) {
+bool wait_journal(
+    const std::string& journal_path,
+    const std::function<bool(const std::string&, const std::map<std::string, std::string>&)>& pred,
+    double timeout_s) {
   const auto t0 = std::chrono::steady_clock::now();
   while (seconds_since(t0) < timeout_s) {
     if (auto j = journal::SqliteJournal::open(journal_path)) {
@@ -69,14 +77,16 @@ bool wait_journal(const std::string& journal_path,
   return false;
 }
 
-BackgroundProbe::BackgroundProbe(const std::string& target, double rate, int sessions, double max_duration_s) {
+BackgroundProbe::BackgroundProbe(const std::string& target, double rate, int sessions,
+                                 double max_duration_s) {
   probe::ProbeOptions base;
   base.duration_s = max_duration_s;
   base.rate = rate;
   base.sessions = sessions;
   auto o = probe::parse_target(target, base);
   if (!o) throw std::runtime_error(o.message());
-  report_ = std::async(std::launch::async, [this, opts = *o] { return probe::run_probe(opts, &stop_); });
+  report_ =
+      std::async(std::launch::async, [this, opts = *o] { return probe::run_probe(opts, &stop_); });
 }
 
 probe::ProbeReport BackgroundProbe::stop() {

@@ -3,8 +3,8 @@
 // binary, the probe running in the background, and quick looks at the nodes.
 
 #include <atomic>
-#include <future>
 #include <functional>
+#include <future>
 #include <map>
 #include <string>
 
@@ -16,13 +16,18 @@ namespace hitless::testing {
 // A pair with short timings (base 5 min, product 10 min, reboot 2 min, 3 GB at 10 MB/s).
 class UpgradeLab : public Lab {
  public:
-  explicit UpgradeLab(const std::string& yaml = pair_yaml(), double time_scale = 0.001) : Lab(yaml, time_scale) {}
+  explicit UpgradeLab(const std::string& yaml = pair_yaml(), double time_scale = 0.001)
+      : Lab(yaml, time_scale) {}
   std::string inventory() const { return dir() + "/inventory.yaml"; }
   // `hitless plan ... -o DIR/NAME`; returns the command's result.
-  CommandResult plan(const std::string& strategy, const std::string& target = "7.2.0", const std::string& name = "plan.json");
+  CommandResult plan(const std::string& strategy, const std::string& target = "7.2.0",
+                     const std::string& name = "plan.json");
   std::string plan_path(const std::string& name = "plan.json") const { return dir() + "/" + name; }
-  std::string journal_path(const std::string& name = "run.journal") const { return dir() + "/" + name; }
-  CommandResult apply(const std::string& extra = "--auto-approve", const std::string& plan = "plan.json",
+  std::string journal_path(const std::string& name = "run.journal") const {
+    return dir() + "/" + name;
+  }
+  CommandResult apply(const std::string& extra = "--auto-approve",
+                      const std::string& plan = "plan.json",
                       const std::string& journal = "run.journal");
   std::string checksum(const std::string& node) { return node_field(node, "data", "checksum"); }
   std::string node_field(const std::string& node, const std::string& a, const std::string& b = "");
@@ -39,13 +44,15 @@ class UpgradeLab : public Lab {
 // run's journal: its run state and its steps. Chosen points of a run, not wall-clock delays.
 // Returns false after `timeout_s` (generous: a guard against a hung run, not a timing).
 bool wait_journal(const std::string& journal_path,
-                  const std::function<bool(const std::string& run_state, const std::map<std::string, std::string>& steps)>& pred,
+                  const std::function<bool(const std::string& run_state,
+                                           const std::map<std::string, std::string>& steps)>& pred,
                   double timeout_s = 120);
 
 // The probe running in the background against `target` until stop() (or `max_duration_s`).
 class BackgroundProbe {
  public:
-  BackgroundProbe(const std::string& target, double rate, int sessions, double max_duration_s = 120);
+  BackgroundProbe(const std::string& target, double rate, int sessions,
+                  double max_duration_s = 120);
   probe::ProbeReport stop();
 
  private:

@@ -24,7 +24,9 @@ bool has_recording(const nlohmann::json& config, const std::string& id) {
 void run_to_the_final_sync_with_writes(UpgradeLab& lab) {
   ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
   auto window1 = std::async(std::launch::async, [&] { return lab.apply("--stop-after-phase 1"); });
-  ASSERT_TRUE(wait_journal(lab.journal_path(), [](const std::string& state, const auto&) { return state == "waiting-approval"; }));
+  ASSERT_TRUE(wait_journal(lab.journal_path(), [](const std::string& state, const auto&) {
+    return state == "waiting-approval";
+  }));
   lab.add_recording("a", "rec-on-a-while-broken");
   lab.add_recording("b", "rec-on-b-while-broken");
   lab.set_setting("a", "setting.0", "changed on a during the window");
@@ -39,7 +41,8 @@ void run_to_the_final_sync_with_writes(UpgradeLab& lab) {
   EXPECT_NE(r2.output.find("run paused"), std::string::npos) << r2.output;
   EXPECT_NE(r2.output.find("settings/setting.0 changed on a"), std::string::npos) << r2.output;
   EXPECT_EQ(lab.node_field("a", "ha", "role"), "backup") << "established, but the sync did not run";
-  EXPECT_EQ(lab.config("a").at("items").value("settings/setting.0", ""), "changed on a during the window");
+  EXPECT_EQ(lab.config("a").at("items").value("settings/setting.0", ""),
+            "changed on a during the window");
 }
 
 TEST(NothingLost, RecordingsSurviveOnBothNodesAndCarryOverKeepsTheChangedSetting) {
@@ -51,7 +54,8 @@ TEST(NothingLost, RecordingsSurviveOnBothNodesAndCarryOverKeepsTheChangedSetting
   EXPECT_NE(r3.output.find("run completed"), std::string::npos) << r3.output;
   for (const char* n : {"a", "b"}) {
     const auto c = lab.config(n);
-    for (const char* rec : {"rec-on-a-while-broken", "rec-on-b-while-broken", "rec-on-b-between-windows"})
+    for (const char* rec :
+         {"rec-on-a-while-broken", "rec-on-b-while-broken", "rec-on-b-between-windows"})
       EXPECT_TRUE(has_recording(c, rec)) << rec << " missing on " << n;
     EXPECT_EQ(c.at("items").value("settings/setting.0", ""), "changed on a during the window") << n;
     EXPECT_EQ(lab.node_field(n, "version"), "7.2.0");
@@ -70,7 +74,8 @@ TEST(NothingLost, DiscardIsExplicitDropsTheSettingAndTheReportSaysSo) {
   for (const char* n : {"a", "b"}) {
     const auto c = lab.config(n);
     EXPECT_NE(c.at("items").value("settings/setting.0", ""), "changed on a during the window") << n;
-    EXPECT_TRUE(has_recording(c, "rec-on-a-while-broken")) << n << ": recordings are merged, never discarded";
+    EXPECT_TRUE(has_recording(c, "rec-on-a-while-broken"))
+        << n << ": recordings are merged, never discarded";
   }
   auto report = run_hitless("report --journal " + lab.journal_path());
   EXPECT_NE(report.output.find("discarded"), std::string::npos) << report.output;

@@ -39,7 +39,8 @@ TEST(Rollback, AFailureInBsSecondInstallBootsItsPreRunSlotAndRestoresThePair) {
   EXPECT_NE(rb.output.find("run rolled-back"), std::string::npos) << rb.output;
   for (const char* n : {"a", "b"}) {
     EXPECT_EQ(lab.node_field(n, "version"), "7.1.0") << n;
-    EXPECT_EQ(lab.node(n).at("packages").value("base", ""), "3.0") << n << " runs its pre-run Base again";
+    EXPECT_EQ(lab.node(n).at("packages").value("base", ""), "3.0")
+        << n << " runs its pre-run Base again";
   }
   EXPECT_EQ(lab.node_field("a", "ha", "role"), "primary");
   EXPECT_EQ(lab.node_field("b", "ha", "role"), "backup");
@@ -49,7 +50,8 @@ TEST(Rollback, AFailureInBsSecondInstallBootsItsPreRunSlotAndRestoresThePair) {
 TEST(Rollback, BUnreachableDuringItsProductInstallIsNamedAndThePairIsNotReestablished) {
   UpgradeLab lab(pair_yaml(), kScale);
   ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
-  auto run = std::async(std::launch::async, [&] { return lab.apply("--auto-approve --api-timeout 0.5"); });
+  auto run =
+      std::async(std::launch::async, [&] { return lab.apply("--auto-approve --api-timeout 0.5"); });
   ASSERT_TRUE(wait_journal(lab.journal_path(), [](const std::string&, const auto& steps) {
     return started(steps, "pair/09-install-b-product-7.2.0");
   }));
@@ -57,16 +59,19 @@ TEST(Rollback, BUnreachableDuringItsProductInstallIsNamedAndThePairIsNotReestabl
   auto r = run.get();
   ASSERT_EQ(r.exit_code, 1) << r.output;
   ASSERT_EQ(lab.run_fault("b", "clear"), 0);
-  ASSERT_TRUE(lab.wait_node("b", [](const nlohmann::json& n) { return n.at("phase") == "running"; }, 60));
+  ASSERT_TRUE(lab.wait_node(
+      "b", [](const nlohmann::json& n) { return n.at("phase") == "running"; }, 60));
 
   auto rb = run_hitless("rollback --journal " + lab.journal_path());
   EXPECT_EQ(rb.exit_code, 1) << rb.output;
   EXPECT_NE(rb.output.find("run rollback-incomplete"), std::string::npos) << rb.output;
-  EXPECT_NE(rb.output.find("b runs base 3.1.0, product 7.2.0; no firmware slot still holds its software from before the run "
+  EXPECT_NE(rb.output.find("b runs base 3.1.0, product 7.2.0; no firmware slot still holds its "
+                           "software from before the run "
                            "(base 3.0, product 7.1.0)"),
             std::string::npos)
       << rb.output;
-  EXPECT_NE(rb.output.find("not establishing the relation: a runs base 3.0, product 7.1.0 but b runs base 3.1.0, product 7.2.0"),
+  EXPECT_NE(rb.output.find("not establishing the relation: a runs base 3.0, product 7.1.0 but b "
+                           "runs base 3.1.0, product 7.2.0"),
             std::string::npos)
       << rb.output;
   EXPECT_EQ(lab.node_field("a", "ha", "role"), "none");

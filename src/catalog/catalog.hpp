@@ -16,12 +16,12 @@
 namespace hitless::catalog {
 
 enum class CatalogErrc {
-  kUnreadable,      // repository directory or a file cannot be read
-  kBadPackage,      // a file is not a package, or its signature does not verify
-  kUnknownVersion,  // the target version is not in the repository
-  kAlreadyAtTarget, // the node already runs the target
-  kDowngrade,       // the target is older than what runs
-  kNoPath,          // no sequence of packages leads there (requirements or upgrade paths)
+  kUnreadable,       // repository directory or a file cannot be read
+  kBadPackage,       // a file is not a package, or its signature does not verify
+  kUnknownVersion,   // the target version is not in the repository
+  kAlreadyAtTarget,  // the node already runs the target
+  kDowngrade,        // the target is older than what runs
+  kNoPath,           // no sequence of packages leads there (requirements or upgrade paths)
 };
 
 struct CatalogPackage {
@@ -36,7 +36,8 @@ class Catalog {
  public:
   // Every *.pkg in `dir`, each verified against `public_key_b64`; any bad file fails the load
   // with a message naming it.
-  static Result<Catalog, CatalogErrc> load(const std::string& dir, const std::string& public_key_b64);
+  static Result<Catalog, CatalogErrc> load(const std::string& dir,
+                                           const std::string& public_key_b64);
   // For tests and the simulator: a catalog from manifests already in memory (no files).
   static Catalog from_manifests(const std::vector<PackageManifest>& manifests);
 
@@ -49,9 +50,9 @@ class Catalog {
   // (name -> version, including the main package) so that it runs `target_version` of its main
   // package `main_name`. Requirements of each hop are satisfied by earlier hops or by what is
   // installed. Errors say what is missing ("7.9.0 is not in the repository; it has 7.2.0, 7.3.0").
-  Result<std::vector<const CatalogPackage*>, CatalogErrc> resolve(const std::map<std::string, std::string>& installed,
-                                                                   const std::string& main_name,
-                                                                   const std::string& target_version) const;
+  Result<std::vector<const CatalogPackage*>, CatalogErrc> resolve(
+      const std::map<std::string, std::string>& installed, const std::string& main_name,
+      const std::string& target_version) const;
   // The newest version of `main_name` that resolve() can reach from `installed`.
   Result<std::string, CatalogErrc> latest(const std::map<std::string, std::string>& installed,
                                           const std::string& main_name) const;

@@ -1,6 +1,7 @@
+#include "catalog/package.hpp"
+
 #include <gtest/gtest.h>
 
-#include "catalog/package.hpp"
 #include "catalog/signing.hpp"
 
 namespace hitless::catalog {
@@ -37,7 +38,8 @@ TEST(Signing, SignedPackageVerifiesAndAnyAlterationFails) {
   altered.back() ^= 1;
   EXPECT_EQ(verify_detached(altered, *sig, key.public_key_b64).code(), SignErrc::kBadSignature);
   EXPECT_EQ(verify_detached(pkg, *sig, other.public_key_b64).code(), SignErrc::kBadSignature);
-  EXPECT_EQ(verify_detached(pkg, "not-base64!", key.public_key_b64).code(), SignErrc::kBadSignature);
+  EXPECT_EQ(verify_detached(pkg, "not-base64!", key.public_key_b64).code(),
+            SignErrc::kBadSignature);
   EXPECT_EQ(verify_detached(pkg, *sig, "short").code(), SignErrc::kBadKey);
 }
 

@@ -45,13 +45,14 @@ SigningKeyPair generate_signing_key() {
   return kp;
 }
 
-Result<std::string, SignErrc> sign_detached(std::string_view message, const std::string& secret_key_b64) {
+Result<std::string, SignErrc> sign_detached(std::string_view message,
+                                            const std::string& secret_key_b64) {
   std::string sk;
   if (!from_base64(secret_key_b64, sk) || sk.size() != crypto_sign_SECRETKEYBYTES)
     return make_error(SignErrc::kBadKey, "signing key is not a base64 Ed25519 secret key");
   unsigned char sig[crypto_sign_BYTES];
-  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(message.data()), message.size(),
-                       reinterpret_cast<const unsigned char*>(sk.data()));
+  crypto_sign_detached(sig, nullptr, reinterpret_cast<const unsigned char*>(message.data()),
+                       message.size(), reinterpret_cast<const unsigned char*>(sk.data()));
   sodium_memzero(sk.data(), sk.size());
   return to_base64({reinterpret_cast<char*>(sig), sizeof sig});
 }
@@ -64,9 +65,11 @@ Status<SignErrc> verify_detached(std::string_view message, const std::string& si
   if (!from_base64(signature_b64, sig) || sig.size() != crypto_sign_BYTES)
     return make_error(SignErrc::kBadSignature, "signature is not a base64 Ed25519 signature");
   if (crypto_sign_verify_detached(reinterpret_cast<const unsigned char*>(sig.data()),
-                                  reinterpret_cast<const unsigned char*>(message.data()), message.size(),
+                                  reinterpret_cast<const unsigned char*>(message.data()),
+                                  message.size(),
                                   reinterpret_cast<const unsigned char*>(pk.data())) != 0)
-    return make_error(SignErrc::kBadSignature, "signature does not match the package (altered or signed by another key)");
+    return make_error(SignErrc::kBadSignature,
+                      "signature does not match the package (altered or signed by another key)");
   return Unit{};
 }
 

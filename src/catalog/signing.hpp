@@ -17,7 +17,8 @@ struct SigningKeyPair {
 enum class SignErrc { kBadKey, kBadSignature };
 
 SigningKeyPair generate_signing_key();
-Result<std::string, SignErrc> sign_detached(std::string_view message, const std::string& secret_key_b64);
+Result<std::string, SignErrc> sign_detached(std::string_view message,
+                                            const std::string& secret_key_b64);
 // Ok when `signature_b64` is a valid signature of `message` by `public_key_b64`.
 Status<SignErrc> verify_detached(std::string_view message, const std::string& signature_b64,
                                  const std::string& public_key_b64);

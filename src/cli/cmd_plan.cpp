@@ -33,8 +33,8 @@ Result<UpgradeContext, int> prepare(const PlanArgs& a, const char* cmd) {
   return make_error(kExitBadInput, error);
 }
 
-Result<plan::Plan, int> make(const PlanArgs& a, const std::string& strategy, UpgradeContext& ctx, const ObservedState& observed,
-                             const char* cmd) {
+Result<plan::Plan, int> make(const PlanArgs& a, const std::string& strategy, UpgradeContext& ctx,
+                             const ObservedState& observed, const char* cmd) {
   plan::PlanRequest rq;
   rq.inventory = &ctx.inventory;
   rq.observed = &observed;
@@ -61,7 +61,7 @@ int run_plan(const PlanArgs& a) {
   if (!p) return p.code();
   timer.mark("make_plan");
   const std::string hash = plan::plan_hash(*p);  // once, for the file and the text
-  std::string json_text;  // written once, for the file and for --format json
+  std::string json_text;                         // written once, for the file and for --format json
   if (!a.output.empty() || a.format == "json") json_text = plan::to_file_text(*p, hash);
   timer.mark("json");
   if (!a.output.empty()) {
@@ -73,12 +73,16 @@ int run_plan(const PlanArgs& a) {
       return kExitFailed;
     }
   }
-  if (a.format == "json") std::cout << json_text << "\n";
-  else if (a.format == "dot") std::cout << plan::to_dot(*p);
-  else std::cout << plan::to_text(*p, hash);
+  if (a.format == "json")
+    std::cout << json_text << "\n";
+  else if (a.format == "dot")
+    std::cout << plan::to_dot(*p);
+  else
+    std::cout << plan::to_text(*p, hash);
   timer.mark("print");
   if (!a.output.empty() && a.format != "json")
-    std::cout << "\nplan written to " << a.output << "; review it, then: hitless apply " << a.output << "\n";
+    std::cout << "\nplan written to " << a.output << "; review it, then: hitless apply " << a.output
+              << "\n";
   return kExitOk;
 }
 
@@ -86,7 +90,8 @@ int run_simulate(const PlanArgs& a) {
   auto ctx = prepare(a, "simulate");
   if (!ctx) return ctx.code();
   const ObservedState observed = observe_all(ctx->inventory);
-  std::vector<std::string> strategies = a.strategies.empty() ? std::vector<std::string>{""} : a.strategies;
+  std::vector<std::string> strategies =
+      a.strategies.empty() ? std::vector<std::string>{""} : a.strategies;
   nlohmann::json all = nlohmann::json::array();
   std::vector<sim::SimulationResult> results;
   for (const auto& s : strategies) {
@@ -107,22 +112,31 @@ int run_simulate(const PlanArgs& a) {
   if (a.format == "json") {
     std::cout << (all.size() == 1 ? all[0] : nlohmann::json{{"comparison", all}}).dump(2) << "\n";
   } else {
-    std::printf("%-14s %-10s %12s %12s %12s\n", "strategy", "outcome", "downtime", "makespan", "exposure");
+    std::printf("%-14s %-10s %12s %12s %12s\n", "strategy", "outcome", "downtime", "makespan",
+                "exposure");
     for (const auto& r : results)
-      std::printf("%-14s %-10s %12s %12s %12s\n", r.strategies.c_str(), r.outcome.c_str(), format_duration(r.downtime_s).c_str(),
-                  format_duration(r.makespan_s).c_str(), format_duration(r.exposure_s).c_str());
-    std::printf("(model time; downtime: no node serving the cluster's clients; exposure: no failover protection)\n");
+      std::printf("%-14s %-10s %12s %12s %12s\n", r.strategies.c_str(), r.outcome.c_str(),
+                  format_duration(r.downtime_s).c_str(), format_duration(r.makespan_s).c_str(),
+                  format_duration(r.exposure_s).c_str());
+    std::printf(
+        "(model time; downtime: no node serving the cluster's clients; exposure: no failover "
+        "protection)\n");
   }
-  if (!a.output.empty()) std::ofstream(a.output) << (all.size() == 1 ? all[0] : nlohmann::json{{"comparison", all}}).dump(2) << "\n";
+  if (!a.output.empty())
+    std::ofstream(a.output)
+        << (all.size() == 1 ? all[0] : nlohmann::json{{"comparison", all}}).dump(2) << "\n";
   return kExitOk;
 }
 
 void common_options(CLI::App* c, PlanArgs& a) {
-  c->add_option("-i,--inventory", a.inventory, "Inventory (YAML), e.g. DIR/inventory.yaml from `hitless lab up`")->required();
+  c->add_option("-i,--inventory", a.inventory,
+                "Inventory (YAML), e.g. DIR/inventory.yaml from `hitless lab up`")
+      ->required();
   c->add_option("--to", a.target, "Target version, or 'latest'")->required();
   c->add_option("--cluster", a.clusters, "Only these clusters (default: all)");
   c->add_option("--policy", a.policy,
-                "KEY=VALUE over the inventory's policy for every cluster, repeatable (docs/inventory-format.md), "
+                "KEY=VALUE over the inventory's policy for every cluster, repeatable "
+                "(docs/inventory-format.md), "
                 "e.g. --policy max_unavailable=2 --policy capacity_floor=50%")
       ->allow_extra_args(false);
 }
@@ -131,15 +145,21 @@ void common_options(CLI::App* c, PlanArgs& a) {
 
 void add_plan_commands(CLI::App& app, int& exit_code) {
   auto pa = std::make_shared<PlanArgs>();
-  auto* plan = app.add_subcommand("plan", "Make a reviewed, content-hashed upgrade plan from what the nodes report");
+  auto* plan = app.add_subcommand(
+      "plan", "Make a reviewed, content-hashed upgrade plan from what the nodes report");
   common_options(plan, *pa);
-  plan->add_option("--strategy", pa->strategies, "synchronous | asynchronous | single (default: per cluster kind)")->expected(1);
-  plan->add_option("--format", pa->format, "text, json or dot")->check(CLI::IsMember({"text", "json", "dot"}));
-  plan->add_option("-o,--output", pa->output, "Write the plan (JSON) to this file for `hitless apply`");
+  plan->add_option("--strategy", pa->strategies,
+                   "synchronous | asynchronous | single (default: per cluster kind)")
+      ->expected(1);
+  plan->add_option("--format", pa->format, "text, json or dot")
+      ->check(CLI::IsMember({"text", "json", "dot"}));
+  plan->add_option("-o,--output", pa->output,
+                   "Write the plan (JSON) to this file for `hitless apply`");
   plan->callback([pa, &exit_code] { exit_code = run_plan(*pa); });
 
   auto sa = std::make_shared<PlanArgs>();
-  auto* sim = app.add_subcommand("simulate", "Predict downtime, makespan and exposure on a virtual clock; compare strategies");
+  auto* sim = app.add_subcommand(
+      "simulate", "Predict downtime, makespan and exposure on a virtual clock; compare strategies");
   common_options(sim, *sa);
   sim->add_option("--strategy", sa->strategies, "One or more strategies to compare");
   sim->add_option("--format", sa->format, "text or json")->check(CLI::IsMember({"text", "json"}));

@@ -34,7 +34,8 @@ int run(const ProbeArgs& a) {
     }
     target = lab->service(a.cluster);
     if (target.empty()) {
-      std::cerr << "hitless probe: the lab in " << a.lab_dir << " has no cluster '" << a.cluster << "'\n";
+      std::cerr << "hitless probe: the lab in " << a.lab_dir << " has no cluster '" << a.cluster
+                << "'\n";
       return kExitBadInput;
     }
   }
@@ -50,8 +51,10 @@ int run(const ProbeArgs& a) {
   std::signal(SIGINT, on_stop_signal);
   std::signal(SIGTERM, on_stop_signal);
   auto report = probe::run_probe(*opts, &g_stop);
-  if (a.format == "json") std::cout << probe::to_json(report).dump(2) << "\n";
-  else std::cout << probe::to_text(report);
+  if (a.format == "json")
+    std::cout << probe::to_json(report).dump(2) << "\n";
+  else
+    std::cout << probe::to_text(report);
   return kExitOk;
 }
 
@@ -59,15 +62,20 @@ int run(const ProbeArgs& a) {
 
 void add_probe_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ProbeArgs>();
-  auto* cmd = app.add_subcommand("probe", "Measure what clients of a cluster see: requests, gaps, sessions");
+  auto* cmd = app.add_subcommand("probe",
+                                 "Measure what clients of a cluster see: requests, gaps, sessions");
   cmd->add_option("--target", args->target, "Service address host:port (loopback only)");
   cmd->add_option("--lab", args->lab_dir, "Probe a running lab's cluster instead of --target");
-  cmd->add_option("--cluster", args->cluster, "With --lab: the cluster whose service address to probe");
+  cmd->add_option("--cluster", args->cluster,
+                  "With --lab: the cluster whose service address to probe");
   cmd->add_option("--duration", args->options.duration_s, "Seconds to run")->default_val(10);
   cmd->add_option("--rate", args->options.rate, "Requests per second")->default_val(50);
   cmd->add_option("--sessions", args->options.sessions, "Sessions to hold open")->default_val(0);
-  cmd->add_option("--timeout", args->options.request_timeout_s, "Seconds before a request counts as timed out")->default_val(1.0);
-  cmd->add_option("--session-lifetime", args->options.session_lifetime_s, "Ask the server for this session lifetime (model seconds)");
+  cmd->add_option("--timeout", args->options.request_timeout_s,
+                  "Seconds before a request counts as timed out")
+      ->default_val(1.0);
+  cmd->add_option("--session-lifetime", args->options.session_lifetime_s,
+                  "Ask the server for this session lifetime (model seconds)");
   cmd->add_option("--format", args->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }

@@ -19,7 +19,7 @@ struct RunArgs {
   std::string plan_file, inventory, target, strategy, journal, backup_dir, format = "text", step;
   bool auto_approve = false, quiet = false;
   std::string config_changes;  // resume: pause | carry-over | discard
-  int stop_after_phase = 0;  // 1-based for people; 0 = run every phase
+  int stop_after_phase = 0;    // 1-based for people; 0 = run every phase
   double api_timeout_s = 5;
 };
 
@@ -46,7 +46,8 @@ int report_outcome(const exec::RunOutcome& out, const std::string& journal) {
     std::printf("see: hitless status --journal %s\n", journal.c_str());
     return kExitFailed;
   }
-  std::printf("see: hitless status --journal %s   undo: hitless rollback --journal %s\n", journal.c_str(), journal.c_str());
+  std::printf("see: hitless status --journal %s   undo: hitless rollback --journal %s\n",
+              journal.c_str(), journal.c_str());
   return kExitFailed;
 }
 
@@ -73,21 +74,27 @@ int run_apply(const RunArgs& a) {
     plan = std::move(*p);
     inventory_path = plan.inventory_file;
   } else if (a.inventory.empty() || a.target.empty()) {
-    return std::cerr << "hitless apply: give a PLAN file, or -i INVENTORY with --to VERSION\n", kExitBadInput;
+    return std::cerr << "hitless apply: give a PLAN file, or -i INVENTORY with --to VERSION\n",
+           kExitBadInput;
   }
-  const std::string journal_path = !a.journal.empty() ? a.journal : (a.plan_file.empty() ? "hitless" : a.plan_file) + ".journal";
+  const std::string journal_path =
+      !a.journal.empty() ? a.journal : (a.plan_file.empty() ? "hitless" : a.plan_file) + ".journal";
   if (!a.plan_file.empty() && std::filesystem::exists(journal_path)) {
     // Checked before anything is observed or changed: a journal belongs to one plan.
     auto existing = journal::SqliteJournal::open(journal_path);
-    if (!existing) return std::cerr << "hitless apply: " << existing.message() << "\n", kExitBadInput;
+    if (!existing)
+      return std::cerr << "hitless apply: " << existing.message() << "\n", kExitBadInput;
     const std::string theirs = (*existing)->run().plan_hash, ours = plan::plan_hash(plan);
     if (theirs != ours)
-      return std::cerr << "hitless apply: journal " << journal_path << " belongs to plan " << theirs.substr(0, 12) << ", not "
-                       << ours.substr(0, 12) << "; give another --journal\n",
+      return std::cerr << "hitless apply: journal " << journal_path << " belongs to plan "
+                       << theirs.substr(0, 12) << ", not " << ours.substr(0, 12)
+                       << "; give another --journal\n",
              kExitBadInput;
     if (!(*existing)->steps().empty())
-      return std::cerr << "hitless apply: " << journal_path << " already holds a run of this plan; continue it with: hitless resume --journal "
-                       << journal_path << "\n",
+      return std::cerr
+                 << "hitless apply: " << journal_path
+                 << " already holds a run of this plan; continue it with: hitless resume --journal "
+                 << journal_path << "\n",
              kExitBadInput;
   }
   auto ctx = load_context(inventory_path, error);
@@ -104,24 +111,30 @@ int run_apply(const RunArgs& a) {
     if (!p) return std::cerr << "hitless apply: " << p.message() << "\n", kExitBadInput;
     plan = std::move(*p);
   } else if (now.hash() != plan.observed.hash()) {
-    std::cerr << "hitless apply: the cluster changed since the plan was made; nothing was done. What changed:\n";
+    std::cerr << "hitless apply: the cluster changed since the plan was made; nothing was done. "
+                 "What changed:\n";
     for (const auto& d : plan.observed.differences(now)) std::cerr << "  " << d << "\n";
-    std::cerr << "make a new plan: hitless plan -i " << inventory_path << " --to " << plan.target_version << " -o PLAN\n";
+    std::cerr << "make a new plan: hitless plan -i " << inventory_path << " --to "
+              << plan.target_version << " -o PLAN\n";
     return kExitBadInput;
   }
   const std::string hash = plan::plan_hash(plan);
   auto j = journal::SqliteJournal::create(journal_path, plan::to_json_text(plan), hash);
   if (!j) return std::cerr << "hitless apply: " << j.message() << "\n", kExitBadInput;
   if (!(*j)->steps().empty())
-    return std::cerr << "hitless apply: " << journal_path << " already holds a run of this plan; continue it with: hitless resume --journal "
-                     << journal_path << "\n",
+    return std::cerr
+               << "hitless apply: " << journal_path
+               << " already holds a run of this plan; continue it with: hitless resume --journal "
+               << journal_path << "\n",
            kExitBadInput;
-  std::printf("applying plan %s (%zu steps, target %s) — journal %s\n", hash.substr(0, 12).c_str(), plan.steps.size(),
-              plan.target_version.c_str(), journal_path.c_str());
+  std::printf("applying plan %s (%zu steps, target %s) — journal %s\n", hash.substr(0, 12).c_str(),
+              plan.steps.size(), plan.target_version.c_str(), journal_path.c_str());
   return report_outcome(run_engine(plan, *ctx, **j, engine_options(a, journal_path)), journal_path);
 }
 
-Result<std::unique_ptr<journal::SqliteJournal>, int> open_journal(const std::string& path, const char* cmd, plan::Plan& plan) {
+Result<std::unique_ptr<journal::SqliteJournal>, int> open_journal(const std::string& path,
+                                                                  const char* cmd,
+                                                                  plan::Plan& plan) {
   auto j = journal::SqliteJournal::open(path);
   if (!j) {
     std::cerr << "hitless " << cmd << ": " << j.message() << "\n";
@@ -134,7 +147,8 @@ Result<std::unique_ptr<journal::SqliteJournal>, int> open_journal(const std::str
     return make_error(kExitBadInput, p.message());
   }
   if (plan::plan_hash(*p) != run.plan_hash) {
-    std::cerr << "hitless " << cmd << ": " << path << ": the plan in the journal does not match its hash\n";
+    std::cerr << "hitless " << cmd << ": " << path
+              << ": the plan in the journal does not match its hash\n";
     return make_error(kExitBadInput, "hash");
   }
   plan = std::move(*p);
@@ -147,13 +161,16 @@ int run_resume(const RunArgs& a, bool rollback) {
   auto j = open_journal(a.journal, cmd, plan);
   if (!j) return j.code();
   const auto state = (*j)->run().state;
-  if (!rollback && state == "completed") return std::printf("the run in %s is already complete\n", a.journal.c_str()), kExitOk;
+  if (!rollback && state == "completed")
+    return std::printf("the run in %s is already complete\n", a.journal.c_str()), kExitOk;
   if (!rollback && (state == "rolled-back" || state == "rolling-back"))
-    return std::cerr << "hitless resume: this run was rolled back; make a new plan\n", kExitBadInput;
+    return std::cerr << "hitless resume: this run was rolled back; make a new plan\n",
+           kExitBadInput;
   std::string error;
   auto ctx = load_context(plan.inventory_file, error);
   if (!ctx) return std::cerr << "hitless " << cmd << ": " << error << "\n", kExitBadInput;
-  std::printf("%s plan %s — journal %s\n", rollback ? "rolling back" : "resuming", plan::plan_hash(plan).substr(0, 12).c_str(), a.journal.c_str());
+  std::printf("%s plan %s — journal %s\n", rollback ? "rolling back" : "resuming",
+              plan::plan_hash(plan).substr(0, 12).c_str(), a.journal.c_str());
   EngineOptions o = engine_options(a, a.journal);
   o.rollback = rollback;
   return report_outcome(run_engine(plan, *ctx, **j, o), a.journal);
@@ -166,14 +183,17 @@ int run_approve(const RunArgs& a) {
   int approved = 0;
   for (const auto& [id, rec] : (*j)->steps()) {
     const plan::Step* s = plan.find(id);
-    if (!s || s->verb != plan::Verb::kApproval || rec.state != journal::StepState::kRunning) continue;
+    if (!s || s->verb != plan::Verb::kApproval || rec.state != journal::StepState::kRunning)
+      continue;
     if (!a.step.empty() && a.step != id) continue;
     if (auto r = (*j)->approve(id, std::getenv("USER") ? std::getenv("USER") : "operator"); !r)
       return std::cerr << "hitless approve: " << r.message() << "\n", kExitFailed;
     std::printf("approved %s: %s\n", id.c_str(), s->title.c_str());
     ++approved;
   }
-  if (approved == 0) return std::cerr << "hitless approve: no approval is waiting in " << a.journal << "\n", kExitBadInput;
+  if (approved == 0)
+    return std::cerr << "hitless approve: no approval is waiting in " << a.journal << "\n",
+           kExitBadInput;
   return kExitOk;
 }
 
@@ -189,29 +209,48 @@ int run_status(const RunArgs& a) {
       auto it = steps.find(s.id);
       nlohmann::json e{{"id", s.id}, {"title", s.title}, {"phase", s.phase}, {"state", "pending"}};
       if (it != steps.end())
-        e.update({{"state", journal::to_string(it->second.state)}, {"attempts", it->second.attempts},
-                  {"intent_model_s", it->second.intent_model}, {"outcome_model_s", it->second.outcome_model},
+        e.update({{"state", journal::to_string(it->second.state)},
+                  {"attempts", it->second.attempts},
+                  {"intent_model_s", it->second.intent_model},
+                  {"outcome_model_s", it->second.outcome_model},
                   {"message", it->second.message}});
-      if (auto u = steps.find("undo:" + s.id); u != steps.end()) e["undo"] = {{"state", journal::to_string(u->second.state)}, {"message", u->second.message}};
+      if (auto u = steps.find("undo:" + s.id); u != steps.end())
+        e["undo"] = {{"state", journal::to_string(u->second.state)},
+                     {"message", u->second.message}};
       js.push_back(e);
     }
     nlohmann::json events = nlohmann::json::array();
     for (const auto& e : (*j)->events())
-      events.push_back({{"wall", e.wall}, {"model_s", e.model}, {"kind", e.kind}, {"step", e.step_id}, {"node", e.node}, {"message", e.message}});
-    std::cout << nlohmann::json{{"plan_hash", run.plan_hash}, {"target_version", plan.target_version}, {"clusters", plan.clusters},
-                                {"strategies", plan.strategies}, {"state", run.state}, {"message", run.message}, {"steps", js},
-                                {"events", events}}.dump(2)
+      events.push_back({{"wall", e.wall},
+                        {"model_s", e.model},
+                        {"kind", e.kind},
+                        {"step", e.step_id},
+                        {"node", e.node},
+                        {"message", e.message}});
+    std::cout << nlohmann::json{{"plan_hash", run.plan_hash},
+                                {"target_version", plan.target_version},
+                                {"clusters", plan.clusters},
+                                {"strategies", plan.strategies},
+                                {"state", run.state},
+                                {"message", run.message},
+                                {"steps", js},
+                                {"events", events}}
+                     .dump(2)
               << "\n";
     return kExitOk;
   }
-  std::printf("plan %s to %s; run %s%s%s\n", run.plan_hash.substr(0, 12).c_str(), plan.target_version.c_str(), run.state.c_str(),
-              run.message.empty() ? "" : ": ", run.message.c_str());
+  std::printf("plan %s to %s; run %s%s%s\n", run.plan_hash.substr(0, 12).c_str(),
+              plan.target_version.c_str(), run.state.c_str(), run.message.empty() ? "" : ": ",
+              run.message.c_str());
   for (const auto& s : plan.steps) {
     auto it = steps.find(s.id);
     std::string st = it == steps.end() ? "pending" : journal::to_string(it->second.state);
-    if (auto u = steps.find("undo:" + s.id); u != steps.end()) st += " (undo " + std::string(journal::to_string(u->second.state)) + ")";
-    std::printf("  %-10s phase %d  %-40s %s%s\n", st.c_str(), s.phase + 1, s.id.c_str(), s.title.c_str(),
-                it != steps.end() && !it->second.message.empty() && it->second.state == journal::StepState::kFailed
+    if (auto u = steps.find("undo:" + s.id); u != steps.end())
+      st += " (undo " + std::string(journal::to_string(u->second.state)) + ")";
+    std::printf("  %-10s phase %d  %-40s %s%s\n", st.c_str(), s.phase + 1, s.id.c_str(),
+                s.title.c_str(),
+                it != steps.end() && !it->second.message.empty() &&
+                        it->second.state == journal::StepState::kFailed
                     ? ("\n             " + it->second.message).c_str()
                     : "");
   }
@@ -222,34 +261,47 @@ int run_status(const RunArgs& a) {
 
 void add_run_commands(CLI::App& app, int& exit_code) {
   auto a = std::make_shared<RunArgs>();
-  auto* apply = app.add_subcommand("apply", "Carry out a plan (or plan and carry out) with a journal");
+  auto* apply =
+      app.add_subcommand("apply", "Carry out a plan (or plan and carry out) with a journal");
   apply->add_option("plan", a->plan_file, "Plan file from `hitless plan -o`");
-  apply->add_option("-i,--inventory", a->inventory, "Plan now from this inventory instead of a plan file");
+  apply->add_option("-i,--inventory", a->inventory,
+                    "Plan now from this inventory instead of a plan file");
   apply->add_option("--to", a->target, "With -i: target version or 'latest'");
   apply->add_option("--strategy", a->strategy, "With -i: strategy");
   apply->add_option("--journal", a->journal, "SQLite journal (default: PLAN.journal)");
-  apply->add_flag("--auto-approve", a->auto_approve, "Approve every verification gate without asking");
-  apply->add_option("--stop-after-phase", a->stop_after_phase, "Stop after this phase (maintenance window), e.g. 1");
-  apply->add_option("--backup-dir", a->backup_dir, "Where configuration backups go (default: JOURNAL.backups)");
-  apply->add_option("--api-timeout", a->api_timeout_s, "Seconds before a management API call counts as unanswered");
+  apply->add_flag("--auto-approve", a->auto_approve,
+                  "Approve every verification gate without asking");
+  apply->add_option("--stop-after-phase", a->stop_after_phase,
+                    "Stop after this phase (maintenance window), e.g. 1");
+  apply->add_option("--backup-dir", a->backup_dir,
+                    "Where configuration backups go (default: JOURNAL.backups)");
+  apply->add_option("--api-timeout", a->api_timeout_s,
+                    "Seconds before a management API call counts as unanswered");
   apply->add_flag("-q,--quiet", a->quiet, "Print only failures and the outcome");
   apply->callback([a, &exit_code] { exit_code = run_apply(*a); });
 
   auto r = std::make_shared<RunArgs>();
-  auto* resume = app.add_subcommand("resume", "Continue a run after a crash, a pause or a fixed failure");
+  auto* resume =
+      app.add_subcommand("resume", "Continue a run after a crash, a pause or a fixed failure");
   resume->add_option("--journal", r->journal, "The run's journal")->required();
-  resume->add_flag("--auto-approve", r->auto_approve, "Approve every verification gate without asking");
+  resume->add_flag("--auto-approve", r->auto_approve,
+                   "Approve every verification gate without asking");
   resume->add_option("--stop-after-phase", r->stop_after_phase, "Stop after this phase");
-  resume->add_option("--api-timeout", r->api_timeout_s, "Seconds before a management API call counts as unanswered");
+  resume->add_option("--api-timeout", r->api_timeout_s,
+                     "Seconds before a management API call counts as unanswered");
   resume->add_flag("-q,--quiet", r->quiet, "Print only failures and the outcome");
-  resume->add_option("--config-changes", r->config_changes,
-                     "Configuration changed on a node during the run, that a step would overwrite: pause (default), "
-                     "carry-over (re-apply it on the node whose configuration wins), discard (lose it; written in the report)")
+  resume
+      ->add_option("--config-changes", r->config_changes,
+                   "Configuration changed on a node during the run, that a step would overwrite: "
+                   "pause (default), "
+                   "carry-over (re-apply it on the node whose configuration wins), discard (lose "
+                   "it; written in the report)")
       ->check(CLI::IsMember({"pause", "carry-over", "discard"}));
   resume->callback([r, &exit_code] { exit_code = run_resume(*r, false); });
 
   auto rb = std::make_shared<RunArgs>();
-  auto* rollback = app.add_subcommand("rollback", "Undo the completed steps of a run, in reverse, where they can be undone");
+  auto* rollback = app.add_subcommand(
+      "rollback", "Undo the completed steps of a run, in reverse, where they can be undone");
   rollback->add_option("--journal", rb->journal, "The run's journal")->required();
   rollback->add_flag("-q,--quiet", rb->quiet, "Print only failures and the outcome");
   rollback->callback([rb, &exit_code] { exit_code = run_resume(*rb, true); });
@@ -261,9 +313,11 @@ void add_run_commands(CLI::App& app, int& exit_code) {
   approve->callback([ap, &exit_code] { exit_code = run_approve(*ap); });
 
   auto st = std::make_shared<RunArgs>();
-  auto* status = app.add_subcommand("status", "Show a run: its state, every step, and (json) its events");
+  auto* status =
+      app.add_subcommand("status", "Show a run: its state, every step, and (json) its events");
   status->add_option("--journal", st->journal, "The run's journal")->required();
-  status->add_option("--format", st->format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  status->add_option("--format", st->format, "text or json")
+      ->check(CLI::IsMember({"text", "json"}));
   status->callback([st, &exit_code] { exit_code = run_status(*st); });
 }
 

@@ -31,7 +31,9 @@ std::string tail_of(const std::string& path, std::size_t max_lines = 15) {
   std::vector<std::string> lines;
   for (std::string l; std::getline(in, l);) lines.push_back(l);
   std::string out;
-  for (std::size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size(); ++i) out += "  " + lines[i] + "\n";
+  for (std::size_t i = lines.size() > max_lines ? lines.size() - max_lines : 0; i < lines.size();
+       ++i)
+    out += "  " + lines[i] + "\n";
   return out;
 }
 
@@ -66,8 +68,8 @@ pid_t spawn_daemon(const LabUpOptions& o, const std::string& self) {
     char scale_buf[40];
     std::snprintf(scale_buf, sizeof scale_buf, "%.17g", o.time_scale);
     const std::string scale = scale_buf;
-    execl(self.c_str(), "hitless", "lab", "serve", "--dir", o.dir.c_str(), "--spec", o.spec_path.c_str(),
-          "--time-scale", scale.c_str(), static_cast<char*>(nullptr));
+    execl(self.c_str(), "hitless", "lab", "serve", "--dir", o.dir.c_str(), "--spec",
+          o.spec_path.c_str(), "--time-scale", scale.c_str(), static_cast<char*>(nullptr));
     _exit(127);
   }
   close(pipefd[1]);
@@ -87,7 +89,8 @@ int lab_up(const LabUpOptions& o) {
     return kExitBadInput;
   }
   if (!(o.time_scale > 0) || o.time_scale > 1000) {
-    std::cerr << "hitless lab up: --time-scale must be > 0 and <= 1000 (got " << o.time_scale << ")\n";
+    std::cerr << "hitless lab up: --time-scale must be > 0 and <= 1000 (got " << o.time_scale
+              << ")\n";
     return kExitBadInput;
   }
   std::error_code ec;
@@ -101,7 +104,8 @@ int lab_up(const LabUpOptions& o) {
               << "); stop it with: hitless lab down --dir " << o.dir << "\n";
     return kExitBadInput;
   }
-  for (const char* f : {"lab.json", "lab.error", "lab.pid", "inventory.yaml"}) fs::remove(o.dir + "/" + f, ec);
+  for (const char* f : {"lab.json", "lab.error", "lab.pid", "inventory.yaml"})
+    fs::remove(o.dir + "/" + f, ec);
 
   const auto t0 = std::chrono::steady_clock::now();
   const std::string self = fs::read_symlink("/proc/self/exe").string();
@@ -118,8 +122,10 @@ int lab_up(const LabUpOptions& o) {
     if (!lab::process_alive(pid) || seconds_since(t0) > o.start_timeout_s) {
       if (lab::process_alive(pid)) kill(pid, SIGKILL);
       std::cerr << "hitless lab up: the lab did not start";
-      if (fs::exists(o.dir + "/lab.error")) std::cerr << ": " << lab::read_file(o.dir + "/lab.error");
-      else std::cerr << "; last lines of " << o.dir << "/lab.log:\n" << tail_of(o.dir + "/lab.log");
+      if (fs::exists(o.dir + "/lab.error"))
+        std::cerr << ": " << lab::read_file(o.dir + "/lab.error");
+      else
+        std::cerr << "; last lines of " << o.dir << "/lab.log:\n" << tail_of(o.dir + "/lab.log");
       std::cerr << "\n";
       return kExitFailed;
     }
@@ -134,19 +140,21 @@ int lab_up(const LabUpOptions& o) {
   for (const auto& [name, node] : lab->description().at("nodes").items()) {
     auto r = lab->call_node(name, "GET", "/api/v1/health");
     if (!r || r->status != 200) {
-      std::cerr << "hitless lab up: node " << name << " does not answer: " << (r ? r->body : r.message()) << "\n";
+      std::cerr << "hitless lab up: node " << name
+                << " does not answer: " << (r ? r->body : r.message()) << "\n";
       (void)lab->shutdown();
       return kExitFailed;
     }
   }
   const auto& d = lab->description();
-  std::cout << "lab " << d.at("lab").get<std::string>() << " is up in " << o.dir << " (pid " << pid << ", "
-            << d.at("nodes").size() << " nodes, time scale " << o.time_scale << ", " << static_cast<int>(seconds_since(t0) * 1000)
-            << " ms)\n";
+  std::cout << "lab " << d.at("lab").get<std::string>() << " is up in " << o.dir << " (pid " << pid
+            << ", " << d.at("nodes").size() << " nodes, time scale " << o.time_scale << ", "
+            << static_cast<int>(seconds_since(t0) * 1000) << " ms)\n";
   for (const auto& [name, c] : d.at("clusters").items())
-    std::cout << "  cluster " << name << " (" << c.at("kind").get<std::string>() << "): clients connect to "
-              << c.at("service").get<std::string>() << "\n";
-  std::cout << "  inventory: " << o.dir << "/inventory.yaml\n  inspect:   hitless lab inspect --dir " << o.dir
+    std::cout << "  cluster " << name << " (" << c.at("kind").get<std::string>()
+              << "): clients connect to " << c.at("service").get<std::string>() << "\n";
+  std::cout << "  inventory: " << o.dir
+            << "/inventory.yaml\n  inspect:   hitless lab inspect --dir " << o.dir
             << "\n  stop:      hitless lab down --dir " << o.dir << "\n";
   return kExitOk;
 }

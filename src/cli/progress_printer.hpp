@@ -19,7 +19,8 @@ class ProgressPrinter final : public exec::ProgressSink {
  public:
   ProgressPrinter(const plan::Plan& plan, std::FILE* out, bool quiet = false);
   void step_started(const plan::Step& s, double model_now) override;
-  void step_finished(const plan::Step& s, journal::StepState st, const std::string& message, double model_now) override;
+  void step_finished(const plan::Step& s, journal::StepState st, const std::string& message,
+                     double model_now) override;
   void note(const std::string& node, const std::string& message, double model_now) override;
   const std::vector<sim::StepSpan>& spans() const { return spans_; }
 

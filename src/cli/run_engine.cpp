@@ -1,8 +1,7 @@
 #include "cli/run_engine.hpp"
 
-#include <chrono>
-
 #include <boost/asio.hpp>
+#include <chrono>
 #include <cstdio>
 
 #include "cli/progress_printer.hpp"
@@ -12,7 +11,8 @@
 
 namespace hitless::cli {
 
-exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, journal::Journal& journal, const EngineOptions& o) {
+exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx,
+                            journal::Journal& journal, const EngineOptions& o) {
   boost::asio::io_context io;
   net::AsioScheduler clock(io, plan.time_scale);
   net::AsyncHttpClient http(io);
@@ -30,10 +30,12 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, j
   eo.backup_dir = o.backup_dir;
   eo.config_changes = o.config_changes;
   eo.wall_now = [] {
-    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
   };
   exec::Executor executor(plan, &ctx.catalog, clock, (*driver)->drivers(), journal, eo, &printer);
-  exec::RunOutcome outcome{"interrupted", "stopped by a signal; the journal keeps the place: run `hitless resume`"};
+  exec::RunOutcome outcome{
+      "interrupted", "stopped by a signal; the journal keeps the place: run `hitless resume`"};
   auto done = [&](const exec::RunOutcome& r) {
     outcome = r;
     io.stop();
@@ -44,8 +46,10 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, j
     (void)journal.set_run_state("paused", "interrupted by a signal");
     io.stop();
   });
-  if (o.rollback) executor.start_rollback(done);
-  else executor.start(done);
+  if (o.rollback)
+    executor.start_rollback(done);
+  else
+    executor.start(done);
   io.run();
   return outcome;
 }

@@ -24,6 +24,7 @@ struct EngineOptions {
 };
 
 // Returns the outcome; "interrupted" when stopped by a signal.
-exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx, journal::Journal& journal, const EngineOptions& o);
+exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx,
+                            journal::Journal& journal, const EngineOptions& o);
 
 }  // namespace hitless::cli

@@ -10,11 +10,13 @@ namespace hitless::cli {
 
 class StageTimer {
  public:
-  explicit StageTimer(const char* command) : command_(command), on_(std::getenv("HITLESS_TIMING") != nullptr) {}
+  explicit StageTimer(const char* command)
+      : command_(command), on_(std::getenv("HITLESS_TIMING") != nullptr) {}
   void mark(const char* stage) {
     if (!on_) return;
     const auto now = std::chrono::steady_clock::now();
-    std::fprintf(stderr, "hitless %s: %-10s %8.3f s\n", command_, stage, std::chrono::duration<double>(now - last_).count());
+    std::fprintf(stderr, "hitless %s: %-10s %8.3f s\n", command_, stage,
+                 std::chrono::duration<double>(now - last_).count());
     last_ = now;
   }
 

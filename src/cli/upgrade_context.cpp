@@ -47,8 +47,10 @@ bool apply_policy_flags(UpgradeContext& ctx, const std::vector<std::string>& fla
   Inventory& inv = ctx.inventory;
   const auto merge = [&](Policy& p) {
     auto merged = apply_cli_overrides(p, flags);
-    if (!merged) error = merged.message();
-    else p = std::move(*merged);
+    if (!merged)
+      error = merged.message();
+    else
+      p = std::move(*merged);
     return merged.ok();
   };
   if (!merge(inv.policy)) return false;
@@ -76,15 +78,16 @@ ObservedState observe_all(const Inventory& inv, double api_timeout_s) {
         state.nodes[n.name] = down;
         continue;
       }
-      (*driver)->observe(n.name, [&state, down](Result<ObservedNode, drivers::DriverErrc> r) mutable {
-        if (r) {
-          std::string name = r->name;
-          state.nodes[name] = std::move(*r);
-        } else {
-          down.error = r.message();
-          state.nodes[down.name] = down;
-        }
-      });
+      (*driver)->observe(n.name,
+                         [&state, down](Result<ObservedNode, drivers::DriverErrc> r) mutable {
+                           if (r) {
+                             std::string name = r->name;
+                             state.nodes[name] = std::move(*r);
+                           } else {
+                             down.error = r.message();
+                             state.nodes[down.name] = down;
+                           }
+                         });
     }
   io.run();
   return state;

@@ -23,12 +23,18 @@ std::optional<double> parse_duration(std::string_view text) {
     std::string unit;
     while (i < s.size() && std::isalpha(static_cast<unsigned char>(s[i]))) unit += s[i++];
     double mult = 0;
-    if (unit.empty() || unit == "s") mult = 1;
-    else if (unit == "ms") mult = 0.001;
-    else if (unit == "m" || unit == "min") mult = 60;
-    else if (unit == "h") mult = 3600;
-    else if (unit == "d") mult = 86400;
-    else return std::nullopt;
+    if (unit.empty() || unit == "s")
+      mult = 1;
+    else if (unit == "ms")
+      mult = 0.001;
+    else if (unit == "m" || unit == "min")
+      mult = 60;
+    else if (unit == "h")
+      mult = 3600;
+    else if (unit == "d")
+      mult = 86400;
+    else
+      return std::nullopt;
     if (unit.empty() && any) return std::nullopt;  // "1h30" is ambiguous
     total += v * mult;
     any = true;

@@ -23,10 +23,18 @@ Inventory nodes_using(const Inventory& inv, const std::string& driver) {
 class LabNodeDriver final : public NodeDriver {
  public:
   explicit LabNodeDriver(std::unique_ptr<LabApplianceDriver> d) : d_(std::move(d)) {}
-  void observe(const std::string& n, Callback<ObservedNode> done) override { d_->observe(n, std::move(done)); }
-  void perform(const std::string& n, const Action& a, Callback<nlohmann::json> done) override { d_->perform(n, a, std::move(done)); }
-  void set_power(const std::string& n, bool on, Callback<Unit> done) override { d_->set_power(n, on, std::move(done)); }
-  void who_answers(const std::string& c, Callback<std::string> done) override { d_->who_answers(c, std::move(done)); }
+  void observe(const std::string& n, Callback<ObservedNode> done) override {
+    d_->observe(n, std::move(done));
+  }
+  void perform(const std::string& n, const Action& a, Callback<nlohmann::json> done) override {
+    d_->perform(n, a, std::move(done));
+  }
+  void set_power(const std::string& n, bool on, Callback<Unit> done) override {
+    d_->set_power(n, on, std::move(done));
+  }
+  void who_answers(const std::string& c, Callback<std::string> done) override {
+    d_->who_answers(c, std::move(done));
+  }
 
  private:
   std::unique_ptr<LabApplianceDriver> d_;
@@ -37,7 +45,8 @@ class LabNodeDriver final : public NodeDriver {
 const std::vector<DriverFactory>& driver_factories() {
   static const std::vector<DriverFactory> factories{
       {"lab",
-       [](net::AsyncHttpClient& http, const Inventory& inv, double timeout) -> Result<std::unique_ptr<NodeDriver>, DriverErrc> {
+       [](net::AsyncHttpClient& http, const Inventory& inv,
+          double timeout) -> Result<std::unique_ptr<NodeDriver>, DriverErrc> {
          auto d = LabApplianceDriver::create(http, inv, timeout);
          if (!d) return d.error();
          return std::unique_ptr<NodeDriver>(std::make_unique<LabNodeDriver>(std::move(*d)));
@@ -57,14 +66,18 @@ std::string unavailable_driver(const Inventory& inv) {
         names += (names.empty() ? "" : ", ") + std::string(f.name);
       }
       if (!known)
-        return inv.file + ":" + std::to_string(n.line) + ": clusters[" + c.name + "].nodes[" + n.name + "].driver: '" + n.driver +
+        return inv.file + ":" + std::to_string(n.line) + ": clusters[" + c.name + "].nodes[" +
+               n.name + "].driver: '" + n.driver +
                "' is not available in this build (drivers: " + names + ")";
     }
   return "";
 }
 
-Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpClient& http, const Inventory& inv, double timeout) {
-  if (auto why = unavailable_driver(inv); !why.empty()) return make_error(DriverErrc::kUnsupported, why);
+Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpClient& http,
+                                                                 const Inventory& inv,
+                                                                 double timeout) {
+  if (auto why = unavailable_driver(inv); !why.empty())
+    return make_error(DriverErrc::kUnsupported, why);
   std::unique_ptr<DriverSet> set(new DriverSet);
   for (const auto& f : driver_factories()) {
     Inventory mine = nodes_using(inv, f.name);
@@ -91,7 +104,8 @@ void DriverSet::observe(const std::string& node, Callback<ObservedNode> done) {
   done(make_error(DriverErrc::kUnsupported, "no driver for node " + node));
 }
 
-void DriverSet::perform(const std::string& node, const Action& action, Callback<nlohmann::json> done) {
+void DriverSet::perform(const std::string& node, const Action& action,
+                        Callback<nlohmann::json> done) {
   if (NodeDriver* d = for_node(node)) return d->perform(node, action, std::move(done));
   done(make_error(DriverErrc::kUnsupported, "no driver for node " + node));
 }

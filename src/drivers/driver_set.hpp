@@ -23,7 +23,8 @@ class NodeDriver : public ApplianceDriver, public PowerDriver, public ServicePro
 struct DriverFactory {
   const char* name;  // the inventory's `driver:` value
   // Builds one driver for `inventory` restricted to the nodes that name this driver.
-  std::function<Result<std::unique_ptr<NodeDriver>, DriverErrc>(net::AsyncHttpClient&, const Inventory&, double api_timeout_s)>
+  std::function<Result<std::unique_ptr<NodeDriver>, DriverErrc>(
+      net::AsyncHttpClient&, const Inventory&, double api_timeout_s)>
       create;
 };
 // Every appliance driver this build has, in one list.
@@ -33,12 +34,14 @@ std::string unavailable_driver(const Inventory& inventory);
 
 class DriverSet final : public NodeDriver {
  public:
-  static Result<std::unique_ptr<DriverSet>, DriverErrc> create(net::AsyncHttpClient& http, const Inventory& inventory,
+  static Result<std::unique_ptr<DriverSet>, DriverErrc> create(net::AsyncHttpClient& http,
+                                                               const Inventory& inventory,
                                                                double api_timeout_s);
   Drivers drivers() { return Drivers{this, this, this, nullptr}; }
 
   void observe(const std::string& node, Callback<ObservedNode> done) override;
-  void perform(const std::string& node, const Action& action, Callback<nlohmann::json> done) override;
+  void perform(const std::string& node, const Action& action,
+               Callback<nlohmann::json> done) override;
   void set_power(const std::string& node, bool on, Callback<Unit> done) override;
   void who_answers(const std::string& cluster, Callback<std::string> done) override;
 

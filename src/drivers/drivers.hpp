@@ -39,7 +39,8 @@ class ApplianceDriver {
   virtual ~ApplianceDriver() = default;
   virtual void observe(const std::string& node, Callback<ObservedNode> done) = 0;
   // The appliance's answer as JSON (e.g. a backup's content, a compatibility report).
-  virtual void perform(const std::string& node, const Action& action, Callback<nlohmann::json> done) = 0;
+  virtual void perform(const std::string& node, const Action& action,
+                       Callback<nlohmann::json> done) = 0;
 };
 
 // Out-of-band power (IPMI / BMC).
@@ -63,8 +64,9 @@ class ServiceProbe {
 class TrafficSwitch {
  public:
   virtual ~TrafficSwitch() = default;
-  virtual void move_clients(const std::string& cluster, const std::string& from, const std::string& to,
-                            const std::string& via, Callback<nlohmann::json> done) = 0;
+  virtual void move_clients(const std::string& cluster, const std::string& from,
+                            const std::string& to, const std::string& via,
+                            Callback<nlohmann::json> done) = 0;
 };
 
 struct Drivers {

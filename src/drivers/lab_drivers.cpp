@@ -1,9 +1,9 @@
 #include "drivers/lab_drivers.hpp"
 
-#include "drivers/lab_protocol.hpp"
-
 #include <fstream>
 #include <sstream>
+
+#include "drivers/lab_protocol.hpp"
 
 namespace hitless::drivers {
 namespace {
@@ -38,8 +38,8 @@ std::string trimmed(std::string s) {
 
 }  // namespace
 
-Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> LabApplianceDriver::create(net::AsyncHttpClient& http, const Inventory& inv,
-                                                                                   double api_timeout_s) {
+Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> LabApplianceDriver::create(
+    net::AsyncHttpClient& http, const Inventory& inv, double api_timeout_s) {
   std::unique_ptr<LabApplianceDriver> d(new LabApplianceDriver(http, api_timeout_s));
   for (const auto& c : inv.clusters) {
     LabEndpoint svc;
@@ -47,18 +47,23 @@ Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> LabApplianceDriver::crea
     for (const auto& n : c.nodes) {
       LabEndpoint ep;
       if (!split(n.address, ep.host, ep.port))
-        return make_error(DriverErrc::kProtocol, "node " + n.name + ": address '" + n.address + "' is not host:port");
+        return make_error(DriverErrc::kProtocol,
+                          "node " + n.name + ": address '" + n.address + "' is not host:port");
       std::string token;
       if (!read_all(n.token_file, token))
-        return make_error(DriverErrc::kProtocol, "node " + n.name + ": cannot read token file " + n.token_file);
+        return make_error(DriverErrc::kProtocol,
+                          "node " + n.name + ": cannot read token file " + n.token_file);
       ep.token = trimmed(token);
       d->nodes_[n.name] = ep;
       if (n.power) {
         LabEndpoint bmc;
         if (!split(n.power->address, bmc.host, bmc.port))
-          return make_error(DriverErrc::kProtocol, "node " + n.name + ": power address '" + n.power->address + "' is not host:port");
+          return make_error(DriverErrc::kProtocol, "node " + n.name + ": power address '" +
+                                                       n.power->address + "' is not host:port");
         if (!read_all(n.power->token_file, token))
-          return make_error(DriverErrc::kProtocol, "node " + n.name + ": cannot read BMC token file " + n.power->token_file);
+          return make_error(
+              DriverErrc::kProtocol,
+              "node " + n.name + ": cannot read BMC token file " + n.power->token_file);
         bmc.token = trimmed(token);
         bmc.path = n.power->path.empty() ? "/bmc/" + n.name + "/power" : n.power->path;
         d->bmc_[n.name] = bmc;
@@ -68,8 +73,9 @@ Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> LabApplianceDriver::crea
   return d;
 }
 
-void LabApplianceDriver::call(const LabEndpoint& ep, const std::string& node, const std::string& method,
-                              const std::string& target, std::string body, std::map<std::string, std::string> headers,
+void LabApplianceDriver::call(const LabEndpoint& ep, const std::string& node,
+                              const std::string& method, const std::string& target,
+                              std::string body, std::map<std::string, std::string> headers,
                               Callback<nlohmann::json> done) {
   net::ClientRequest rq;
   rq.host = ep.host;
@@ -81,14 +87,19 @@ void LabApplianceDriver::call(const LabEndpoint& ep, const std::string& node, co
   if (rq.headers.count("X-Package-Signature")) rq.content_type = "application/octet-stream";
   rq.bearer_token = ep.token;
   rq.timeout_s = timeout_s_;
-  http_.request(std::move(rq), [node, target, done = std::move(done)](Result<net::HttpResponse, net::NetErrc> r) {
+  http_.request(std::move(rq), [node, target,
+                                done = std::move(done)](Result<net::HttpResponse, net::NetErrc> r) {
     if (!r) return done(make_error(DriverErrc::kUnreachable, node + ": " + r.message()));
     auto j = nlohmann::json::parse(r->body, nullptr, false);
     if (r->status >= 300) {
-      const std::string why = j.is_object() && j.contains("error") ? j["error"].get<std::string>() : r->body;
-      return done(make_error(DriverErrc::kRejected, node + " refused " + target + " (" + std::to_string(r->status) + "): " + why));
+      const std::string why =
+          j.is_object() && j.contains("error") ? j["error"].get<std::string>() : r->body;
+      return done(make_error(DriverErrc::kRejected, node + " refused " + target + " (" +
+                                                        std::to_string(r->status) + "): " + why));
     }
-    if (j.is_discarded()) return done(make_error(DriverErrc::kProtocol, node + ": " + target + " answered something that is not JSON"));
+    if (j.is_discarded())
+      return done(make_error(DriverErrc::kProtocol,
+                             node + ": " + target + " answered something that is not JSON"));
     done(std::move(j));
   });
 }
@@ -96,28 +107,34 @@ void LabApplianceDriver::call(const LabEndpoint& ep, const std::string& node, co
 void LabApplianceDriver::observe(const std::string& node, Callback<ObservedNode> done) {
   auto it = nodes_.find(node);
   if (it == nodes_.end()) return done(make_error(DriverErrc::kUnsupported, "unknown node " + node));
-  call(it->second, node, "GET", "/api/v1/status", "", {}, [node, done = std::move(done)](Result<nlohmann::json, DriverErrc> r) {
-    if (!r) return done(r.error());
-    try {
-      done(observed_from_lab_status(node, *r));
-    } catch (const nlohmann::json::exception& e) {
-      done(make_error(DriverErrc::kProtocol, node + ": status document: " + e.what()));
-    }
-  });
+  call(it->second, node, "GET", "/api/v1/status", "", {},
+       [node, done = std::move(done)](Result<nlohmann::json, DriverErrc> r) {
+         if (!r) return done(r.error());
+         try {
+           done(observed_from_lab_status(node, *r));
+         } catch (const nlohmann::json::exception& e) {
+           done(make_error(DriverErrc::kProtocol, node + ": status document: " + e.what()));
+         }
+       });
 }
 
-void LabApplianceDriver::perform(const std::string& node, const Action& a, Callback<nlohmann::json> done) {
+void LabApplianceDriver::perform(const std::string& node, const Action& a,
+                                 Callback<nlohmann::json> done) {
   auto it = nodes_.find(node);
   if (it == nodes_.end()) return done(make_error(DriverErrc::kUnsupported, "unknown node " + node));
   auto rq = lab_request_for(a);
   if (!rq) return done(rq.error());
-  call(it->second, node, rq->method, rq->target, std::move(rq->body), std::move(rq->headers), std::move(done));
+  call(it->second, node, rq->method, rq->target, std::move(rq->body), std::move(rq->headers),
+       std::move(done));
 }
 
 void LabApplianceDriver::set_power(const std::string& node, bool on, Callback<Unit> done) {
   auto it = bmc_.find(node);
-  if (it == bmc_.end()) return done(make_error(DriverErrc::kUnsupported, node + " has no out-of-band power in the inventory"));
-  call(it->second, node, "POST", it->second.path, nlohmann::json{{"state", on ? "on" : "off"}}.dump(), {},
+  if (it == bmc_.end())
+    return done(
+        make_error(DriverErrc::kUnsupported, node + " has no out-of-band power in the inventory"));
+  call(it->second, node, "POST", it->second.path,
+       nlohmann::json{{"state", on ? "on" : "off"}}.dump(), {},
        [done = std::move(done)](Result<nlohmann::json, DriverErrc> r) {
          if (!r) return done(r.error());
          done(Unit{});
@@ -126,13 +143,16 @@ void LabApplianceDriver::set_power(const std::string& node, bool on, Callback<Un
 
 void LabApplianceDriver::who_answers(const std::string& cluster, Callback<std::string> done) {
   auto it = services_.find(cluster);
-  if (it == services_.end()) return done(make_error(DriverErrc::kUnsupported, "cluster " + cluster + " has no service address"));
+  if (it == services_.end())
+    return done(
+        make_error(DriverErrc::kUnsupported, "cluster " + cluster + " has no service address"));
   LabEndpoint ep = it->second;
   ep.token.clear();
-  call(ep, cluster, "GET", "/", "", {}, [done = std::move(done)](Result<nlohmann::json, DriverErrc> r) {
-    if (!r) return done(r.error());
-    done(r->value("node", std::string("?")));
-  });
+  call(ep, cluster, "GET", "/", "", {},
+       [done = std::move(done)](Result<nlohmann::json, DriverErrc> r) {
+         if (!r) return done(r.error());
+         done(r->value("node", std::string("?")));
+       });
 }
 
 }  // namespace hitless::drivers

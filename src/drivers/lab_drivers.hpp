@@ -24,18 +24,22 @@ struct LabEndpoint {
 class LabApplianceDriver final : public ApplianceDriver, public PowerDriver, public ServiceProbe {
  public:
   // Fails (naming the node and file) when a token file cannot be read or an address is malformed.
-  static Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> create(net::AsyncHttpClient& http, const Inventory& inv,
+  static Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> create(net::AsyncHttpClient& http,
+                                                                        const Inventory& inv,
                                                                         double api_timeout_s);
 
   void observe(const std::string& node, Callback<ObservedNode> done) override;
-  void perform(const std::string& node, const Action& action, Callback<nlohmann::json> done) override;
+  void perform(const std::string& node, const Action& action,
+               Callback<nlohmann::json> done) override;
   void set_power(const std::string& node, bool on, Callback<Unit> done) override;
   void who_answers(const std::string& cluster, Callback<std::string> done) override;
 
  private:
-  LabApplianceDriver(net::AsyncHttpClient& http, double timeout_s) : http_(http), timeout_s_(timeout_s) {}
-  void call(const LabEndpoint& ep, const std::string& node, const std::string& method, const std::string& target,
-            std::string body, std::map<std::string, std::string> headers, Callback<nlohmann::json> done);
+  LabApplianceDriver(net::AsyncHttpClient& http, double timeout_s)
+      : http_(http), timeout_s_(timeout_s) {}
+  void call(const LabEndpoint& ep, const std::string& node, const std::string& method,
+            const std::string& target, std::string body, std::map<std::string, std::string> headers,
+            Callback<nlohmann::json> done);
 
   net::AsyncHttpClient& http_;
   double timeout_s_;

@@ -7,8 +7,12 @@ namespace hitless::drivers {
 
 Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
   const auto& p = a.params;
-  auto post = [](std::string target, const nlohmann::json& body) { return LabRequest{"POST", std::move(target), body.dump(), {}}; };
-  auto put = [](std::string target, const nlohmann::json& body) { return LabRequest{"PUT", std::move(target), body.dump(), {}}; };
+  auto post = [](std::string target, const nlohmann::json& body) {
+    return LabRequest{"POST", std::move(target), body.dump(), {}};
+  };
+  auto put = [](std::string target, const nlohmann::json& body) {
+    return LabRequest{"PUT", std::move(target), body.dump(), {}};
+  };
   try {
     if (a.kind == "backup") return post("/api/v1/backup", nlohmann::json::object());
     if (a.kind == "config-read") return LabRequest{"GET", "/api/v1/config", "", {}};
@@ -18,7 +22,8 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
       const std::string value = p.at("value");
       if (item.rfind("users/", 0) == 0) return put("/api/v1/config/" + item, {{"role", value}});
       if (item.rfind("settings/", 0) == 0) return put("/api/v1/config/" + item, {{"value", value}});
-      return make_error(DriverErrc::kUnsupported, "no configuration item '" + item + "' in the lab protocol");
+      return make_error(DriverErrc::kUnsupported,
+                        "no configuration item '" + item + "' in the lab protocol");
     }
     if (a.kind == "stage") {
       std::string content;
@@ -26,21 +31,33 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
         content = p.at("content").get<std::string>();
       } else {
         std::ifstream in(p.at("file").get<std::string>(), std::ios::binary);
-        if (!in) return make_error(DriverErrc::kRejected, "cannot read package file " + p.at("file").get<std::string>());
+        if (!in)
+          return make_error(DriverErrc::kRejected,
+                            "cannot read package file " + p.at("file").get<std::string>());
         std::ostringstream ss;
         ss << in.rdbuf();
         content = ss.str();
       }
-      return LabRequest{"POST", "/api/v1/packages", std::move(content), {{"X-Package-Signature", p.at("signature").get<std::string>()}}};
+      return LabRequest{"POST",
+                        "/api/v1/packages",
+                        std::move(content),
+                        {{"X-Package-Signature", p.at("signature").get<std::string>()}}};
     }
-    if (a.kind == "compat-test") return post("/api/v1/packages/" + p.at("package").get<std::string>() + "/test", nlohmann::json::object());
-    if (a.kind == "install") return post("/api/v1/install", {{"package", p.at("package")}, {"activate", p.value("activate", "now")}});
+    if (a.kind == "compat-test")
+      return post("/api/v1/packages/" + p.at("package").get<std::string>() + "/test",
+                  nlohmann::json::object());
+    if (a.kind == "install")
+      return post("/api/v1/install",
+                  {{"package", p.at("package")}, {"activate", p.value("activate", "now")}});
     if (a.kind == "reboot") return post("/api/v1/reboot", nlohmann::json::object());
     if (a.kind == "select-boot-slot") return post("/api/v1/boot-slot", {{"slot", p.at("slot")}});
     if (a.kind == "ha-break") return post("/api/v1/failover/break", nlohmann::json::object());
-    if (a.kind == "ha-establish") return post("/api/v1/failover/establish", {{"peer", p.at("peer")}, {"role", p.at("role")}});
+    if (a.kind == "ha-establish")
+      return post("/api/v1/failover/establish", {{"peer", p.at("peer")}, {"role", p.at("role")}});
     if (a.kind == "ha-sync") return post("/api/v1/failover/sync", nlohmann::json::object());
-    if (a.kind == "ha-role") return post("/api/v1/failover/role", {{"role", p.at("role")}, {"force", p.value("force", false)}});
+    if (a.kind == "ha-role")
+      return post("/api/v1/failover/role",
+                  {{"role", p.at("role")}, {"force", p.value("force", false)}});
     if (a.kind == "shared-ip") return put("/api/v1/shared-ip", {{"enabled", p.at("enabled")}});
     if (a.kind == "accepting") return put("/api/v1/traffic", {{"accepting", p.at("accepting")}});
     if (a.kind == "power-off") return post("/api/v1/power", {{"state", "off"}});
@@ -80,7 +97,8 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
   for (const auto& s : j.at("staged")) n.staged.push_back(s.at("id"));
   n.data_checksum = j.at("data").at("checksum");
   n.config_checksum = j.at("data").value("config_checksum", "");
-  n.lab = LabDiagnostics{j.at("boots").get<int>(), j.value("installs", 0), j.at("sessions").at("open").get<int>()};
+  n.lab = LabDiagnostics{j.at("boots").get<int>(), j.value("installs", 0),
+                         j.at("sessions").at("open").get<int>()};
   return n;
 }
 

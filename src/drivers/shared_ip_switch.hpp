@@ -10,8 +10,8 @@ namespace hitless::drivers {
 class SharedIpTrafficSwitch final : public TrafficSwitch {
  public:
   explicit SharedIpTrafficSwitch(ApplianceDriver& appliance) : appliance_(appliance) {}
-  void move_clients(const std::string& cluster, const std::string& from, const std::string& to, const std::string& via,
-                    Callback<nlohmann::json> done) override;
+  void move_clients(const std::string& cluster, const std::string& from, const std::string& to,
+                    const std::string& via, Callback<nlohmann::json> done) override;
 
  private:
   ApplianceDriver& appliance_;

@@ -23,7 +23,8 @@ std::optional<std::string> unmet_cluster_wide(const plan::Condition& c, const Ev
     }
   }
   const int total = static_cast<int>(c.nodes.size());
-  const std::string left = std::to_string(up) + " of " + std::to_string(total) + " would be serving";
+  const std::string left =
+      std::to_string(up) + " of " + std::to_string(total) + " would be serving";
   switch (c.kind) {
     case Cond::kMinServing: {
       auto need = plan::required_count(c.value, total);
@@ -35,8 +36,8 @@ std::optional<std::string> unmet_cluster_wide(const plan::Condition& c, const Ev
       auto most = plan::required_count(c.value, total);
       if (!most) return "malformed count '" + c.value + "'";
       if (total - up <= *most) return std::nullopt;
-      return std::to_string(total - up) + " of " + std::to_string(total) + " would be out of service, more than " + c.value +
-             " (down: " + down + ")";
+      return std::to_string(total - up) + " of " + std::to_string(total) +
+             " would be out of service, more than " + c.value + " (down: " + down + ")";
     }
     case Cond::kPairUp:
       if (up >= 1 || total == 0) return std::nullopt;
@@ -51,21 +52,27 @@ std::optional<std::string> unmet_cluster_wide(const plan::Condition& c, const Ev
 
 }  // namespace
 
-std::optional<std::string> unmet(const plan::Condition& c, const std::string& cluster, const Evidence& e) {
+std::optional<std::string> unmet(const plan::Condition& c, const std::string& cluster,
+                                 const Evidence& e) {
   if (plan::is_cluster_wide(c.kind)) return unmet_cluster_wide(c, e);
   if (c.kind == Cond::kServiceFrom) {
     auto it = e.answered_by.find(cluster);
     if (it == e.answered_by.end()) return "nobody answers at the service address of " + cluster;
-    if (it->second != c.node) return "the service address is answered by " + it->second + ", not " + c.node;
+    if (it->second != c.node)
+      return "the service address is answered by " + it->second + ", not " + c.node;
     return std::nullopt;
   }
   auto it = e.nodes.find(c.node);
   if (it == e.nodes.end()) return c.node + " was not observed";
   const ObservedNode& n = it->second;
-  if (c.kind == Cond::kPoweredOff) return n.reachable ? std::optional<std::string>(c.node + " still answers") : std::nullopt;
-  if (!n.reachable) return c.node + " does not answer its management API" + (n.error.empty() ? "" : " (" + n.error + ")");
+  if (c.kind == Cond::kPoweredOff)
+    return n.reachable ? std::optional<std::string>(c.node + " still answers") : std::nullopt;
+  if (!n.reachable)
+    return c.node + " does not answer its management API" +
+           (n.error.empty() ? "" : " (" + n.error + ")");
   switch (c.kind) {
-    case Cond::kReachable: return std::nullopt;
+    case Cond::kReachable:
+      return std::nullopt;
     case Cond::kServing:
       if (n.serving) return std::nullopt;
       return c.node + " is not serving (phase " + n.phase + ")";
@@ -77,7 +84,9 @@ std::optional<std::string> unmet(const plan::Condition& c, const std::string& cl
       const std::string name = c.value.substr(0, eq), version = c.value.substr(eq + 1);
       auto p = n.packages.find(name);
       if (p != n.packages.end() && p->second == version) return std::nullopt;
-      return c.node + " has " + name + " " + (p == n.packages.end() ? std::string("not installed") : p->second) + ", not " + version;
+      return c.node + " has " + name + " " +
+             (p == n.packages.end() ? std::string("not installed") : p->second) + ", not " +
+             version;
     }
     case Cond::kStaged:
       for (const auto& s : n.staged)

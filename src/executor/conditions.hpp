@@ -12,15 +12,17 @@
 namespace hitless::exec {
 
 struct Evidence {
-  std::map<std::string, ObservedNode> nodes;      // observations, by node (unreachable ones included)
-  std::map<std::string, std::string> answered_by;  // cluster -> node answering at its service address
-  std::map<std::string, double> sync_baseline;     // node -> last_sync_at before the step acted
+  std::map<std::string, ObservedNode> nodes;  // observations, by node (unreachable ones included)
+  std::map<std::string, std::string>
+      answered_by;                              // cluster -> node answering at its service address
+  std::map<std::string, double> sync_baseline;  // node -> last_sync_at before the step acted
   // Nodes that steps in flight (and the step being judged) take out of service: guards count
   // them as down whatever they show now, because they are about to be.
   std::set<std::string> going_out;
 };
 
 // nullopt when the condition holds; otherwise why not, for people ("b runs 7.1.0, not 7.2.0").
-std::optional<std::string> unmet(const plan::Condition& c, const std::string& cluster, const Evidence& e);
+std::optional<std::string> unmet(const plan::Condition& c, const std::string& cluster,
+                                 const Evidence& e);
 
 }  // namespace hitless::exec

@@ -10,7 +10,8 @@ std::optional<ConfigSnapshot> config_from_answer(const nlohmann::json& j) {
     ConfigSnapshot s;
     s.checksum = j.value("config_checksum", "");
     s.items = j.at("items").get<std::map<std::string, std::string>>();
-    if (j.contains("changed_at")) s.changed_at = j.at("changed_at").get<std::map<std::string, double>>();
+    if (j.contains("changed_at"))
+      s.changed_at = j.at("changed_at").get<std::map<std::string, double>>();
     return s;
   } catch (const nlohmann::json::exception&) {
     return std::nullopt;
@@ -21,7 +22,8 @@ nlohmann::json to_json(const ConfigSnapshot& s) {
   return {{"config_checksum", s.checksum}, {"items", s.items}, {"changed_at", s.changed_at}};
 }
 
-std::vector<ConfigChange> config_changes(const ConfigSnapshot& baseline, const ConfigSnapshot& now) {
+std::vector<ConfigChange> config_changes(const ConfigSnapshot& baseline,
+                                         const ConfigSnapshot& now) {
   std::vector<ConfigChange> out;
   auto at = [&](const std::string& item) {
     auto it = now.changed_at.find(item);
@@ -29,8 +31,10 @@ std::vector<ConfigChange> config_changes(const ConfigSnapshot& baseline, const C
   };
   for (const auto& [item, value] : now.items) {
     auto b = baseline.items.find(item);
-    if (b == baseline.items.end()) out.push_back({item, std::nullopt, value, at(item)});
-    else if (b->second != value) out.push_back({item, b->second, value, at(item)});
+    if (b == baseline.items.end())
+      out.push_back({item, std::nullopt, value, at(item)});
+    else if (b->second != value)
+      out.push_back({item, b->second, value, at(item)});
   }
   for (const auto& [item, value] : baseline.items)
     if (!now.items.count(item)) out.push_back({item, value, std::nullopt, at(item)});

@@ -22,7 +22,8 @@ using ConfigChangePolicy = ConfigChangeAction;
 struct ConfigSnapshot {
   std::string checksum;
   std::map<std::string, std::string> items;  // "users/<name>" -> role, "settings/<key>" -> value
-  std::map<std::string, double> changed_at;  // item -> model seconds of its last change (when known)
+  std::map<std::string, double>
+      changed_at;  // item -> model seconds of its last change (when known)
 };
 // From the appliance's configuration read (the lab's GET /api/v1/config); nullopt if malformed.
 std::optional<ConfigSnapshot> config_from_answer(const nlohmann::json& j);

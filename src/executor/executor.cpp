@@ -11,22 +11,38 @@ using journal::StepState;
 
 const char* to_string(RunState s) {
   switch (s) {
-    case RunState::kNew: return "new";
-    case RunState::kRunning: return "running";
-    case RunState::kWaitingApproval: return "waiting-approval";
-    case RunState::kPaused: return "paused";
-    case RunState::kFailed: return "failed";
-    case RunState::kCompleted: return "completed";
-    case RunState::kRollingBack: return "rolling-back";
-    case RunState::kRolledBack: return "rolled-back";
-    case RunState::kRollbackIncomplete: return "rollback-incomplete";
+    case RunState::kNew:
+      return "new";
+    case RunState::kRunning:
+      return "running";
+    case RunState::kWaitingApproval:
+      return "waiting-approval";
+    case RunState::kPaused:
+      return "paused";
+    case RunState::kFailed:
+      return "failed";
+    case RunState::kCompleted:
+      return "completed";
+    case RunState::kRollingBack:
+      return "rolling-back";
+    case RunState::kRolledBack:
+      return "rolled-back";
+    case RunState::kRollbackIncomplete:
+      return "rollback-incomplete";
   }
   return "?";
 }
 
-Executor::Executor(plan::Plan plan, const catalog::Catalog* catalog, Scheduler& clock, drivers::Drivers drivers,
-                   journal::Journal& journal, ExecutorOptions options, ProgressSink* sink)
-    : plan_(std::move(plan)), catalog_(catalog), clock_(clock), drivers_(drivers), journal_(journal), opt_(std::move(options)), sink_(sink) {}
+Executor::Executor(plan::Plan plan, const catalog::Catalog* catalog, Scheduler& clock,
+                   drivers::Drivers drivers, journal::Journal& journal, ExecutorOptions options,
+                   ProgressSink* sink)
+    : plan_(std::move(plan)),
+      catalog_(catalog),
+      clock_(clock),
+      drivers_(drivers),
+      journal_(journal),
+      opt_(std::move(options)),
+      sink_(sink) {}
 
 Executor::~Executor() {
   *alive_ = false;
@@ -35,7 +51,8 @@ Executor::~Executor() {
 
 template <class T>
 drivers::Callback<T> Executor::later(drivers::Callback<T> cb) {
-  return [this, cb = std::move(cb), alive = std::weak_ptr<bool>(alive_)](Result<T, drivers::DriverErrc> r) mutable {
+  return [this, cb = std::move(cb),
+          alive = std::weak_ptr<bool>(alive_)](Result<T, drivers::DriverErrc> r) mutable {
     if (!alive.lock()) return;
     auto shared = std::make_shared<Result<T, drivers::DriverErrc>>(std::move(r));
     clock_.call_after(0, [cb = std::move(cb), shared, alive] {
@@ -50,7 +67,8 @@ template drivers::Callback<Unit> Executor::later(drivers::Callback<Unit>);
 
 drivers::TrafficSwitch* Executor::traffic() {
   if (drivers_.traffic) return drivers_.traffic;
-  if (!default_traffic_) default_traffic_ = std::make_unique<drivers::SharedIpTrafficSwitch>(*drivers_.appliance);
+  if (!default_traffic_)
+    default_traffic_ = std::make_unique<drivers::SharedIpTrafficSwitch>(*drivers_.appliance);
   return default_traffic_.get();
 }
 
@@ -60,7 +78,8 @@ ConfigChangePolicy Executor::config_change_policy(const std::string& cluster) co
   return ConfigChangePolicy::kPause;
 }
 
-void Executor::event(const std::string& kind, const std::string& step, const std::string& node, const std::string& msg) {
+void Executor::event(const std::string& kind, const std::string& step, const std::string& node,
+                     const std::string& msg) {
   journal::Event e;
   e.model = clock_.now();
   e.kind = kind;
@@ -71,7 +90,8 @@ void Executor::event(const std::string& kind, const std::string& step, const std
   if (sink_ && kind != "step-done" && kind != "step-failed") sink_->note(node, msg, e.model);
 }
 
-void Executor::journal_write(std::function<JournalStatus()> write, std::function<void(const JournalStatus&)> then) {
+void Executor::journal_write(std::function<JournalStatus()> write,
+                             std::function<void(const JournalStatus&)> then) {
   journal_queue_.push_back({std::move(write), std::move(then)});
   if (flush_scheduled_) return;
   flush_scheduled_ = true;
@@ -82,7 +102,8 @@ void Executor::journal_write(std::function<JournalStatus()> write, std::function
 
 void Executor::acted_on(const std::string& node) { ++views_[node].epoch; }
 
-void Executor::observe_node(const std::string& node, double max_age, drivers::Callback<ObservedNode> done) {
+void Executor::observe_node(const std::string& node, double max_age,
+                            drivers::Callback<ObservedNode> done) {
   NodeView& v = views_[node];
   if (v.last && !v.in_flight && v.asked_epoch == v.epoch && clock_.now() - v.at <= max_age) {
     auto copy = std::make_shared<Result<ObservedNode, drivers::DriverErrc>>(*v.last);
@@ -97,15 +118,18 @@ void Executor::observe_node(const std::string& node, double max_age, drivers::Ca
   v.in_flight = true;
   v.at = clock_.now();
   v.asked_epoch = v.epoch;
-  drivers_.appliance->observe(node, later<ObservedNode>([this, node, epoch = v.epoch](Result<ObservedNode, drivers::DriverErrc> r) {
-    NodeView& w = views_[node];
-    if (w.asked_epoch != epoch) return;  // a newer request (after an action) answers the waiters
-    w.in_flight = false;
-    w.last = r;
-    auto waiters = std::move(w.waiters);
-    w.waiters.clear();
-    for (auto& cb : waiters) cb(r);
-  }));
+  drivers_.appliance->observe(
+      node, later<ObservedNode>(
+                [this, node, epoch = v.epoch](Result<ObservedNode, drivers::DriverErrc> r) {
+                  NodeView& w = views_[node];
+                  if (w.asked_epoch != epoch)
+                    return;  // a newer request (after an action) answers the waiters
+                  w.in_flight = false;
+                  w.last = r;
+                  auto waiters = std::move(w.waiters);
+                  w.waiters.clear();
+                  for (auto& cb : waiters) cb(r);
+                }));
 }
 
 void Executor::flush_journal() {
@@ -127,13 +151,15 @@ void Executor::flush_journal() {
 }
 
 void Executor::transition(RunState s, const std::string& message) {
-  if (auto r = journal_.set_run_state(to_string(s), message); !r) journal_failed("the run state", r.message());
+  if (auto r = journal_.set_run_state(to_string(s), message); !r)
+    journal_failed("the run state", r.message());
 }
 
 void Executor::journal_failed(const std::string& what, const std::string& why) {
   if (failure_.rfind("the journal", 0) == 0) return;
   // Replaces any other reason: a run whose journal cannot be written must not go on.
-  failure_ = "the journal cannot be written (" + what + ": " + why + "); the run stopped so that nothing is done off the record. "
+  failure_ = "the journal cannot be written (" + what + ": " + why +
+             "); the run stopped so that nothing is done off the record. "
              "Free space or fix the file, then `hitless resume`";
 }
 
@@ -157,7 +183,8 @@ void Executor::load_config_baselines() {
   for (const auto& s : plan_.steps) {
     auto rec = records.find(s.id);
     if (rec == records.end() || rec->second.state != StepState::kSucceeded) continue;
-    auto detail = nlohmann::json::parse(rec->second.detail_json.empty() ? "{}" : rec->second.detail_json, nullptr, false);
+    auto detail = nlohmann::json::parse(
+        rec->second.detail_json.empty() ? "{}" : rec->second.detail_json, nullptr, false);
     if (!detail.is_object() || !detail.contains("@config")) continue;
     for (const auto& [node, snap] : detail["@config"].items())
       if (auto c = config_from_answer(snap)) config_baseline_[node] = *c;
@@ -166,7 +193,8 @@ void Executor::load_config_baselines() {
 
 void Executor::start(std::function<void(const RunOutcome&)> done) {
   done_ = std::move(done);
-  if (auto why = VerbRegistry::builtin().unsupported(plan_); !why.empty()) return finish(RunState::kFailed, why);
+  if (auto why = VerbRegistry::builtin().unsupported(plan_); !why.empty())
+    return finish(RunState::kFailed, why);
   for (std::size_t i = 0; i < plan_.steps.size(); ++i) {
     state_[plan_.steps[i].id] = StepState::kPending;
     index_[plan_.steps[i].id] = i;
@@ -185,9 +213,12 @@ void Executor::start(std::function<void(const RunOutcome&)> done) {
     }
   for (const auto& [id, rec] : journal_.steps()) {
     if (!state_.count(id)) continue;  // undo records and the like
-    if (rec.state == StepState::kSucceeded || rec.state == StepState::kSkipped) state_[id] = rec.state;
+    if (rec.state == StepState::kSucceeded || rec.state == StepState::kSkipped)
+      state_[id] = rec.state;
     if (rec.state == StepState::kRunning) interrupted_.insert(id);
-    if (rec.state == StepState::kUndone) return finish(RunState::kFailed, "this run was rolled back; make a new plan to upgrade again");
+    if (rec.state == StepState::kUndone)
+      return finish(RunState::kFailed,
+                    "this run was rolled back; make a new plan to upgrade again");
   }
   load_config_baselines();
   for (std::size_t i = 0; i < plan_.steps.size(); ++i)
@@ -195,8 +226,14 @@ void Executor::start(std::function<void(const RunOutcome&)> done) {
   for (std::size_t i = 0; i < plan_.steps.size(); ++i)
     if (waiting_on_[i] == 0 && !satisfied(plan_.steps[i].id)) ready_.insert(i);
   transition(RunState::kRunning, "");
-  if (opt_.config_changes) event("policy", "", "", std::string("configuration changed during the run: ") + to_string(*opt_.config_changes) + " (given at resume)");
-  event("run", "", "", interrupted_.empty() ? "run started" : "run resumed; " + std::to_string(interrupted_.size()) + " step(s) to reconcile");
+  if (opt_.config_changes)
+    event("policy", "", "",
+          std::string("configuration changed during the run: ") + to_string(*opt_.config_changes) +
+              " (given at resume)");
+  event("run", "", "",
+        interrupted_.empty()
+            ? "run started"
+            : "run resumed; " + std::to_string(interrupted_.size()) + " step(s) to reconcile");
   clock_.call_after(0, [this, alive = std::weak_ptr<bool>(alive_)] {
     if (alive.lock()) pump();
   });
@@ -204,7 +241,8 @@ void Executor::start(std::function<void(const RunOutcome&)> done) {
 
 bool Executor::satisfied(const std::string& id) const {
   auto it = state_.find(id);
-  return it != state_.end() && (it->second == StepState::kSucceeded || it->second == StepState::kSkipped);
+  return it != state_.end() &&
+         (it->second == StepState::kSucceeded || it->second == StepState::kSkipped);
 }
 
 void Executor::mark_done(std::size_t index) {
@@ -223,7 +261,8 @@ void Executor::pump() {
     if (running_.empty()) finish(RunState::kPaused, pause_);
     return;
   }
-  for (auto it = ready_.begin(); it != ready_.end() && static_cast<int>(running_.size()) < opt_.max_parallel;) {
+  for (auto it = ready_.begin();
+       it != ready_.end() && static_cast<int>(running_.size()) < opt_.max_parallel;) {
     const plan::Step& s = plan_.steps[*it];
     if (opt_.stop_after_phase >= 0 && s.phase > opt_.stop_after_phase) {
       ++it;
@@ -241,11 +280,13 @@ void Executor::pump() {
   }
   if (!running_.empty()) return;
   if (!pause_.empty()) return finish(RunState::kPaused, pause_);
-  if (done_count_ == plan_.steps.size()) return finish(RunState::kCompleted, "every step succeeded; the plan is complete");
+  if (done_count_ == plan_.steps.size())
+    return finish(RunState::kCompleted, "every step succeeded; the plan is complete");
   if (!ready_.empty()) {
     const auto& ph = plan_.phases.at(static_cast<std::size_t>(opt_.stop_after_phase));
-    return finish(RunState::kPaused, "phase " + std::to_string(ph.index + 1) + " (" + ph.name +
-                                         ") is complete; continue in the next window with `hitless resume`");
+    return finish(RunState::kPaused,
+                  "phase " + std::to_string(ph.index + 1) + " (" + ph.name +
+                      ") is complete; continue in the next window with `hitless resume`");
   }
   finish(RunState::kFailed, "no step can run (a dependency is missing); the plan may be damaged");
 }
@@ -259,11 +300,12 @@ std::string Executor::window_refusal(const plan::Step& step) const {
   for (const auto& w : policy->windows) {
     if (now >= static_cast<double>(w.end)) continue;
     if (now < static_cast<double>(w.start))
-      return "outside the maintenance windows: " + step.id + " waits for the window " + to_string(w) +
-             "; `hitless resume` then";
+      return "outside the maintenance windows: " + step.id + " waits for the window " +
+             to_string(w) + "; `hitless resume` then";
     if (now + needs <= static_cast<double>(w.end)) return "";
-    return step.id + " needs " + format_duration(needs) + " but the window " + to_string(w) + " has " +
-           format_duration(static_cast<double>(w.end) - now) + " left; it did not start. `hitless resume` in the next window";
+    return step.id + " needs " + format_duration(needs) + " but the window " + to_string(w) +
+           " has " + format_duration(static_cast<double>(w.end) - now) +
+           " left; it did not start. `hitless resume` in the next window";
   }
   return "every maintenance window of cluster " + step.cluster + " has passed; " + step.id +
          " did not start. Add a window to the policy (a new plan) to go on";
@@ -289,8 +331,10 @@ void Executor::step_done(const std::string& id, StepState st, const std::string&
   interrupted_.erase(id);
   if (sink_ && step) sink_->step_finished(*step, st, message, clock_.now());
   event(st == StepState::kSucceeded ? "step-done" : "step-failed", id, "", message);
-  if (st == StepState::kFailed && rolling_back_ && soft_undos_.count(id)) rollback_shortfalls_.push_back(message);
-  else if (st == StepState::kFailed && failure_.empty()) failure_ = id + ": " + message;
+  if (st == StepState::kFailed && rolling_back_ && soft_undos_.count(id))
+    rollback_shortfalls_.push_back(message);
+  else if (st == StepState::kFailed && failure_.empty())
+    failure_ = id + ": " + message;
   clock_.call_after(0, [this, id, alive = std::weak_ptr<bool>(alive_)] {
     if (!alive.lock()) return;
     running_.erase(id);

@@ -33,8 +33,8 @@ namespace hitless::exec {
 
 struct ExecutorOptions {
   bool auto_approve = false;
-  int stop_after_phase = -1;      // -1: run every phase
-  double poll_interval_s = 5;     // least model seconds between observations while a gate is pending
+  int stop_after_phase = -1;   // -1: run every phase
+  double poll_interval_s = 5;  // least model seconds between observations while a gate is pending
   // Reaction bound: while a gate is pending, a change on the node is seen within
   // max(reaction_s, reaction_share x the step's estimate) model seconds. Within it, a step aims
   // its looks at its estimate and backs off after it (Run::next_poll_interval), never faster than
@@ -42,14 +42,14 @@ struct ExecutorOptions {
   // lockstep. reaction_s = 0: poll every poll_interval_s.
   double reaction_s = 0;
   double reaction_share = 0.05;
-  double approval_poll_s = 2;     // model seconds between checks for an operator's approval
+  double approval_poll_s = 2;  // model seconds between checks for an operator's approval
   // Poll budget: with many steps waiting at once, each waits at least (steps in flight x this)
   // between observations, so the total polling rate stays bounded. 0 = no budget.
   double poll_spacing_s = 0;
-  double timeout_factor = 3;      // a gate times out after estimate * factor + slack
+  double timeout_factor = 3;  // a gate times out after estimate * factor + slack
   double timeout_slack_s = 300;
-  int max_parallel = 512;         // steps in flight at once
-  std::string backup_dir;         // configuration backups are written here ("" = not written)
+  int max_parallel = 512;  // steps in flight at once
+  std::string backup_dir;  // configuration backups are written here ("" = not written)
   // Overrides the plan's policy for configuration changed during the run (an operator's decision
   // at `resume`, journaled as an event).
   std::optional<ConfigChangePolicy> config_changes;
@@ -61,17 +61,30 @@ struct ExecutorOptions {
 // How often a real run observes nodes while it waits: every 5 model seconds, but not more often
 // than every 20 ms of wall time (a scaled lab runs model time fast). The simulator uses the same
 // figure, so its prediction and the measured run poll alike.
-inline double default_poll_interval_s(double time_scale) { return std::max(5.0, 0.02 / time_scale); }
+inline double default_poll_interval_s(double time_scale) {
+  return std::max(5.0, 0.02 / time_scale);
+}
 // The reaction bound a real run keeps: 0.9 s of wall time (inside the one-second goal, with room
 // for the observation itself), in model seconds.
 inline double default_reaction_s(double time_scale) { return 0.9 / time_scale; }
 
 // The run's states; every change goes through Executor::transition, which journals it.
-enum class RunState { kNew, kRunning, kWaitingApproval, kPaused, kFailed, kCompleted, kRollingBack, kRolledBack, kRollbackIncomplete };
+enum class RunState {
+  kNew,
+  kRunning,
+  kWaitingApproval,
+  kPaused,
+  kFailed,
+  kCompleted,
+  kRollingBack,
+  kRolledBack,
+  kRollbackIncomplete
+};
 const char* to_string(RunState s);
 
 struct RunOutcome {
-  std::string state;    // to_string(RunState): completed | paused | failed | rolled-back | rollback-incomplete
+  std::string state;    // to_string(RunState): completed | paused | failed | rolled-back |
+                        // rollback-incomplete
   std::string message;  // what happened, what to do next
 };
 
@@ -80,14 +93,17 @@ class ProgressSink {
  public:
   virtual ~ProgressSink() = default;
   virtual void step_started(const plan::Step&, double /*model_now*/) {}
-  virtual void step_finished(const plan::Step&, journal::StepState, const std::string& /*message*/, double /*model_now*/) {}
-  virtual void note(const std::string& /*node*/, const std::string& /*message*/, double /*model_now*/) {}
+  virtual void step_finished(const plan::Step&, journal::StepState, const std::string& /*message*/,
+                             double /*model_now*/) {}
+  virtual void note(const std::string& /*node*/, const std::string& /*message*/,
+                    double /*model_now*/) {}
 };
 
 class Executor {
  public:
-  Executor(plan::Plan plan, const catalog::Catalog* catalog, Scheduler& clock, drivers::Drivers drivers,
-           journal::Journal& journal, ExecutorOptions options, ProgressSink* sink = nullptr);
+  Executor(plan::Plan plan, const catalog::Catalog* catalog, Scheduler& clock,
+           drivers::Drivers drivers, journal::Journal& journal, ExecutorOptions options,
+           ProgressSink* sink = nullptr);
   ~Executor();
 
   // Runs (or resumes, from what the journal holds) until completed, paused, or failed.
@@ -117,7 +133,8 @@ class Executor {
   // transaction; each continuation runs once its write is durable, with the write's status
   // (a failed write also stops the run through journal_failed).
   using JournalStatus = Status<journal::JournalErrc>;
-  void journal_write(std::function<JournalStatus()> write, std::function<void(const JournalStatus&)> then = {});
+  void journal_write(std::function<JournalStatus()> write,
+                     std::function<void(const JournalStatus&)> then = {});
   void flush_journal();
   // The node watcher: observations shared between the steps that look at one node. A request
   // for a node is answered from the last observation when it is at most `max_age` old and no
@@ -137,7 +154,8 @@ class Executor {
   void queue_restore_software(const plan::Step& last_touch);
   bool satisfied(const std::string& id) const;
   void mark_done(std::size_t index);
-  void event(const std::string& kind, const std::string& step, const std::string& node, const std::string& msg);
+  void event(const std::string& kind, const std::string& step, const std::string& node,
+             const std::string& msg);
   // Driver completions are always delivered on a fresh turn of the scheduler.
   template <class T>
   drivers::Callback<T> later(drivers::Callback<T> cb);
@@ -153,15 +171,15 @@ class Executor {
 
   std::map<std::string, journal::StepState> state_;
   // Dependency bookkeeping, so that finding the next steps costs O(children), not O(plan).
-  std::map<std::string, std::size_t> index_;         // step id -> position in plan_.steps
-  std::vector<std::vector<std::size_t>> children_;   // position -> dependents
-  std::vector<int> waiting_on_;                      // position -> unfinished dependencies
-  std::set<std::size_t> ready_;                      // dependencies done, not started (plan order)
+  std::map<std::string, std::size_t> index_;        // step id -> position in plan_.steps
+  std::vector<std::vector<std::size_t>> children_;  // position -> dependents
+  std::vector<int> waiting_on_;                     // position -> unfinished dependencies
+  std::set<std::size_t> ready_;                     // dependencies done, not started (plan order)
   std::size_t done_count_ = 0;
   std::set<std::string> interrupted_;  // intent recorded, no outcome: reconcile first
   std::map<std::string, std::unique_ptr<Run>> running_;
-  std::string failure_;  // first failure, stops the run
-  std::string pause_;    // why the run pauses (a guard, changed configuration)
+  std::string failure_;                   // first failure, stops the run
+  std::string pause_;                     // why the run pauses (a guard, changed configuration)
   std::map<std::string, int> going_out_;  // node -> steps in flight taking it out of service
   std::map<std::string, ConfigSnapshot> config_baseline_;  // node -> configuration on record
   std::vector<std::string> rollback_shortfalls_;  // what rollback could not return, by node
@@ -177,9 +195,9 @@ class Executor {
   std::vector<PendingWrite> journal_queue_;
   struct NodeView {
     std::optional<Result<ObservedNode, drivers::DriverErrc>> last;
-    double at = 0;             // model time the last observation was asked for
+    double at = 0;  // model time the last observation was asked for
     bool in_flight = false;
-    std::uint64_t epoch = 0;   // bumped by every action on the node
+    std::uint64_t epoch = 0;  // bumped by every action on the node
     std::uint64_t asked_epoch = 0;
     std::vector<drivers::Callback<ObservedNode>> waiters;
   };

@@ -25,11 +25,13 @@ class FailingJournal final : public journal::MemoryJournal {
     if (!spend()) return make_error(journal::JournalErrc::kIo, "disk full");
     return MemoryJournal::set_run_state(s, m);
   }
-  Status<journal::JournalErrc> record_intent(const std::string& id, double t, const std::string& d) override {
+  Status<journal::JournalErrc> record_intent(const std::string& id, double t,
+                                             const std::string& d) override {
     if (!spend()) return make_error(journal::JournalErrc::kIo, "disk full");
     return MemoryJournal::record_intent(id, t, d);
   }
-  Status<journal::JournalErrc> record_outcome(const std::string& id, journal::StepState st, double t, const std::string& m,
+  Status<journal::JournalErrc> record_outcome(const std::string& id, journal::StepState st,
+                                              double t, const std::string& m,
                                               const std::string& d) override {
     if (!spend()) return make_error(journal::JournalErrc::kIo, "disk full");
     return MemoryJournal::record_outcome(id, st, t, m, d);
@@ -40,7 +42,8 @@ class FailingJournal final : public journal::MemoryJournal {
   int left_;
 };
 
-Step step(const std::string& id, Verb v, std::vector<std::string> targets, std::vector<std::string> after = {}) {
+Step step(const std::string& id, Verb v, std::vector<std::string> targets,
+          std::vector<std::string> after = {}) {
   Step s;
   s.id = id;
   s.verb = v;
@@ -59,7 +62,8 @@ Step install(const std::string& id, const std::string& node, std::vector<std::st
   return s;
 }
 
-Step sync(const std::string& id, const std::string& primary, const std::string& backup, std::vector<std::string> after = {}) {
+Step sync(const std::string& id, const std::string& primary, const std::string& backup,
+          std::vector<std::string> after = {}) {
   Step s = step(id, Verb::kSync, {primary, backup}, std::move(after));
   s.params = {{"backup", backup}};
   s.gate = {{Cond::kSynced, backup, ""}};
@@ -89,7 +93,8 @@ struct Rig {
   RunOutcome run(bool rollback = false) {
     for (const auto& [name, n] : observed_now()) plan.observed.nodes[name] = n;
     Executor ex(plan, nullptr, clock, drivers::Drivers{&fake, &fake, &fake}, *journal, options);
-    rollback ? ex.start_rollback([this](const RunOutcome& o) { outcome = o; }) : ex.start([this](const RunOutcome& o) { outcome = o; });
+    rollback ? ex.start_rollback([this](const RunOutcome& o) { outcome = o; })
+             : ex.start([this](const RunOutcome& o) { outcome = o; });
     clock.run_all(1e6);
     return outcome;
   }
@@ -107,15 +112,17 @@ TEST(ExecutorDag, BranchesRunInParallelAndTheJoinWaitsForBoth) {
   r.pair("a", "b");
   r.pair("c", "d");
   r.names = {"a", "b", "c", "d"};
-  r.plan.steps = {step("start", Verb::kCheck, {"a"}), sync("s1", "a", "b", {"start"}), sync("s2", "c", "d", {"start"}),
-                  step("join", Verb::kCheck, {"a"}, {"s1", "s2"})};
+  r.plan.steps = {step("start", Verb::kCheck, {"a"}), sync("s1", "a", "b", {"start"}),
+                  sync("s2", "c", "d", {"start"}), step("join", Verb::kCheck, {"a"}, {"s1", "s2"})};
   EXPECT_EQ(r.run().state, "completed") << r.outcome.message;
   const double s1 = r.fake.first("ha-sync", "a"), s2 = r.fake.first("ha-sync", "c");
   ASSERT_GE(s1, 0);
   ASSERT_GE(s2, 0);
   EXPECT_LT(std::abs(s1 - s2), 1.0) << "both branches start together";
-  EXPECT_LT(r.clock.now(), 2 * r.fake.sync_s) << "the branches overlapped: makespan below two syncs";
-  EXPECT_GE(r.journal->steps().at("join").intent_model, s1 + r.fake.sync_s) << "the join waited for the syncs";
+  EXPECT_LT(r.clock.now(), 2 * r.fake.sync_s)
+      << "the branches overlapped: makespan below two syncs";
+  EXPECT_GE(r.journal->steps().at("join").intent_model, s1 + r.fake.sync_s)
+      << "the join waited for the syncs";
 }
 
 TEST(ExecutorGuards, AStepThatWouldTakeBothMembersDownDoesNotStartAndTheRunPauses) {
@@ -127,9 +134,11 @@ TEST(ExecutorGuards, AStepThatWouldTakeBothMembersDownDoesNotStartAndTheRunPause
   s.guards = {{Cond::kPairUp, "", "", {"a", "b"}}};
   r.plan.steps = {s};
   EXPECT_EQ(r.run().state, "paused");
-  EXPECT_NE(r.outcome.message.find("both members of the pair would be down"), std::string::npos) << r.outcome.message;
+  EXPECT_NE(r.outcome.message.find("both members of the pair would be down"), std::string::npos)
+      << r.outcome.message;
   EXPECT_EQ(r.fake.count("install"), 0);
-  EXPECT_EQ(r.journal->steps().count("install-b"), 0u) << "nothing journaled: the step never started";
+  EXPECT_EQ(r.journal->steps().count("install-b"), 0u)
+      << "nothing journaled: the step never started";
   EXPECT_EQ(r.journal->run().state, "paused");
 }
 
@@ -157,7 +166,9 @@ TEST(ExecutorGuards, CapacityFloorCountsMembersServing) {
   s.guards = {{Cond::kMinServing, "", "75%", {"n1", "n2", "n3", "n4"}}};
   r.plan.steps = {s};
   EXPECT_EQ(r.run().state, "paused");
-  EXPECT_NE(r.outcome.message.find("2 of 4 would be serving, below the floor of 75%"), std::string::npos) << r.outcome.message;
+  EXPECT_NE(r.outcome.message.find("2 of 4 would be serving, below the floor of 75%"),
+            std::string::npos)
+      << r.outcome.message;
 }
 
 TEST(ExecutorDeadlines, AGateThatNeverHoldsFailsAtItsDeadlineAndNothingIsLeftScheduled) {
@@ -177,10 +188,12 @@ TEST(ExecutorJournal, AFailedJournalWriteStopsTheRunAndNothingFurtherStarts) {
   Rig r;
   r.pair("a", "b");
   r.names = {"a", "b"};
-  r.journal = std::make_unique<FailingJournal>(3);  // run state, intent + outcome of s1; then nothing
+  r.journal =
+      std::make_unique<FailingJournal>(3);  // run state, intent + outcome of s1; then nothing
   r.plan.steps = {sync("s1", "a", "b"), install("install-b", "b", {"s1"})};
   EXPECT_EQ(r.run().state, "failed");
-  EXPECT_NE(r.outcome.message.find("the journal cannot be written"), std::string::npos) << r.outcome.message;
+  EXPECT_NE(r.outcome.message.find("the journal cannot be written"), std::string::npos)
+      << r.outcome.message;
   EXPECT_EQ(r.fake.count("install"), 0) << "a step whose intent could not be written must not act";
 }
 
@@ -191,10 +204,12 @@ TEST(ExecutorConfiguration, AChangeMadeDuringTheRunPausesTheSyncThatWouldOverwri
   r.plan.steps = {step("backup-a", Verb::kBackup, {"a"}), sync("sync", "b", "a", {"backup-a"})};
   // The admin changes a setting on a once its configuration is on record, before the sync.
   r.fake.on_call = [&](const testing::FakeCall& c) {
-    if (c.kind == "config-read" && c.node == "a" && r.fake.count("config-read") == 1) r.fake.config("a")["settings/banner"] = "maintenance tonight";
+    if (c.kind == "config-read" && c.node == "a" && r.fake.count("config-read") == 1)
+      r.fake.config("a")["settings/banner"] = "maintenance tonight";
   };
   EXPECT_EQ(r.run().state, "paused");
-  EXPECT_NE(r.outcome.message.find("settings/banner changed on a"), std::string::npos) << r.outcome.message;
+  EXPECT_NE(r.outcome.message.find("settings/banner changed on a"), std::string::npos)
+      << r.outcome.message;
   EXPECT_EQ(r.fake.count("ha-sync"), 0);
   EXPECT_EQ(r.fake.config("a")["settings/banner"], "maintenance tonight");
 
@@ -212,23 +227,28 @@ TEST(ExecutorConfiguration, DiscardIsExplicitAndJournaled) {
   r.names = {"a", "b"};
   r.plan.steps = {step("backup-a", Verb::kBackup, {"a"}), sync("sync", "b", "a", {"backup-a"})};
   r.fake.on_call = [&](const testing::FakeCall& c) {
-    if (c.kind == "config-read" && c.node == "a" && r.fake.count("config-read") == 1) r.fake.config("a")["settings/banner"] = "lost";
+    if (c.kind == "config-read" && c.node == "a" && r.fake.count("config-read") == 1)
+      r.fake.config("a")["settings/banner"] = "lost";
   };
   r.options.config_changes = ConfigChangePolicy::kDiscard;
   EXPECT_EQ(r.run().state, "completed") << r.outcome.message;
   EXPECT_EQ(r.fake.config("a")["settings/banner"], "hello");
   bool journaled = false;
-  for (const auto& e : r.journal->events()) journaled |= e.kind == "config-discarded" && e.message.find("settings/banner") != std::string::npos;
+  for (const auto& e : r.journal->events())
+    journaled |=
+        e.kind == "config-discarded" && e.message.find("settings/banner") != std::string::npos;
   EXPECT_TRUE(journaled);
 }
 
-TEST(ExecutorRollback, ANodeIsReturnedToThePreRunSlotAndARelationBetweenDifferentVersionsIsNeverMade) {
+TEST(ExecutorRollback,
+     ANodeIsReturnedToThePreRunSlotAndARelationBetweenDifferentVersionsIsNeverMade) {
   Rig r;
   r.pair("a", "b");
   r.names = {"a", "b"};
   Step brk = step("break", Verb::kBreakHa, {"a", "b"});
   brk.gate = {{Cond::kHaNone, "a", ""}, {Cond::kHaNone, "b", ""}};
-  brk.undo = plan::Undo{Verb::kEstablishHa, {"a", "b"}, {{"primary", "a"}, {"backup", "b"}}, "re-establish"};
+  brk.undo = plan::Undo{
+      Verb::kEstablishHa, {"a", "b"}, {{"primary", "a"}, {"backup", "b"}}, "re-establish"};
   r.plan.steps = {brk, install("install-b", "b", {"break"})};
   ASSERT_EQ(r.run().state, "completed") << r.outcome.message;
   ASSERT_EQ(r.fake.node("b").version, "2.0");
@@ -244,18 +264,22 @@ TEST(ExecutorRollback, WhenNoSlotHoldsThePreRunSoftwareRollbackNamesTheNodeAndDo
   r.names = {"a", "b"};
   Step brk = step("break", Verb::kBreakHa, {"a", "b"});
   brk.gate = {{Cond::kHaNone, "a", ""}, {Cond::kHaNone, "b", ""}};
-  brk.undo = plan::Undo{Verb::kEstablishHa, {"a", "b"}, {{"primary", "a"}, {"backup", "b"}}, "re-establish"};
+  brk.undo = plan::Undo{
+      Verb::kEstablishHa, {"a", "b"}, {{"primary", "a"}, {"backup", "b"}}, "re-establish"};
   Step i1 = install("install-b-1", "b", {"break"});
   Step i2 = install("install-b-2", "b", {"install-b-1"});
   i2.params["package"] = "product-3.0";
   i2.gate = {{Cond::kVersion, "b", "3.0"}};
   r.plan.steps = {brk, i1, i2};
-  ASSERT_EQ(r.run().state, "completed") << r.outcome.message;  // b: slot 0 = 2.0, slot 1 = 3.0; 1.0 is gone
+  ASSERT_EQ(r.run().state, "completed")
+      << r.outcome.message;  // b: slot 0 = 2.0, slot 1 = 3.0; 1.0 is gone
   EXPECT_EQ(r.run(true).state, "rollback-incomplete");
-  EXPECT_NE(r.outcome.message.find("b runs product 3.0; no firmware slot still holds its software from before the run (product 1.0)"),
+  EXPECT_NE(r.outcome.message.find("b runs product 3.0; no firmware slot still holds its software "
+                                   "from before the run (product 1.0)"),
             std::string::npos)
       << r.outcome.message;
-  EXPECT_NE(r.outcome.message.find("not establishing the relation"), std::string::npos) << r.outcome.message;
+  EXPECT_NE(r.outcome.message.find("not establishing the relation"), std::string::npos)
+      << r.outcome.message;
   EXPECT_EQ(r.fake.node("a").ha_role, "none");
   EXPECT_EQ(r.fake.count("ha-establish"), 0);
 }
@@ -272,13 +296,15 @@ TEST(ExecutorWindows, AStepThatDoesNotFitInTheWindowLeftWaitsForTheNextWindow) {
   r.options.wall_now = [&] { return wall_offset + r.clock.now(); };
   r.plan.steps = {sync("s1", "a", "b"), sync("s2", "a", "b", {"s1"})};
   EXPECT_EQ(r.run().state, "paused");
-  EXPECT_NE(r.outcome.message.find("s2 needs 1m 40s but the window"), std::string::npos) << r.outcome.message;
+  EXPECT_NE(r.outcome.message.find("s2 needs 1m 40s but the window"), std::string::npos)
+      << r.outcome.message;
   EXPECT_EQ(r.fake.count("ha-sync"), 1);
   EXPECT_EQ(r.journal->steps().count("s2"), 0u);
 
   wall_offset = 1500 - r.clock.now();  // between the windows: resume waits
   EXPECT_EQ(r.run().state, "paused");
-  EXPECT_NE(r.outcome.message.find("outside the maintenance windows"), std::string::npos) << r.outcome.message;
+  EXPECT_NE(r.outcome.message.find("outside the maintenance windows"), std::string::npos)
+      << r.outcome.message;
 
   wall_offset = 2000 - r.clock.now();  // the next window: the run goes on
   EXPECT_EQ(r.run().state, "completed") << r.outcome.message;
@@ -292,7 +318,8 @@ TEST(ExecutorReconcile, AnInstallInterruptedByACrashIsWaitedForNotSentAgainWitho
   r.plan.steps = {install("install-a", "a")};
   // The previous process journaled the intent, sent the install, then died.
   ASSERT_TRUE(r.journal->record_intent("install-a", 0, "{}").ok());
-  r.fake.perform("a", drivers::Action{"install", {{"package", "product-2.0"}, {"activate", "now"}}}, [](auto) {});
+  r.fake.perform("a", drivers::Action{"install", {{"package", "product-2.0"}, {"activate", "now"}}},
+                 [](auto) {});
   ASSERT_FALSE(r.fake.node("a").lab.has_value()) << "a device driver without the lab's counters";
   EXPECT_EQ(r.run().state, "completed") << r.outcome.message;
   EXPECT_EQ(r.fake.count("install"), 1) << "never a second install";
@@ -318,8 +345,15 @@ TEST(VerbRegistry, EveryVerbHasAHandlerWithCallsReconcileAndUndoGate) {
     ASSERT_NE(h, nullptr) << plan::to_string(verb);
     ++verbs;
     Step s = step("s", verb, {"a", "b"});
-    s.params = {{"package", "product-2.0"}, {"backup", "b"}, {"primary", "a"}, {"from", "a"}, {"to", "b"},
-                {"role", "primary"}, {"accepting", false}, {"reboot", true}, {"version", "0.9"},
+    s.params = {{"package", "product-2.0"},
+                {"backup", "b"},
+                {"primary", "a"},
+                {"from", "a"},
+                {"to", "b"},
+                {"role", "primary"},
+                {"accepting", false},
+                {"reboot", true},
+                {"version", "0.9"},
                 {"packages", {{"product", "0.9"}}}};
     VerbContext c{s, ev, nullptr, none, none, no_gate};
     auto calls = h->calls(c);
@@ -330,8 +364,10 @@ TEST(VerbRegistry, EveryVerbHasAHandlerWithCallsReconcileAndUndoGate) {
     }
     EXPECT_NE(std::string(h->summary()), "");
     (void)h->reconcile(c);
-    if (verb == Verb::kEstablishHa || verb == Verb::kBreakHa || verb == Verb::kSwitchTraffic || verb == Verb::kRestoreSoftware) {
-      EXPECT_FALSE(h->implied_gate(s).empty()) << plan::to_string(verb) << " is used as an undo and needs its own gate";
+    if (verb == Verb::kEstablishHa || verb == Verb::kBreakHa || verb == Verb::kSwitchTraffic ||
+        verb == Verb::kRestoreSoftware) {
+      EXPECT_FALSE(h->implied_gate(s).empty())
+          << plan::to_string(verb) << " is used as an undo and needs its own gate";
     }
   }
   EXPECT_EQ(verbs, 18);

@@ -33,20 +33,24 @@ double FakeAppliances::first(const std::string& kind, const std::string& node) c
 
 void FakeAppliances::observe(const std::string& node, drivers::Callback<ObservedNode> done) {
   auto it = nodes_.find(node);
-  Result<ObservedNode, DriverErrc> r = it == nodes_.end() ? Result<ObservedNode, DriverErrc>(make_error(DriverErrc::kUnreachable, "no such node"))
-                                                         : Result<ObservedNode, DriverErrc>(it->second);
+  Result<ObservedNode, DriverErrc> r =
+      it == nodes_.end()
+          ? Result<ObservedNode, DriverErrc>(make_error(DriverErrc::kUnreachable, "no such node"))
+          : Result<ObservedNode, DriverErrc>(it->second);
   if (r && !r->powered) r = make_error(DriverErrc::kUnreachable, node + " is off");
   clock_.call_after(0.1, [done = std::move(done), r]() mutable { done(std::move(r)); });
 }
 
-void FakeAppliances::perform(const std::string& node, const drivers::Action& action, drivers::Callback<nlohmann::json> done) {
+void FakeAppliances::perform(const std::string& node, const drivers::Action& action,
+                             drivers::Callback<nlohmann::json> done) {
   calls.push_back({clock_.now(), node, action.kind});
   auto r = act(node, action);
   if (on_call) on_call(calls.back());
   clock_.call_after(0.1, [done = std::move(done), r]() mutable { done(std::move(r)); });
 }
 
-Result<nlohmann::json, DriverErrc> FakeAppliances::act(const std::string& name, const drivers::Action& a) {
+Result<nlohmann::json, DriverErrc> FakeAppliances::act(const std::string& name,
+                                                       const drivers::Action& a) {
   if (!nodes_.count(name)) return make_error(DriverErrc::kUnreachable, "no such node " + name);
   ObservedNode& n = nodes_.at(name);
   const auto& p = a.params;
@@ -151,7 +155,8 @@ void FakeAppliances::set_power(const std::string& node, bool on, drivers::Callba
 }
 
 void FakeAppliances::who_answers(const std::string& cluster, drivers::Callback<std::string> done) {
-  Result<std::string, DriverErrc> r = make_error(DriverErrc::kUnreachable, "nobody answers for " + cluster);
+  Result<std::string, DriverErrc> r =
+      make_error(DriverErrc::kUnreachable, "nobody answers for " + cluster);
   for (const auto& [name, n] : nodes_)
     if (n.serving && (n.shared_ip.empty() || n.shared_ip_enabled)) {
       r = name;

@@ -21,7 +21,9 @@ struct FakeCall {
   std::string kind;
 };
 
-class FakeAppliances final : public drivers::ApplianceDriver, public drivers::PowerDriver, public drivers::ServiceProbe {
+class FakeAppliances final : public drivers::ApplianceDriver,
+                             public drivers::PowerDriver,
+                             public drivers::ServiceProbe {
  public:
   explicit FakeAppliances(VirtualScheduler& clock) : clock_(clock) {}
 
@@ -40,12 +42,14 @@ class FakeAppliances final : public drivers::ApplianceDriver, public drivers::Po
   double first(const std::string& kind, const std::string& node) const;
 
   void observe(const std::string& node, drivers::Callback<ObservedNode> done) override;
-  void perform(const std::string& node, const drivers::Action& action, drivers::Callback<nlohmann::json> done) override;
+  void perform(const std::string& node, const drivers::Action& action,
+               drivers::Callback<nlohmann::json> done) override;
   void set_power(const std::string& node, bool on, drivers::Callback<Unit> done) override;
   void who_answers(const std::string& cluster, drivers::Callback<std::string> done) override;
 
  private:
-  Result<nlohmann::json, drivers::DriverErrc> act(const std::string& node, const drivers::Action& a);
+  Result<nlohmann::json, drivers::DriverErrc> act(const std::string& node,
+                                                  const drivers::Action& a);
   VirtualScheduler& clock_;
   std::map<std::string, ObservedNode> nodes_;
   std::map<std::string, std::map<std::string, std::string>> config_;

@@ -25,7 +25,8 @@ void Executor::queue_restore_software(const plan::Step& last_touch) {
   const std::string node = last_touch.targets.at(0);
   const ObservedNode* before = plan_.observed.find(node);
   if (!before || !before->reachable) {
-    rollback_shortfalls_.push_back(node + ": its software before the run is not on record; not restored");
+    rollback_shortfalls_.push_back(node +
+                                   ": its software before the run is not on record; not restored");
     return;
   }
   plan::Step u;
@@ -73,7 +74,8 @@ void Executor::start_rollback(std::function<void(const RunOutcome&)> done) {
     undo_queue_.push_back(std::move(u));
   }
   transition(RunState::kRollingBack, "");
-  event("run", "", "", "rollback started: " + std::to_string(undo_queue_.size()) + " step(s) to undo");
+  event("run", "", "",
+        "rollback started: " + std::to_string(undo_queue_.size()) + " step(s) to undo");
   clock_.call_after(0, [this, alive = std::weak_ptr<bool>(alive_)] {
     if (alive.lock()) next_undo();
   });
@@ -81,11 +83,14 @@ void Executor::start_rollback(std::function<void(const RunOutcome&)> done) {
 
 void Executor::next_undo() {
   if (finished_) return;
-  if (!failure_.empty()) return make_safe([this] { finish(RunState::kFailed, "rollback stopped: " + failure_); });
+  if (!failure_.empty())
+    return make_safe([this] { finish(RunState::kFailed, "rollback stopped: " + failure_); });
   if (undo_queue_.empty()) {
     if (rollback_shortfalls_.empty())
-      return finish(RunState::kRolledBack, "every node runs its software from before the run, and every completed step that can be "
-                                           "undone was undone");
+      return finish(
+          RunState::kRolledBack,
+          "every node runs its software from before the run, and every completed step that can be "
+          "undone was undone");
     std::string what;
     for (const auto& s : rollback_shortfalls_) what += "\n  - " + s;
     return finish(RunState::kRollbackIncomplete, "rollback could not return everything:" + what);

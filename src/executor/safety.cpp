@@ -10,7 +10,8 @@ namespace {
 
 std::string describe(const ObservedNode& n) {
   if (!n.reachable) return n.name + ": not answering (" + n.error + ")";
-  std::string s = n.name + ": " + n.version + ", " + n.phase + (n.serving ? ", serving" : ", NOT serving");
+  std::string s =
+      n.name + ": " + n.version + ", " + n.phase + (n.serving ? ", serving" : ", NOT serving");
   if (n.ha_role != "none") s += ", " + n.ha_role + " of " + n.ha_peer;
   if (n.shared_ip_enabled) s += ", holds the shared IP";
   if (n.install_state == "failed") s += ", last install failed: " + n.install_error;
@@ -38,17 +39,19 @@ void Executor::make_safe(std::function<void()> then) {
   auto observe_all = [this, pass, nodes](std::function<void()> next) {
     auto pending = std::make_shared<std::size_t>(nodes.size());
     for (const auto& n : nodes)
-      drivers_.appliance->observe(n, later<ObservedNode>([pass, n, pending, next](Result<ObservedNode, drivers::DriverErrc> r) {
-        if (r) {
-          pass->seen[n] = *r;
-        } else {
-          ObservedNode d;
-          d.name = n;
-          d.error = r.message();
-          pass->seen[n] = d;
-        }
-        if (--*pending == 0) next();
-      }));
+      drivers_.appliance->observe(
+          n, later<ObservedNode>(
+                 [pass, n, pending, next](Result<ObservedNode, drivers::DriverErrc> r) {
+                   if (r) {
+                     pass->seen[n] = *r;
+                   } else {
+                     ObservedNode d;
+                     d.name = n;
+                     d.error = r.message();
+                     pass->seen[n] = d;
+                   }
+                   if (--*pending == 0) next();
+                 }));
   };
 
   auto summarize = [this, pass, then] {
@@ -73,23 +76,32 @@ void Executor::make_safe(std::function<void()> then) {
       }
       if (!has_shared_ip || (holder && holder->serving)) continue;
       if (!candidate) {
-        pass->notes.push_back("cluster " + cluster + ": no member is serving; nothing can carry its clients until one comes back");
+        pass->notes.push_back(
+            "cluster " + cluster +
+            ": no member is serving; nothing can carry its clients until one comes back");
         continue;
       }
-      if (holder) pass->actions.push_back({holder->name, drivers::Action{"shared-ip", {{"enabled", false}}}});
+      if (holder)
+        pass->actions.push_back({holder->name, drivers::Action{"shared-ip", {{"enabled", false}}}});
       pass->actions.push_back({candidate->name, drivers::Action{"shared-ip", {{"enabled", true}}}});
-      pass->notes.push_back("cluster " + cluster + ": moved the shared IP to " + candidate->name + " (" +
-                            (holder ? holder->name + " is not serving" : std::string("nobody held it")) + ")");
+      pass->notes.push_back(
+          "cluster " + cluster + ": moved the shared IP to " + candidate->name + " (" +
+          (holder ? holder->name + " is not serving" : std::string("nobody held it")) + ")");
       event("safety", "", candidate->name, pass->notes.back());
     }
     auto step = std::make_shared<std::function<void(std::size_t)>>();
     *step = [this, pass, step, observe_all, summarize](std::size_t i) {
       if (i >= pass->actions.size()) return observe_all(summarize);
       const auto& [node, action] = pass->actions[i];
-      drivers_.appliance->perform(node, action, later<nlohmann::json>([pass, step, i, node](Result<nlohmann::json, drivers::DriverErrc> r) {
-        if (!r) pass->notes.push_back("could not change the shared IP on " + node + ": " + r.message());
-        (*step)(i + 1);
-      }));
+      drivers_.appliance->perform(
+          node, action,
+          later<nlohmann::json>(
+              [pass, step, i, node](Result<nlohmann::json, drivers::DriverErrc> r) {
+                if (!r)
+                  pass->notes.push_back("could not change the shared IP on " + node + ": " +
+                                        r.message());
+                (*step)(i + 1);
+              }));
     };
     (*step)(0);
   });

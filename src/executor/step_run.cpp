@@ -15,7 +15,11 @@ namespace {
 
 nlohmann::json conditions_to_json(const std::vector<plan::Condition>& cs) {
   nlohmann::json a = nlohmann::json::array();
-  for (const auto& c : cs) a.push_back({{"kind", plan::to_string(c.kind)}, {"node", c.node}, {"value", c.value}, {"nodes", c.nodes}});
+  for (const auto& c : cs)
+    a.push_back({{"kind", plan::to_string(c.kind)},
+                 {"node", c.node},
+                 {"value", c.value},
+                 {"nodes", c.nodes}});
   return a;
 }
 
@@ -23,7 +27,8 @@ std::vector<plan::Condition> conditions_from_json(const nlohmann::json& a) {
   std::vector<plan::Condition> out;
   for (const auto& c : a)
     if (auto k = plan::parse_cond(c.value("kind", "")))
-      out.push_back({*k, c.value("node", ""), c.value("value", ""), c.value("nodes", std::vector<std::string>{})});
+      out.push_back({*k, c.value("node", ""), c.value("value", ""),
+                     c.value("nodes", std::vector<std::string>{})});
   return out;
 }
 
@@ -40,8 +45,7 @@ Executor::Run::Run(Executor& ex, plan::Step step, bool interrupted, std::string 
       step_(std::move(step)),
       handler_(VerbRegistry::builtin().find(step_.verb)),
       interrupted_(interrupted),
-      journal_id_(std::move(journal_id)) {
-}
+      journal_id_(std::move(journal_id)) {}
 
 // From the moment its guards passed (or, on resume, it is found acting), the step's nodes count
 // as down for every other step's guards. Checks and registration run on the one executor thread,
@@ -82,7 +86,8 @@ std::vector<std::string> Executor::Run::gate_nodes() const {
     if (!n.empty() && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
   };
   // Installs and reboots can fail in a way their node shows before the gate times out.
-  if (!step_.targets.empty() && (step_.verb == Verb::kInstall || step_.verb == Verb::kReboot)) add(step_.targets.front());
+  if (!step_.targets.empty() && (step_.verb == Verb::kInstall || step_.verb == Verb::kReboot))
+    add(step_.targets.front());
   for (const auto& c : gate_) {
     add(c.node);
     for (const auto& n : c.nodes) add(n);
@@ -96,7 +101,8 @@ bool Executor::Run::gate_needs_service() const {
   return false;
 }
 
-void Executor::Run::observe(const std::vector<std::string>& nodes, bool with_service, std::function<void()> then) {
+void Executor::Run::observe(const std::vector<std::string>& nodes, bool with_service,
+                            std::function<void()> then) {
   auto pending = std::make_shared<int>(static_cast<int>(nodes.size()) + (with_service ? 1 : 0));
   auto one_done = [pending, then] {
     if (--*pending == 0) then();
@@ -126,17 +132,23 @@ void Executor::Run::observe(const std::vector<std::string>& nodes, bool with_ser
     });
   }
   if (with_service)
-    ex_.drivers_.service->who_answers(step_.cluster, ex_.later<std::string>([this, one_done](Result<std::string, drivers::DriverErrc> r) {
-      if (r) evidence_.answered_by[step_.cluster] = *r;
-      one_done();
-    }));
+    ex_.drivers_.service->who_answers(
+        step_.cluster,
+        ex_.later<std::string>([this, one_done](Result<std::string, drivers::DriverErrc> r) {
+          if (r) evidence_.answered_by[step_.cluster] = *r;
+          one_done();
+        }));
 }
 
 nlohmann::json Executor::Run::snapshot() const {
   nlohmann::json j = nlohmann::json::object();
   for (const auto& [name, n] : evidence_.nodes) {
-    j[name] = {{"reachable", n.reachable}, {"version", n.version}, {"phase", n.phase},
-               {"install_state", n.install_state}, {"last_sync_at", n.last_sync_at}, {"active_slot", n.active_slot}};
+    j[name] = {{"reachable", n.reachable},
+               {"version", n.version},
+               {"phase", n.phase},
+               {"install_state", n.install_state},
+               {"last_sync_at", n.last_sync_at},
+               {"active_slot", n.active_slot}};
     if (n.lab) {
       j[name]["boots"] = n.lab->boots;
       j[name]["installs"] = n.lab->installs;
@@ -157,7 +169,8 @@ void Executor::Run::begin() {
     }
     stage_ = Stage::kWaitingApproval;
     ex_.transition(RunState::kWaitingApproval, "waiting for approval of " + journal_id_);
-    ex_.event("approval", journal_id_, "", "waiting: " + step_.params.value("question", step_.title));
+    ex_.event("approval", journal_id_, "",
+              "waiting: " + step_.params.value("question", step_.title));
     return poll_approval();
   }
   observe(nodes_of_interest(), false, [this] { after_first_look(); });
@@ -176,15 +189,17 @@ void Executor::Run::poll_approval() {
 void Executor::Run::after_first_look() {
   if (interrupted_) return reconcile();
   for (const auto& c : step_.preconditions)
-    if (auto why = unmet(c, step_.cluster, evidence_)) return fail("precondition not met: " + c.text() + " — " + *why);
+    if (auto why = unmet(c, step_.cluster, evidence_))
+      return fail("precondition not met: " + c.text() + " — " + *why);
   // Guards count every node a step in flight takes out as down, and this step's own.
   evidence_.going_out.clear();
   for (const auto& [n, count] : ex_.going_out_) evidence_.going_out.insert(n);
   for (const auto& n : handler_->takes_out_of_service(step_)) evidence_.going_out.insert(n);
   for (const auto& c : step_.guards)
     if (auto why = unmet(c, step_.cluster, evidence_))
-      return withdraw("guard of " + journal_id_ + " would break: " + c.text() + " — " + *why +
-                      "; the step did not start. Bring the missing nodes back, then `hitless resume`");
+      return withdraw(
+          "guard of " + journal_id_ + " would break: " + c.text() + " — " + *why +
+          "; the step did not start. Bring the missing nodes back, then `hitless resume`");
   evidence_.going_out.clear();
   take_out();
   check_configuration(0);
@@ -193,9 +208,12 @@ void Executor::Run::after_first_look() {
 void Executor::Run::reconcile() {
   // Interrupted by a crash after its intent: it passed its preconditions back then.
   for (const auto& [id, rec] : ex_.journal_.steps())
-    if (id == journal_id_) intent_detail_ = nlohmann::json::parse(rec.detail_json.empty() ? "{}" : rec.detail_json, nullptr, false);
+    if (id == journal_id_)
+      intent_detail_ =
+          nlohmann::json::parse(rec.detail_json.empty() ? "{}" : rec.detail_json, nullptr, false);
   if (!intent_detail_.is_object()) intent_detail_ = nlohmann::json::object();
-  gate_ = intent_detail_.contains("@gate") ? conditions_from_json(intent_detail_["@gate"]) : step_.gate;
+  gate_ =
+      intent_detail_.contains("@gate") ? conditions_from_json(intent_detail_["@gate"]) : step_.gate;
   take_out();
   intent_recorded_ = true;  // from the run that was interrupted
   const Reconcile r = handler_->reconcile(context());
@@ -209,7 +227,8 @@ void Executor::Run::reconcile() {
       ex_.event("reconcile", journal_id_, node, r.why);
       stage_ = Stage::kGating;
       acted_at_ = ex_.clock_.now() - step_.estimate_s / 2;  // it was sent some time ago
-      deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
+      deadline_ =
+          ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
       return wait_gate();
     case Reconciled::kResend:
       ex_.event("reconcile", journal_id_, node, r.why);
@@ -225,41 +244,55 @@ void Executor::Run::check_configuration(std::size_t index) {
   const std::string node = targets[index];
   auto base = ex_.config_baseline_.find(node);
   if (base == ex_.config_baseline_.end()) {
-    ex_.event("config", journal_id_, node, "no configuration of " + node + " on record; changes made to it during the run cannot be detected");
+    ex_.event("config", journal_id_, node,
+              "no configuration of " + node +
+                  " on record; changes made to it during the run cannot be detected");
     return check_configuration(index + 1);
   }
   // The status already carries the configuration's checksum: unchanged, nothing to compare.
-  if (auto seen = evidence_.nodes.find(node);
-      seen != evidence_.nodes.end() && !base->second.checksum.empty() && seen->second.config_checksum == base->second.checksum)
+  if (auto seen = evidence_.nodes.find(node); seen != evidence_.nodes.end() &&
+                                              !base->second.checksum.empty() &&
+                                              seen->second.config_checksum == base->second.checksum)
     return check_configuration(index + 1);
-  ex_.drivers_.appliance->perform(node, drivers::Action{"config-read", {}}, ex_.later<nlohmann::json>([this, node, index](Result<nlohmann::json, drivers::DriverErrc> r) {
-    auto now = r ? config_from_answer(*r) : std::nullopt;
-    if (!now) return fail("cannot read the configuration of " + node + " before " + step_.title + " overwrites it: " +
-                          (r ? std::string("malformed answer") : r.message()));
-    const auto changes = config_changes(ex_.config_baseline_.at(node), *now);
-    if (changes.empty()) return check_configuration(index + 1);
-    const std::string what = describe_changes(node, changes);
-    const ConfigChangePolicy policy = ex_.config_change_policy(step_.cluster);
-    const std::string source = handler_->configuration_source(step_);
-    if (policy == ConfigChangePolicy::kPause) {
-      ex_.event("config-changed", journal_id_, node, what);
-      return withdraw("configuration changed on " + node + " during the run: " + what + ". " + journal_id_ + " would overwrite it with " +
-                      source + "'s. Re-apply the change on " + source + " and `hitless resume`, or `hitless resume --config-changes carry-over` "
-                      "(re-applied on " + source + " first) or `--config-changes discard` (lost; written in the report)");
-    }
-    if (policy == ConfigChangePolicy::kDiscard) {
-      ex_.event("config-discarded", journal_id_, node, "discarded by policy: " + what);
-      return check_configuration(index + 1);
-    }
-    std::string not_carried;
-    for (const auto& c : changes) {
-      if (c.now) carry_over_.push_back({DriverCall::Channel::kAppliance, source, {"config-set", {{"item", c.item}, {"value", *c.now}}}});
-      else not_carried += (not_carried.empty() ? "" : ", ") + c.item;
-    }
-    ex_.event("config-carried-over", journal_id_, source, "re-applied on " + source + " before the overwrite: " + what +
-                                                               (not_carried.empty() ? "" : "; removals not carried: " + not_carried));
-    check_configuration(index + 1);
-  }));
+  ex_.drivers_.appliance->perform(
+      node, drivers::Action{"config-read", {}},
+      ex_.later<nlohmann::json>([this, node, index](Result<nlohmann::json, drivers::DriverErrc> r) {
+        auto now = r ? config_from_answer(*r) : std::nullopt;
+        if (!now)
+          return fail("cannot read the configuration of " + node + " before " + step_.title +
+                      " overwrites it: " + (r ? std::string("malformed answer") : r.message()));
+        const auto changes = config_changes(ex_.config_baseline_.at(node), *now);
+        if (changes.empty()) return check_configuration(index + 1);
+        const std::string what = describe_changes(node, changes);
+        const ConfigChangePolicy policy = ex_.config_change_policy(step_.cluster);
+        const std::string source = handler_->configuration_source(step_);
+        if (policy == ConfigChangePolicy::kPause) {
+          ex_.event("config-changed", journal_id_, node, what);
+          return withdraw(
+              "configuration changed on " + node + " during the run: " + what + ". " + journal_id_ +
+              " would overwrite it with " + source + "'s. Re-apply the change on " + source +
+              " and `hitless resume`, or `hitless resume --config-changes carry-over` "
+              "(re-applied on " +
+              source + " first) or `--config-changes discard` (lost; written in the report)");
+        }
+        if (policy == ConfigChangePolicy::kDiscard) {
+          ex_.event("config-discarded", journal_id_, node, "discarded by policy: " + what);
+          return check_configuration(index + 1);
+        }
+        std::string not_carried;
+        for (const auto& c : changes) {
+          if (c.now)
+            carry_over_.push_back({DriverCall::Channel::kAppliance,
+                                   source,
+                                   {"config-set", {{"item", c.item}, {"value", *c.now}}}});
+          else
+            not_carried += (not_carried.empty() ? "" : ", ") + c.item;
+        }
+        ex_.event("config-carried-over", journal_id_, source,
+                  "re-applied on " + source + " before the overwrite: " + what +
+                      (not_carried.empty() ? "" : "; removals not carried: " + not_carried));
+        check_configuration(index + 1);
+      }));
 }
 
 bool Executor::Run::prepare_calls() {
@@ -271,7 +304,8 @@ bool Executor::Run::prepare_calls() {
   gate_ = handler_->gate(context());
   // "synced" is judged against the last sync each node had before the step acted.
   for (const auto& c : gate_)
-    if (c.kind == plan::Cond::kSynced) evidence_.sync_baseline[c.node] = evidence_.nodes[c.node].last_sync_at;
+    if (c.kind == plan::Cond::kSynced)
+      evidence_.sync_baseline[c.node] = evidence_.nodes[c.node].last_sync_at;
   return true;
 }
 
@@ -281,13 +315,15 @@ void Executor::Run::intent_then_act() {
   detail["@gate"] = conditions_to_json(gate_);
   stage_ = Stage::kActing;
   // Nothing is sent to a node before its intent is durable (the group commit's continuation).
-  ex_.journal_write([this, id = journal_id_, now = ex_.clock_.now(), d = detail.dump()] { return ex_.journal_.record_intent(id, now, d); },
+  ex_.journal_write([this, id = journal_id_, now = ex_.clock_.now(),
+                     d = detail.dump()] { return ex_.journal_.record_intent(id, now, d); },
                     [this, alive = std::weak_ptr<bool>(ex_.alive_)](const JournalStatus& s) {
                       if (!alive.lock()) return;
                       if (!s) return fail("cannot write the journal: " + s.message());
                       intent_recorded_ = true;
                       acted_at_ = ex_.clock_.now();
-                      deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
+                      deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor +
+                                  ex_.opt_.timeout_slack_s;
                       act();
                     });
 }
@@ -306,17 +342,20 @@ void Executor::Run::act() {
   };
   switch (call.channel) {
     case DriverCall::Channel::kAppliance:
-      return ex_.drivers_.appliance->perform(call.target, call.action, ex_.later<nlohmann::json>(answered));
+      return ex_.drivers_.appliance->perform(call.target, call.action,
+                                             ex_.later<nlohmann::json>(answered));
     case DriverCall::Channel::kPower:
       if (!ex_.drivers_.power) return fail("no power driver for " + call.target);
-      return ex_.drivers_.power->set_power(call.target, call.action.params.value("on", false),
-                                           ex_.later<Unit>([answered](Result<Unit, drivers::DriverErrc> r) {
-                                             if (!r) return answered(r.error());
-                                             answered(nlohmann::json::object());
-                                           }));
+      return ex_.drivers_.power->set_power(
+          call.target, call.action.params.value("on", false),
+          ex_.later<Unit>([answered](Result<Unit, drivers::DriverErrc> r) {
+            if (!r) return answered(r.error());
+            answered(nlohmann::json::object());
+          }));
     case DriverCall::Channel::kTraffic: {
       const auto& p = call.action.params;
-      return ex_.traffic()->move_clients(call.target, p.value("from", ""), p.value("to", ""), p.value("via", "shared-ip"),
+      return ex_.traffic()->move_clients(call.target, p.value("from", ""), p.value("to", ""),
+                                         p.value("via", "shared-ip"),
                                          ex_.later<nlohmann::json>(answered));
     }
   }
@@ -341,7 +380,8 @@ void Executor::Run::save_backup_file() {
   if (ex_.opt_.backup_dir.empty() || !b.contains("backup")) return;
   std::error_code ec;
   std::filesystem::create_directories(ex_.opt_.backup_dir, ec);
-  backup_file_ = ex_.opt_.backup_dir + "/" + step_.targets.front() + "-" + std::to_string(static_cast<long>(ex_.clock_.now())) + ".json";
+  backup_file_ = ex_.opt_.backup_dir + "/" + step_.targets.front() + "-" +
+                 std::to_string(static_cast<long>(ex_.clock_.now())) + ".json";
   std::ofstream(backup_file_) << b.dump();
 }
 
@@ -357,7 +397,8 @@ double Executor::Run::next_poll_interval() {
   if (elapsed + o.poll_interval_s < step_.estimate_s) {
     delay = std::min(bound, step_.estimate_s - elapsed);
   } else {
-    delay = std::min(bound, o.poll_interval_s * static_cast<double>(1u << std::min<std::size_t>(late_polls_++, 20)));
+    delay = std::min(bound, o.poll_interval_s * static_cast<double>(1u << std::min<std::size_t>(
+                                                                        late_polls_++, 20)));
   }
   const std::size_t h = std::hash<std::string>{}(journal_id_ + "#" + std::to_string(polls_++));
   if (delay >= bound) delay *= 0.8 + 0.2 * static_cast<double>(h % 1000) / 1000.0;
@@ -376,7 +417,8 @@ void Executor::Run::wait_gate() {
     std::string msg = "done";
     if (answers_.contains("backup")) {
       const auto& b = answers_["backup"];
-      msg = "backup of " + step_.targets.front() + " taken (checksum " + b.value("checksum", std::string("?")).substr(0, 12) + ")" +
+      msg = "backup of " + step_.targets.front() + " taken (checksum " +
+            b.value("checksum", std::string("?")).substr(0, 12) + ")" +
             (backup_file_.empty() ? "" : ", saved to " + backup_file_);
     }
     return record_configuration(0, msg);
@@ -391,8 +433,10 @@ void Executor::Run::wait_gate() {
     if (missing.empty()) return record_configuration(0, "gate passed: " + gate_text(gate_));
     if (auto why = handler_->early_failure(context())) return fail(*why);
     if (ex_.clock_.now() > deadline_)
-      return fail("timed out after " + format_duration(ex_.clock_.now() - started_) + " waiting for: " + missing);
-    const double interval = std::max(next_poll_interval(), static_cast<double>(ex_.running_.size()) * ex_.opt_.poll_spacing_s);
+      return fail("timed out after " + format_duration(ex_.clock_.now() - started_) +
+                  " waiting for: " + missing);
+    const double interval = std::max(
+        next_poll_interval(), static_cast<double>(ex_.running_.size()) * ex_.opt_.poll_spacing_s);
     ex_.clock_.call_after(interval, [this, alive = std::weak_ptr<bool>(ex_.alive_)] {
       if (alive.lock()) wait_gate();
     });
@@ -407,23 +451,28 @@ void Executor::Run::record_configuration(std::size_t index, const std::string& m
   const std::string node = nodes[index];
   // Already on record with the checksum the node shows now: nothing new to read.
   if (auto on_record = ex_.config_baseline_.find(node); on_record != ex_.config_baseline_.end())
-    if (auto seen = evidence_.nodes.find(node); seen != evidence_.nodes.end() && !on_record->second.checksum.empty() &&
-                                                seen->second.config_checksum == on_record->second.checksum) {
+    if (auto seen = evidence_.nodes.find(node);
+        seen != evidence_.nodes.end() && !on_record->second.checksum.empty() &&
+        seen->second.config_checksum == on_record->second.checksum) {
       recorded_config_[node] = to_json(on_record->second);
       return record_configuration(index + 1, message);
     }
-  ex_.drivers_.appliance->perform(node, drivers::Action{"config-read", {}}, ex_.later<nlohmann::json>([this, node, index, message](Result<nlohmann::json, drivers::DriverErrc> r) {
-    auto snap = r ? config_from_answer(*r) : std::nullopt;
-    if (snap) {
-      ex_.config_baseline_[node] = *snap;
-      recorded_config_[node] = to_json(*snap);
-    } else {
-      ex_.event("config", journal_id_, node, "could not read the configuration items of " + node + " (" +
-                                                 (r ? std::string("malformed answer") : r.message()) +
-                                                 "); changes made to it from now on cannot be detected");
-    }
-    record_configuration(index + 1, message);
-  }));
+  ex_.drivers_.appliance->perform(
+      node, drivers::Action{"config-read", {}},
+      ex_.later<nlohmann::json>(
+          [this, node, index, message](Result<nlohmann::json, drivers::DriverErrc> r) {
+            auto snap = r ? config_from_answer(*r) : std::nullopt;
+            if (snap) {
+              ex_.config_baseline_[node] = *snap;
+              recorded_config_[node] = to_json(*snap);
+            } else {
+              ex_.event("config", journal_id_, node,
+                        "could not read the configuration items of " + node + " (" +
+                            (r ? std::string("malformed answer") : r.message()) +
+                            "); changes made to it from now on cannot be detected");
+            }
+            record_configuration(index + 1, message);
+          }));
 }
 
 void Executor::Run::succeed(const std::string& message) {
@@ -450,7 +499,9 @@ void Executor::Run::fail(const std::string& message) {
   if (!intent_recorded_) {
     nlohmann::json d = detail;
     d["@not_acted"] = true;
-    ex_.journal_write([this, id = journal_id_, now, d = d.dump()] { return ex_.journal_.record_intent(id, now, d); });
+    ex_.journal_write([this, id = journal_id_, now, d = d.dump()] {
+      return ex_.journal_.record_intent(id, now, d);
+    });
     intent_recorded_ = true;
   }
   ex_.journal_write(

@@ -22,10 +22,19 @@ struct Executor::Run {
   void begin();
 
  private:
-  enum class Stage { kObserving, kCheckingConfig, kActing, kGating, kWaitingApproval, kRecording, kDone };
+  enum class Stage {
+    kObserving,
+    kCheckingConfig,
+    kActing,
+    kGating,
+    kWaitingApproval,
+    kRecording,
+    kDone
+  };
 
   VerbContext context() const;
-  void observe(const std::vector<std::string>& nodes, bool with_service, std::function<void()> then);
+  void observe(const std::vector<std::string>& nodes, bool with_service,
+               std::function<void()> then);
   void after_first_look();
   void take_out();
   void reconcile();
@@ -68,7 +77,7 @@ struct Executor::Run {
   double acted_at_ = 0;         // model time the step's calls began
   bool looked_ = false;         // observed its nodes at least once
   bool gate_checked_ = false;
-  double last_look_at_ = 0;     // model time of its last look
+  double last_look_at_ = 0;  // model time of its last look
   std::vector<std::string> taken_out_;
   nlohmann::json answers_ = nlohmann::json::object();
   nlohmann::json intent_detail_ = nlohmann::json::object();  // from the journal when resuming

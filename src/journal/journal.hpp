@@ -42,7 +42,8 @@ struct StepRecord {
 struct Event {
   double wall = 0;
   double model = 0;
-  std::string kind;     // "step-start", "step-done", "step-failed", "gate", "approval", "run", "node", ...
+  std::string
+      kind;  // "step-start", "step-done", "step-failed", "gate", "approval", "run", "node", ...
   std::string step_id;  // "" when not about a step
   std::string node;     // "" when not about a node
   std::string message;
@@ -51,7 +52,8 @@ struct Event {
 struct RunRecord {
   std::string plan_hash;
   std::string plan_json;
-  std::string state = "new";  // new | running | paused | waiting-approval | failed | completed | rolling-back | rolled-back
+  std::string state = "new";  // new | running | paused | waiting-approval | failed | completed |
+                              // rolling-back | rolled-back
   std::string message;
   double created_wall = 0;
   double updated_wall = 0;
@@ -62,14 +64,16 @@ class Journal {
   virtual ~Journal() = default;
 
   virtual RunRecord run() = 0;
-  virtual Status<JournalErrc> set_run_state(const std::string& state, const std::string& message) = 0;
+  virtual Status<JournalErrc> set_run_state(const std::string& state,
+                                            const std::string& message) = 0;
 
   // Before a step's side effect: state becomes kRunning, attempts += 1.
   virtual Status<JournalErrc> record_intent(const std::string& step_id, double model_time,
                                             const std::string& detail_json) = 0;
   // After: kSucceeded, kFailed, kSkipped or kUndone.
-  virtual Status<JournalErrc> record_outcome(const std::string& step_id, StepState state, double model_time,
-                                             const std::string& message, const std::string& detail_json) = 0;
+  virtual Status<JournalErrc> record_outcome(const std::string& step_id, StepState state,
+                                             double model_time, const std::string& message,
+                                             const std::string& detail_json) = 0;
   // Every step that has a record, by id.
   virtual std::map<std::string, StepRecord> steps() = 0;
 
@@ -93,7 +97,8 @@ class SqliteJournal final : public Journal {
  public:
   // Creates the file with this plan, or opens it when it already holds the same plan
   // (same hash). A journal of another plan gives kWrongPlan naming both hashes.
-  static Result<std::unique_ptr<SqliteJournal>, JournalErrc> create(const std::string& path, const std::string& plan_json,
+  static Result<std::unique_ptr<SqliteJournal>, JournalErrc> create(const std::string& path,
+                                                                    const std::string& plan_json,
                                                                     const std::string& plan_hash);
   // Opens an existing journal (kNotFound if the file does not exist, kCorrupt if not a journal).
   static Result<std::unique_ptr<SqliteJournal>, JournalErrc> open(const std::string& path);
@@ -101,9 +106,11 @@ class SqliteJournal final : public Journal {
 
   RunRecord run() override;
   Status<JournalErrc> set_run_state(const std::string& state, const std::string& message) override;
-  Status<JournalErrc> record_intent(const std::string& step_id, double model_time, const std::string& detail_json) override;
+  Status<JournalErrc> record_intent(const std::string& step_id, double model_time,
+                                    const std::string& detail_json) override;
   Status<JournalErrc> record_outcome(const std::string& step_id, StepState state, double model_time,
-                                     const std::string& message, const std::string& detail_json) override;
+                                     const std::string& message,
+                                     const std::string& detail_json) override;
   std::map<std::string, StepRecord> steps() override;
   Status<JournalErrc> add_event(const Event& e) override;
   std::vector<Event> events() override;

@@ -1,6 +1,7 @@
 #pragma once
-// MemoryJournal: a Journal kept in memory, for simulations and executor tests (nothing to persist: a
-// simulated run is a prediction). Not final: tests derive a journal that fails on demand. Single-threaded.
+// MemoryJournal: a Journal kept in memory, for simulations and executor tests (nothing to persist:
+// a simulated run is a prediction). Not final: tests derive a journal that fails on demand.
+// Single-threaded.
 
 #include <set>
 
@@ -12,12 +13,14 @@ class MemoryJournal : public Journal {
  public:
   explicit MemoryJournal(std::string plan_hash) { run_.plan_hash = std::move(plan_hash); }
   journal::RunRecord run() override { return run_; }
-  Status<journal::JournalErrc> set_run_state(const std::string& state, const std::string& message) override {
+  Status<journal::JournalErrc> set_run_state(const std::string& state,
+                                             const std::string& message) override {
     run_.state = state;
     run_.message = message;
     return Unit{};
   }
-  Status<journal::JournalErrc> record_intent(const std::string& id, double model, const std::string& detail) override {
+  Status<journal::JournalErrc> record_intent(const std::string& id, double model,
+                                             const std::string& detail) override {
     auto& r = steps_[id];
     r.step_id = id;
     r.state = journal::StepState::kRunning;
@@ -26,8 +29,9 @@ class MemoryJournal : public Journal {
     ++r.attempts;
     return Unit{};
   }
-  Status<journal::JournalErrc> record_outcome(const std::string& id, journal::StepState st, double model,
-                                              const std::string& msg, const std::string& detail) override {
+  Status<journal::JournalErrc> record_outcome(const std::string& id, journal::StepState st,
+                                              double model, const std::string& msg,
+                                              const std::string& detail) override {
     auto& r = steps_[id];
     r.step_id = id;
     r.state = st;

@@ -51,7 +51,7 @@ std::optional<StepState> parse_step_state(const std::string& s) {
 struct SqliteJournal::Impl {
   std::unique_ptr<Db> db_;
   std::string plan_hash_;  // fixed when the journal is created
-  bool in_batch_ = false;   // between begin_batch and commit_batch: records join that transaction
+  bool in_batch_ = false;  // between begin_batch and commit_batch: records join that transaction
 
   // Runs body as one transaction: durable on return (WAL, synchronous=FULL), rolled back on error.
   // Inside a batch the body joins the batch's transaction (durable at commit_batch).
@@ -128,7 +128,8 @@ RunRecord SqliteJournal::run() {
       // updated_wall is derived from the steps: rewriting the run row (which holds the whole plan)
       // on every record made each record cost time in proportion to the plan's size.
       "SELECT plan_hash, plan_json, state, message, created_wall, "
-      "MAX(updated_wall, COALESCE((SELECT MAX(MAX(intent_wall, outcome_wall)) FROM steps), 0)) FROM run "
+      "MAX(updated_wall, COALESCE((SELECT MAX(MAX(intent_wall, outcome_wall)) FROM steps), 0)) "
+      "FROM run "
       "WHERE id = 1",
       "read the run");
   if (!st) return r;
@@ -144,7 +145,9 @@ RunRecord SqliteJournal::run() {
 }
 
 Status<JournalErrc> SqliteJournal::begin_batch() {
-  if (impl_->in_batch_) return make_error(JournalErrc::kIo, "journal " + impl_->db_->path() + ": a batch is already open");
+  if (impl_->in_batch_)
+    return make_error(JournalErrc::kIo,
+                      "journal " + impl_->db_->path() + ": a batch is already open");
   if (auto s = impl_->db_->exec("BEGIN IMMEDIATE", "begin a batch"); !s) return s;
   impl_->in_batch_ = true;
   return Unit{};

@@ -287,7 +287,8 @@ TEST(SqliteJournalBatch, RecordsInABatchBecomeVisibleAndDurableTogetherAtCommit)
   ASSERT_EQ(steps.size(), 2u);
   EXPECT_EQ(steps.at("s1").state, StepState::kSucceeded);
   EXPECT_EQ(steps.at("s2").state, StepState::kRunning);
-  EXPECT_FALSE((*writer)->begin_batch().ok() && (*writer)->begin_batch().ok()) << "batches do not nest";
+  EXPECT_FALSE((*writer)->begin_batch().ok() && (*writer)->begin_batch().ok())
+      << "batches do not nest";
 }
 
 }  // namespace

@@ -18,14 +18,13 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::string_view kTopKeys[] = {"inventory", "base_dir", "time_scale", "repository",
-                                         "policy",    "clusters"};
+constexpr std::string_view kTopKeys[] = {"inventory",  "base_dir", "time_scale",
+                                         "repository", "policy",   "clusters"};
 constexpr std::string_view kRepositoryKeys[] = {"dir", "public_key_file"};
 constexpr std::string_view kClusterKeys[] = {"name", "kind", "traffic", "policy", "nodes"};
 constexpr std::string_view kTrafficKeys[] = {"kind", "service"};
-constexpr std::string_view kNodeKeys[] = {"name",    "role",    "region",     "chassis",
-                                          "slot",    "driver",  "address",    "token_file",
-                                          "power",   "profile"};
+constexpr std::string_view kNodeKeys[] = {"name",   "role",    "region",     "chassis", "slot",
+                                          "driver", "address", "token_file", "power",   "profile"};
 constexpr std::string_view kPowerKeys[] = {"driver", "address", "path", "token_file"};
 constexpr std::string_view kProfileKeys[] = {"install",        "reboot",  "boot_timeout",
                                              "sync_rate_mb_s", "data_mb", "session_lifetime"};
@@ -41,12 +40,18 @@ constexpr std::string_view kPowerDrivers[] = {"lab-bmc"};
 
 InventoryErrc to_inventory_errc(YamlErrc code) {
   switch (code) {
-    case YamlErrc::kSyntax: return InventoryErrc::kSyntax;
-    case YamlErrc::kUnknownField: return InventoryErrc::kUnknownField;
-    case YamlErrc::kWrongType: return InventoryErrc::kWrongType;
-    case YamlErrc::kMissingField: return InventoryErrc::kMissingField;
-    case YamlErrc::kDuplicate: return InventoryErrc::kDuplicate;
-    case YamlErrc::kConflict: return InventoryErrc::kConflict;
+    case YamlErrc::kSyntax:
+      return InventoryErrc::kSyntax;
+    case YamlErrc::kUnknownField:
+      return InventoryErrc::kUnknownField;
+    case YamlErrc::kWrongType:
+      return InventoryErrc::kWrongType;
+    case YamlErrc::kMissingField:
+      return InventoryErrc::kMissingField;
+    case YamlErrc::kDuplicate:
+      return InventoryErrc::kDuplicate;
+    case YamlErrc::kConflict:
+      return InventoryErrc::kConflict;
   }
   return InventoryErrc::kSyntax;
 }
@@ -241,8 +246,8 @@ void resolve_paths(Inventory& inv, const std::string& default_base_dir) {
 }
 
 bool validate(YamlReader& r, const Inventory& inv) {
-  std::map<std::string, int> clusters;                         // name -> line
-  std::map<std::string, int> nodes;                            // name -> line
+  std::map<std::string, int> clusters;                        // name -> line
+  std::map<std::string, int> nodes;                           // name -> line
   std::map<std::string, std::pair<std::string, int>> owners;  // address -> node, line
   for (std::size_t ci = 0; ci < inv.clusters.size(); ++ci) {
     const InventoryCluster& c = inv.clusters[ci];
@@ -264,8 +269,8 @@ bool validate(YamlReader& r, const Inventory& inv) {
       const int address_line = r.line_of(npath + ".address");
       if (const auto [it, fresh] = owners.try_emplace(n.address, n.name, address_line); !fresh)
         return r.fail(YamlErrc::kConflict, address_line, npath + ".address",
-                      "address " + n.address + " is also node '" + it->second.first +
-                          "''s (line " + std::to_string(it->second.second) + ")");
+                      "address " + n.address + " is also node '" + it->second.first + "''s (line " +
+                          std::to_string(it->second.second) + ")");
       ++roles[n.role];
     }
     if ((c.kind == "failover-pair" || c.kind == "ha-pair") &&

@@ -15,7 +15,15 @@
 
 namespace hitless {
 
-enum class InventoryErrc { kUnreadable, kSyntax, kUnknownField, kWrongType, kMissingField, kDuplicate, kConflict };
+enum class InventoryErrc {
+  kUnreadable,
+  kSyntax,
+  kUnknownField,
+  kWrongType,
+  kMissingField,
+  kDuplicate,
+  kConflict
+};
 
 // What a node's upgrade costs, in model seconds; defaults are typical appliance figures.
 struct NodeProfile {
@@ -50,7 +58,8 @@ struct InventoryNode {
 
 struct InventoryCluster {
   std::string name;
-  std::string kind;          // single, failover-pair, ha-pair, active-passive, active-active, atlas, chassis, migration
+  std::string kind;  // single, failover-pair, ha-pair, active-passive, active-active, atlas,
+                     // chassis, migration
   std::string traffic_kind;  // none, shared-ip, load-balancer, dns, nat
   std::string service;       // where clients connect (host:port)
   std::vector<InventoryNode> nodes;
@@ -63,8 +72,8 @@ struct InventoryCluster {
 
 struct Inventory {
   std::string name;
-  std::string file;      // the path it was read from
-  std::string base_dir;  // relative paths are relative to this (absolute after loading)
+  std::string file;       // the path it was read from
+  std::string base_dir;   // relative paths are relative to this (absolute after loading)
   double time_scale = 1;  // wall seconds per model second (lab inventories; 1 for real devices)
   std::string repository_dir;   // absolute after loading
   std::string public_key_file;  // absolute after loading
@@ -77,7 +86,8 @@ struct Inventory {
 
 // Errors read "inventory.yaml:12: clusters[0].nodes[1].address: ...". Nothing is contacted.
 Result<Inventory, InventoryErrc> load_inventory(const std::string& path);
-Result<Inventory, InventoryErrc> parse_inventory_text(const std::string& yaml, const std::string& file_name,
+Result<Inventory, InventoryErrc> parse_inventory_text(const std::string& yaml,
+                                                      const std::string& file_name,
                                                       const std::string& default_base_dir);
 
 }  // namespace hitless

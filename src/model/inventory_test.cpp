@@ -201,56 +201,72 @@ TEST(InventoryErrors, RejectWrongTypes) {
                "inv.yaml:5: clusters[0].kind: unknown kind 'trio'");
   expect_error(with(kPair, "kind: shared-ip", "kind: anycast"), InventoryErrc::kWrongType,
                "inv.yaml:6: clusters[0].traffic.kind: unknown kind 'anycast'");
-  expect_error(with(kPair, "        role: primary", "        role: primary\n        driver: ssh"),
-               InventoryErrc::kWrongType,
-               "inv.yaml:10: clusters[0].nodes[0].driver: unknown driver 'ssh' (allowed: lab, command)");
-  expect_error(with(kPair, "        role: primary", "        role: primary\n        profile: {install: soon}"),
+  expect_error(
+      with(kPair, "        role: primary", "        role: primary\n        driver: ssh"),
+      InventoryErrc::kWrongType,
+      "inv.yaml:10: clusters[0].nodes[0].driver: unknown driver 'ssh' (allowed: lab, command)");
+  expect_error(with(kPair, "        role: primary",
+                    "        role: primary\n        profile: {install: soon}"),
                InventoryErrc::kWrongType,
                "inv.yaml:10: clusters[0].nodes[0].profile.install: 'soon' is not a duration");
   expect_error(with(kPair, "        role: primary", "        role: primary\n        profile: [1]"),
-               InventoryErrc::kWrongType, "inv.yaml:10: clusters[0].nodes[0].profile: expected a map");
-  expect_error("inventory: t\nrepository: {dir: r, public_key_file: k}\nclusters: {a: 1}\n",
                InventoryErrc::kWrongType,
-               "inv.yaml:3: clusters: expected a list of clusters");
+               "inv.yaml:10: clusters[0].nodes[0].profile: expected a map");
+  expect_error("inventory: t\nrepository: {dir: r, public_key_file: k}\nclusters: {a: 1}\n",
+               InventoryErrc::kWrongType, "inv.yaml:3: clusters: expected a list of clusters");
 }
 
 TEST(InventoryErrors, RejectMissingFields) {
   expect_error(with(kPair, "inventory: t\n", ""), InventoryErrc::kMissingField,
                "inv.yaml:1: inventory: required field missing");
-  expect_error(with(kPair, "repository: {dir: repo, public_key_file: repo/k.pub}", "repository: {dir: repo}"),
-               InventoryErrc::kMissingField, "inv.yaml:2: repository.public_key_file: required field missing");
+  expect_error(with(kPair, "repository: {dir: repo, public_key_file: repo/k.pub}",
+                    "repository: {dir: repo}"),
+               InventoryErrc::kMissingField,
+               "inv.yaml:2: repository.public_key_file: required field missing");
   expect_error(with(kPair, "        address: 127.0.0.1:5002\n", ""), InventoryErrc::kMissingField,
                "inv.yaml:12: clusters[0].nodes[1].address: required field missing");
-  expect_error(with(kPair, "        token_file: secrets/a.token\n", ""), InventoryErrc::kMissingField,
+  expect_error(with(kPair, "        token_file: secrets/a.token\n", ""),
+               InventoryErrc::kMissingField,
                "inv.yaml:8: clusters[0].nodes[0].token_file: required field missing");
   expect_error(with(kPair, ", service: 127.0.0.100:4000", ""), InventoryErrc::kMissingField,
                "inv.yaml:6: clusters[0].traffic.service: required field missing");
   expect_error(with(kPair, "        role: primary",
-                    "        role: primary\n        power: {driver: lab-bmc, address: \"h:1\", token_file: t}"),
-               InventoryErrc::kMissingField, "inv.yaml:10: clusters[0].nodes[0].power.path: required");
+                    "        role: primary\n        power: {driver: lab-bmc, address: \"h:1\", "
+                    "token_file: t}"),
+               InventoryErrc::kMissingField,
+               "inv.yaml:10: clusters[0].nodes[0].power.path: required");
   expect_error("inventory: t\nrepository: {dir: r, public_key_file: k}\nclusters: []\n",
-               InventoryErrc::kMissingField, "inv.yaml:3: clusters: an inventory needs at least one cluster");
+               InventoryErrc::kMissingField,
+               "inv.yaml:3: clusters: an inventory needs at least one cluster");
   expect_error("", InventoryErrc::kMissingField, "inv.yaml:1: empty file");
 }
 
 TEST(InventoryErrors, RejectDuplicatesAndConflicts) {
-  expect_error(with(kPair, "name: b", "name: a"), InventoryErrc::kDuplicate,
-               "inv.yaml:12: clusters[0].nodes[1].name: duplicate node name 'a' (first declared at line 8)");
-  const std::string two = std::string(kPair) +
-                          "  - name: pair\n"
-                          "    kind: single\n"
-                          "    traffic: {kind: none}\n"
-                          "    nodes: [{name: c, role: standalone, address: \"127.0.0.1:5003\", token_file: c}]\n";
-  expect_error(two, InventoryErrc::kDuplicate,
-               "inv.yaml:16: clusters[1].name: duplicate cluster name 'pair' (first declared at line 4)");
-  expect_error(with(with(two, "  - name: pair\n    kind: single", "  - name: other\n    kind: single"),
-                    "name: c,", "name: b,"),
-               InventoryErrc::kDuplicate, "inv.yaml:19: clusters[1].nodes[0].name: duplicate node name 'b' (first declared at line 12)");
+  expect_error(
+      with(kPair, "name: b", "name: a"), InventoryErrc::kDuplicate,
+      "inv.yaml:12: clusters[0].nodes[1].name: duplicate node name 'a' (first declared at line 8)");
+  const std::string two =
+      std::string(kPair) +
+      "  - name: pair\n"
+      "    kind: single\n"
+      "    traffic: {kind: none}\n"
+      "    nodes: [{name: c, role: standalone, address: \"127.0.0.1:5003\", token_file: c}]\n";
+  expect_error(
+      two, InventoryErrc::kDuplicate,
+      "inv.yaml:16: clusters[1].name: duplicate cluster name 'pair' (first declared at line 4)");
+  expect_error(
+      with(with(two, "  - name: pair\n    kind: single", "  - name: other\n    kind: single"),
+           "name: c,", "name: b,"),
+      InventoryErrc::kDuplicate,
+      "inv.yaml:19: clusters[1].nodes[0].name: duplicate node name 'b' (first declared at line "
+      "12)");
   expect_error(with(kPair, "127.0.0.1:5002", "127.0.0.1:5001"), InventoryErrc::kConflict,
-               "inv.yaml:14: clusters[0].nodes[1].address: address 127.0.0.1:5001 is also node 'a''s (line 10)");
-  expect_error(with(kPair, "role: backup", "role: primary"), InventoryErrc::kConflict,
-               "inv.yaml:7: clusters[0].nodes: a failover-pair needs exactly one primary and one backup "
-               "(found 2 primary, 0 backup)");
+               "inv.yaml:14: clusters[0].nodes[1].address: address 127.0.0.1:5001 is also node "
+               "'a''s (line 10)");
+  expect_error(
+      with(kPair, "role: backup", "role: primary"), InventoryErrc::kConflict,
+      "inv.yaml:7: clusters[0].nodes: a failover-pair needs exactly one primary and one backup "
+      "(found 2 primary, 0 backup)");
   expect_error(with(kPair, "inventory: t", "inventory: t\ninventory: u"), InventoryErrc::kDuplicate,
                "inv.yaml:2: inventory: field given twice (first at line 1)");
 }

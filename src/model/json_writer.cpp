@@ -75,13 +75,27 @@ void JsonWriter::escaped(std::string_view s) {
     out_.append(s.data() + run, i - run);
     run = i + 1;
     switch (c) {
-      case '"': out_ += "\\\""; break;
-      case '\\': out_ += "\\\\"; break;
-      case '\b': out_ += "\\b"; break;
-      case '\f': out_ += "\\f"; break;
-      case '\n': out_ += "\\n"; break;
-      case '\r': out_ += "\\r"; break;
-      case '\t': out_ += "\\t"; break;
+      case '"':
+        out_ += "\\\"";
+        break;
+      case '\\':
+        out_ += "\\\\";
+        break;
+      case '\b':
+        out_ += "\\b";
+        break;
+      case '\f':
+        out_ += "\\f";
+        break;
+      case '\n':
+        out_ += "\\n";
+        break;
+      case '\r':
+        out_ += "\\r";
+        break;
+      case '\t':
+        out_ += "\\t";
+        break;
       default: {
         static const char* hex = "0123456789abcdef";
         out_ += "\\u00";
@@ -131,12 +145,22 @@ void JsonWriter::json(const nlohmann::json& j) {
       for (const auto& v : j) json(v);
       end_array();
       break;
-    case nlohmann::json::value_t::string: str(j.get_ref<const std::string&>()); break;
-    case nlohmann::json::value_t::boolean: boolean(j.get<bool>()); break;
-    case nlohmann::json::value_t::number_integer: integer(j.get<std::int64_t>()); break;
-    case nlohmann::json::value_t::number_float: number(j.get<double>()); break;
+    case nlohmann::json::value_t::string:
+      str(j.get_ref<const std::string&>());
+      break;
+    case nlohmann::json::value_t::boolean:
+      boolean(j.get<bool>());
+      break;
+    case nlohmann::json::value_t::number_integer:
+      integer(j.get<std::int64_t>());
+      break;
+    case nlohmann::json::value_t::number_float:
+      number(j.get<double>());
+      break;
     case nlohmann::json::value_t::null:
-    case nlohmann::json::value_t::discarded: null(); break;
+    case nlohmann::json::value_t::discarded:
+      null();
+      break;
     default:  // unsigned, binary: rare; nlohmann formats them
       before_value();
       out_ += j.dump();

@@ -9,9 +9,14 @@ namespace {
 
 // The planning-relevant projection of a node, in canonical key order (nlohmann sorts keys).
 nlohmann::json planning_view(const ObservedNode& n) {
-  return {{"reachable", n.reachable}, {"version", n.version},   {"packages", n.packages},
-          {"active_slot", n.active_slot}, {"ha_role", n.ha_role}, {"ha_peer", n.ha_peer},
-          {"shared_ip_enabled", n.shared_ip_enabled}, {"powered", n.powered}};
+  return {{"reachable", n.reachable},
+          {"version", n.version},
+          {"packages", n.packages},
+          {"active_slot", n.active_slot},
+          {"ha_role", n.ha_role},
+          {"ha_peer", n.ha_peer},
+          {"shared_ip_enabled", n.shared_ip_enabled},
+          {"powered", n.powered}};
 }
 
 // planning_view written straight to text (same keys, same order), for the hash.
@@ -50,7 +55,8 @@ std::string ObservedState::hash() const {
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   JsonWriter w(-1, [&st](std::string_view part) {
-    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(part.data()), part.size());
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(part.data()),
+                              part.size());
   });
   w.begin_object();
   for (const auto& [name, n] : nodes) {
@@ -75,7 +81,8 @@ std::vector<std::string> ObservedState::differences(const ObservedState& now) co
     const auto a = planning_view(was);
     const auto b = planning_view(*is);
     for (const auto& [key, value] : a.items())
-      if (b.at(key) != value) out.push_back(name + ": " + key + " " + value.dump() + " -> " + b.at(key).dump());
+      if (b.at(key) != value)
+        out.push_back(name + ": " + key + " " + value.dump() + " -> " + b.at(key).dump());
   }
   for (const auto& [name, n] : now.nodes)
     if (!find(name)) out.push_back(name + ": newly observed");
@@ -83,15 +90,34 @@ std::vector<std::string> ObservedState::differences(const ObservedState& now) co
 }
 
 nlohmann::json to_json(const ObservedNode& n) {
-  return {{"name", n.name}, {"reachable", n.reachable}, {"error", n.error}, {"version", n.version},
-          {"packages", n.packages}, {"active_slot", n.active_slot}, {"boot_slot", n.boot_slot},
-          {"slot_versions", n.slot_versions}, {"phase", n.phase}, {"serving", n.serving}, {"accepting", n.accepting},
-          {"powered", n.powered}, {"ha_role", n.ha_role}, {"ha_peer", n.ha_peer}, {"syncing", n.syncing},
-          {"last_sync_at", n.last_sync_at}, {"shared_ip", n.shared_ip}, {"shared_ip_enabled", n.shared_ip_enabled},
-          {"install_state", n.install_state}, {"install_package", n.install_package}, {"install_error", n.install_error},
-          {"staged", n.staged}, {"data_checksum", n.data_checksum}, {"config_checksum", n.config_checksum},
+  return {{"name", n.name},
+          {"reachable", n.reachable},
+          {"error", n.error},
+          {"version", n.version},
+          {"packages", n.packages},
+          {"active_slot", n.active_slot},
+          {"boot_slot", n.boot_slot},
+          {"slot_versions", n.slot_versions},
+          {"phase", n.phase},
+          {"serving", n.serving},
+          {"accepting", n.accepting},
+          {"powered", n.powered},
+          {"ha_role", n.ha_role},
+          {"ha_peer", n.ha_peer},
+          {"syncing", n.syncing},
+          {"last_sync_at", n.last_sync_at},
+          {"shared_ip", n.shared_ip},
+          {"shared_ip_enabled", n.shared_ip_enabled},
+          {"install_state", n.install_state},
+          {"install_package", n.install_package},
+          {"install_error", n.install_error},
+          {"staged", n.staged},
+          {"data_checksum", n.data_checksum},
+          {"config_checksum", n.config_checksum},
           {"slot_packages", n.slot_packages},
-          {"lab", n.lab ? nlohmann::json{{"boots", n.lab->boots}, {"installs", n.lab->installs}, {"sessions_open", n.lab->sessions_open}}
+          {"lab", n.lab ? nlohmann::json{{"boots", n.lab->boots},
+                                         {"installs", n.lab->installs},
+                                         {"sessions_open", n.lab->sessions_open}}
                         : nlohmann::json(nullptr)}};
 }
 
@@ -124,7 +150,8 @@ ObservedNode observed_node_from_json(const nlohmann::json& j) {
   n.slot_packages = j.value("slot_packages", std::vector<std::map<std::string, std::string>>{});
   if (j.contains("lab") && j.at("lab").is_object()) {
     const auto& l = j.at("lab");
-    n.lab = LabDiagnostics{l.value("boots", 0), l.value("installs", 0), l.value("sessions_open", 0)};
+    n.lab =
+        LabDiagnostics{l.value("boots", 0), l.value("installs", 0), l.value("sessions_open", 0)};
   }
   return n;
 }

@@ -4,8 +4,8 @@
 // on, so `apply` can refuse a stale plan and say exactly what changed. Plain values.
 
 #include <map>
-#include <optional>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,8 +32,9 @@ struct ObservedNode {
   int active_slot = 0;
   int boot_slot = 0;
   std::vector<std::string> slot_versions;  // per firmware slot; "" when empty
-  std::vector<std::map<std::string, std::string>> slot_packages;  // per slot; empty when not bootable
-  std::string phase;                       // running, installing, rebooting, off
+  std::vector<std::map<std::string, std::string>>
+      slot_packages;  // per slot; empty when not bootable
+  std::string phase;  // running, installing, rebooting, off
   bool serving = false;
   bool accepting = false;
   bool powered = true;
@@ -48,7 +49,8 @@ struct ObservedNode {
   std::string install_error;
   std::vector<std::string> staged;
   std::string data_checksum;
-  std::string config_checksum;  // configuration only (users, settings), not recordings; "" if unknown
+  std::string
+      config_checksum;  // configuration only (users, settings), not recordings; "" if unknown
   std::optional<LabDiagnostics> lab;
 };
 
@@ -72,6 +74,7 @@ void write_json(JsonWriter& w, const ObservedNode& n);
 void write_json(JsonWriter& w, const ObservedState& s, const std::string& hash);
 ObservedNode observed_node_from_json(const nlohmann::json& j);  // throws nlohmann::json::exception
 nlohmann::json to_json(const ObservedState& s);
-ObservedState observed_state_from_json(const nlohmann::json& j);  // throws nlohmann::json::exception
+ObservedState observed_state_from_json(
+    const nlohmann::json& j);  // throws nlohmann::json::exception
 
 }  // namespace hitless

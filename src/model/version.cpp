@@ -12,7 +12,10 @@ std::optional<Version> Version::parse(std::string_view text) {
   std::size_t i = 0;
   while (i < text.size()) {
     const unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == '.' || c == '-' || c == '_') { ++i; continue; }
+    if (c == '.' || c == '-' || c == '_') {
+      ++i;
+      continue;
+    }
     if (std::isdigit(c)) {
       has_digit = true;
       unsigned long long n = 0;
@@ -23,7 +26,8 @@ std::optional<Version> Version::parse(std::string_view text) {
       v.parts_.push_back({true, n, {}});
     } else if (std::isalpha(c)) {
       std::string word;
-      while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) word += text[i++];
+      while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i])))
+        word += text[i++];
       v.parts_.push_back({false, 0, word});
     } else {
       return std::nullopt;
@@ -38,7 +42,8 @@ std::strong_ordering Version::operator<=>(const Version& other) const {
   for (std::size_t i = 0; i < n; ++i) {
     const Part& a = parts_[i];
     const Part& b = other.parts_[i];
-    if (a.numeric != b.numeric) return a.numeric ? std::strong_ordering::greater : std::strong_ordering::less;
+    if (a.numeric != b.numeric)
+      return a.numeric ? std::strong_ordering::greater : std::strong_ordering::less;
     if (a.numeric) {
       if (auto c = a.number <=> b.number; c != 0) return c;
     } else if (auto c = a.text <=> b.text; c != 0) {
@@ -51,8 +56,10 @@ std::strong_ordering Version::operator<=>(const Version& other) const {
       if (!p[i].numeric || p[i].number != 0) return false;
     return true;
   };
-  if (parts_.size() > n) return rest_is_zero(parts_, n) ? std::strong_ordering::equal : std::strong_ordering::greater;
-  if (other.parts_.size() > n) return rest_is_zero(other.parts_, n) ? std::strong_ordering::equal : std::strong_ordering::less;
+  if (parts_.size() > n)
+    return rest_is_zero(parts_, n) ? std::strong_ordering::equal : std::strong_ordering::greater;
+  if (other.parts_.size() > n)
+    return rest_is_zero(other.parts_, n) ? std::strong_ordering::equal : std::strong_ordering::less;
   return std::strong_ordering::equal;
 }
 
@@ -60,7 +67,8 @@ bool Version::matches_prefix(std::string_view prefix) const {
   if (prefix.size() > text_.size() || text_.compare(0, prefix.size(), prefix) != 0) return false;
   if (prefix.size() == text_.size()) return true;
   const char next = text_[prefix.size()];
-  return next == '.' || next == '-' || next == '_' || std::isalpha(static_cast<unsigned char>(next));
+  return next == '.' || next == '-' || next == '_' ||
+         std::isalpha(static_cast<unsigned char>(next));
 }
 
 }  // namespace hitless

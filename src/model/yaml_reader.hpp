@@ -72,8 +72,7 @@ class YamlReader {
   bool read_bool(const YamlField& f, bool& out);
   // "host:port" with port 1..65535; `out` keeps the text as written.
   bool read_host_port(const YamlField& f, std::string& out);
-  bool read_choice(const YamlField& f, std::span<const std::string_view> allowed,
-                   std::string& out);
+  bool read_choice(const YamlField& f, std::span<const std::string_view> allowed, std::string& out);
 
   // The line where `path` was declared, else that of its nearest recorded parent, else 1.
   int line_of(std::string path) const;

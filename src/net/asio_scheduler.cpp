@@ -25,7 +25,8 @@ TimerId AsioScheduler::call_after(double delay_s, std::function<void()> fn) {
   const TimerId id = next_++;
   auto timer = std::make_unique<Timer>(io_);
   const double wall = std::max(0.0, delay_s) * scale_;
-  timer->t.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(wall)));
+  timer->t.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(wall)));
   timer->t.async_wait([this, id, fn = std::move(fn)](const boost::system::error_code& ec) {
     if (ec) return;  // cancelled
     auto it = timers_.find(id);

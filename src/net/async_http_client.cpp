@@ -29,13 +29,16 @@ asio::awaitable<Outcome> run(ClientRequest rq) {
     co_return out;
   }
   beast::tcp_stream stream(co_await asio::this_coro::executor);
-  stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(rq.timeout_s)));
+  stream.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+      std::chrono::duration<double>(rq.timeout_s)));
   auto fail = [&](NetErrc code, const std::string& what, beast::error_code e) {
     out.code = e == beast::error::timeout ? NetErrc::kTimeout : code;
-    out.message = what + " " + where + ": " + (out.code == NetErrc::kTimeout ? std::string("no answer in time") : e.message());
+    out.message = what + " " + where + ": " +
+                  (out.code == NetErrc::kTimeout ? std::string("no answer in time") : e.message());
     return out;
   };
-  auto [cec] = co_await stream.async_connect(tcp::endpoint(addr, rq.port), asio::as_tuple(asio::use_awaitable));
+  auto [cec] = co_await stream.async_connect(tcp::endpoint(addr, rq.port),
+                                             asio::as_tuple(asio::use_awaitable));
   if (cec) co_return fail(NetErrc::kConnect, "cannot connect to", cec);
 
   http::request<http::string_body> req{http::string_to_verb(rq.method), rq.target, 11};
@@ -55,8 +58,11 @@ asio::awaitable<Outcome> run(ClientRequest rq) {
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(64u << 20);
-  auto [rec, rn] = co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-  if (rec) co_return fail(rec == http::error::end_of_stream ? NetErrc::kClosed : NetErrc::kProtocol, "no reply from", rec);
+  auto [rec, rn] =
+      co_await http::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+  if (rec)
+    co_return fail(rec == http::error::end_of_stream ? NetErrc::kClosed : NetErrc::kProtocol,
+                   "no reply from", rec);
   const auto& res = parser.get();
   HttpResponse r;
   r.status = static_cast<int>(res.result_int());
@@ -75,12 +81,14 @@ asio::awaitable<Outcome> run(ClientRequest rq) {
 
 }  // namespace
 
-void AsyncHttpClient::request(ClientRequest rq, std::function<void(Result<HttpResponse, NetErrc>)> done) {
-  asio::co_spawn(io_, run(std::move(rq)), [done = std::move(done)](std::exception_ptr e, Outcome o) {
-    if (e) return done(make_error(NetErrc::kProtocol, "internal error in the HTTP client"));
-    if (o.response) return done(std::move(*o.response));
-    done(make_error(o.code, o.message));
-  });
+void AsyncHttpClient::request(ClientRequest rq,
+                              std::function<void(Result<HttpResponse, NetErrc>)> done) {
+  asio::co_spawn(
+      io_, run(std::move(rq)), [done = std::move(done)](std::exception_ptr e, Outcome o) {
+        if (e) return done(make_error(NetErrc::kProtocol, "internal error in the HTTP client"));
+        if (o.response) return done(std::move(*o.response));
+        done(make_error(o.code, o.message));
+      });
 }
 
 }  // namespace hitless::net

@@ -11,9 +11,12 @@ namespace hitless::net {
 Result<HttpResponse, NetErrc> http_call(const ClientRequest& request) {
   boost::asio::io_context io;
   std::optional<Result<HttpResponse, NetErrc>> result;
-  AsyncHttpClient(io).request(request, [&](Result<HttpResponse, NetErrc> r) { result = std::move(r); });
+  AsyncHttpClient(io).request(request,
+                              [&](Result<HttpResponse, NetErrc> r) { result = std::move(r); });
   io.run();
-  if (!result) return make_error(NetErrc::kTimeout, "no answer from " + request.host + ":" + std::to_string(request.port));
+  if (!result)
+    return make_error(NetErrc::kTimeout,
+                      "no answer from " + request.host + ":" + std::to_string(request.port));
   return std::move(*result);
 }
 

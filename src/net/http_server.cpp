@@ -23,7 +23,8 @@ struct ListenerState;
 
 class Connection final : public HttpStream, public std::enable_shared_from_this<Connection> {
  public:
-  Connection(tcp::socket s, std::weak_ptr<ListenerState> owner) : stream_(std::move(s)), owner_(std::move(owner)) {}
+  Connection(tcp::socket s, std::weak_ptr<ListenerState> owner)
+      : stream_(std::move(s)), owner_(std::move(owner)) {}
 
   void write(std::string data) override {
     if (!open_) return;
@@ -103,7 +104,8 @@ asio::awaitable<void> Connection::wait_for_peer_close(std::chrono::seconds max) 
   stream_.expires_after(max);
   char scratch[512];
   for (;;) {
-    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(scratch), asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] = co_await stream_.async_read_some(asio::buffer(scratch),
+                                                    asio::as_tuple(asio::use_awaitable));
     if (ec) break;
   }
   close_now(false);
@@ -132,7 +134,8 @@ asio::awaitable<void> Connection::serve() {
     http::request_parser<http::string_body> parser;
     parser.body_limit(kBodyLimit);
     stream_.expires_after(kReadTimeout);
-    auto [ec, n] = co_await http::async_read(stream_, buffer, parser, asio::as_tuple(asio::use_awaitable));
+    auto [ec, n] =
+        co_await http::async_read(stream_, buffer, parser, asio::as_tuple(asio::use_awaitable));
     if (ec || !open_) break;
     auto state = owner_.lock();
     if (!state || state->closed) break;
@@ -147,9 +150,10 @@ asio::awaitable<void> Connection::serve() {
       co_return;
     }
     if (reply.kind == HttpReply::Kind::kStream) {
-      std::string head = "HTTP/1.1 " + std::to_string(reply.response.status) + " " +
-                         std::string(http::obsolete_reason(static_cast<http::status>(reply.response.status))) +
-                         "\r\nContent-Type: " + reply.response.content_type + "\r\nConnection: close\r\n";
+      std::string head =
+          "HTTP/1.1 " + std::to_string(reply.response.status) + " " +
+          std::string(http::obsolete_reason(static_cast<http::status>(reply.response.status))) +
+          "\r\nContent-Type: " + reply.response.content_type + "\r\nConnection: close\r\n";
       for (const auto& [k, v] : reply.response.headers) head += k + ": " + v + "\r\n";
       head += "\r\n";
       responding_ = false;
@@ -160,7 +164,8 @@ asio::awaitable<void> Connection::serve() {
       co_return;
     }
 
-    http::response<http::string_body> res{static_cast<http::status>(reply.response.status), req.version()};
+    http::response<http::string_body> res{static_cast<http::status>(reply.response.status),
+                                          req.version()};
     res.set(http::field::server, "hitless-lab");
     res.set(http::field::content_type, reply.response.content_type);
     for (const auto& [k, v] : reply.response.headers) res.set(k, v);
@@ -217,8 +222,10 @@ class ListenerImpl final : public HttpListener {
 
 }  // namespace
 
-Result<std::unique_ptr<HttpListener>, NetErrc> HttpListener::open(asio::io_context& io, const std::string& host,
-                                                                  std::uint16_t port, HttpHandler handler) {
+Result<std::unique_ptr<HttpListener>, NetErrc> HttpListener::open(asio::io_context& io,
+                                                                  const std::string& host,
+                                                                  std::uint16_t port,
+                                                                  HttpHandler handler) {
   auto state = std::make_shared<ListenerState>(io);
   state->handler = std::move(handler);
   state->host = host;
@@ -231,7 +238,9 @@ Result<std::unique_ptr<HttpListener>, NetErrc> HttpListener::open(asio::io_conte
   if (!ec) a.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) a.bind(ep, ec);
   if (!ec) a.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return make_error(NetErrc::kBind, "cannot listen on " + host + ":" + std::to_string(port) + ": " + ec.message());
+  if (ec)
+    return make_error(NetErrc::kBind, "cannot listen on " + host + ":" + std::to_string(port) +
+                                          ": " + ec.message());
   state->port = a.local_endpoint().port();
   asio::co_spawn(io, accept_loop(state), asio::detached);
   return std::unique_ptr<HttpListener>(new ListenerImpl(state));

@@ -58,8 +58,10 @@ enum class NetErrc { kBind, kConnect, kTimeout, kProtocol, kClosed };
 
 class HttpListener {
  public:
-  static Result<std::unique_ptr<HttpListener>, NetErrc> open(boost::asio::io_context& io, const std::string& host,
-                                                             std::uint16_t port, HttpHandler handler);
+  static Result<std::unique_ptr<HttpListener>, NetErrc> open(boost::asio::io_context& io,
+                                                             const std::string& host,
+                                                             std::uint16_t port,
+                                                             HttpHandler handler);
   virtual ~HttpListener() = default;
   virtual std::uint16_t port() const = 0;
   virtual const std::string& host() const = 0;

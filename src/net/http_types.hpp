@@ -8,8 +8,8 @@
 namespace hitless::net {
 
 struct HttpRequest {
-  std::string method;  // "GET", "POST", ...
-  std::string target;  // path plus query: "/api/v1/status?x=1"
+  std::string method;                          // "GET", "POST", ...
+  std::string target;                          // path plus query: "/api/v1/status?x=1"
   std::map<std::string, std::string> headers;  // names in lower case
   std::string body;
   std::string remote;  // "127.0.0.1:53422"

@@ -8,14 +8,22 @@ namespace hitless::plan {
 namespace {
 
 constexpr std::array<std::pair<Cond, const char*>, 17> kConds{{
-    {Cond::kReachable, "reachable"},         {Cond::kServing, "serving"},
-    {Cond::kVersion, "version"},             {Cond::kPackage, "package"},
-    {Cond::kStaged, "staged"},               {Cond::kInstallPending, "install-pending"},
-    {Cond::kHaRole, "ha-role"},              {Cond::kHaNone, "ha-none"},
-    {Cond::kOwnsSharedIp, "owns-shared-ip"}, {Cond::kServiceFrom, "service-from"},
-    {Cond::kNotSyncing, "not-syncing"},      {Cond::kSynced, "synced"},
-    {Cond::kPoweredOff, "powered-off"},      {Cond::kMinServing, "min-serving"},
-    {Cond::kMaxOut, "max-out"},              {Cond::kPairUp, "pair-up"},
+    {Cond::kReachable, "reachable"},
+    {Cond::kServing, "serving"},
+    {Cond::kVersion, "version"},
+    {Cond::kPackage, "package"},
+    {Cond::kStaged, "staged"},
+    {Cond::kInstallPending, "install-pending"},
+    {Cond::kHaRole, "ha-role"},
+    {Cond::kHaNone, "ha-none"},
+    {Cond::kOwnsSharedIp, "owns-shared-ip"},
+    {Cond::kServiceFrom, "service-from"},
+    {Cond::kNotSyncing, "not-syncing"},
+    {Cond::kSynced, "synced"},
+    {Cond::kPoweredOff, "powered-off"},
+    {Cond::kMinServing, "min-serving"},
+    {Cond::kMaxOut, "max-out"},
+    {Cond::kPairUp, "pair-up"},
     {Cond::kRegionServing, "region-serving"},
 }};
 
@@ -40,7 +48,8 @@ std::optional<Cond> parse_cond(const std::string& s) {
 }
 
 bool is_cluster_wide(Cond c) {
-  return c == Cond::kMinServing || c == Cond::kMaxOut || c == Cond::kPairUp || c == Cond::kRegionServing;
+  return c == Cond::kMinServing || c == Cond::kMaxOut || c == Cond::kPairUp ||
+         c == Cond::kRegionServing;
 }
 
 std::optional<int> required_count(const std::string& value, int total) {
@@ -62,23 +71,40 @@ std::optional<int> required_count(const std::string& value, int total) {
 
 std::string Condition::text() const {
   switch (kind) {
-    case Cond::kReachable: return node + " answers its management API";
-    case Cond::kServing: return node + " serves clients";
-    case Cond::kVersion: return node + " runs " + value;
-    case Cond::kPackage: return node + " has " + value + " installed";
-    case Cond::kStaged: return value + " is staged on " + node;
-    case Cond::kInstallPending: return node + " holds " + value + " in its other slot, active after reboot";
-    case Cond::kHaRole: return node + " is " + value + " in the failover relation";
-    case Cond::kHaNone: return node + " has no failover relation";
-    case Cond::kOwnsSharedIp: return node + " holds the shared IP";
-    case Cond::kServiceFrom: return "the service address is answered by " + node;
-    case Cond::kNotSyncing: return node + " is not syncing";
-    case Cond::kSynced: return node + " finished a sync";
-    case Cond::kPoweredOff: return node + " is powered off";
-    case Cond::kMinServing: return "at least " + value + " of " + join(nodes) + " serving";
-    case Cond::kMaxOut: return "at most " + value + " of " + join(nodes) + " out of service";
-    case Cond::kPairUp: return "never both of " + join(nodes) + " down";
-    case Cond::kRegionServing: return "at least one node of region " + value + " (" + join(nodes) + ") serving";
+    case Cond::kReachable:
+      return node + " answers its management API";
+    case Cond::kServing:
+      return node + " serves clients";
+    case Cond::kVersion:
+      return node + " runs " + value;
+    case Cond::kPackage:
+      return node + " has " + value + " installed";
+    case Cond::kStaged:
+      return value + " is staged on " + node;
+    case Cond::kInstallPending:
+      return node + " holds " + value + " in its other slot, active after reboot";
+    case Cond::kHaRole:
+      return node + " is " + value + " in the failover relation";
+    case Cond::kHaNone:
+      return node + " has no failover relation";
+    case Cond::kOwnsSharedIp:
+      return node + " holds the shared IP";
+    case Cond::kServiceFrom:
+      return "the service address is answered by " + node;
+    case Cond::kNotSyncing:
+      return node + " is not syncing";
+    case Cond::kSynced:
+      return node + " finished a sync";
+    case Cond::kPoweredOff:
+      return node + " is powered off";
+    case Cond::kMinServing:
+      return "at least " + value + " of " + join(nodes) + " serving";
+    case Cond::kMaxOut:
+      return "at most " + value + " of " + join(nodes) + " out of service";
+    case Cond::kPairUp:
+      return "never both of " + join(nodes) + " down";
+    case Cond::kRegionServing:
+      return "at least one node of region " + value + " (" + join(nodes) + ") serving";
   }
   return "?";
 }

@@ -27,10 +27,10 @@ enum class Cond {
   kSynced,          // node finished a sync after the step acted
   kPoweredOff,      // node does not answer (powered off)
   // Cluster-wide: count over `nodes`, treating nodes that steps in flight take out as not serving.
-  kMinServing,      // at least `value` ("N" or "P%") of `nodes` serving
-  kMaxOut,          // at most `value` (K) of `nodes` out of service
-  kPairUp,          // never both members of the pair (`nodes`, two names) down
-  kRegionServing,   // at least one of `nodes` (region `value`) serving
+  kMinServing,     // at least `value` ("N" or "P%") of `nodes` serving
+  kMaxOut,         // at most `value` (K) of `nodes` out of service
+  kPairUp,         // never both members of the pair (`nodes`, two names) down
+  kRegionServing,  // at least one of `nodes` (region `value`) serving
 };
 const char* to_string(Cond c);
 std::optional<Cond> parse_cond(const std::string& s);

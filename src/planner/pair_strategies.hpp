@@ -9,7 +9,9 @@ namespace hitless::plan {
 class SynchronousPairStrategy final : public Strategy {
  public:
   const char* name() const override { return "synchronous"; }
-  const char* summary() const override { return "primary first, keeps its role; downtime while it installs (S4)"; }
+  const char* summary() const override {
+    return "primary first, keeps its role; downtime while it installs (S4)";
+  }
   bool fits(const std::string& kind) const override { return kind == "failover-pair"; }
   Status<PlanningErrc> build(PlanBuilder& b, const StrategyInput& in) const override;
 };
@@ -18,7 +20,9 @@ class SynchronousPairStrategy final : public Strategy {
 class AsynchronousPairStrategy final : public Strategy {
  public:
   const char* name() const override { return "asynchronous"; }
-  const char* summary() const override { return "backup first, then a shared-IP switch; minimal downtime, roles swap (S5)"; }
+  const char* summary() const override {
+    return "backup first, then a shared-IP switch; minimal downtime, roles swap (S5)";
+  }
   bool fits(const std::string& kind) const override { return kind == "failover-pair"; }
   Status<PlanningErrc> build(PlanBuilder& b, const StrategyInput& in) const override;
 };

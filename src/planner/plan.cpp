@@ -13,15 +13,24 @@ namespace hitless::plan {
 namespace {
 
 constexpr std::array<std::pair<Verb, const char*>, 18> kVerbs{{
-    {Verb::kCheck, "check"},          {Verb::kBackup, "backup"},
-    {Verb::kSync, "sync"},            {Verb::kBreakHa, "break-ha"},
-    {Verb::kEstablishHa, "establish-ha"}, {Verb::kStage, "stage"},
-    {Verb::kCompatTest, "compat-test"}, {Verb::kInstall, "install"},
-    {Verb::kReboot, "reboot"},        {Verb::kVerify, "verify"},
-    {Verb::kApproval, "approval"},    {Verb::kSwitchTraffic, "switch-traffic"},
-    {Verb::kSetRole, "set-role"},     {Verb::kSetAccepting, "set-accepting"},
-    {Verb::kPowerOff, "power-off"},   {Verb::kPowerOn, "power-on"},
-    {Verb::kSelectBootSlot, "select-boot-slot"}, {Verb::kRestoreSoftware, "restore-software"},
+    {Verb::kCheck, "check"},
+    {Verb::kBackup, "backup"},
+    {Verb::kSync, "sync"},
+    {Verb::kBreakHa, "break-ha"},
+    {Verb::kEstablishHa, "establish-ha"},
+    {Verb::kStage, "stage"},
+    {Verb::kCompatTest, "compat-test"},
+    {Verb::kInstall, "install"},
+    {Verb::kReboot, "reboot"},
+    {Verb::kVerify, "verify"},
+    {Verb::kApproval, "approval"},
+    {Verb::kSwitchTraffic, "switch-traffic"},
+    {Verb::kSetRole, "set-role"},
+    {Verb::kSetAccepting, "set-accepting"},
+    {Verb::kPowerOff, "power-off"},
+    {Verb::kPowerOn, "power-on"},
+    {Verb::kSelectBootSlot, "select-boot-slot"},
+    {Verb::kRestoreSoftware, "restore-software"},
 }};
 
 }  // namespace
@@ -66,10 +75,12 @@ std::string to_text(const Plan& p) { return to_text(p, plan_hash(p)); }
 std::string to_text(const Plan& p, const std::string& hash) {
   std::ostringstream o;
   o << "plan to " << p.target_version << " for";
-  for (std::size_t i = 0; i < p.clusters.size(); ++i) o << " " << p.clusters[i] << " (" << p.strategies[i] << ")";
-  o << "\n" << p.steps.size() << " steps in " << p.phases.size() << " phase(s); estimated makespan "
-    << format_duration(p.estimated_makespan_s()) << "; plan " << hash.substr(0, 12) << ", observed state "
-    << p.observed.hash().substr(0, 12) << "\n";
+  for (std::size_t i = 0; i < p.clusters.size(); ++i)
+    o << " " << p.clusters[i] << " (" << p.strategies[i] << ")";
+  o << "\n"
+    << p.steps.size() << " steps in " << p.phases.size() << " phase(s); estimated makespan "
+    << format_duration(p.estimated_makespan_s()) << "; plan " << hash.substr(0, 12)
+    << ", observed state " << p.observed.hash().substr(0, 12) << "\n";
   for (const auto& c : p.clusters)
     if (auto policy = cluster_policy(p, c)) o << "policy " << c << ": " << to_text(*policy) << "\n";
   for (const auto& n : p.notes) o << "note: " << n << "\n";
@@ -101,7 +112,8 @@ std::string to_text(const Plan& p, const std::string& hash) {
 Result<Policy, PlanErrc> cluster_policy(const Plan& p, const std::string& cluster) {
   if (!p.policy.is_object() || !p.policy.contains(cluster)) return Policy{};
   auto typed = policy_from_json(p.policy.at(cluster));
-  if (!typed) return make_error(PlanErrc::kMalformed, "cluster " + cluster + ": " + typed.message());
+  if (!typed)
+    return make_error(PlanErrc::kMalformed, "cluster " + cluster + ": " + typed.message());
   return std::move(*typed);
 }
 
@@ -109,14 +121,18 @@ std::string to_dot(const Plan& p) {
   std::ostringstream o;
   o << "digraph plan {\n  rankdir=TB;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n";
   for (const auto& ph : p.phases) {
-    o << "  subgraph cluster_phase" << ph.index << " {\n    label=\"phase " << ph.index + 1 << ": " << ph.name << "\";\n";
+    o << "  subgraph cluster_phase" << ph.index << " {\n    label=\"phase " << ph.index + 1 << ": "
+      << ph.name << "\";\n";
     for (const auto& s : p.steps)
       if (s.phase == ph.index) {
         std::string label = s.title;
         for (auto& c : label)
           if (c == '"') c = '\'';
-        o << "    \"" << s.id << "\" [label=\"" << label << "\\n" << format_duration(s.estimate_s) << "\""
-          << (s.verb == Verb::kApproval ? ", shape=diamond" : "") << (s.repeat_safe ? "" : ", style=bold") << (s.no_return.empty() ? "" : ", color=red") << "];\n";
+        o << "    \"" << s.id << "\" [label=\"" << label << "\\n"
+          << format_duration(s.estimate_s) << "\""
+          << (s.verb == Verb::kApproval ? ", shape=diamond" : "")
+          << (s.repeat_safe ? "" : ", style=bold") << (s.no_return.empty() ? "" : ", color=red")
+          << "];\n";
       }
     o << "  }\n";
   }

@@ -13,8 +13,8 @@
 
 #include "common/result.hpp"
 #include "model/observed_state.hpp"
-#include "planner/condition.hpp"
 #include "model/policy.hpp"
+#include "planner/condition.hpp"
 
 namespace hitless::plan {
 
@@ -35,12 +35,12 @@ enum class Verb {
   kSetAccepting,   // accept / stop accepting new connections (params: accepting)
   kPowerOff,       // out-of-band power (params: via)
   kPowerOn,
-  kSelectBootSlot, // boot the other firmware slot at the next reboot (params: slot)
-  kRestoreSoftware,  // rollback: boot the slot holding the node's pre-run software (params: version, packages)
+  kSelectBootSlot,   // boot the other firmware slot at the next reboot (params: slot)
+  kRestoreSoftware,  // rollback: boot the slot holding the node's pre-run software (params:
+                     // version, packages)
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);
-
 
 struct Undo {
   Verb verb;
@@ -62,8 +62,8 @@ struct Step {
   // Checked before the step takes nodes out of service, counting the nodes that steps in flight
   // (and this one) take out as down: a step that would break one does not start; the run pauses.
   std::vector<Condition> guards;
-  double estimate_s = 0;                 // model seconds
-  bool repeat_safe = true;               // may be re-run blindly after a crash
+  double estimate_s = 0;    // model seconds
+  bool repeat_safe = true;  // may be re-run blindly after a crash
   std::optional<Undo> undo;
   std::string title;     // one line for people
   std::string seed_ref;  // where the vendor procedure says so

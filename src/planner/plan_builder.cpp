@@ -8,7 +8,8 @@ namespace {
 constexpr double kApiCallS = 5;  // a management API call and its confirmation
 }
 
-PlanBuilder::PlanBuilder(Plan& plan, const InventoryCluster& cluster) : plan_(plan), cluster_(cluster) {}
+PlanBuilder::PlanBuilder(Plan& plan, const InventoryCluster& cluster)
+    : plan_(plan), cluster_(cluster) {}
 
 const NodeProfile& PlanBuilder::profile(const std::string& node) const {
   static const NodeProfile kDefault;
@@ -19,7 +20,8 @@ const NodeProfile& PlanBuilder::profile(const std::string& node) const {
 bool PlanBuilder::phase_wants_approval() const {
   const auto& a = cluster_.policy.approval_phases;
   if (a.mode == ApprovalPhases::Mode::kAll) return true;
-  if (a.mode == ApprovalPhases::Mode::kList) return std::find(a.phases.begin(), a.phases.end(), phase_ + 1) != a.phases.end();
+  if (a.mode == ApprovalPhases::Mode::kList)
+    return std::find(a.phases.begin(), a.phases.end(), phase_ + 1) != a.phases.end();
   return false;
 }
 
@@ -33,7 +35,8 @@ void PlanBuilder::close_phase() {
   if (phase_ < 0 || !phase_wants_approval()) return;
   for (const auto& s : plan_.steps)
     if (s.cluster == cluster_.name && s.phase == phase_ && s.verb == Verb::kApproval) return;
-  approval("window " + std::to_string(phase_ + 1) + " of " + cluster_.name + " is done: verify before going on (policy)",
+  approval("window " + std::to_string(phase_ + 1) + " of " + cluster_.name +
+               " is done: verify before going on (policy)",
            "policy approval_phases");
 }
 
@@ -46,7 +49,8 @@ void PlanBuilder::begin_phase(const std::string& name) {
   if (phase_ >= static_cast<int>(plan_.phases.size())) plan_.phases.push_back({phase_, name});
 }
 
-Step& PlanBuilder::add(Verb verb, std::vector<std::string> targets, std::string slug, std::string title) {
+Step& PlanBuilder::add(Verb verb, std::vector<std::string> targets, std::string slug,
+                       std::string title) {
   if (phase_ < 0) begin_phase("upgrade");
   Step s;
   char num[16];
@@ -93,7 +97,8 @@ void PlanBuilder::guard_out_of_service(Step& s, const std::string& node) const {
   const bool pair = cluster_.kind == "failover-pair" || cluster_.kind == "ha-pair";
   if (pair && members.size() == 2) s.guards.push_back({Cond::kPairUp, "", "", members});
   const Policy& policy = cluster_.policy;
-  if (policy.capacity_floor) s.guards.push_back({Cond::kMinServing, "", to_string(*policy.capacity_floor), members});
+  if (policy.capacity_floor)
+    s.guards.push_back({Cond::kMinServing, "", to_string(*policy.capacity_floor), members});
   // A pair's pair-up guard already says "one at a time"; larger clusters count members out.
   if (members.size() > 2 && policy.max_unavailable < static_cast<int>(members.size()))
     s.guards.push_back({Cond::kMaxOut, "", std::to_string(policy.max_unavailable), members});
@@ -103,16 +108,18 @@ void PlanBuilder::note_slot_write(Step& s, const std::string& node, const std::s
   // Two firmware slots: the first install writes the other slot and keeps the running one; the
   // second writes over the slot that held the node's software from before the run.
   if (++slot_writes_[node] == 2)
-    s.no_return = "the install of " + what + " writes over the slot holding " + node +
-                  "'s software from before the run; rollback after it cannot restore that software (restore "
-                  "from the backup and reinstall instead)";
+    s.no_return =
+        "the install of " + what + " writes over the slot holding " + node +
+        "'s software from before the run; rollback after it cannot restore that software (restore "
+        "from the backup and reinstall instead)";
 }
 
-std::string PlanBuilder::check(const std::vector<std::string>& nodes, std::vector<Condition> conditions,
-                               const std::string& seed_ref) {
+std::string PlanBuilder::check(const std::vector<std::string>& nodes,
+                               std::vector<Condition> conditions, const std::string& seed_ref) {
   std::string who;
   for (const auto& n : nodes) who += (who.empty() ? "" : ", ") + n;
-  Step& s = add(Verb::kCheck, nodes, "check", "Check " + who + ": reachable, healthy, as the plan expects");
+  Step& s = add(Verb::kCheck, nodes, "check",
+                "Check " + who + ": reachable, healthy, as the plan expects");
   for (const auto& n : nodes) s.preconditions.push_back({Cond::kReachable, n, ""});
   for (auto& c : conditions) s.preconditions.push_back(std::move(c));
   s.estimate_s = 2;
@@ -128,44 +135,54 @@ std::string PlanBuilder::backup(const std::string& node, const std::string& seed
   return s.id;
 }
 
-std::string PlanBuilder::sync(const std::string& node, const std::string& backup_node, const std::string& seed_ref) {
-  Step& s = add(Verb::kSync, {node, backup_node}, "sync-" + node,
-                "Sync Now on " + node + " and wait until " + backup_node + " holds the primary's data");
+std::string PlanBuilder::sync(const std::string& node, const std::string& backup_node,
+                              const std::string& seed_ref) {
+  Step& s =
+      add(Verb::kSync, {node, backup_node}, "sync-" + node,
+          "Sync Now on " + node + " and wait until " + backup_node + " holds the primary's data");
   s.params = {{"backup", backup_node}};
   s.preconditions = {{Cond::kReachable, node, ""}, {Cond::kReachable, backup_node, ""}};
   s.gate = {{Cond::kSynced, backup_node, ""}};
-  s.estimate_s = kApiCallS + profile(node).data_mb / std::max(0.001, profile(backup_node).sync_mb_per_s);
+  s.estimate_s =
+      kApiCallS + profile(node).data_mb / std::max(0.001, profile(backup_node).sync_mb_per_s);
   s.seed_ref = seed_ref;
   return s.id;
 }
 
-std::string PlanBuilder::break_ha(const std::string& node, const std::string& peer, const std::string& primary,
-                                  const std::string& seed_ref) {
-  Step& s = add(Verb::kBreakHa, {node, peer}, "break-ha", "Break the failover relation between " + node + " and " + peer);
+std::string PlanBuilder::break_ha(const std::string& node, const std::string& peer,
+                                  const std::string& primary, const std::string& seed_ref) {
+  Step& s = add(Verb::kBreakHa, {node, peer}, "break-ha",
+                "Break the failover relation between " + node + " and " + peer);
   s.preconditions = {{Cond::kNotSyncing, node, ""}};
   s.gate = {{Cond::kHaNone, node, ""}, {Cond::kHaNone, peer, ""}};
   s.estimate_s = kApiCallS;
   const std::string backup = primary == node ? peer : node;
-  s.undo = Undo{Verb::kEstablishHa, {primary, backup}, {{"primary", primary}, {"backup", backup}},
+  s.undo = Undo{Verb::kEstablishHa,
+                {primary, backup},
+                {{"primary", primary}, {"backup", backup}},
                 "Re-establish the relation with " + primary + " as primary"};
   s.seed_ref = seed_ref;
   return s.id;
 }
 
-std::string PlanBuilder::establish(const std::string& primary, const std::string& backup, const std::string& seed_ref) {
+std::string PlanBuilder::establish(const std::string& primary, const std::string& backup,
+                                   const std::string& seed_ref) {
   Step& s = add(Verb::kEstablishHa, {primary, backup}, "establish-ha",
                 "Establish the failover relation: " + primary + " primary, " + backup + " backup");
   s.params = {{"primary", primary}, {"backup", backup}};
   s.preconditions = {{Cond::kReachable, primary, ""}, {Cond::kReachable, backup, ""}};
   s.gate = {{Cond::kHaRole, primary, "primary"}, {Cond::kHaRole, backup, "backup"}};
   s.estimate_s = kApiCallS;
-  s.undo = Undo{Verb::kBreakHa, {primary, backup}, nlohmann::json::object(), "Break the relation again"};
+  s.undo =
+      Undo{Verb::kBreakHa, {primary, backup}, nlohmann::json::object(), "Break the relation again"};
   s.seed_ref = seed_ref;
   return s.id;
 }
 
-std::string PlanBuilder::stage(const std::string& node, const catalog::CatalogPackage& pkg, const std::string& seed_ref) {
-  Step& s = add(Verb::kStage, {node}, "stage-" + node + "-" + pkg.id(), "Upload " + pkg.id() + " to " + node);
+std::string PlanBuilder::stage(const std::string& node, const catalog::CatalogPackage& pkg,
+                               const std::string& seed_ref) {
+  Step& s = add(Verb::kStage, {node}, "stage-" + node + "-" + pkg.id(),
+                "Upload " + pkg.id() + " to " + node);
   s.params = {{"package", pkg.id()}, {"digest", pkg.digest}};
   s.preconditions = {{Cond::kReachable, node, ""}};
   s.gate = {{Cond::kStaged, node, pkg.id()}};
@@ -174,7 +191,8 @@ std::string PlanBuilder::stage(const std::string& node, const catalog::CatalogPa
   return s.id;
 }
 
-std::string PlanBuilder::compat_test(const std::string& node, const catalog::CatalogPackage& pkg, const std::string& seed_ref) {
+std::string PlanBuilder::compat_test(const std::string& node, const catalog::CatalogPackage& pkg,
+                                     const std::string& seed_ref) {
   Step& s = add(Verb::kCompatTest, {node}, "compat-" + node + "-" + pkg.id(),
                 "Compatibility test of " + pkg.id() + " on " + node + " (must pass)");
   s.params = {{"package", pkg.id()}};
@@ -184,23 +202,31 @@ std::string PlanBuilder::compat_test(const std::string& node, const catalog::Cat
   return s.id;
 }
 
-std::string PlanBuilder::install(const std::string& node, const catalog::CatalogPackage& pkg, bool activate_now,
-                                 std::vector<Condition> preconditions, const std::string& seed_ref) {
+std::string PlanBuilder::install(const std::string& node, const catalog::CatalogPackage& pkg,
+                                 bool activate_now, std::vector<Condition> preconditions,
+                                 const std::string& seed_ref) {
   const auto& prof = profile(node);
   const double install_s = pkg.manifest.install_s > 0 ? pkg.manifest.install_s : prof.install_s;
-  Step& s = add(Verb::kInstall, {node}, "install-" + node + "-" + pkg.id(),
-                activate_now ? "Install " + pkg.id() + " on " + node + " (" + node + " stops serving, then reboots)"
-                             : "Install " + pkg.id() + " on " + node + " into the other slot, active after reboot");
-  s.params = {{"package", pkg.id()}, {"activate", activate_now ? "now" : "after-reboot"}, {"name", pkg.manifest.name},
+  Step& s = add(
+      Verb::kInstall, {node}, "install-" + node + "-" + pkg.id(),
+      activate_now
+          ? "Install " + pkg.id() + " on " + node + " (" + node + " stops serving, then reboots)"
+          : "Install " + pkg.id() + " on " + node + " into the other slot, active after reboot");
+  s.params = {{"package", pkg.id()},
+              {"activate", activate_now ? "now" : "after-reboot"},
+              {"name", pkg.manifest.name},
               {"version", pkg.manifest.version}};
   s.preconditions = {{Cond::kStaged, node, pkg.id()}};
   for (auto& c : preconditions) s.preconditions.push_back(std::move(c));
   note_slot_write(s, node, pkg.id());
   if (activate_now) {
     guard_out_of_service(s, node);
-    s.gate = {{Cond::kPackage, node, pkg.manifest.name + "=" + pkg.manifest.version}, {Cond::kServing, node, ""}};
+    s.gate = {{Cond::kPackage, node, pkg.manifest.name + "=" + pkg.manifest.version},
+              {Cond::kServing, node, ""}};
     s.estimate_s = install_s + prof.reboot_s + kApiCallS;
-    s.undo = Undo{Verb::kSelectBootSlot, {node}, {{"slot", "previous"}, {"reboot", true}},
+    s.undo = Undo{Verb::kSelectBootSlot,
+                  {node},
+                  {{"slot", "previous"}, {"reboot", true}},
                   "Boot " + node + "'s previous firmware slot"};
   } else {
     s.gate = {{Cond::kInstallPending, node, pkg.id()}};
@@ -213,7 +239,8 @@ std::string PlanBuilder::install(const std::string& node, const catalog::Catalog
 
 std::string PlanBuilder::reboot(const std::string& node, const std::string& expect_version,
                                 std::vector<Condition> preconditions, const std::string& seed_ref) {
-  Step& s = add(Verb::kReboot, {node}, "reboot-" + node, "Reboot " + node + " into " + expect_version);
+  Step& s =
+      add(Verb::kReboot, {node}, "reboot-" + node, "Reboot " + node + " into " + expect_version);
   s.preconditions = {{Cond::kReachable, node, ""}};
   guard_out_of_service(s, node);
   for (auto& c : preconditions) s.preconditions.push_back(std::move(c));
@@ -221,13 +248,18 @@ std::string PlanBuilder::reboot(const std::string& node, const std::string& expe
   s.params = {{"version", expect_version}};
   s.estimate_s = profile(node).reboot_s + kApiCallS;
   s.repeat_safe = false;
-  s.undo = Undo{Verb::kSelectBootSlot, {node}, {{"slot", "previous"}, {"reboot", true}}, "Boot " + node + "'s previous firmware slot"};
+  s.undo = Undo{Verb::kSelectBootSlot,
+                {node},
+                {{"slot", "previous"}, {"reboot", true}},
+                "Boot " + node + "'s previous firmware slot"};
   s.seed_ref = seed_ref;
   return s.id;
 }
 
-std::string PlanBuilder::verify(const std::string& node, const std::string& version, const std::string& seed_ref) {
-  Step& s = add(Verb::kVerify, {node}, "verify-" + node, "Verify " + node + " serves at " + version);
+std::string PlanBuilder::verify(const std::string& node, const std::string& version,
+                                const std::string& seed_ref) {
+  Step& s =
+      add(Verb::kVerify, {node}, "verify-" + node, "Verify " + node + " serves at " + version);
   s.params = {{"version", version}};
   s.gate = {{Cond::kVersion, node, version}, {Cond::kServing, node, ""}};
   s.estimate_s = kApiCallS;
@@ -244,14 +276,18 @@ std::string PlanBuilder::approval(const std::string& what, const std::string& se
   return s.id;
 }
 
-std::string PlanBuilder::switch_shared_ip(const std::string& from, const std::string& to, const std::string& seed_ref) {
+std::string PlanBuilder::switch_shared_ip(const std::string& from, const std::string& to,
+                                          const std::string& seed_ref) {
   Step& s = add(Verb::kSwitchTraffic, {from, to}, "switch-traffic-" + to,
-                "Shared IP switch: disable on " + from + ", enable on " + to + " (clients move to " + to + ")");
+                "Shared IP switch: disable on " + from + ", enable on " + to +
+                    " (clients move to " + to + ")");
   s.params = {{"from", from}, {"to", to}, {"via", "shared-ip"}};
   s.preconditions = {{Cond::kServing, to, ""}, {Cond::kOwnsSharedIp, from, ""}};
   s.gate = {{Cond::kOwnsSharedIp, to, ""}, {Cond::kServiceFrom, to, ""}};
   s.estimate_s = 2;
-  s.undo = Undo{Verb::kSwitchTraffic, {to, from}, {{"from", to}, {"to", from}, {"via", "shared-ip"}},
+  s.undo = Undo{Verb::kSwitchTraffic,
+                {to, from},
+                {{"from", to}, {"to", from}, {"via", "shared-ip"}},
                 "Move the shared IP back to " + from};
   s.seed_ref = seed_ref;
   return s.id;

@@ -53,27 +53,57 @@ class DomBuilder {
   bool done_ = false;
 };
 
-enum class Field { kNone, kId, kVerb, kCluster, kTargets, kParams, kAfter, kPhase, kPreconditions, kGate, kGuards,
-                   kEstimate, kRepeatSafe, kUndo, kTitle, kSeedRef, kNoReturn, kOther };
+enum class Field {
+  kNone,
+  kId,
+  kVerb,
+  kCluster,
+  kTargets,
+  kParams,
+  kAfter,
+  kPhase,
+  kPreconditions,
+  kGate,
+  kGuards,
+  kEstimate,
+  kRepeatSafe,
+  kUndo,
+  kTitle,
+  kSeedRef,
+  kNoReturn,
+  kOther
+};
 
 Field field_of(std::string_view k) {
   static const std::unordered_map<std::string_view, Field> fields{
-      {"id", Field::kId}, {"verb", Field::kVerb}, {"cluster", Field::kCluster}, {"targets", Field::kTargets},
-      {"params", Field::kParams}, {"after", Field::kAfter}, {"phase", Field::kPhase},
-      {"preconditions", Field::kPreconditions}, {"gate", Field::kGate}, {"guards", Field::kGuards},
-      {"estimate_s", Field::kEstimate}, {"repeat_safe", Field::kRepeatSafe}, {"undo", Field::kUndo},
-      {"title", Field::kTitle}, {"seed_ref", Field::kSeedRef}, {"no_return", Field::kNoReturn}};
+      {"id", Field::kId},
+      {"verb", Field::kVerb},
+      {"cluster", Field::kCluster},
+      {"targets", Field::kTargets},
+      {"params", Field::kParams},
+      {"after", Field::kAfter},
+      {"phase", Field::kPhase},
+      {"preconditions", Field::kPreconditions},
+      {"gate", Field::kGate},
+      {"guards", Field::kGuards},
+      {"estimate_s", Field::kEstimate},
+      {"repeat_safe", Field::kRepeatSafe},
+      {"undo", Field::kUndo},
+      {"title", Field::kTitle},
+      {"seed_ref", Field::kSeedRef},
+      {"no_return", Field::kNoReturn}};
   auto it = fields.find(k);
   return it == fields.end() ? Field::kOther : it->second;
 }
 
 // Fields a step must carry (as `at()` required them before).
-constexpr unsigned kRequired = (1u << static_cast<int>(Field::kId)) | (1u << static_cast<int>(Field::kVerb)) |
-                               (1u << static_cast<int>(Field::kCluster)) | (1u << static_cast<int>(Field::kTargets)) |
-                               (1u << static_cast<int>(Field::kParams)) | (1u << static_cast<int>(Field::kAfter)) |
-                               (1u << static_cast<int>(Field::kPhase)) | (1u << static_cast<int>(Field::kEstimate)) |
-                               (1u << static_cast<int>(Field::kRepeatSafe)) | (1u << static_cast<int>(Field::kUndo)) |
-                               (1u << static_cast<int>(Field::kTitle)) | (1u << static_cast<int>(Field::kSeedRef));
+constexpr unsigned kRequired =
+    (1u << static_cast<int>(Field::kId)) | (1u << static_cast<int>(Field::kVerb)) |
+    (1u << static_cast<int>(Field::kCluster)) | (1u << static_cast<int>(Field::kTargets)) |
+    (1u << static_cast<int>(Field::kParams)) | (1u << static_cast<int>(Field::kAfter)) |
+    (1u << static_cast<int>(Field::kPhase)) | (1u << static_cast<int>(Field::kEstimate)) |
+    (1u << static_cast<int>(Field::kRepeatSafe)) | (1u << static_cast<int>(Field::kUndo)) |
+    (1u << static_cast<int>(Field::kTitle)) | (1u << static_cast<int>(Field::kSeedRef));
 
 // Where the parser is. Depths count open containers: 1 inside the document, 2 inside "steps", 3
 // inside a step, 4 inside one of its arrays, 5 inside a condition, 6 inside a condition's "nodes".
@@ -90,29 +120,50 @@ class PlanSax : public nlohmann::json_sax<json> {
 
   bool null() override { return scalar(json(nullptr)); }
   bool boolean(bool b) override {
-    if (mode_ == Mode::kStep && field_ == Field::kRepeatSafe) return seen(), step().repeat_safe = b, true;
+    if (mode_ == Mode::kStep && field_ == Field::kRepeatSafe)
+      return seen(), step().repeat_safe = b, true;
     return scalar(json(b));
   }
-  bool number_integer(number_integer_t v) override { return number(json(v), static_cast<double>(v)); }
-  bool number_unsigned(number_unsigned_t v) override { return number(json(v), static_cast<double>(v)); }
+  bool number_integer(number_integer_t v) override {
+    return number(json(v), static_cast<double>(v));
+  }
+  bool number_unsigned(number_unsigned_t v) override {
+    return number(json(v), static_cast<double>(v));
+  }
   bool number_float(number_float_t v, const string_t&) override { return number(json(v), v); }
   bool string(string_t& s) override {
     switch (mode_) {
       case Mode::kStep: {
         Step& st = step();
         switch (field_) {
-          case Field::kId: st.id = std::move(s); break;
-          case Field::kVerb: verbs.back() = std::move(s); break;
-          case Field::kCluster: st.cluster = std::move(s); break;
-          case Field::kTitle: st.title = std::move(s); break;
-          case Field::kSeedRef: st.seed_ref = std::move(s); break;
-          case Field::kNoReturn: st.no_return = std::move(s); break;
-          default: return scalar(json(std::move(s)));
+          case Field::kId:
+            st.id = std::move(s);
+            break;
+          case Field::kVerb:
+            verbs.back() = std::move(s);
+            break;
+          case Field::kCluster:
+            st.cluster = std::move(s);
+            break;
+          case Field::kTitle:
+            st.title = std::move(s);
+            break;
+          case Field::kSeedRef:
+            st.seed_ref = std::move(s);
+            break;
+          case Field::kNoReturn:
+            st.no_return = std::move(s);
+            break;
+          default:
+            return scalar(json(std::move(s)));
         }
         return seen(), true;
       }
-      case Mode::kStrings: return (field_ == Field::kTargets ? step().targets : step().after).push_back(std::move(s)), true;
-      case Mode::kCondNodes: return cond_.nodes.push_back(std::move(s)), true;
+      case Mode::kStrings:
+        return (field_ == Field::kTargets ? step().targets : step().after).push_back(std::move(s)),
+               true;
+      case Mode::kCondNodes:
+        return cond_.nodes.push_back(std::move(s)), true;
       case Mode::kCondition:
         if (cond_key_ == "kind") {
           // Named once the step's id is known (keys come sorted: "gate" before "id").
@@ -128,7 +179,8 @@ class PlanSax : public nlohmann::json_sax<json> {
           cond_fields_ |= 4;
         }  // other keys: ignored, as before
         return true;
-      default: return scalar(json(std::move(s)));
+      default:
+        return scalar(json(std::move(s)));
     }
   }
   bool binary(binary_t&) override { return fail("binary data"); }
@@ -138,7 +190,8 @@ class PlanSax : public nlohmann::json_sax<json> {
       case Mode::kTop:
         if (depth_ == 0) return ++depth_, true;
         return start_dom(json::object());
-      case Mode::kDom: return ++depth_, dom_.open(json::object()), true;
+      case Mode::kDom:
+        return ++depth_, dom_.open(json::object()), true;
       case Mode::kSteps:
         ++depth_;
         mode_ = Mode::kStep;
@@ -149,7 +202,8 @@ class PlanSax : public nlohmann::json_sax<json> {
         step_error_.clear();
         return true;
       case Mode::kStep:
-        if (field_ == Field::kParams || field_ == Field::kUndo || field_ == Field::kOther) return start_dom(json::object());
+        if (field_ == Field::kParams || field_ == Field::kUndo || field_ == Field::kOther)
+          return start_dom(json::object());
         return fail(std::string(field_name()) + ": unexpected object");
       case Mode::kConditions:
         ++depth_;
@@ -157,7 +211,8 @@ class PlanSax : public nlohmann::json_sax<json> {
         cond_ = Condition{};
         cond_fields_ = 0;
         return true;
-      default: return fail(std::string(field_name()) + ": unexpected object");
+      default:
+        return fail(std::string(field_name()) + ": unexpected object");
     }
   }
   bool key(string_t& k) override {
@@ -165,27 +220,36 @@ class PlanSax : public nlohmann::json_sax<json> {
       case Mode::kTop:
         top_key_ = std::move(k);
         return true;
-      case Mode::kDom: return dom_.key(k), true;
-      case Mode::kStep: field_ = field_of(k); return true;
-      case Mode::kCondition: cond_key_ = std::move(k); return true;
-      default: return fail("unexpected key");
+      case Mode::kDom:
+        return dom_.key(k), true;
+      case Mode::kStep:
+        field_ = field_of(k);
+        return true;
+      case Mode::kCondition:
+        cond_key_ = std::move(k);
+        return true;
+      default:
+        return fail("unexpected key");
     }
   }
   bool end_object() override {
     --depth_;
     switch (mode_) {
-      case Mode::kDom: return dom_.close(), dom_.done() ? end_dom() : true;
+      case Mode::kDom:
+        return dom_.close(), dom_.done() ? end_dom() : true;
       case Mode::kStep:
         if (!step_error_.empty()) return fail(step_error_);
         if ((fields_ & kRequired) != kRequired) return fail("a required field is missing");
         mode_ = Mode::kSteps;
         return true;
       case Mode::kCondition:
-        if ((cond_fields_ & 7) != 7) return fail(std::string(field_name()) + ": a condition needs kind, node and value");
+        if ((cond_fields_ & 7) != 7)
+          return fail(std::string(field_name()) + ": a condition needs kind, node and value");
         conditions().push_back(std::move(cond_));
         mode_ = Mode::kConditions;
         return true;
-      default: return true;  // the document
+      default:
+        return true;  // the document
     }
   }
   bool start_array(std::size_t) override {
@@ -194,61 +258,86 @@ class PlanSax : public nlohmann::json_sax<json> {
         if (depth_ == 0) return not_object = true, false;
         if (top_key_ == "steps") return ++depth_, saw_steps = true, mode_ = Mode::kSteps, true;
         return start_dom(json::array());
-      case Mode::kDom: return ++depth_, dom_.open(json::array()), true;
+      case Mode::kDom:
+        return ++depth_, dom_.open(json::array()), true;
       case Mode::kStep:
         switch (field_) {
           case Field::kTargets:
-          case Field::kAfter: return ++depth_, seen(), mode_ = Mode::kStrings, true;
+          case Field::kAfter:
+            return ++depth_, seen(), mode_ = Mode::kStrings, true;
           case Field::kPreconditions:
           case Field::kGate:
-          case Field::kGuards: return ++depth_, seen(), mode_ = Mode::kConditions, true;
+          case Field::kGuards:
+            return ++depth_, seen(), mode_ = Mode::kConditions, true;
           case Field::kParams:
           case Field::kUndo:
-          case Field::kOther: return start_dom(json::array());
-          default: return fail(std::string(field_name()) + ": unexpected array");
+          case Field::kOther:
+            return start_dom(json::array());
+          default:
+            return fail(std::string(field_name()) + ": unexpected array");
         }
       case Mode::kCondition:
         if (cond_key_ != "nodes") return fail("condition: unexpected " + cond_key_);
         return ++depth_, mode_ = Mode::kCondNodes, true;
-      default: return fail("unexpected array");
+      default:
+        return fail("unexpected array");
     }
   }
   bool end_array() override {
     --depth_;
     switch (mode_) {
-      case Mode::kDom: return dom_.close(), dom_.done() ? end_dom() : true;
-      case Mode::kSteps: mode_ = Mode::kTop; return true;
+      case Mode::kDom:
+        return dom_.close(), dom_.done() ? end_dom() : true;
+      case Mode::kSteps:
+        mode_ = Mode::kTop;
+        return true;
       case Mode::kStrings:
-      case Mode::kConditions: mode_ = Mode::kStep; return true;
-      case Mode::kCondNodes: mode_ = Mode::kCondition; return true;
-      default: return true;
+      case Mode::kConditions:
+        mode_ = Mode::kStep;
+        return true;
+      case Mode::kCondNodes:
+        mode_ = Mode::kCondition;
+        return true;
+      default:
+        return true;
     }
   }
-  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override { return false; }
+  bool parse_error(std::size_t, const std::string&, const nlohmann::detail::exception&) override {
+    return false;
+  }
 
  private:
   Step& step() { return steps.back(); }
   void seen() { fields_ |= 1u << static_cast<int>(field_); }
   std::vector<Condition>& conditions() {
-    return field_ == Field::kGate ? step().gate : field_ == Field::kGuards ? step().guards : step().preconditions;
+    return field_ == Field::kGate     ? step().gate
+           : field_ == Field::kGuards ? step().guards
+                                      : step().preconditions;
   }
   const char* field_name() const {
     switch (field_) {
-      case Field::kGate: return "gate";
-      case Field::kGuards: return "guards";
-      case Field::kPreconditions: return "preconditions";
-      default: return "a field";
+      case Field::kGate:
+        return "gate";
+      case Field::kGuards:
+        return "guards";
+      case Field::kPreconditions:
+        return "preconditions";
+      default:
+        return "a field";
     }
   }
   bool fail(const std::string& what) {
-    const std::string id = mode_ == Mode::kTop || mode_ == Mode::kSteps || steps.empty() ? "" : step().id;
+    const std::string id =
+        mode_ == Mode::kTop || mode_ == Mode::kSteps || steps.empty() ? "" : step().id;
     error = id.empty() ? "steps: " + what : "step " + id + ": " + what;
     return false;
   }
   bool number(json v, double d) {
-    if (mode_ == Mode::kStep && field_ == Field::kEstimate) return seen(), step().estimate_s = d, true;
+    if (mode_ == Mode::kStep && field_ == Field::kEstimate)
+      return seen(), step().estimate_s = d, true;
     if (mode_ == Mode::kStep && field_ == Field::kPhase) {
-      if (!v.is_number_integer() && !v.is_number_unsigned()) return fail("phase: expected an integer");
+      if (!v.is_number_integer() && !v.is_number_unsigned())
+        return fail("phase: expected an integer");
       return seen(), step().phase = v.get<int>(), true;
     }
     return scalar(std::move(v));
@@ -257,19 +346,24 @@ class PlanSax : public nlohmann::json_sax<json> {
   // unknown fields), or refused.
   bool scalar(json v) {
     switch (mode_) {
-      case Mode::kDom: return dom_.value(std::move(v)), dom_.done() ? end_dom() : true;
+      case Mode::kDom:
+        return dom_.value(std::move(v)), dom_.done() ? end_dom() : true;
       case Mode::kTop:
         if (depth_ == 0) return not_object = true, false;
         top[top_key_] = std::move(v);
         return true;
       case Mode::kStep:
         if (field_ == Field::kParams || field_ == Field::kUndo || field_ == Field::kOther) {
-          if (field_ == Field::kUndo && v.is_null()) seen();
-          else if (field_ != Field::kOther) return fail(std::string(field_ == Field::kUndo ? "undo" : "params") + ": expected an object");
+          if (field_ == Field::kUndo && v.is_null())
+            seen();
+          else if (field_ != Field::kOther)
+            return fail(std::string(field_ == Field::kUndo ? "undo" : "params") +
+                        ": expected an object");
           return true;
         }
         return fail("unexpected value " + v.dump());
-      default: return fail("unexpected value " + v.dump());
+      default:
+        return fail("unexpected value " + v.dump());
     }
   }
   bool start_dom(json container) {
@@ -296,7 +390,8 @@ class PlanSax : public nlohmann::json_sax<json> {
       try {
         auto uv = parse_verb(v.at("verb"));
         if (!uv) return fail("unknown undo verb");
-        step().undo = Undo{*uv, v.at("targets").get<std::vector<std::string>>(), std::move(v.at("params")), v.at("title")};
+        step().undo = Undo{*uv, v.at("targets").get<std::vector<std::string>>(),
+                           std::move(v.at("params")), v.at("title")};
       } catch (const nlohmann::json::exception& e) {
         return fail(std::string("undo: ") + e.what());
       }
@@ -317,19 +412,22 @@ class PlanSax : public nlohmann::json_sax<json> {
 // Refuses dependencies on unknown steps and cycles; returns the steps in a topological order
 // (stable: plan order among steps that are ready together), so estimates and the executor can
 // walk them once.
-Result<std::vector<Step>, PlanErrc> topological(std::vector<Step> steps, const std::string& file_name) {
+Result<std::vector<Step>, PlanErrc> topological(std::vector<Step> steps,
+                                                const std::string& file_name) {
   std::unordered_map<std::string_view, std::size_t> index;
   index.reserve(steps.size());
   for (std::size_t i = 0; i < steps.size(); ++i)
     if (!index.emplace(steps[i].id, i).second)
-      return make_error(PlanErrc::kMalformed, file_name + ": step id " + steps[i].id + " appears twice");
+      return make_error(PlanErrc::kMalformed,
+                        file_name + ": step id " + steps[i].id + " appears twice");
   std::vector<int> waiting(steps.size(), 0);
   std::vector<std::vector<std::size_t>> children(steps.size());
   for (std::size_t i = 0; i < steps.size(); ++i)
     for (const auto& a : steps[i].after) {
       auto it = index.find(a);
       if (it == index.end())
-        return make_error(PlanErrc::kMalformed, file_name + ": step " + steps[i].id + ": after: no step named '" + a + "'");
+        return make_error(PlanErrc::kMalformed, file_name + ": step " + steps[i].id +
+                                                    ": after: no step named '" + a + "'");
       children[it->second].push_back(i);
       ++waiting[i];
     }
@@ -349,7 +447,8 @@ Result<std::vector<Step>, PlanErrc> topological(std::vector<Step> steps, const s
     std::string in_cycle;
     for (std::size_t i = 0; i < steps.size(); ++i)
       if (waiting[i] > 0) in_cycle += (in_cycle.empty() ? "" : ", ") + steps[i].id;
-    return make_error(PlanErrc::kMalformed, file_name + ": the steps' dependencies form a cycle (" + in_cycle + ")");
+    return make_error(PlanErrc::kMalformed,
+                      file_name + ": the steps' dependencies form a cycle (" + in_cycle + ")");
   }
   return out;
 }
@@ -361,11 +460,15 @@ Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::s
   const bool parsed = json::sax_parse(text, &sax);
   json& j = sax.top;
   const auto schema = j.find("schema");
-  const bool foreign = sax.not_object || (schema != j.end() && *schema != Plan::kSchema) || (parsed && schema == j.end());
+  const bool foreign = sax.not_object || (schema != j.end() && *schema != Plan::kSchema) ||
+                       (parsed && schema == j.end());
   if (foreign)
-    return make_error(PlanErrc::kUnsupported, file_name + ": not a hitless plan (schema " + std::string(Plan::kSchema) + " expected)");
+    return make_error(PlanErrc::kUnsupported, file_name + ": not a hitless plan (schema " +
+                                                  std::string(Plan::kSchema) + " expected)");
   if (!sax.error.empty()) return make_error(PlanErrc::kMalformed, file_name + ": " + sax.error);
-  if (!parsed) return make_error(PlanErrc::kMalformed, file_name + ": not a complete JSON document (truncated or not a plan)");
+  if (!parsed)
+    return make_error(PlanErrc::kMalformed,
+                      file_name + ": not a complete JSON document (truncated or not a plan)");
   try {
     Plan p;
     p.inventory_file = j.at("inventory");
@@ -377,10 +480,13 @@ Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::s
     if (j.contains("notes")) p.notes = j.at("notes").get<std::vector<std::string>>();
     p.observed = observed_state_from_json(j.at("observed"));
     for (const auto& ph : j.at("phases")) p.phases.push_back({ph.at("index"), ph.at("name")});
-    if (!sax.saw_steps) return make_error(PlanErrc::kMalformed, file_name + ": steps: expected an array of steps");
+    if (!sax.saw_steps)
+      return make_error(PlanErrc::kMalformed, file_name + ": steps: expected an array of steps");
     for (std::size_t i = 0; i < sax.steps.size(); ++i) {
       auto v = parse_verb(sax.verbs[i]);
-      if (!v) return make_error(PlanErrc::kMalformed, file_name + ": step " + sax.steps[i].id + ": unknown verb " + json(sax.verbs[i]).dump());
+      if (!v)
+        return make_error(PlanErrc::kMalformed, file_name + ": step " + sax.steps[i].id +
+                                                    ": unknown verb " + json(sax.verbs[i]).dump());
       sax.steps[i].verb = *v;
     }
     auto ordered = topological(std::move(sax.steps), file_name);
@@ -389,17 +495,24 @@ Result<Plan, PlanErrc> plan_from_json_text(const std::string& text, const std::s
     const std::string want = j.at("plan_hash");
     const std::string have = plan_hash(p);
     if (want != have)
-      return make_error(PlanErrc::kTampered, file_name + ": the plan's content does not match its plan_hash (edited by hand?); "
-                                                "make a new plan with `hitless plan`");
+      return make_error(PlanErrc::kTampered,
+                        file_name +
+                            ": the plan's content does not match its plan_hash (edited by hand?); "
+                            "make a new plan with `hitless plan`");
     if (j.at("observed_hash") != p.observed.hash())
-      return make_error(PlanErrc::kTampered, file_name + ": observed_hash does not match the observed state it carries");
+      return make_error(PlanErrc::kTampered,
+                        file_name + ": observed_hash does not match the observed state it carries");
     // Hashed, so written as it is: still, only a policy that reads back typed is run.
-    if (!p.policy.is_object()) return make_error(PlanErrc::kMalformed, file_name + ": policy: expected an object per cluster");
+    if (!p.policy.is_object())
+      return make_error(PlanErrc::kMalformed,
+                        file_name + ": policy: expected an object per cluster");
     for (const auto& [cluster, pj] : p.policy.items()) {
       if (std::find(p.clusters.begin(), p.clusters.end(), cluster) == p.clusters.end())
-        return make_error(PlanErrc::kMalformed, file_name + ": policy: '" + cluster + "' is not a cluster of this plan");
+        return make_error(PlanErrc::kMalformed,
+                          file_name + ": policy: '" + cluster + "' is not a cluster of this plan");
       if (auto typed = policy_from_json(pj); !typed)
-        return make_error(PlanErrc::kMalformed, file_name + ": cluster " + cluster + ": " + typed.message());
+        return make_error(PlanErrc::kMalformed,
+                          file_name + ": cluster " + cluster + ": " + typed.message());
     }
     return p;
   } catch (const nlohmann::json::exception& e) {

@@ -68,7 +68,8 @@ void write_step(JsonWriter& w, const Step& s) {
 struct Derived {
   std::string observed_hash;
   double makespan_s = 0;
-  explicit Derived(const Plan& p) : observed_hash(p.observed.hash()), makespan_s(p.estimated_makespan_s()) {}
+  explicit Derived(const Plan& p)
+      : observed_hash(p.observed.hash()), makespan_s(p.estimated_makespan_s()) {}
 };
 
 // The whole document; without "plan_hash" when `hash` is null (the body that is hashed).
@@ -112,7 +113,8 @@ std::string hash_of(const Plan& p, const Derived& d) {
   crypto_hash_sha256_state st;
   crypto_hash_sha256_init(&st);
   JsonWriter w(-1, [&st](std::string_view part) {
-    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(part.data()), part.size());
+    crypto_hash_sha256_update(&st, reinterpret_cast<const unsigned char*>(part.data()),
+                              part.size());
   });
   write_plan(w, p, d, nullptr);
   unsigned char out[crypto_hash_sha256_BYTES];
@@ -136,7 +138,9 @@ std::string to_json_text(const Plan& p) { return text_of(p, JsonWriter(), nullpt
 // Indented two spaces; each step, observed node, phase and cluster policy on one line: a third
 // of the size of dump(2) for plans of many steps, and one line to grep or diff a step by.
 std::string to_file_text(const Plan& p) { return text_of(p, JsonWriter(2, nullptr, 2), nullptr); }
-std::string to_file_text(const Plan& p, const std::string& hash) { return text_of(p, JsonWriter(2, nullptr, 2), &hash); }
+std::string to_file_text(const Plan& p, const std::string& hash) {
+  return text_of(p, JsonWriter(2, nullptr, 2), &hash);
+}
 
 nlohmann::json to_json(const Plan& p) { return nlohmann::json::parse(to_json_text(p)); }
 

@@ -18,27 +18,37 @@ std::string main_package(const ObservedNode& n, const catalog::Catalog& cat) {
   return "product";
 }
 
-Status<PlanningErrc> check_pair(const InventoryCluster& c, const ObservedState& obs, std::string& primary, std::string& backup) {
+Status<PlanningErrc> check_pair(const InventoryCluster& c, const ObservedState& obs,
+                                std::string& primary, std::string& backup) {
   for (const auto& n : c.nodes) {
     if (n.role == "primary") primary = n.name;
     if (n.role == "backup") backup = n.name;
   }
   if (primary.empty() || backup.empty())
-    return make_error(PlanningErrc::kMismatch, "cluster " + c.name + ": the inventory must name one primary and one backup");
+    return make_error(PlanningErrc::kMismatch,
+                      "cluster " + c.name + ": the inventory must name one primary and one backup");
   const ObservedNode& p = *obs.find(primary);
   const ObservedNode& b = *obs.find(backup);
   if (p.ha_role == "none" || b.ha_role == "none")
-    return make_error(PlanningErrc::kMismatch, "cluster " + c.name + ": the failover relation is broken (" + primary + ": " + p.ha_role +
-                                                   ", " + backup + ": " + b.ha_role + "); re-establish it, or resume the run that broke it");
-  if (p.ha_role != "primary" || b.ha_role != "backup" || p.ha_peer != backup || b.ha_peer != primary)
-    return make_error(PlanningErrc::kMismatch, "cluster " + c.name + ": the inventory says " + primary + " is primary and " + backup +
-                                                   " backup, but the appliances report " + primary + ": " + p.ha_role + " (peer '" +
-                                                   p.ha_peer + "'), " + backup + ": " + b.ha_role + " (peer '" + b.ha_peer + "')");
+    return make_error(PlanningErrc::kMismatch,
+                      "cluster " + c.name + ": the failover relation is broken (" + primary + ": " +
+                          p.ha_role + ", " + backup + ": " + b.ha_role +
+                          "); re-establish it, or resume the run that broke it");
+  if (p.ha_role != "primary" || b.ha_role != "backup" || p.ha_peer != backup ||
+      b.ha_peer != primary)
+    return make_error(PlanningErrc::kMismatch,
+                      "cluster " + c.name + ": the inventory says " + primary + " is primary and " +
+                          backup + " backup, but the appliances report " + primary + ": " +
+                          p.ha_role + " (peer '" + p.ha_peer + "'), " + backup + ": " + b.ha_role +
+                          " (peer '" + b.ha_peer + "')");
   if (!p.shared_ip.empty() && !p.shared_ip_enabled)
-    return make_error(PlanningErrc::kMismatch, "cluster " + c.name + ": the primary " + primary + " does not hold the shared IP");
+    return make_error(PlanningErrc::kMismatch, "cluster " + c.name + ": the primary " + primary +
+                                                   " does not hold the shared IP");
   if (p.version != b.version)
-    return make_error(PlanningErrc::kMismatch, "cluster " + c.name + ": members run different versions (" + primary + " " + p.version +
-                                                   ", " + backup + " " + b.version + "); finish or roll back the earlier upgrade first");
+    return make_error(PlanningErrc::kMismatch,
+                      "cluster " + c.name + ": members run different versions (" + primary + " " +
+                          p.version + ", " + backup + " " + b.version +
+                          "); finish or roll back the earlier upgrade first");
   return Unit{};
 }
 
@@ -55,10 +65,14 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
 
   std::vector<const InventoryCluster*> chosen;
   for (const auto& c : inv.clusters)
-    if (rq.clusters.empty() || std::find(rq.clusters.begin(), rq.clusters.end(), c.name) != rq.clusters.end()) chosen.push_back(&c);
+    if (rq.clusters.empty() ||
+        std::find(rq.clusters.begin(), rq.clusters.end(), c.name) != rq.clusters.end())
+      chosen.push_back(&c);
   for (const auto& name : rq.clusters)
-    if (!inv.find_cluster(name)) return make_error(PlanningErrc::kMismatch, "no cluster named '" + name + "' in " + inv.file);
-  // Input before observations: a policy the cluster cannot honour is refused whatever the nodes say.
+    if (!inv.find_cluster(name))
+      return make_error(PlanningErrc::kMismatch, "no cluster named '" + name + "' in " + inv.file);
+  // Input before observations: a policy the cluster cannot honour is refused whatever the nodes
+  // say.
   std::map<std::string, Policy> policies;
   for (const auto* c : chosen) {
     auto p = effective_policy(*c, plan.notes);
@@ -72,37 +86,49 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
     for (const auto& n : c->nodes) {
       const ObservedNode* o = obs.find(n.name);
       if (!o || !o->reachable)
-        return make_error(PlanningErrc::kUnreachable, "node " + n.name + " (" + n.address + "): management API not answering" +
-                                                          (o && !o->error.empty() ? ": " + o->error : std::string()));
-      if (!o->powered) return make_error(PlanningErrc::kMismatch, "node " + n.name + " is powered off");
+        return make_error(PlanningErrc::kUnreachable,
+                          "node " + n.name + " (" + n.address + "): management API not answering" +
+                              (o && !o->error.empty() ? ": " + o->error : std::string()));
+      if (!o->powered)
+        return make_error(PlanningErrc::kMismatch, "node " + n.name + " is powered off");
     }
   if (chosen.empty()) return make_error(PlanningErrc::kMismatch, "no cluster to plan for");
   if (target == "latest") {
     const ObservedNode& first = *obs.find(chosen.front()->nodes.front().name);
     auto latest = cat.latest(first.packages, main_package(first, cat));
-    if (!latest) return make_error(latest.code() == catalog::CatalogErrc::kAlreadyAtTarget ? PlanningErrc::kAlreadyAtTarget : PlanningErrc::kBadTarget,
-                                   "latest: " + latest.message());
+    if (!latest)
+      return make_error(latest.code() == catalog::CatalogErrc::kAlreadyAtTarget
+                            ? PlanningErrc::kAlreadyAtTarget
+                            : PlanningErrc::kBadTarget,
+                        "latest: " + latest.message());
     target = *latest;
   }
   plan.target_version = target;
 
   for (const auto* c : chosen) {
-    const Strategy* strategy = rq.strategy.empty() ? default_strategy(c->kind) : find_strategy(rq.strategy);
+    const Strategy* strategy =
+        rq.strategy.empty() ? default_strategy(c->kind) : find_strategy(rq.strategy);
     if (!strategy) {
       std::string names;
       for (const Strategy* s : all_strategies())
         if (s->fits(c->kind)) names += (names.empty() ? "" : ", ") + std::string(s->name());
-      return make_error(PlanningErrc::kNoStrategy, "cluster " + c->name + " (" + c->kind + "): " +
-                                                       (rq.strategy.empty() ? "no strategy for this kind yet" : "no strategy '" + rq.strategy + "'") +
-                                                       (names.empty() ? "" : "; strategies for it: " + names));
+      return make_error(PlanningErrc::kNoStrategy,
+                        "cluster " + c->name + " (" + c->kind + "): " +
+                            (rq.strategy.empty() ? "no strategy for this kind yet"
+                                                 : "no strategy '" + rq.strategy + "'") +
+                            (names.empty() ? "" : "; strategies for it: " + names));
     }
     if (!strategy->fits(c->kind))
-      return make_error(PlanningErrc::kNoStrategy, "cluster " + c->name + ": strategy " + strategy->name() + " does not fit a " + c->kind);
+      return make_error(
+          PlanningErrc::kNoStrategy,
+          "cluster " + c->name + ": strategy " + strategy->name() + " does not fit a " + c->kind);
 
     bool all_there = true;
     for (const auto& n : c->nodes) all_there = all_there && obs.find(n.name)->version == target;
     if (all_there)
-      return make_error(PlanningErrc::kAlreadyAtTarget, "cluster " + c->name + " already runs " + target + " on every node; nothing to do");
+      return make_error(
+          PlanningErrc::kAlreadyAtTarget,
+          "cluster " + c->name + " already runs " + target + " on every node; nothing to do");
     StrategyInput in{*c, obs, target, {}, {}, {}};
     if (c->kind == "failover-pair")
       if (auto s = check_pair(*c, obs, in.primary, in.backup); !s) return s.error();
@@ -115,7 +141,8 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
           in.hops[n.name] = {};
           continue;
         }
-        const auto code = hops.code() == catalog::CatalogErrc::kUnknownVersion || hops.code() == catalog::CatalogErrc::kDowngrade
+        const auto code = hops.code() == catalog::CatalogErrc::kUnknownVersion ||
+                                  hops.code() == catalog::CatalogErrc::kDowngrade
                               ? PlanningErrc::kBadTarget
                               : PlanningErrc::kNoPath;
         return make_error(code, "node " + n.name + ": " + hops.message());
@@ -124,11 +151,15 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
       anything = true;
     }
     if (!anything)
-      return make_error(PlanningErrc::kAlreadyAtTarget, "cluster " + c->name + " already runs " + target + " on every node; nothing to do");
+      return make_error(
+          PlanningErrc::kAlreadyAtTarget,
+          "cluster " + c->name + " already runs " + target + " on every node; nothing to do");
     for (const auto& n : c->nodes)
       if (in.hops[n.name].empty())
-        return make_error(PlanningErrc::kMismatch, "cluster " + c->name + ": " + n.name + " already runs " + target +
-                                                       " but its peers do not; finish or roll back the earlier upgrade first");
+        return make_error(
+            PlanningErrc::kMismatch,
+            "cluster " + c->name + ": " + n.name + " already runs " + target +
+                " but its peers do not; finish or roll back the earlier upgrade first");
     PlanBuilder builder(plan, *c);
     if (auto s = strategy->build(builder, in); !s) return s.error();
     builder.finish();

@@ -22,8 +22,8 @@ struct PlanRequest {
   const Inventory* inventory = nullptr;
   const ObservedState* observed = nullptr;
   const catalog::Catalog* catalog = nullptr;
-  std::string target = "latest";  // a version, or "latest"
-  std::string strategy;           // "" = the default for each cluster's kind
+  std::string target = "latest";      // a version, or "latest"
+  std::string strategy;               // "" = the default for each cluster's kind
   std::vector<std::string> clusters;  // "" = every cluster of the inventory
 };
 

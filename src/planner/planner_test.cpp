@@ -25,7 +25,8 @@ struct World {
     c.traffic_kind = kind == "single" ? "none" : "shared-ip";
     c.service = "127.0.0.100:4000";
     if (kind == "single") {
-      c.nodes = {InventoryNode{"n", "standalone", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, 1}};
+      c.nodes = {
+          InventoryNode{"n", "standalone", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, 1}};
     } else {
       c.nodes = {InventoryNode{"a", "primary", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, 1},
                  InventoryNode{"b", "backup", "", "", "", "lab", "127.0.0.1:2", "t", {}, {}, 2}};
@@ -48,7 +49,8 @@ struct World {
       obs.nodes[n.name] = o;
     }
   }
-  Result<Plan, PlanningErrc> plan(const std::string& strategy, const std::string& target = "7.2.0") {
+  Result<Plan, PlanningErrc> plan(const std::string& strategy,
+                                  const std::string& target = "7.2.0") {
     PlanRequest rq;
     rq.inventory = &inv;
     rq.observed = &obs;
@@ -74,19 +76,19 @@ TEST(AsynchronousPlan, FollowsTheSeedStepForStep) {
   World w;
   auto p = w.plan("asynchronous");
   ASSERT_TRUE(p.ok()) << p.message();
-  EXPECT_EQ(shape(*p), (std::vector<std::string>{
-                           "0:check a b", "0:backup a", "0:backup b", "0:sync a b", "0:break-ha a b",
-                           "0:stage b base-3.1.0", "0:stage b product-7.2.0",
-                           "0:install b base-3.1.0", "0:install b product-7.2.0", "0:verify b",
-                           "0:approval", "0:switch-traffic a b",
-                           "1:stage a base-3.1.0", "1:stage a product-7.2.0",
-                           "1:install a base-3.1.0", "1:install a product-7.2.0", "1:verify a",
-                           "1:establish-ha b a", "1:sync b a"}));
+  EXPECT_EQ(shape(*p),
+            (std::vector<std::string>{
+                "0:check a b", "0:backup a", "0:backup b", "0:sync a b", "0:break-ha a b",
+                "0:stage b base-3.1.0", "0:stage b product-7.2.0", "0:install b base-3.1.0",
+                "0:install b product-7.2.0", "0:verify b", "0:approval", "0:switch-traffic a b",
+                "1:stage a base-3.1.0", "1:stage a product-7.2.0", "1:install a base-3.1.0",
+                "1:install a product-7.2.0", "1:verify a", "1:establish-ha b a", "1:sync b a"}));
   EXPECT_EQ(p->phases.size(), 2u);
   // The backup only goes down while the primary serves and holds the shared IP.
   const Step& install_b = p->steps[7];
   EXPECT_FALSE(install_b.repeat_safe);
-  EXPECT_NE(std::find(install_b.preconditions.begin(), install_b.preconditions.end(), Condition{Cond::kOwnsSharedIp, "a", ""}),
+  EXPECT_NE(std::find(install_b.preconditions.begin(), install_b.preconditions.end(),
+                      Condition{Cond::kOwnsSharedIp, "a", ""}),
             install_b.preconditions.end());
   const Step& sw = p->steps[11];
   ASSERT_TRUE(sw.undo.has_value());
@@ -98,13 +100,13 @@ TEST(SynchronousPlan, UpgradesThePrimaryFirstAndKeepsItsRole) {
   World w;
   auto p = w.plan("synchronous");
   ASSERT_TRUE(p.ok()) << p.message();
-  EXPECT_EQ(shape(*p), (std::vector<std::string>{
-                           "0:check a b", "0:backup a", "0:backup b", "0:sync a b", "0:break-ha a b",
-                           "0:stage a base-3.1.0", "0:stage a product-7.2.0",
-                           "0:install a base-3.1.0", "0:install a product-7.2.0", "0:verify a", "0:approval",
-                           "1:stage b base-3.1.0", "1:stage b product-7.2.0",
-                           "1:install b base-3.1.0", "1:install b product-7.2.0", "1:verify b",
-                           "1:establish-ha a b", "1:sync a b"}));
+  EXPECT_EQ(shape(*p),
+            (std::vector<std::string>{
+                "0:check a b", "0:backup a", "0:backup b", "0:sync a b", "0:break-ha a b",
+                "0:stage a base-3.1.0", "0:stage a product-7.2.0", "0:install a base-3.1.0",
+                "0:install a product-7.2.0", "0:verify a", "0:approval", "1:stage b base-3.1.0",
+                "1:stage b product-7.2.0", "1:install b base-3.1.0", "1:install b product-7.2.0",
+                "1:verify b", "1:establish-ha a b", "1:sync a b"}));
 }
 
 TEST(SingleNodePlan, ChecklistUploadTestActivateAfterRebootRebootVerify) {
@@ -112,10 +114,10 @@ TEST(SingleNodePlan, ChecklistUploadTestActivateAfterRebootRebootVerify) {
   auto p = w.plan("");
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(shape(*p), (std::vector<std::string>{
-                           "0:check n", "0:backup n",
-                           "0:stage n base-3.1.0", "0:compat-test n base-3.1.0", "0:install n base-3.1.0", "0:reboot n",
-                           "0:stage n product-7.2.0", "0:compat-test n product-7.2.0", "0:install n product-7.2.0", "0:reboot n",
-                           "0:verify n"}));
+                           "0:check n", "0:backup n", "0:stage n base-3.1.0",
+                           "0:compat-test n base-3.1.0", "0:install n base-3.1.0", "0:reboot n",
+                           "0:stage n product-7.2.0", "0:compat-test n product-7.2.0",
+                           "0:install n product-7.2.0", "0:reboot n", "0:verify n"}));
   EXPECT_EQ(p->steps[4].params["activate"], "after-reboot");
   EXPECT_EQ(p->steps[5].gate.front().value, "7.1.0");  // Base boots into the same product version
   EXPECT_EQ(p->steps[9].gate.front().value, "7.2.0");
@@ -170,22 +172,29 @@ TEST(PlanFile, RoundTripsAndCatchesEditsAndTruncation) {
   auto j = to_json(*p);
   j["steps"][7]["params"]["package"] = "product-9.9.9";
   EXPECT_EQ(plan_from_json_text(j.dump(), "plan.json").code(), PlanErrc::kTampered);
-  EXPECT_EQ(plan_from_json_text(text.substr(0, text.size() / 2), "plan.json").code(), PlanErrc::kMalformed);
-  EXPECT_EQ(plan_from_json_text("{\"schema\":\"other\"}", "plan.json").code(), PlanErrc::kUnsupported);
+  EXPECT_EQ(plan_from_json_text(text.substr(0, text.size() / 2), "plan.json").code(),
+            PlanErrc::kMalformed);
+  EXPECT_EQ(plan_from_json_text("{\"schema\":\"other\"}", "plan.json").code(),
+            PlanErrc::kUnsupported);
 }
 
 TEST(PlanFile, TextIsNlohmannsCanonicalDumpAndKeepsTheHash) {
   World w;
-  w.obs.nodes["a"].packages["tab\tquote\"back\\slash\x01"] = "\xc3\xa9";  // escapes as nlohmann writes them
+  w.obs.nodes["a"].packages["tab\tquote\"back\\slash\x01"] =
+      "\xc3\xa9";  // escapes as nlohmann writes them
   w.obs.nodes["a"].last_sync_at = 12.5;
   auto p = w.plan("asynchronous");
   ASSERT_TRUE(p.ok());
   p->notes.push_back("a note");
   const std::string compact = to_json_text(*p), file = to_file_text(*p);
-  EXPECT_EQ(nlohmann::json::parse(compact).dump(), compact);  // keys sorted, numbers and strings as nlohmann
-  EXPECT_EQ(nlohmann::json::parse(file).dump(), compact);     // the same document, laid out for people
-  EXPECT_NE(file.find("\n  \"steps\": [\n    {\"after\": [], \"cluster\": \"pair\", "), std::string::npos) << file;
-  // plan_hash: SHA-256 of the compact canonical JSON of everything but itself (docs/plan-format.md).
+  EXPECT_EQ(nlohmann::json::parse(compact).dump(),
+            compact);  // keys sorted, numbers and strings as nlohmann
+  EXPECT_EQ(nlohmann::json::parse(file).dump(), compact);  // the same document, laid out for people
+  EXPECT_NE(file.find("\n  \"steps\": [\n    {\"after\": [], \"cluster\": \"pair\", "),
+            std::string::npos)
+      << file;
+  // plan_hash: SHA-256 of the compact canonical JSON of everything but itself
+  // (docs/plan-format.md).
   auto body = nlohmann::json::parse(compact);
   EXPECT_EQ(body.at("plan_hash"), plan_hash(*p));
   body.erase("plan_hash");
@@ -227,7 +236,8 @@ TEST(AsynchronousPlan, GuardsEveryInstallSoBothMembersAreNeverDownAndShowsThePoi
   }
   EXPECT_EQ(guarded, 4);
   // Base then product on each node: the second install writes over the pre-run slot.
-  EXPECT_EQ(no_return, (std::vector<std::string>{"pair/09-install-b-product-7.2.0", "pair/16-install-a-product-7.2.0"}));
+  EXPECT_EQ(no_return, (std::vector<std::string>{"pair/09-install-b-product-7.2.0",
+                                                 "pair/16-install-a-product-7.2.0"}));
   EXPECT_NE(to_text(*p).find("POINT OF NO RETURN"), std::string::npos);
 }
 
@@ -249,23 +259,29 @@ TEST(PlanFile, RefusesCyclesUnknownVerbsConditionsAndDependenciesNamingTheStep) 
   j = to_json(*p);
   j["steps"][2]["gate"] = {{{"kind", "moon-phase"}, {"node", "a"}, {"value", ""}}};
   auto cond = load(j);
-  EXPECT_NE(cond.message().find("unknown condition 'moon-phase'"), std::string::npos) << cond.message();
-  EXPECT_NE(cond.message().find(j["steps"][2]["id"].get<std::string>()), std::string::npos) << cond.message();
+  EXPECT_NE(cond.message().find("unknown condition 'moon-phase'"), std::string::npos)
+      << cond.message();
+  EXPECT_NE(cond.message().find(j["steps"][2]["id"].get<std::string>()), std::string::npos)
+      << cond.message();
 
   j = to_json(*p);
   j["steps"][2]["verb"] = "teleport";
-  EXPECT_NE(load(j).message().find("unknown verb \"teleport\""), std::string::npos) << load(j).message();
+  EXPECT_NE(load(j).message().find("unknown verb \"teleport\""), std::string::npos)
+      << load(j).message();
 
   j = to_json(*p);
   j["steps"][2]["after"] = {"pair/99-nowhere"};
-  EXPECT_NE(load(j).message().find("no step named 'pair/99-nowhere'"), std::string::npos) << load(j).message();
+  EXPECT_NE(load(j).message().find("no step named 'pair/99-nowhere'"), std::string::npos)
+      << load(j).message();
 }
 
 TEST(PlanFile, RefusesStepsWithMissingOrMistypedFields) {
   World w;
   auto p = w.plan("asynchronous");
   ASSERT_TRUE(p.ok());
-  const auto load = [&](const nlohmann::json& j) { return plan_from_json_text(j.dump(2), "plan.json"); };
+  const auto load = [&](const nlohmann::json& j) {
+    return plan_from_json_text(j.dump(2), "plan.json");
+  };
   auto j = to_json(*p);
   j["steps"][1].erase("targets");
   EXPECT_EQ(load(j).code(), PlanErrc::kMalformed);
@@ -307,7 +323,9 @@ TEST(PlanPolicy, CarriesEachClustersEffectivePolicyTypedAndPrintsIt) {
   auto typed = cluster_policy(*back, "pair");
   ASSERT_TRUE(typed.ok()) << typed.message();
   EXPECT_EQ(*typed, w.inv.clusters[0].policy);
-  EXPECT_NE(to_text(*p).find("policy pair: max_unavailable 1, capacity_floor 1, drain_timeout 10m then wait"), std::string::npos)
+  EXPECT_NE(to_text(*p).find(
+                "policy pair: max_unavailable 1, capacity_floor 1, drain_timeout 10m then wait"),
+            std::string::npos)
       << to_text(*p);
   EXPECT_TRUE(p->notes.empty());
   EXPECT_FALSE(to_json(*p).contains("notes"));
@@ -322,19 +340,25 @@ TEST(PlanPolicy, EditingThePolicyInAPlanFileIsRefusedAsTampered) {
   j["policy"]["pair"]["max_unavailable"] = 2;
   auto edited = plan_from_json_text(j.dump(), "plan.json");
   EXPECT_EQ(edited.code(), PlanErrc::kTampered) << edited.message();
-  j["policy"]["pair"]["max_unavailable"] = 0;  // edited into nonsense: still the edit that is reported
+  j["policy"]["pair"]["max_unavailable"] =
+      0;  // edited into nonsense: still the edit that is reported
   EXPECT_EQ(plan_from_json_text(j.dump(), "plan.json").code(), PlanErrc::kTampered);
   auto k = to_json(*p);
   k["policy"].erase("pair");
   EXPECT_EQ(plan_from_json_text(k.dump(), "plan.json").code(), PlanErrc::kTampered);
-  EXPECT_NE(plan_hash(*p), [&] { Plan q = *p; q.policy["pair"]["failback"] = true; return plan_hash(q); }());
+  EXPECT_NE(plan_hash(*p), [&] {
+    Plan q = *p;
+    q.policy["pair"]["failback"] = true;
+    return plan_hash(q);
+  }());
 
   // Hashed but not a policy (written by something other than hitless): refused too.
   Plan bad = *p;
   bad.policy["pair"]["max_unavailable"] = 0;
   auto malformed = plan_from_json_text(to_json(bad).dump(), "plan.json");
   EXPECT_EQ(malformed.code(), PlanErrc::kMalformed);
-  EXPECT_NE(malformed.message().find("cluster pair: policy.max_unavailable"), std::string::npos) << malformed.message();
+  EXPECT_NE(malformed.message().find("cluster pair: policy.max_unavailable"), std::string::npos)
+      << malformed.message();
   bad = *p;
   bad.policy["other"] = to_json(Policy{});
   EXPECT_EQ(plan_from_json_text(to_json(bad).dump(), "plan.json").code(), PlanErrc::kMalformed);
@@ -357,7 +381,9 @@ TEST(PlanPolicy, RefusesACapacityFloorAboveTheClusterSize) {
     EXPECT_TRUE(check_policies(w.inv, {"elsewhere"}).ok());
   };
   refused({false, 3}, "is above the cluster's size (2 members)");
-  refused({false, 2}, "no member can be taken out of service to upgrade it; lower it to at most 1 of 2 members");
+  refused(
+      {false, 2},
+      "no member can be taken out of service to upgrade it; lower it to at most 1 of 2 members");
   refused({true, 100}, "(2 of 2 members) keeps every member of the cluster serving");
   World w;
   w.inv.clusters[0].policy.capacity_floor = CapacityFloor{true, 50};
@@ -372,7 +398,8 @@ TEST(PlanPolicy, RefusesApprovalPhasesThePlanDoesNotHave) {
   w.inv.clusters[0].policy.approval_phases = {ApprovalPhases::Mode::kList, {1, 3}};
   auto p = w.plan("asynchronous");
   EXPECT_EQ(p.code(), PlanningErrc::kBadPolicy);
-  EXPECT_EQ(p.message(), "cluster pair: policy.approval_phases: phase 3 does not exist (the plan has 2 phases)");
+  EXPECT_EQ(p.message(),
+            "cluster pair: policy.approval_phases: phase 3 does not exist (the plan has 2 phases)");
   w.inv.clusters[0].policy.approval_phases.phases = {2};
   EXPECT_TRUE(w.plan("asynchronous").ok());
 }
@@ -384,7 +411,8 @@ TEST(PlanPolicy, ClampsMaxUnavailableToTheClusterSizeWithANote) {
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(cluster_policy(*p, "pair")->max_unavailable, 2);
   ASSERT_EQ(p->notes.size(), 1u);
-  EXPECT_EQ(p->notes[0], "cluster pair: policy.max_unavailable 5 is more than its 2 members; planned with 2");
+  EXPECT_EQ(p->notes[0],
+            "cluster pair: policy.max_unavailable 5 is more than its 2 members; planned with 2");
   EXPECT_NE(to_text(*p).find("note: cluster pair: policy.max_unavailable 5"), std::string::npos);
   auto back = plan_from_json_text(to_json(*p).dump(), "plan.json");
   ASSERT_TRUE(back.ok()) << back.message();

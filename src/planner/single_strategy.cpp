@@ -8,19 +8,25 @@ constexpr const char* kSeed = "003 Upgrading SPS";
 Status<PlanningErrc> SingleNodeStrategy::build(PlanBuilder& b, const StrategyInput& in) const {
   const std::string& node = in.cluster.nodes.front().name;
   b.begin_phase("upgrade " + node);
-  b.check({node}, {{Cond::kServing, node, ""}}, std::string(kSeed) + " > checklist: SPS is in good condition");
+  b.check({node}, {{Cond::kServing, node, ""}},
+          std::string(kSeed) + " > checklist: SPS is in good condition");
   b.backup(node, std::string(kSeed) + " > checklist: you have created a configuration backup");
   const auto& hops = in.hops.at(node);
   std::string running = in.observed.find(node)->version;
   for (std::size_t i = 0; i < hops.size(); ++i) {
     const auto& pkg = *hops[i];
-    if (pkg.manifest.kind != "base") running = pkg.manifest.version;  // Base boots into the same main version
+    if (pkg.manifest.kind != "base")
+      running = pkg.manifest.version;  // Base boots into the same main version
     b.stage(node, pkg, std::string(kSeed) + " > Upload the new firmware");
-    b.compat_test(node, pkg, std::string(kSeed) + " > Click Test; proceed only if the upgrade test is successful");
-    b.install(node, pkg, false, {}, std::string(kSeed) + " > For the new firmware, select After reboot");
+    b.compat_test(
+        node, pkg,
+        std::string(kSeed) + " > Click Test; proceed only if the upgrade test is successful");
+    b.install(node, pkg, false, {},
+              std::string(kSeed) + " > For the new firmware, select After reboot");
     b.reboot(node, running, {}, std::string(kSeed) + " > System control > This node > Reboot");
   }
-  b.verify(node, in.target_version, std::string(kSeed) + " > verify that the upgrade was successful (Version details)");
+  b.verify(node, in.target_version,
+           std::string(kSeed) + " > verify that the upgrade was successful (Version details)");
   return Unit{};
 }
 

@@ -8,7 +8,9 @@ namespace hitless::plan {
 class SingleNodeStrategy final : public Strategy {
  public:
   const char* name() const override { return "single"; }
-  const char* summary() const override { return "checklist, upload, compatibility test, activate after reboot, reboot, verify (S11)"; }
+  const char* summary() const override {
+    return "checklist, upload, compatibility test, activate after reboot, reboot, verify (S11)";
+  }
   bool fits(const std::string& kind) const override { return kind == "single"; }
   Status<PlanningErrc> build(PlanBuilder& b, const StrategyInput& in) const override;
 };

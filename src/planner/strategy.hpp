@@ -15,7 +15,15 @@
 
 namespace hitless::plan {
 
-enum class PlanningErrc { kBadTarget, kAlreadyAtTarget, kMismatch, kUnreachable, kNoStrategy, kNoPath, kBadPolicy };
+enum class PlanningErrc {
+  kBadTarget,
+  kAlreadyAtTarget,
+  kMismatch,
+  kUnreachable,
+  kNoStrategy,
+  kNoPath,
+  kBadPolicy
+};
 
 struct StrategyInput {
   const InventoryCluster& cluster;

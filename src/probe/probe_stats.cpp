@@ -10,7 +10,8 @@ namespace hitless::probe::detail {
 
 ProbeStats::ProbeStats(std::string target) {
   report_.target = std::move(target);
-  report_.start_unix = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+  report_.start_unix =
+      std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
   report_.series.push_back(SecondBucket{});
 }
 

@@ -225,7 +225,8 @@ Result<Report, ReportErrc> build_report(const ReportInputs& in) {
   r.time_scale = p.time_scale > 0 ? p.time_scale : 1;
   r.plan_steps = p.steps.size();
   for (const auto& e : in.events)
-    if (e.kind == "config-changed" || e.kind == "config-carried-over" || e.kind == "config-discarded")
+    if (e.kind == "config-changed" || e.kind == "config-carried-over" ||
+        e.kind == "config-discarded")
       r.configuration_decisions.push_back(e.kind.substr(7) + ": " + e.message);
   r.run_state = in.run.state;
   r.run_message = in.run.message;

@@ -12,27 +12,40 @@ using drivers::DriverErrc;
 template <class T>
 void SimDrivers::reply(drivers::Callback<T> done, Result<T, DriverErrc> r) {
   auto shared = std::make_shared<Result<T, DriverErrc>>(std::move(r));
-  world_.clock().call_after(latency_s_, [done = std::move(done), shared] { done(std::move(*shared)); });
+  world_.clock().call_after(latency_s_,
+                            [done = std::move(done), shared] { done(std::move(*shared)); });
 }
 
 void SimDrivers::observe(const std::string& name, drivers::Callback<ObservedNode> done) {
   lab::Node* n = world_.find(name);
-  if (!n) return reply<ObservedNode>(std::move(done), make_error(DriverErrc::kUnsupported, "unknown node " + name));
+  if (!n)
+    return reply<ObservedNode>(std::move(done),
+                               make_error(DriverErrc::kUnsupported, "unknown node " + name));
   if (!n->management_up())
-    return reply<ObservedNode>(std::move(done), make_error(DriverErrc::kUnreachable, name + ": " + lab::to_string(n->phase())));
-  reply<ObservedNode>(std::move(done), drivers::observed_from_lab_status(name, lab::node_status_json(*n, world_.clock().now())));
+    return reply<ObservedNode>(
+        std::move(done),
+        make_error(DriverErrc::kUnreachable, name + ": " + lab::to_string(n->phase())));
+  reply<ObservedNode>(std::move(done), drivers::observed_from_lab_status(
+                                           name, lab::node_status_json(*n, world_.clock().now())));
 }
 
-void SimDrivers::perform(const std::string& name, const drivers::Action& action, drivers::Callback<nlohmann::json> done) {
+void SimDrivers::perform(const std::string& name, const drivers::Action& action,
+                         drivers::Callback<nlohmann::json> done) {
   lab::Node* n = world_.find(name);
-  if (!n) return reply<nlohmann::json>(std::move(done), make_error(DriverErrc::kUnsupported, "unknown node " + name));
+  if (!n)
+    return reply<nlohmann::json>(std::move(done),
+                                 make_error(DriverErrc::kUnsupported, "unknown node " + name));
   if (!n->management_up())
-    return reply<nlohmann::json>(std::move(done), make_error(DriverErrc::kUnreachable, name + ": " + lab::to_string(n->phase())));
+    return reply<nlohmann::json>(
+        std::move(done),
+        make_error(DriverErrc::kUnreachable, name + ": " + lab::to_string(n->phase())));
   drivers::Action a = action;
   if (a.kind == "stage") {
     // The package as the repository holds it, signed for the simulated appliances' trusted key.
     const catalog::CatalogPackage* pkg = catalog_.find(a.params.value("package", ""));
-    if (!pkg) return reply<nlohmann::json>(std::move(done), make_error(DriverErrc::kRejected, "unknown package"));
+    if (!pkg)
+      return reply<nlohmann::json>(std::move(done),
+                                   make_error(DriverErrc::kRejected, "unknown package"));
     const std::string file = catalog::encode_package(pkg->manifest, "simulated payload");
     a.params["content"] = file;
     a.params["signature"] = *catalog::sign_detached(file, secret_);
@@ -51,14 +64,18 @@ void SimDrivers::perform(const std::string& name, const drivers::Action& action,
   const net::HttpResponse res = lab::handle_management(world_, *n, req);
   auto j = nlohmann::json::parse(res.body, nullptr, false);
   if (res.status >= 300)
-    return reply<nlohmann::json>(std::move(done), make_error(DriverErrc::kRejected, name + " refused " + rq->target + ": " +
-                                                                                          (j.is_object() ? j.value("error", res.body) : res.body)));
+    return reply<nlohmann::json>(
+        std::move(done), make_error(DriverErrc::kRejected,
+                                    name + " refused " + rq->target + ": " +
+                                        (j.is_object() ? j.value("error", res.body) : res.body)));
   reply<nlohmann::json>(std::move(done), std::move(j));
 }
 
 void SimDrivers::set_power(const std::string& name, bool on, drivers::Callback<Unit> done) {
   lab::Node* n = world_.find(name);
-  if (!n) return reply<Unit>(std::move(done), make_error(DriverErrc::kUnsupported, "unknown node " + name));
+  if (!n)
+    return reply<Unit>(std::move(done),
+                       make_error(DriverErrc::kUnsupported, "unknown node " + name));
   (void)n->power(on);
   reply<Unit>(std::move(done), Unit{});
 }
@@ -67,9 +84,11 @@ void SimDrivers::who_answers(const std::string& cluster, drivers::Callback<std::
   for (const auto& n : world_.nodes()) {
     if (n->spec().cluster != cluster) continue;
     const bool reaches = n->shared_ip().empty() ? true : n->shared_ip_enabled();
-    if (reaches && n->serving() && n->accepting()) return reply<std::string>(std::move(done), n->name());
+    if (reaches && n->serving() && n->accepting())
+      return reply<std::string>(std::move(done), n->name());
   }
-  reply<std::string>(std::move(done), make_error(DriverErrc::kUnreachable, "nobody answers for " + cluster));
+  reply<std::string>(std::move(done),
+                     make_error(DriverErrc::kUnreachable, "nobody answers for " + cluster));
 }
 
 }  // namespace hitless::sim

@@ -11,14 +11,21 @@
 
 namespace hitless::sim {
 
-class SimDrivers final : public drivers::ApplianceDriver, public drivers::PowerDriver, public drivers::ServiceProbe {
+class SimDrivers final : public drivers::ApplianceDriver,
+                         public drivers::PowerDriver,
+                         public drivers::ServiceProbe {
  public:
   // `signing_secret_b64` signs packages for the world's trusted key (the simulator makes its own).
-  SimDrivers(lab::LabWorld& world, const catalog::Catalog& catalog, std::string signing_secret_b64, double latency_s = 0.2)
-      : world_(world), catalog_(catalog), secret_(std::move(signing_secret_b64)), latency_s_(latency_s) {}
+  SimDrivers(lab::LabWorld& world, const catalog::Catalog& catalog, std::string signing_secret_b64,
+             double latency_s = 0.2)
+      : world_(world),
+        catalog_(catalog),
+        secret_(std::move(signing_secret_b64)),
+        latency_s_(latency_s) {}
 
   void observe(const std::string& node, drivers::Callback<ObservedNode> done) override;
-  void perform(const std::string& node, const drivers::Action& action, drivers::Callback<nlohmann::json> done) override;
+  void perform(const std::string& node, const drivers::Action& action,
+               drivers::Callback<nlohmann::json> done) override;
   void set_power(const std::string& node, bool on, drivers::Callback<Unit> done) override;
   void who_answers(const std::string& cluster, drivers::Callback<std::string> done) override;
 

@@ -3,8 +3,8 @@
 #include "catalog/signing.hpp"
 #include "common/virtual_scheduler.hpp"
 #include "executor/executor.hpp"
-#include "lab/model/lab_world.hpp"
 #include "journal/memory_journal.hpp"
+#include "lab/model/lab_world.hpp"
 #include "simulator/sim_drivers.hpp"
 
 namespace hitless::sim {
@@ -22,14 +22,17 @@ lab::ClusterKind kind_of(const std::string& k) {
 }
 
 // The lab definition that reproduces what was observed, with the inventory's timings.
-lab::LabSpec world_spec(const plan::Plan& plan, const Inventory& inv, const catalog::Catalog& cat, std::map<std::string, std::string>& vips) {
+lab::LabSpec world_spec(const plan::Plan& plan, const Inventory& inv, const catalog::Catalog& cat,
+                        std::map<std::string, std::string>& vips) {
   lab::LabSpec spec;
   spec.name = "simulation";
   for (const auto& p : cat.packages()) {
     lab::PackageSpec ps;
     ps.name = p.manifest.name;
     ps.version = p.manifest.version;
-    ps.kind = p.manifest.kind == "base" ? lab::PackageKind::kBase : p.manifest.kind == "firmware" ? lab::PackageKind::kFirmware : lab::PackageKind::kProduct;
+    ps.kind = p.manifest.kind == "base"       ? lab::PackageKind::kBase
+              : p.manifest.kind == "firmware" ? lab::PackageKind::kFirmware
+                                              : lab::PackageKind::kProduct;
     for (const auto& r : p.manifest.requires_) ps.requires_.push_back({r.package, r.min_version});
     ps.upgrade_from = p.manifest.upgrade_from;
     ps.install_s = p.manifest.install_s;
@@ -85,10 +88,14 @@ class Recorder final : public lab::NodeObserver {
   void node_changed(lab::Node& n) override {
     const double now = world_.clock().now();
     auto& segs = timelines_[n.name()].segments;
-    const std::string state = !n.powered() ? "off" : n.phase() == lab::Phase::kInstalling ? "installing"
-                            : n.phase() == lab::Phase::kRebooting ? "rebooting" : n.serving() ? "serving" : "not-serving";
+    const std::string state = !n.powered()                           ? "off"
+                              : n.phase() == lab::Phase::kInstalling ? "installing"
+                              : n.phase() == lab::Phase::kRebooting  ? "rebooting"
+                              : n.serving()                          ? "serving"
+                                                                     : "not-serving";
     const bool holds = n.shared_ip_enabled();
-    if (segs.empty() || segs.back().state != state || segs.back().version != n.version() || segs.back().holds_service != holds) {
+    if (segs.empty() || segs.back().state != state || segs.back().version != n.version() ||
+        segs.back().holds_service != holds) {
       if (!segs.empty()) segs.back().end = now;
       segs.push_back({now, now, state, n.version(), holds});
     }
@@ -137,7 +144,8 @@ class StepRecorder final : public exec::ProgressSink {
     spans_[s.id] = StepSpan{s.id, plan::to_string(s.verb), s.title, s.targets, now, now, "running"};
     order_.push_back(s.id);
   }
-  void step_finished(const plan::Step& s, journal::StepState st, const std::string&, double now) override {
+  void step_finished(const plan::Step& s, journal::StepState st, const std::string&,
+                     double now) override {
     auto& sp = spans_[s.id];
     sp.end = now;
     sp.state = journal::to_string(st);
@@ -155,10 +163,11 @@ class StepRecorder final : public exec::ProgressSink {
 
 }  // namespace
 
-Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Inventory& inv, const catalog::Catalog& cat,
-                                           const SimOptions& options) {
+Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Inventory& inv,
+                                           const catalog::Catalog& cat, const SimOptions& options) {
   for (const auto& c : plan.clusters)
-    if (!inv.find_cluster(c)) return make_error(SimErrc::kBadInput, "the plan's cluster " + c + " is not in the inventory");
+    if (!inv.find_cluster(c))
+      return make_error(SimErrc::kBadInput, "the plan's cluster " + c + " is not in the inventory");
   VirtualScheduler clock;
   std::map<std::string, std::string> vips;
   const auto key = catalog::generate_signing_key();
@@ -169,9 +178,12 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   StepRecorder steps;
   exec::ExecutorOptions eo;
   eo.auto_approve = true;
-  eo.poll_interval_s = options.poll_interval_s > 0 ? options.poll_interval_s : exec::default_poll_interval_s(plan.time_scale);
-  if (options.poll_interval_s <= 0) eo.reaction_s = exec::default_reaction_s(plan.time_scale);  // poll as a real run does
-  exec::Executor executor(plan, &cat, clock, drivers::Drivers{&drivers, &drivers, &drivers}, journal, eo, &steps);
+  eo.poll_interval_s = options.poll_interval_s > 0 ? options.poll_interval_s
+                                                   : exec::default_poll_interval_s(plan.time_scale);
+  if (options.poll_interval_s <= 0)
+    eo.reaction_s = exec::default_reaction_s(plan.time_scale);  // poll as a real run does
+  exec::Executor executor(plan, &cat, clock, drivers::Drivers{&drivers, &drivers, &drivers},
+                          journal, eo, &steps);
   SimulationResult result;
   bool finished = false;
   executor.start([&](const exec::RunOutcome& o) {
@@ -180,7 +192,8 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
     result.message = o.message;
     result.makespan_s = clock.now();
   });
-  while (!finished && !clock.idle() && clock.now() < options.max_time_s) clock.run_until(clock.now() + 3600);
+  while (!finished && !clock.idle() && clock.now() < options.max_time_s)
+    clock.run_until(clock.now() + 3600);
   if (!finished) {
     result.outcome = "failed";
     result.message = "the simulated run did not finish";
@@ -194,7 +207,8 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   result.exposure_s = recorder.exposure;
   for (const auto& [name, t] : recorder.timelines_) result.nodes.push_back(t);
   result.steps = steps.spans();
-  for (std::size_t i = 0; i < plan.strategies.size(); ++i) result.strategies += (i ? "," : "") + plan.strategies[i];
+  for (std::size_t i = 0; i < plan.strategies.size(); ++i)
+    result.strategies += (i ? "," : "") + plan.strategies[i];
   for (const auto& n : world.nodes()) n->set_observer(nullptr);
   return result;
 }
@@ -202,21 +216,32 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
 nlohmann::json to_json(const NodeTimeline& t) {
   nlohmann::json segs = nlohmann::json::array();
   for (const auto& s : t.segments)
-    segs.push_back({{"start_s", s.start}, {"end_s", s.end}, {"state", s.state}, {"version", s.version}, {"holds_service", s.holds_service}});
+    segs.push_back({{"start_s", s.start},
+                    {"end_s", s.end},
+                    {"state", s.state},
+                    {"version", s.version},
+                    {"holds_service", s.holds_service}});
   return {{"node", t.node}, {"cluster", t.cluster}, {"segments", segs}};
 }
 
 nlohmann::json to_json(const StepSpan& s) {
-  return {{"id", s.id}, {"verb", s.verb}, {"title", s.title}, {"targets", s.targets}, {"start_s", s.start}, {"end_s", s.end}, {"state", s.state}};
+  return {{"id", s.id},         {"verb", s.verb}, {"title", s.title}, {"targets", s.targets},
+          {"start_s", s.start}, {"end_s", s.end}, {"state", s.state}};
 }
 
 nlohmann::json to_json(const SimulationResult& r) {
   nlohmann::json nodes = nlohmann::json::array(), steps = nlohmann::json::array();
   for (const auto& t : r.nodes) nodes.push_back(to_json(t));
   for (const auto& s : r.steps) steps.push_back(to_json(s));
-  return {{"strategy", r.strategies}, {"outcome", r.outcome}, {"message", r.message}, {"downtime_s", r.downtime_s},
-          {"makespan_s", r.makespan_s}, {"exposure_s", r.exposure_s}, {"downtime_by_cluster", r.downtime_by_cluster},
-          {"timeline", nodes}, {"steps", steps}};
+  return {{"strategy", r.strategies},
+          {"outcome", r.outcome},
+          {"message", r.message},
+          {"downtime_s", r.downtime_s},
+          {"makespan_s", r.makespan_s},
+          {"exposure_s", r.exposure_s},
+          {"downtime_by_cluster", r.downtime_by_cluster},
+          {"timeline", nodes},
+          {"steps", steps}};
 }
 
 }  // namespace hitless::sim

@@ -35,7 +35,8 @@ struct SimulationResult {
 
 enum class SimErrc { kBadInput };
 
-Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Inventory& inventory, const catalog::Catalog& catalog,
+Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Inventory& inventory,
+                                           const catalog::Catalog& catalog,
                                            const SimOptions& options = {});
 nlohmann::json to_json(const SimulationResult& r);
 

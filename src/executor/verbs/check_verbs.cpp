@@ -11,7 +11,9 @@ class LookOnly : public VerbHandler {
   LookOnly(plan::Verb v, const char* summary) : verb_(v), summary_(summary) {}
   plan::Verb verb() const override { return verb_; }
   const char* summary() const override { return summary_; }
-  Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext&) const override { return std::vector<DriverCall>{}; }
+  Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext&) const override {
+    return std::vector<DriverCall>{};
+  }
 
  private:
   plan::Verb verb_;
@@ -21,10 +23,13 @@ class LookOnly : public VerbHandler {
 }  // namespace
 
 void register_check_verbs(VerbRegistry& r) {
-  r.add(std::make_unique<LookOnly>(plan::Verb::kCheck, "checks that nodes answer and are as the plan expects"));
-  r.add(std::make_unique<LookOnly>(plan::Verb::kVerify, "waits until a node serves at the expected version"));
+  r.add(std::make_unique<LookOnly>(plan::Verb::kCheck,
+                                   "checks that nodes answer and are as the plan expects"));
+  r.add(std::make_unique<LookOnly>(plan::Verb::kVerify,
+                                   "waits until a node serves at the expected version"));
   // The executor waits for the journal's approval record; nothing is sent to an appliance.
-  r.add(std::make_unique<LookOnly>(plan::Verb::kApproval, "waits for a person's `hitless approve`"));
+  r.add(
+      std::make_unique<LookOnly>(plan::Verb::kApproval, "waits for a person's `hitless approve`"));
 }
 
 }  // namespace hitless::exec

@@ -12,7 +12,9 @@ using Channel = DriverCall::Channel;
 class Sync : public VerbHandler {
  public:
   plan::Verb verb() const override { return plan::Verb::kSync; }
-  const char* summary() const override { return "Sync Now: copies the primary's data to the backup and waits for it"; }
+  const char* summary() const override {
+    return "Sync Now: copies the primary's data to the backup and waits for it";
+  }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     return std::vector<DriverCall>{{Channel::kAppliance, c.step.targets.at(0), {"ha-sync", {}}}};
   }
@@ -47,23 +49,26 @@ class BreakHa : public VerbHandler {
 class EstablishHa : public VerbHandler {
  public:
   plan::Verb verb() const override { return plan::Verb::kEstablishHa; }
-  const char* summary() const override { return "establishes the failover relation (primary, backup)"; }
+  const char* summary() const override {
+    return "establishes the failover relation (primary, backup)";
+  }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     const auto& p = c.step.params;
     const std::string primary = p.at("primary"), backup = p.at("backup");
     // Never pair nodes that run different software: the first sync would mix data across
     // versions, and a real appliance refuses it anyway.
     auto a = c.evidence.nodes.find(primary), b = c.evidence.nodes.find(backup);
-    if (a != c.evidence.nodes.end() && b != c.evidence.nodes.end() && a->second.reachable && b->second.reachable &&
-        a->second.packages != b->second.packages)
+    if (a != c.evidence.nodes.end() && b != c.evidence.nodes.end() && a->second.reachable &&
+        b->second.reachable && a->second.packages != b->second.packages)
       return make_error(VerbErrc::kRefused, "not establishing the relation: " + primary + " runs " +
-                                                describe_packages(a->second) + " but " + backup + " runs " +
-                                                describe_packages(b->second));
+                                                describe_packages(a->second) + " but " + backup +
+                                                " runs " + describe_packages(b->second));
     return std::vector<DriverCall>{
         {Channel::kAppliance, primary, {"ha-establish", {{"peer", backup}, {"role", "primary"}}}}};
   }
   std::vector<plan::Condition> implied_gate(const plan::Step& s) const override {
-    return {{Cond::kHaRole, s.params.value("primary", ""), "primary"}, {Cond::kHaRole, s.params.value("backup", ""), "backup"}};
+    return {{Cond::kHaRole, s.params.value("primary", ""), "primary"},
+            {Cond::kHaRole, s.params.value("backup", ""), "backup"}};
   }
 
  private:
@@ -80,8 +85,10 @@ class SetRole : public VerbHandler {
   const char* summary() const override { return "changes a member's failover role"; }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     const auto& p = c.step.params;
-    return std::vector<DriverCall>{{Channel::kAppliance, c.step.targets.at(0),
-                                    {"ha-role", {{"role", p.at("role")}, {"force", p.value("force", false)}}}}};
+    return std::vector<DriverCall>{
+        {Channel::kAppliance,
+         c.step.targets.at(0),
+         {"ha-role", {{"role", p.at("role")}, {"force", p.value("force", false)}}}}};
   }
   std::vector<plan::Condition> implied_gate(const plan::Step& s) const override {
     return {{Cond::kHaRole, s.targets.at(0), s.params.value("role", "")}};

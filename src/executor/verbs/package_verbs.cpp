@@ -29,40 +29,52 @@ class Stage : public VerbHandler {
     const auto& p = c.step.params;
     const std::string id = p.at("package");
     const catalog::CatalogPackage* pkg = c.catalog ? c.catalog->find(id) : nullptr;
-    if (!pkg) return make_error(VerbErrc::kRefused, "package " + id + " is no longer in the repository");
+    if (!pkg)
+      return make_error(VerbErrc::kRefused, "package " + id + " is no longer in the repository");
     if (p.contains("digest") && p["digest"] != pkg->digest)
-      return make_error(VerbErrc::kRefused, "package " + id + " changed since the plan was made (digest differs); make a new plan");
-    return std::vector<DriverCall>{{Channel::kAppliance, c.step.targets.at(0),
-                                    {"stage", {{"package", id}, {"file", pkg->path}, {"signature", pkg->signature_b64}}}}};
+      return make_error(
+          VerbErrc::kRefused,
+          "package " + id + " changed since the plan was made (digest differs); make a new plan");
+    return std::vector<DriverCall>{
+        {Channel::kAppliance,
+         c.step.targets.at(0),
+         {"stage", {{"package", id}, {"file", pkg->path}, {"signature", pkg->signature_b64}}}}};
   }
 };
 
 class CompatTest : public VerbHandler {
  public:
   plan::Verb verb() const override { return plan::Verb::kCompatTest; }
-  const char* summary() const override { return "runs the pre-upgrade compatibility test; it must pass"; }
+  const char* summary() const override {
+    return "runs the pre-upgrade compatibility test; it must pass";
+  }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
-    return std::vector<DriverCall>{
-        {Channel::kAppliance, c.step.targets.at(0), {"compat-test", {{"package", c.step.params.at("package")}}}}};
+    return std::vector<DriverCall>{{Channel::kAppliance,
+                                    c.step.targets.at(0),
+                                    {"compat-test", {{"package", c.step.params.at("package")}}}}};
   }
   std::optional<std::string> judge_answers(const VerbContext& c) const override {
     const auto r = c.answers.value("compat-test", nlohmann::json::object());
     if (r.value("passed", false)) return std::nullopt;
     std::string problems;
-    for (const auto& p : r.value("problems", nlohmann::json::array())) problems += (problems.empty() ? "" : "; ") + p.get<std::string>();
+    for (const auto& p : r.value("problems", nlohmann::json::array()))
+      problems += (problems.empty() ? "" : "; ") + p.get<std::string>();
     return "compatibility test failed: " + problems;
   }
 };
 
 // Install and reboot share how a crash is reconciled: the journaled observation from before the
 // request is compared with the node now.
-Reconcile reconcile_install_or_reboot(const VerbContext& c, const std::vector<plan::Condition>& gate) {
+Reconcile reconcile_install_or_reboot(const VerbContext& c,
+                                      const std::vector<plan::Condition>& gate) {
   auto done = reconcile_by_gate(c, gate);
   if (done.kind == Reconciled::kAlreadyDone) return done;
   const std::string node = c.step.targets.at(0);
   const ObservedNode* n = seen(c, node);
   if (!n) return {Reconciled::kInProgress, node + " was not observed; waiting for it"};
-  const auto before = c.intent_detail.is_object() && c.intent_detail.contains(node) ? c.intent_detail[node] : nlohmann::json::object();
+  const auto before = c.intent_detail.is_object() && c.intent_detail.contains(node)
+                          ? c.intent_detail[node]
+                          : nlohmann::json::object();
   bool in_progress = !n->reachable || n->phase == "installing" || n->phase == "rebooting";
   // Lab appliances count installs and boots: a request taken shows as a higher count than the
   // one journaled with the intent. Other drivers are judged by the install state alone.
@@ -70,25 +82,34 @@ Reconcile reconcile_install_or_reboot(const VerbContext& c, const std::vector<pl
   if (c.step.verb == plan::Verb::kInstall) {
     const std::string pkg = c.step.params.value("package", "");
     if (n->reachable && n->install_package == pkg && n->install_state == "failed")
-      return {Reconciled::kFailed, "install of " + pkg + " on " + node + " failed: " + n->install_error};
-    in_progress = in_progress || (counted && n->lab->installs > before.value("installs", n->lab->installs)) ||
+      return {Reconciled::kFailed,
+              "install of " + pkg + " on " + node + " failed: " + n->install_error};
+    in_progress = in_progress ||
+                  (counted && n->lab->installs > before.value("installs", n->lab->installs)) ||
                   (n->install_package == pkg &&
-                   (n->install_state == "installing" || n->install_state == "pending-reboot" || n->install_state == "done"));
+                   (n->install_state == "installing" || n->install_state == "pending-reboot" ||
+                    n->install_state == "done"));
   } else {
     in_progress = in_progress || (counted && n->lab->boots > before.value("boots", n->lab->boots));
   }
-  if (in_progress) return {Reconciled::kInProgress, "the node took the request before the restart; waiting for it, not repeating it"};
+  if (in_progress)
+    return {Reconciled::kInProgress,
+            "the node took the request before the restart; waiting for it, not repeating it"};
   return {Reconciled::kResend, "the request never reached the node; sending it now"};
 }
 
 class Install : public VerbHandler {
  public:
   plan::Verb verb() const override { return plan::Verb::kInstall; }
-  const char* summary() const override { return "installs a staged package (now, or into the other slot for the next reboot)"; }
+  const char* summary() const override {
+    return "installs a staged package (now, or into the other slot for the next reboot)";
+  }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     const auto& p = c.step.params;
-    return std::vector<DriverCall>{{Channel::kAppliance, c.step.targets.at(0),
-                                    {"install", {{"package", p.at("package")}, {"activate", p.value("activate", "now")}}}}};
+    return std::vector<DriverCall>{
+        {Channel::kAppliance,
+         c.step.targets.at(0),
+         {"install", {{"package", p.at("package")}, {"activate", p.value("activate", "now")}}}}};
   }
   std::optional<std::string> early_failure(const VerbContext& c) const override {
     const ObservedNode* n = seen(c, c.step.targets.at(0));
@@ -97,7 +118,9 @@ class Install : public VerbHandler {
       return "install of " + n->install_package + " on " + n->name + " failed: " + n->install_error;
     return std::nullopt;
   }
-  Reconcile reconcile(const VerbContext& c) const override { return reconcile_install_or_reboot(c, c.gate); }
+  Reconcile reconcile(const VerbContext& c) const override {
+    return reconcile_install_or_reboot(c, c.gate);
+  }
   std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {
     if (s.params.value("activate", "now") == "now") return {s.targets.at(0)};
     return {};
@@ -115,28 +138,38 @@ class Reboot : public VerbHandler {
     const ObservedNode* n = seen(c, c.step.targets.at(0));
     if (!n || !n->reachable) return std::nullopt;
     const std::string want = c.step.params.value("version", n->version);
-    if (n->install_state == "failed" && n->phase == "running" && !n->install_error.empty() && n->version != want)
+    if (n->install_state == "failed" && n->phase == "running" && !n->install_error.empty() &&
+        n->version != want)
       return n->name + " did not come up on " + want + ": " + n->install_error;
     return std::nullopt;
   }
-  Reconcile reconcile(const VerbContext& c) const override { return reconcile_install_or_reboot(c, c.gate); }
-  std::vector<std::string> takes_out_of_service(const plan::Step& s) const override { return {s.targets.at(0)}; }
+  Reconcile reconcile(const VerbContext& c) const override {
+    return reconcile_install_or_reboot(c, c.gate);
+  }
+  std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {
+    return {s.targets.at(0)};
+  }
 };
 
 // Boots the other slot (its previous firmware); with `reboot`, reboots into it at once.
 class SelectBootSlot : public VerbHandler {
  public:
   plan::Verb verb() const override { return plan::Verb::kSelectBootSlot; }
-  const char* summary() const override { return "boots the other firmware slot (the previous image)"; }
+  const char* summary() const override {
+    return "boots the other firmware slot (the previous image)";
+  }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     const std::string node = c.step.targets.at(0);
     const ObservedNode* n = seen(c, node);
-    if (!n || !n->reachable) return make_error(VerbErrc::kRefused, node + " does not answer; cannot choose its boot slot");
+    if (!n || !n->reachable)
+      return make_error(VerbErrc::kRefused, node + " does not answer; cannot choose its boot slot");
     const int slot = 1 - n->active_slot;
     if (slot >= static_cast<int>(n->slot_versions.size()) || n->slot_versions[slot].empty())
       return make_error(VerbErrc::kRefused, node + " has no previous firmware image to boot");
-    std::vector<DriverCall> out{{Channel::kAppliance, node, {"select-boot-slot", {{"slot", slot}}}}};
-    if (c.step.params.value("reboot", false)) out.push_back({Channel::kAppliance, node, {"reboot", {}}});
+    std::vector<DriverCall> out{
+        {Channel::kAppliance, node, {"select-boot-slot", {{"slot", slot}}}}};
+    if (c.step.params.value("reboot", false))
+      out.push_back({Channel::kAppliance, node, {"reboot", {}}});
     return out;
   }
   // Judged once, before acting (the executor keeps it, and journals it with the intent): the
@@ -146,7 +179,8 @@ class SelectBootSlot : public VerbHandler {
     const ObservedNode* n = seen(c, node);
     if (!c.step.params.value("reboot", false)) return {};
     if (!n || n->slot_versions.size() < 2) return c.step.gate;
-    return {{Cond::kVersion, node, n->slot_versions[1 - n->active_slot]}, {Cond::kServing, node, ""}};
+    return {{Cond::kVersion, node, n->slot_versions[1 - n->active_slot]},
+            {Cond::kServing, node, ""}};
   }
   std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {
     if (s.params.value("reboot", false)) return {s.targets.at(0)};
@@ -159,32 +193,44 @@ class SelectBootSlot : public VerbHandler {
 class RestoreSoftware : public VerbHandler {
  public:
   plan::Verb verb() const override { return plan::Verb::kRestoreSoftware; }
-  const char* summary() const override { return "boots the slot that holds the node's pre-run software"; }
+  const char* summary() const override {
+    return "boots the slot that holds the node's pre-run software";
+  }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     const std::string node = c.step.targets.at(0);
     const auto want = c.step.params.value("packages", std::map<std::string, std::string>{});
     const ObservedNode* n = seen(c, node);
-    if (!n || !n->reachable) return make_error(VerbErrc::kRefused, node + " does not answer; its software cannot be restored now");
+    if (!n || !n->reachable)
+      return make_error(VerbErrc::kRefused,
+                        node + " does not answer; its software cannot be restored now");
     if (n->packages == want) {  // already runs it; make sure it also boots it next time
       if (n->boot_slot == n->active_slot) return std::vector<DriverCall>{};
-      return std::vector<DriverCall>{{Channel::kAppliance, node, {"select-boot-slot", {{"slot", n->active_slot}}}}};
+      return std::vector<DriverCall>{
+          {Channel::kAppliance, node, {"select-boot-slot", {{"slot", n->active_slot}}}}};
     }
     for (int slot = 0; slot < static_cast<int>(n->slot_packages.size()); ++slot)
       if (slot != n->active_slot && n->slot_packages[slot] == want)
-        return std::vector<DriverCall>{{Channel::kAppliance, node, {"select-boot-slot", {{"slot", slot}}}},
-                                       {Channel::kAppliance, node, {"reboot", {}}}};
-    return make_error(VerbErrc::kRefused, node + " runs " + packages_text(n->packages) +
-                                              "; no firmware slot still holds its software from before the run (" +
-                                              packages_text(want) + "): restore it from the backup and reinstall");
+        return std::vector<DriverCall>{
+            {Channel::kAppliance, node, {"select-boot-slot", {{"slot", slot}}}},
+            {Channel::kAppliance, node, {"reboot", {}}}};
+    return make_error(VerbErrc::kRefused,
+                      node + " runs " + packages_text(n->packages) +
+                          "; no firmware slot still holds its software from before the run (" +
+                          packages_text(want) + "): restore it from the backup and reinstall");
   }
   std::vector<plan::Condition> implied_gate(const plan::Step& s) const override {
-    std::vector<plan::Condition> g{{Cond::kVersion, s.targets.at(0), s.params.value("version", "")}, {Cond::kServing, s.targets.at(0), ""}};
+    std::vector<plan::Condition> g{{Cond::kVersion, s.targets.at(0), s.params.value("version", "")},
+                                   {Cond::kServing, s.targets.at(0), ""}};
     for (const auto& [name, v] : s.params.value("packages", std::map<std::string, std::string>{}))
       g.push_back({Cond::kPackage, s.targets.at(0), name + "=" + v});
     return g;
   }
-  std::vector<plan::Condition> gate(const VerbContext& c) const override { return implied_gate(c.step); }
-  std::vector<std::string> takes_out_of_service(const plan::Step& s) const override { return {s.targets.at(0)}; }
+  std::vector<plan::Condition> gate(const VerbContext& c) const override {
+    return implied_gate(c.step);
+  }
+  std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {
+    return {s.targets.at(0)};
+  }
 };
 
 }  // namespace

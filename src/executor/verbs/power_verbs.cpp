@@ -11,9 +11,12 @@ class Power : public VerbHandler {
  public:
   explicit Power(bool on) : on_(on) {}
   plan::Verb verb() const override { return on_ ? plan::Verb::kPowerOn : plan::Verb::kPowerOff; }
-  const char* summary() const override { return on_ ? "powers a node on out of band" : "powers a node off out of band"; }
+  const char* summary() const override {
+    return on_ ? "powers a node on out of band" : "powers a node off out of band";
+  }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
-    return std::vector<DriverCall>{{Channel::kPower, c.step.targets.at(0), {"power", {{"on", on_}}}}};
+    return std::vector<DriverCall>{
+        {Channel::kPower, c.step.targets.at(0), {"power", {{"on", on_}}}}};
   }
   std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {
     if (on_) return {};

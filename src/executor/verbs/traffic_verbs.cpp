@@ -12,15 +12,21 @@ using Channel = DriverCall::Channel;
 class SwitchTraffic : public VerbHandler {
  public:
   plan::Verb verb() const override { return plan::Verb::kSwitchTraffic; }
-  const char* summary() const override { return "moves the cluster's clients from one node to another"; }
+  const char* summary() const override {
+    return "moves the cluster's clients from one node to another";
+  }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     const auto& p = c.step.params;
-    return std::vector<DriverCall>{{Channel::kTraffic, c.step.cluster,
-                                    {"switch", {{"from", p.at("from")}, {"to", p.at("to")}, {"via", p.value("via", "shared-ip")}}}}};
+    return std::vector<DriverCall>{
+        {Channel::kTraffic,
+         c.step.cluster,
+         {"switch",
+          {{"from", p.at("from")}, {"to", p.at("to")}, {"via", p.value("via", "shared-ip")}}}}};
   }
   std::vector<plan::Condition> implied_gate(const plan::Step& s) const override {
     const std::string to = s.params.value("to", "");
-    if (s.params.value("via", "shared-ip") == "shared-ip") return {{Cond::kOwnsSharedIp, to, ""}, {Cond::kServiceFrom, to, ""}};
+    if (s.params.value("via", "shared-ip") == "shared-ip")
+      return {{Cond::kOwnsSharedIp, to, ""}, {Cond::kServiceFrom, to, ""}};
     return {{Cond::kServiceFrom, to, ""}};
   }
 };
@@ -28,10 +34,13 @@ class SwitchTraffic : public VerbHandler {
 class SetAccepting : public VerbHandler {
  public:
   plan::Verb verb() const override { return plan::Verb::kSetAccepting; }
-  const char* summary() const override { return "stops or resumes accepting new connections on a node"; }
+  const char* summary() const override {
+    return "stops or resumes accepting new connections on a node";
+  }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
-    return std::vector<DriverCall>{
-        {Channel::kAppliance, c.step.targets.at(0), {"accepting", {{"accepting", c.step.params.at("accepting")}}}}};
+    return std::vector<DriverCall>{{Channel::kAppliance,
+                                    c.step.targets.at(0),
+                                    {"accepting", {{"accepting", c.step.params.at("accepting")}}}}};
   }
   std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {
     if (!s.params.value("accepting", true)) return {s.targets.at(0)};

@@ -25,16 +25,18 @@ struct DriverCall {
   enum class Channel { kAppliance, kPower, kTraffic };
   Channel channel = Channel::kAppliance;
   std::string target;
-  drivers::Action action;  // appliance: the management action; power: {on}; traffic: {from, to, via}
+  drivers::Action
+      action;  // appliance: the management action; power: {on}; traffic: {from, to, via}
 };
 
 struct VerbContext {
   const plan::Step& step;
-  const Evidence& evidence;              // the latest observations of the step's nodes
-  const catalog::Catalog* catalog;       // the package repository (may be null in tests)
-  const nlohmann::json& intent_detail;   // observations journaled with the intent (on resume)
-  const nlohmann::json& answers;         // the drivers' answers so far, by action kind
-  const std::vector<plan::Condition>& gate;  // the gate fixed when the step acted (journaled; empty before)
+  const Evidence& evidence;             // the latest observations of the step's nodes
+  const catalog::Catalog* catalog;      // the package repository (may be null in tests)
+  const nlohmann::json& intent_detail;  // observations journaled with the intent (on resume)
+  const nlohmann::json& answers;        // the drivers' answers so far, by action kind
+  const std::vector<plan::Condition>&
+      gate;  // the gate fixed when the step acted (journaled; empty before)
 };
 
 enum class VerbErrc { kRefused };
@@ -65,9 +67,13 @@ class VerbHandler {
   // The gate the verb implies when a step has none of its own (undo steps made at rollback).
   virtual std::vector<plan::Condition> implied_gate(const plan::Step& s) const { return s.gate; }
   // Judges the drivers' answers once every call returned (e.g. a compatibility test's verdict).
-  virtual std::optional<std::string> judge_answers(const VerbContext&) const { return std::nullopt; }
+  virtual std::optional<std::string> judge_answers(const VerbContext&) const {
+    return std::nullopt;
+  }
   // A definite failure seen while waiting for the gate (so the step need not wait to time out).
-  virtual std::optional<std::string> early_failure(const VerbContext&) const { return std::nullopt; }
+  virtual std::optional<std::string> early_failure(const VerbContext&) const {
+    return std::nullopt;
+  }
   // After a crash (c.gate is the gate journaled with the intent). Default: done if the gate
   // holds; otherwise sent again.
   virtual Reconcile reconcile(const VerbContext& c) const;
@@ -75,7 +81,9 @@ class VerbHandler {
   // Nodes the step takes out of service while it runs (guards count them as down).
   virtual std::vector<std::string> takes_out_of_service(const plan::Step&) const { return {}; }
   // Nodes whose configuration the step replaces with another node's (sync, restore).
-  virtual std::vector<std::string> overwrites_configuration_of(const plan::Step&) const { return {}; }
+  virtual std::vector<std::string> overwrites_configuration_of(const plan::Step&) const {
+    return {};
+  }
   // The node whose configuration wins when it does (carry-over re-applies changes there first).
   virtual std::string configuration_source(const plan::Step&) const { return ""; }
   // Nodes whose configuration items the run records once the step succeeded: the baseline that

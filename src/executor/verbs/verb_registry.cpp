@@ -34,9 +34,11 @@ const VerbRegistry& VerbRegistry::builtin() {
 
 std::string VerbRegistry::unsupported(const plan::Plan& p) const {
   for (const auto& s : p.steps) {
-    if (!find(s.verb)) return "step " + s.id + ": no handler for verb '" + plan::to_string(s.verb) + "'";
+    if (!find(s.verb))
+      return "step " + s.id + ": no handler for verb '" + plan::to_string(s.verb) + "'";
     if (s.undo && !find(s.undo->verb))
-      return "step " + s.id + ": no handler for its undo verb '" + plan::to_string(s.undo->verb) + "'";
+      return "step " + s.id + ": no handler for its undo verb '" + plan::to_string(s.undo->verb) +
+             "'";
   }
   return "";
 }
@@ -48,10 +50,13 @@ Reconcile reconcile_by_gate(const VerbContext& c, const std::vector<plan::Condit
       if (unmet(g, c.step.cluster, c.evidence)) holds = false;
     if (holds) return {Reconciled::kAlreadyDone, "already done (found so after a restart)"};
   }
-  if (c.step.repeat_safe) return {Reconciled::kResend, "interrupted step is safe to repeat; running it again"};
+  if (c.step.repeat_safe)
+    return {Reconciled::kResend, "interrupted step is safe to repeat; running it again"};
   return {Reconciled::kResend, "the request never reached the node; sending it now"};
 }
 
-Reconcile VerbHandler::reconcile(const VerbContext& c) const { return reconcile_by_gate(c, c.gate); }
+Reconcile VerbHandler::reconcile(const VerbContext& c) const {
+  return reconcile_by_gate(c, c.gate);
+}
 
 }  // namespace hitless::exec

@@ -27,10 +27,11 @@ class VerbRegistry {
 };
 
 // Registration functions, one per verb family file.
-void register_check_verbs(VerbRegistry& r);    // check, verify, approval
-void register_backup_verbs(VerbRegistry& r);   // backup
-void register_ha_verbs(VerbRegistry& r);       // sync, break-ha, establish-ha, set-role
-void register_package_verbs(VerbRegistry& r);  // stage, compat-test, install, reboot, select-boot-slot, restore-software
+void register_check_verbs(VerbRegistry& r);   // check, verify, approval
+void register_backup_verbs(VerbRegistry& r);  // backup
+void register_ha_verbs(VerbRegistry& r);      // sync, break-ha, establish-ha, set-role
+void register_package_verbs(
+    VerbRegistry& r);  // stage, compat-test, install, reboot, select-boot-slot, restore-software
 void register_traffic_verbs(VerbRegistry& r);  // switch-traffic, set-accepting
 void register_power_verbs(VerbRegistry& r);    // power-off, power-on
 

@@ -15,12 +15,15 @@ net::HttpReply reply(net::HttpResponse r) {
   out.response = std::move(r);
   return out;
 }
-net::HttpReply fail(int status, const std::string& msg) { return reply(error_response(status, msg)); }
+net::HttpReply fail(int status, const std::string& msg) {
+  return reply(error_response(status, msg));
+}
 
 bool bearer_ok(const net::HttpRequest& req, const std::string& token) {
   const std::string h = req.header("authorization");
   const std::string want = "Bearer " + token;
-  return !token.empty() && h.size() == want.size() && sodium_memcmp(h.data(), want.data(), want.size()) == 0;
+  return !token.empty() && h.size() == want.size() &&
+         sodium_memcmp(h.data(), want.data(), want.size()) == 0;
 }
 
 }  // namespace
@@ -41,36 +44,51 @@ json inspect_json(ControlContext& ctx) {
   }
   json clusters = json::array();
   for (const auto& c : ctx.world->spec().clusters)
-    clusters.push_back({{"name", c.name}, {"kind", to_string(c.kind)}, {"traffic", to_string(c.traffic)},
-                        {"service", service_address(ctx.world->spec(), c, *ctx.runtime)}, {"nodes", c.nodes}});
-  return json{{"lab", ctx.world->spec().name}, {"time", now}, {"time_scale", ctx.time_scale},
-              {"clusters", clusters}, {"nodes", nodes}};
+    clusters.push_back({{"name", c.name},
+                        {"kind", to_string(c.kind)},
+                        {"traffic", to_string(c.traffic)},
+                        {"service", service_address(ctx.world->spec(), c, *ctx.runtime)},
+                        {"nodes", c.nodes}});
+  return json{{"lab", ctx.world->spec().name},
+              {"time", now},
+              {"time_scale", ctx.time_scale},
+              {"clusters", clusters},
+              {"nodes", nodes}};
 }
 
 net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req) {
   const std::string path = req.path();
   if (path.rfind("/lab/", 0) == 0) {
-    if (req.header("authorization").empty()) return fail(401, "missing bearer token (see DIR/secrets/control.token)");
+    if (req.header("authorization").empty())
+      return fail(401, "missing bearer token (see DIR/secrets/control.token)");
     if (!bearer_ok(req, ctx.token)) return fail(403, "control token not valid");
   }
   json body = json::object();
   if (!req.body.empty()) {
     body = json::parse(req.body, nullptr, false);
-    if (body.is_discarded() || !body.is_object()) return fail(400, "request body is not a JSON object");
+    if (body.is_discarded() || !body.is_object())
+      return fail(400, "request body is not a JSON object");
   }
   auto node_of = [&](const std::string& name) -> Node* { return ctx.world->find(name); };
 
   // Out-of-band power: /bmc/<node>/power, authorised by that node's BMC token.
   if (path.rfind("/bmc/", 0) == 0) {
     const auto slash = path.find('/', 5);
-    if (slash == std::string::npos || path.substr(slash) != "/power") return fail(404, "no such endpoint: " + path);
+    if (slash == std::string::npos || path.substr(slash) != "/power")
+      return fail(404, "no such endpoint: " + path);
     const std::string name = path.substr(5, slash - 5);
     Node* n = node_of(name);
-    if (!n || !n->spec().oob_power) return fail(404, "no out-of-band power controller for '" + name + "'");
-    if (!bearer_ok(req, ctx.runtime->endpoint(name).bmc_token)) return fail(req.header("authorization").empty() ? 401 : 403, "BMC token not valid for " + name);
-    if (req.method == "GET") return net::HttpReply::json(200, json{{"node", name}, {"power", n->powered() ? "on" : "off"}}.dump());
+    if (!n || !n->spec().oob_power)
+      return fail(404, "no out-of-band power controller for '" + name + "'");
+    if (!bearer_ok(req, ctx.runtime->endpoint(name).bmc_token))
+      return fail(req.header("authorization").empty() ? 401 : 403,
+                  "BMC token not valid for " + name);
+    if (req.method == "GET")
+      return net::HttpReply::json(
+          200, json{{"node", name}, {"power", n->powered() ? "on" : "off"}}.dump());
     if (req.method != "POST") return fail(405, "use GET or POST");
-    if (!body.contains("state") || !body["state"].is_string() || (body["state"] != "on" && body["state"] != "off"))
+    if (!body.contains("state") || !body["state"].is_string() ||
+        (body["state"] != "on" && body["state"] != "off"))
       return fail(400, "field 'state' must be \"on\" or \"off\"");
     (void)n->power(body["state"] == "on");
     return net::HttpReply::json(202, json{{"node", name}, {"power", body["state"]}}.dump());
@@ -78,14 +96,17 @@ net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req) 
 
   if (path.rfind("/lab/", 0) != 0) return fail(404, "no such endpoint: " + path);
 
-  if (path == "/lab/ready" && req.method == "GET") return net::HttpReply::json(200, R"({"ready":true})");
-  if (path == "/lab/inspect" && req.method == "GET") return net::HttpReply::json(200, inspect_json(ctx).dump());
+  if (path == "/lab/ready" && req.method == "GET")
+    return net::HttpReply::json(200, R"({"ready":true})");
+  if (path == "/lab/inspect" && req.method == "GET")
+    return net::HttpReply::json(200, inspect_json(ctx).dump());
   if (path == "/lab/shutdown" && req.method == "POST") {
     ctx.shutdown();
     return net::HttpReply::json(202, R"({"accepted":"shutdown"})");
   }
   if ((path == "/lab/fault" || path == "/lab/power") && req.method == "POST") {
-    if (!body.contains("node") || !body["node"].is_string()) return fail(400, "missing string field 'node'");
+    if (!body.contains("node") || !body["node"].is_string())
+      return fail(400, "missing string field 'node'");
     Node* n = node_of(body["node"].get<std::string>());
     if (!n) return fail(404, "no node named '" + body["node"].get<std::string>() + "' in this lab");
     if (path == "/lab/power") {
@@ -94,7 +115,8 @@ net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req) 
       (void)n->power(body["state"] == "on");
       return net::HttpReply::json(202, json{{"node", n->name()}, {"power", body["state"]}}.dump());
     }
-    if (!body.contains("kind") || !body["kind"].is_string()) return fail(400, "missing string field 'kind'");
+    if (!body.contains("kind") || !body["kind"].is_string())
+      return fail(400, "missing string field 'kind'");
     const std::string kind = body["kind"];
     if (kind == "clear") {
       n->clear_faults();

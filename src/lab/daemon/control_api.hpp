@@ -4,11 +4,10 @@
 // have it. Documented in docs/lab-api.md. Runs on the lab thread.
 
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "lab/daemon/lab_runtime.hpp"
-#include <nlohmann/json.hpp>
-
 #include "net/http_server.hpp"
 
 namespace hitless::lab {

@@ -58,8 +58,12 @@ int run_lab_daemon(const DaemonOptions& opt) {
     if (!c.shared_ip) continue;
     std::uint16_t port = c.shared_ip->port;
     if (port == 0) {
-      auto probe = net::HttpListener::open(io, c.shared_ip->host, 0, [](const net::HttpRequest&) { return net::HttpReply{}; });
-      if (!probe) return fail_start(opt.dir, "cluster " + c.name + ": shared IP " + c.shared_ip->host + ": " + probe.message(), 1);
+      auto probe = net::HttpListener::open(
+          io, c.shared_ip->host, 0, [](const net::HttpRequest&) { return net::HttpReply{}; });
+      if (!probe)
+        return fail_start(
+            opt.dir,
+            "cluster " + c.name + ": shared IP " + c.shared_ip->host + ": " + probe.message(), 1);
       port = (*probe)->port();
     }
     shared_ips[c.name] = c.shared_ip->host + ":" + std::to_string(port);
@@ -82,7 +86,8 @@ int run_lab_daemon(const DaemonOptions& opt) {
     });
   };
   ControlContext ctx{&world, &runtime, secrets.control_token, opt.time_scale, shutdown};
-  auto cl = net::HttpListener::open(io, "127.0.0.1", 0, [&](const net::HttpRequest& r) { return handle_control(ctx, r); });
+  auto cl = net::HttpListener::open(
+      io, "127.0.0.1", 0, [&](const net::HttpRequest& r) { return handle_control(ctx, r); });
   if (!cl) return fail_start(opt.dir, "control endpoint: " + cl.message(), 1);
   control = std::move(*cl);
 
@@ -91,7 +96,12 @@ int run_lab_daemon(const DaemonOptions& opt) {
     if (!ec) shutdown();
   });
 
-  LabDescription desc{&spec, &runtime, "127.0.0.1:" + std::to_string(control->port()), opt.time_scale, getpid(), repo,
+  LabDescription desc{&spec,
+                      &runtime,
+                      "127.0.0.1:" + std::to_string(control->port()),
+                      opt.time_scale,
+                      getpid(),
+                      repo,
                       secrets.signing_key.public_key_b64};
   try {
     write_inventory(opt.dir, desc);
@@ -100,8 +110,8 @@ int run_lab_daemon(const DaemonOptions& opt) {
   } catch (const std::exception& e) {
     return fail_start(opt.dir, e.what(), 1);
   }
-  std::fprintf(stderr, "hitless lab: %s up with %zu nodes, control on %s, time scale %g\n", spec.name.c_str(),
-               spec.nodes.size(), desc.control_address.c_str(), opt.time_scale);
+  std::fprintf(stderr, "hitless lab: %s up with %zu nodes, control on %s, time scale %g\n",
+               spec.name.c_str(), spec.nodes.size(), desc.control_address.c_str(), opt.time_scale);
   std::fflush(stderr);
 
   io.run();

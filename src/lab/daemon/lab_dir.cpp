@@ -37,7 +37,8 @@ void write_file_atomic(const std::string& path, const std::string& content, bool
     out.flush();
     if (!out) throw std::runtime_error("cannot write " + tmp);
   }
-  if (secret) fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
+  if (secret)
+    fs::permissions(tmp, fs::perms::owner_read | fs::perms::owner_write, fs::perm_options::replace);
   fs::rename(tmp, path);
 }
 
@@ -56,15 +57,18 @@ LabSecrets create_secrets(const std::string& dir, const LabSpec& spec) {
   write_file_atomic(dir + "/secrets/control.token", s.control_token + "\n", true);
   write_file_atomic(dir + "/secrets/lab-signing.key", s.signing_key.secret_key_b64 + "\n", true);
   for (const auto& n : spec.nodes) {
-    NodeEndpoint ep{n.address.host, n.address.port, random_token(), n.oob_power ? random_token() : ""};
+    NodeEndpoint ep{n.address.host, n.address.port, random_token(),
+                    n.oob_power ? random_token() : ""};
     write_file_atomic(dir + "/secrets/" + n.name + ".token", ep.token + "\n", true);
-    if (n.oob_power) write_file_atomic(dir + "/secrets/" + n.name + ".bmc-token", ep.bmc_token + "\n", true);
+    if (n.oob_power)
+      write_file_atomic(dir + "/secrets/" + n.name + ".bmc-token", ep.bmc_token + "\n", true);
     s.endpoints[n.name] = ep;
   }
   return s;
 }
 
-std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& spec, const catalog::SigningKeyPair& key) {
+std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& spec,
+                                        const catalog::SigningKeyPair& key) {
   std::vector<RepoEntry> out;
   write_file_atomic(dir + "/repo/lab-signing.pub", key.public_key_b64 + "\n");
   for (const auto& p : spec.repository) {
@@ -78,11 +82,17 @@ std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& s
     m.size_mb = p.size_mb;
     // The payload stands in for the image; a few KiB keep 10,000-node labs light.
     std::string payload(4096, '\0');
-    for (std::size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<char>((i * 131 + p.version.size()) & 0xff);
+    for (std::size_t i = 0; i < payload.size(); ++i)
+      payload[i] = static_cast<char>((i * 131 + p.version.size()) & 0xff);
     const std::string file = catalog::encode_package(m, payload);
     auto sig = catalog::sign_detached(file, key.secret_key_b64);
     if (!sig) throw std::runtime_error("signing " + m.id() + ": " + sig.message());
-    RepoEntry e{m.id(), "repo/" + m.id() + ".pkg", "repo/" + m.id() + ".pkg.sig", catalog::sha256_hex(file), m.kind, m.version};
+    RepoEntry e{m.id(),
+                "repo/" + m.id() + ".pkg",
+                "repo/" + m.id() + ".pkg.sig",
+                catalog::sha256_hex(file),
+                m.kind,
+                m.version};
     write_file_atomic(dir + "/" + e.file, file);
     write_file_atomic(dir + "/" + e.signature_file, *sig + "\n");
     out.push_back(e);
@@ -107,20 +117,31 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
   json nodes = json::object();
   for (const auto& n : d.spec->nodes) {
     const auto& ep = d.runtime->endpoint(n.name);
-    json node{{"address", ep.host + ":" + std::to_string(ep.port)}, {"token_file", "secrets/" + n.name + ".token"},
-              {"cluster", n.cluster}, {"role", n.role}, {"region", n.region}};
-    if (n.oob_power) node["bmc"] = {{"address", d.control_address}, {"path", "/bmc/" + n.name + "/power"},
-                                    {"token_file", "secrets/" + n.name + ".bmc-token"}};
+    json node{{"address", ep.host + ":" + std::to_string(ep.port)},
+              {"token_file", "secrets/" + n.name + ".token"},
+              {"cluster", n.cluster},
+              {"role", n.role},
+              {"region", n.region}};
+    if (n.oob_power)
+      node["bmc"] = {{"address", d.control_address},
+                     {"path", "/bmc/" + n.name + "/power"},
+                     {"token_file", "secrets/" + n.name + ".bmc-token"}};
     nodes[n.name] = node;
   }
   json clusters = json::object();
   for (const auto& c : d.spec->clusters)
-    clusters[c.name] = {{"kind", to_string(c.kind)}, {"traffic", to_string(c.traffic)},
-                        {"service", service_address(*d.spec, c, *d.runtime)}, {"nodes", c.nodes}};
+    clusters[c.name] = {{"kind", to_string(c.kind)},
+                        {"traffic", to_string(c.traffic)},
+                        {"service", service_address(*d.spec, c, *d.runtime)},
+                        {"nodes", c.nodes}};
   json repo = json::array();
   for (const auto& e : d.repo)
-    repo.push_back({{"id", e.id}, {"kind", e.kind}, {"version", e.version}, {"file", e.file},
-                    {"signature_file", e.signature_file}, {"digest", e.digest}});
+    repo.push_back({{"id", e.id},
+                    {"kind", e.kind},
+                    {"version", e.version},
+                    {"file", e.file},
+                    {"signature_file", e.signature_file},
+                    {"digest", e.digest}});
   json j{{"lab", d.spec->name},
          {"spec_file", d.spec->file},
          {"pid", d.pid},
@@ -128,13 +149,18 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
          {"control", {{"address", d.control_address}, {"token_file", "secrets/control.token"}}},
          {"nodes", nodes},
          {"clusters", clusters},
-         {"repository", {{"public_key", d.public_key}, {"public_key_file", "repo/lab-signing.pub"}, {"packages", repo}}}};
+         {"repository",
+          {{"public_key", d.public_key},
+           {"public_key_file", "repo/lab-signing.pub"},
+           {"packages", repo}}}};
   write_file_atomic(dir + "/lab.json", j.dump(2) + "\n");
 }
 
 // The format is the one src/model/inventory.hpp reads (docs/inventory-format.md).
 void write_inventory(const std::string& dir, const LabDescription& d) {
-  const auto key = [](YAML::Emitter& y, const char* k) -> YAML::Emitter& { return y << YAML::Key << k << YAML::Value; };
+  const auto key = [](YAML::Emitter& y, const char* k) -> YAML::Emitter& {
+    return y << YAML::Key << k << YAML::Value;
+  };
   // Shortest fixed-point text that reads back to the same double ("1500", "0.001", "2.5").
   const auto plain_number = [](double v) {
     char buf[64];
@@ -143,7 +169,8 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
   };
   const auto seconds = [&](double s) { return plain_number(s) + "s"; };
   YAML::Emitter y;
-  y << YAML::Comment("Written by `hitless lab up`: the lab's appliances as `hitless plan/apply` see them.");
+  y << YAML::Comment(
+      "Written by `hitless lab up`: the lab's appliances as `hitless plan/apply` see them.");
   y << YAML::BeginMap;
   key(y, "inventory") << d.spec->name;
   key(y, "base_dir") << fs::absolute(dir).lexically_normal().string();

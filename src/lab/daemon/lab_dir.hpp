@@ -34,7 +34,8 @@ std::string read_file(const std::string& path);  // throws std::runtime_error na
 // Creates DIR/secrets with fresh tokens and a signing key.
 LabSecrets create_secrets(const std::string& dir, const LabSpec& spec);
 // Builds and signs every package of the lab's repository into DIR/repo.
-std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& spec, const catalog::SigningKeyPair& key);
+std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& spec,
+                                        const catalog::SigningKeyPair& key);
 
 struct LabDescription {
   const LabSpec* spec;

@@ -44,16 +44,21 @@ Result<LabHandle, LabErrc> LabHandle::open(const std::string& dir) {
   LabHandle h;
   h.dir_ = dir;
   const std::string path = dir + "/lab.json";
-  if (!std::filesystem::exists(path)) return make_error(LabErrc::kNotRunning, "no lab is running in " + dir + " (no lab.json)");
+  if (!std::filesystem::exists(path))
+    return make_error(LabErrc::kNotRunning, "no lab is running in " + dir + " (no lab.json)");
   try {
     h.lab_ = nlohmann::json::parse(read_file(path));
-    if (!split_address(h.lab_.at("control").at("address").get<std::string>(), h.control_host_, h.control_port_))
+    if (!split_address(h.lab_.at("control").at("address").get<std::string>(), h.control_host_,
+                       h.control_port_))
       return make_error(LabErrc::kNotRunning, path + ": control.address is malformed");
-    h.control_token_ = trim(read_file(dir + "/" + h.lab_.at("control").at("token_file").get<std::string>()));
+    h.control_token_ =
+        trim(read_file(dir + "/" + h.lab_.at("control").at("token_file").get<std::string>()));
   } catch (const std::exception& e) {
     return make_error(LabErrc::kNotRunning, path + ": " + e.what());
   }
-  if (!process_alive(h.pid())) return make_error(LabErrc::kNotRunning, "the lab in " + dir + " is not running (pid " + std::to_string(h.pid()) + " is gone)");
+  if (!process_alive(h.pid()))
+    return make_error(LabErrc::kNotRunning, "the lab in " + dir + " is not running (pid " +
+                                                std::to_string(h.pid()) + " is gone)");
   return h;
 }
 
@@ -64,7 +69,8 @@ std::string LabHandle::service(const std::string& cluster) const {
 
 Result<NodeAccess, LabErrc> LabHandle::node(const std::string& name) const {
   const auto& nodes = lab_.at("nodes");
-  if (!nodes.contains(name)) return make_error(LabErrc::kRejected, "no node named '" + name + "' in this lab");
+  if (!nodes.contains(name))
+    return make_error(LabErrc::kRejected, "no node named '" + name + "' in this lab");
   NodeAccess a;
   if (!split_address(nodes.at(name).at("address").get<std::string>(), a.host, a.port))
     return make_error(LabErrc::kRejected, "lab.json: bad address for " + name);
@@ -76,7 +82,8 @@ Result<NodeAccess, LabErrc> LabHandle::node(const std::string& name) const {
   return a;
 }
 
-Result<nlohmann::json, LabErrc> LabHandle::control(const std::string& method, const std::string& target,
+Result<nlohmann::json, LabErrc> LabHandle::control(const std::string& method,
+                                                   const std::string& target,
                                                    const nlohmann::json& body) const {
   net::ClientRequest rq;
   rq.host = control_host_;
@@ -93,13 +100,17 @@ Result<nlohmann::json, LabErrc> LabHandle::control(const std::string& method, co
     std::string msg = j.is_object() ? j.value("error", r->body) : r->body;
     return make_error(LabErrc::kRejected, msg);
   }
-  if (j.is_discarded()) return make_error(LabErrc::kRejected, "lab control endpoint answered non-JSON");
+  if (j.is_discarded())
+    return make_error(LabErrc::kRejected, "lab control endpoint answered non-JSON");
   return j;
 }
 
-Result<nlohmann::json, LabErrc> LabHandle::inspect() const { return control("GET", "/lab/inspect", nullptr); }
+Result<nlohmann::json, LabErrc> LabHandle::inspect() const {
+  return control("GET", "/lab/inspect", nullptr);
+}
 
-Result<nlohmann::json, LabErrc> LabHandle::fault(const std::string& node, const std::string& kind) const {
+Result<nlohmann::json, LabErrc> LabHandle::fault(const std::string& node,
+                                                 const std::string& kind) const {
   return control("POST", "/lab/fault", {{"node", node}, {"kind", kind}});
 }
 
@@ -113,8 +124,10 @@ Status<LabErrc> LabHandle::shutdown() const {
   return Unit{};
 }
 
-Result<net::HttpResponse, LabErrc> LabHandle::call_node(const std::string& name, const std::string& method,
-                                                        const std::string& target, const std::string& body,
+Result<net::HttpResponse, LabErrc> LabHandle::call_node(const std::string& name,
+                                                        const std::string& method,
+                                                        const std::string& target,
+                                                        const std::string& body,
                                                         double timeout_s) const {
   auto a = node(name);
   if (!a) return a.error();

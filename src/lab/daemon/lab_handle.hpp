@@ -35,7 +35,8 @@ class LabHandle {
   Status<LabErrc> shutdown() const;
   // A call to a node's management API.
   Result<net::HttpResponse, LabErrc> call_node(const std::string& node, const std::string& method,
-                                               const std::string& target, const std::string& body = "",
+                                               const std::string& target,
+                                               const std::string& body = "",
                                                double timeout_s = 5) const;
 
  private:

@@ -2,9 +2,8 @@
 
 #include <sodium.h>
 
-#include <cstdio>
-
 #include <boost/asio/io_context.hpp>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "lab/daemon/management_api.hpp"
@@ -14,7 +13,9 @@ namespace {
 
 bool token_matches(const std::string& header, const std::string& token) {
   const std::string prefix = "Bearer ";
-  if (token.empty() || header.size() != prefix.size() + token.size() || header.rfind(prefix, 0) != 0) return false;
+  if (token.empty() || header.size() != prefix.size() + token.size() ||
+      header.rfind(prefix, 0) != 0)
+    return false;
   return sodium_memcmp(header.data() + prefix.size(), token.data(), token.size()) == 0;
 }
 
@@ -25,7 +26,8 @@ std::pair<std::string, std::uint16_t> split_host_port(const std::string& hp) {
 
 }  // namespace
 
-LabRuntime::LabRuntime(boost::asio::io_context& io, LabWorld& world, std::map<std::string, NodeEndpoint> endpoints)
+LabRuntime::LabRuntime(boost::asio::io_context& io, LabWorld& world,
+                       std::map<std::string, NodeEndpoint> endpoints)
     : io_(io), world_(world), endpoints_(std::move(endpoints)) {
   for (const auto& n : world_.nodes()) n->set_observer(this);
 }
@@ -48,7 +50,8 @@ Status<net::NetErrc> LabRuntime::start() {
   for (const auto& n : world_.nodes()) reconcile(*n);
   for (const auto& n : world_.nodes())
     if (n->shared_ip_enabled() && !vip_bound(n->name()))
-      return make_error(net::NetErrc::kBind, "node " + n->name() + ": cannot bind shared IP " + n->shared_ip());
+      return make_error(net::NetErrc::kBind,
+                        "node " + n->name() + ": cannot bind shared IP " + n->shared_ip());
   return Unit{};
 }
 
@@ -74,11 +77,12 @@ std::uint64_t LabRuntime::management_requests(const std::string& node) const {
   return it == management_requests_.end() ? 0 : it->second;
 }
 
-std::unique_ptr<net::HttpListener> LabRuntime::listen(const std::string& node, const std::string& host,
-                                                      std::uint16_t port, bool shared_ip, std::string* error) {
-  auto l = net::HttpListener::open(io_, host, port, [this, node, shared_ip](const net::HttpRequest& r) {
-    return handle(node, r, shared_ip);
-  });
+std::unique_ptr<net::HttpListener> LabRuntime::listen(const std::string& node,
+                                                      const std::string& host, std::uint16_t port,
+                                                      bool shared_ip, std::string* error) {
+  auto l = net::HttpListener::open(
+      io_, host, port,
+      [this, node, shared_ip](const net::HttpRequest& r) { return handle(node, r, shared_ip); });
   if (!l) {
     if (error) *error = l.message();
     std::fprintf(stderr, "hitless lab: %s: %s\n", node.c_str(), l.message().c_str());
@@ -142,7 +146,8 @@ void LabRuntime::session_ended(Node& node, SessionId id, bool dropped) {
   }
 }
 
-net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpRequest& req, bool via_shared_ip) {
+net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpRequest& req,
+                                  bool via_shared_ip) {
   Node* node = world_.find(node_name);
   if (!node) return net::HttpReply::json(404, R"({"error":"no such node"})");
   const std::string path = req.path();
@@ -152,9 +157,14 @@ net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpR
   // An unreachable management API accepts the connection and never answers.
   if (node->has_fault(Fault::kUnreachable)) return net::HttpReply::no_reply();
   const std::string auth = req.header("authorization");
-  if (auth.empty()) return net::HttpReply{net::HttpReply::Kind::kResponse, error_response(401, "missing bearer token (Authorization: Bearer ...)"), {}};
+  if (auth.empty())
+    return net::HttpReply{net::HttpReply::Kind::kResponse,
+                          error_response(401, "missing bearer token (Authorization: Bearer ...)"),
+                          {}};
   if (!token_matches(auth, endpoints_.at(node_name).token))
-    return net::HttpReply{net::HttpReply::Kind::kResponse, error_response(403, "token not valid for " + node_name), {}};
+    return net::HttpReply{net::HttpReply::Kind::kResponse,
+                          error_response(403, "token not valid for " + node_name),
+                          {}};
   const double delay_s = answer_delay_s(*node, req);
   net::HttpReply r;
   r.response = handle_management(world_, *node, req);
@@ -172,7 +182,8 @@ net::HttpReply LabRuntime::deferred(net::HttpResponse response, double delay_s) 
   r.response.status = response.status;
   r.response.content_type = response.content_type;
   r.response.headers = response.headers;
-  r.on_stream = [this, body = std::move(response.body), delay_s](std::shared_ptr<net::HttpStream> s) {
+  r.on_stream = [this, body = std::move(response.body),
+                 delay_s](std::shared_ptr<net::HttpStream> s) {
     world_.clock().call_after(delay_s, [s, body] {
       s->write(body);
       s->finish();
@@ -184,13 +195,17 @@ net::HttpReply LabRuntime::deferred(net::HttpResponse response, double delay_s) 
 net::HttpReply LabRuntime::data_plane(Node& node, const net::HttpRequest& req, bool via_shared_ip) {
   using nlohmann::json;
   const std::string path = req.path();
-  if (req.method != "GET") return net::HttpReply::json(405, R"({"error":"data plane answers GET only"})");
+  if (req.method != "GET")
+    return net::HttpReply::json(405, R"({"error":"data plane answers GET only"})");
   if (path == "/") {
-    if (!node.serving()) return net::HttpReply::json(503, json{{"error", node.name() + " is not serving"}}.dump());
+    if (!node.serving())
+      return net::HttpReply::json(503, json{{"error", node.name() + " is not serving"}}.dump());
     if (!node.accepting())
-      return net::HttpReply::json(503, json{{"error", node.name() + " is not accepting new connections"}}.dump());
+      return net::HttpReply::json(
+          503, json{{"error", node.name() + " is not accepting new connections"}}.dump());
     ++served_[node.name()];
-    return net::HttpReply::json(200, json{{"node", node.name()}, {"version", node.version()}}.dump());
+    return net::HttpReply::json(200,
+                                json{{"node", node.name()}, {"version", node.version()}}.dump());
   }
   if (path == "/session") {
     double lifetime = 0;
@@ -209,7 +224,8 @@ net::HttpReply LabRuntime::data_plane(Node& node, const net::HttpRequest& req, b
     net::HttpReply r;
     r.kind = net::HttpReply::Kind::kStream;
     r.response.content_type = "text/plain";
-    r.on_stream = [this, name = node.name(), sid = *id, via_shared_ip](std::shared_ptr<net::HttpStream> s) {
+    r.on_stream = [this, name = node.name(), sid = *id,
+                   via_shared_ip](std::shared_ptr<net::HttpStream> s) {
       streams_[{name, sid}] = OpenSession{s, via_shared_ip};
       s->write("open " + std::to_string(sid) + " " + name + "\n");
       s->on_closed([this, name, sid] {

@@ -25,7 +25,8 @@ struct NodeEndpoint {
 
 class LabRuntime final : public NodeObserver {
  public:
-  LabRuntime(boost::asio::io_context& io, LabWorld& world, std::map<std::string, NodeEndpoint> endpoints);
+  LabRuntime(boost::asio::io_context& io, LabWorld& world,
+             std::map<std::string, NodeEndpoint> endpoints);
   ~LabRuntime() override;
 
   // Binds every node (and the shared IPs of their owners). On failure names the node and address.
@@ -37,19 +38,22 @@ class LabRuntime final : public NodeObserver {
   std::string shared_ip(const std::string& cluster) const;
   bool listening(const std::string& node) const { return node_listeners_.count(node) > 0; }
   bool vip_bound(const std::string& node) const { return vip_listeners_.count(node) > 0; }
-  std::uint64_t requests_served(const std::string& node) const;      // data plane (clients)
-  std::uint64_t management_requests(const std::string& node) const;  // management API calls received
+  std::uint64_t requests_served(const std::string& node) const;  // data plane (clients)
+  std::uint64_t management_requests(
+      const std::string& node) const;  // management API calls received
 
   // NodeObserver
   void node_changed(Node& node) override;
   void session_ended(Node& node, SessionId id, bool dropped) override;
 
  private:
-  net::HttpReply handle(const std::string& node_name, const net::HttpRequest& req, bool via_shared_ip);
+  net::HttpReply handle(const std::string& node_name, const net::HttpRequest& req,
+                        bool via_shared_ip);
   net::HttpReply deferred(net::HttpResponse response, double delay_s);
   net::HttpReply data_plane(Node& node, const net::HttpRequest& req, bool via_shared_ip);
-  std::unique_ptr<net::HttpListener> listen(const std::string& node, const std::string& host, std::uint16_t port,
-                                            bool shared_ip, std::string* error = nullptr);
+  std::unique_ptr<net::HttpListener> listen(const std::string& node, const std::string& host,
+                                            std::uint16_t port, bool shared_ip,
+                                            std::string* error = nullptr);
   void drop_shared_ip_sessions(Node& node);
   void reconcile(Node& node);
 

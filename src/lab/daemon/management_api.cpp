@@ -7,9 +7,9 @@
 namespace hitless::lab {
 namespace {
 
-using nlohmann::json;
 using net::HttpRequest;
 using net::HttpResponse;
+using nlohmann::json;
 
 HttpResponse ok(json body, int status = 200) {
   HttpResponse r;
@@ -20,28 +20,44 @@ HttpResponse ok(json body, int status = 200) {
 
 int http_status(NodeErrc c) {
   switch (c) {
-    case NodeErrc::kBadRequest: return 400;
-    case NodeErrc::kNotFound: return 404;
-    case NodeErrc::kBusy: return 409;
-    case NodeErrc::kRefused: return 409;
-    case NodeErrc::kConflict: return 409;
-    case NodeErrc::kBadSignature: return 422;
-    case NodeErrc::kDiskFull: return 507;
-    case NodeErrc::kPoweredOff: return 503;
+    case NodeErrc::kBadRequest:
+      return 400;
+    case NodeErrc::kNotFound:
+      return 404;
+    case NodeErrc::kBusy:
+      return 409;
+    case NodeErrc::kRefused:
+      return 409;
+    case NodeErrc::kConflict:
+      return 409;
+    case NodeErrc::kBadSignature:
+      return 422;
+    case NodeErrc::kDiskFull:
+      return 507;
+    case NodeErrc::kPoweredOff:
+      return 503;
   }
   return 500;
 }
 
 const char* code_name(NodeErrc c) {
   switch (c) {
-    case NodeErrc::kBadRequest: return "bad-request";
-    case NodeErrc::kNotFound: return "not-found";
-    case NodeErrc::kBusy: return "busy";
-    case NodeErrc::kRefused: return "refused";
-    case NodeErrc::kConflict: return "conflict";
-    case NodeErrc::kBadSignature: return "bad-signature";
-    case NodeErrc::kDiskFull: return "disk-full";
-    case NodeErrc::kPoweredOff: return "powered-off";
+    case NodeErrc::kBadRequest:
+      return "bad-request";
+    case NodeErrc::kNotFound:
+      return "not-found";
+    case NodeErrc::kBusy:
+      return "busy";
+    case NodeErrc::kRefused:
+      return "refused";
+    case NodeErrc::kConflict:
+      return "conflict";
+    case NodeErrc::kBadSignature:
+      return "bad-signature";
+    case NodeErrc::kDiskFull:
+      return "disk-full";
+    case NodeErrc::kPoweredOff:
+      return "powered-off";
   }
   return "error";
 }
@@ -59,8 +75,10 @@ Body parse_body(const HttpRequest& req) {
     return b;
   }
   b.j = json::parse(req.body, nullptr, false);
-  if (b.j.is_discarded()) b.problem = "request body is not valid JSON";
-  else if (!b.j.is_object()) b.problem = "request body must be a JSON object";
+  if (b.j.is_discarded())
+    b.problem = "request body is not valid JSON";
+  else if (!b.j.is_object())
+    b.problem = "request body must be a JSON object";
   return b;
 }
 
@@ -90,9 +108,13 @@ HttpResponse role_request(LabWorld& world, Node& node, const Body& b, bool estab
   if (!field(b, "role", role, problem)) return error_response(400, problem);
   if (establish && !field(b, "peer", peer, problem)) return error_response(400, problem);
   if (!establish && !field(b, "force", force, problem, false)) return error_response(400, problem);
-  HaRole r = role == "primary" ? HaRole::kPrimary : role == "backup" ? HaRole::kBackup : HaRole::kNone;
-  if (r == HaRole::kNone) return error_response(400, "role must be 'primary' or 'backup', not '" + role + "'");
-  return from(establish ? world.establish(node, peer, r) : world.become(node, r, force), {{"ok", true}, {"role", role}});
+  HaRole r = role == "primary"  ? HaRole::kPrimary
+             : role == "backup" ? HaRole::kBackup
+                                : HaRole::kNone;
+  if (r == HaRole::kNone)
+    return error_response(400, "role must be 'primary' or 'backup', not '" + role + "'");
+  return from(establish ? world.establish(node, peer, r) : world.become(node, r, force),
+              {{"ok", true}, {"role", role}});
 }
 
 }  // namespace
@@ -123,12 +145,16 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
   if (path == "/api/v1/status" && m == "GET") return ok(node_status_json(node, now));
   if (path == "/api/v1/config" && m == "GET") return ok(node_config_json(node));
   if (path == "/api/v1/health" && m == "GET")
-    return ok({{"node", node.name()}, {"version", node.version()}, {"serving", node.serving()}, {"phase", to_string(node.phase())}});
+    return ok({{"node", node.name()},
+               {"version", node.version()},
+               {"serving", node.serving()},
+               {"phase", to_string(node.phase())}});
 
   // Package upload: the body is the package file; the signature travels in a header.
   if (path == "/api/v1/packages" && m == "POST") {
     const std::string sig = req.header("x-package-signature");
-    if (sig.empty()) return error_response(400, "missing header X-Package-Signature (base64 Ed25519 signature)");
+    if (sig.empty())
+      return error_response(400, "missing header X-Package-Signature (base64 Ed25519 signature)");
     auto r = node.stage(req.body, sig);
     if (!r) return error_response(r.code(), r.message());
     return ok({{"staged", r->manifest.id()}, {"digest", r->digest}}, 201);
@@ -157,7 +183,8 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
       return error_response(400, "activate must be 'now' or 'after-reboot'");
     return from(node.install(package, activate == "now"), {{"accepted", package}}, 202);
   }
-  if (path == "/api/v1/reboot" && m == "POST") return from(node.reboot(), {{"accepted", "reboot"}}, 202);
+  if (path == "/api/v1/reboot" && m == "POST")
+    return from(node.reboot(), {{"accepted", "reboot"}}, 202);
   if (path == "/api/v1/boot-slot" && m == "POST") {
     int slot = -1;
     if (!field(b, "slot", slot, problem)) return error_response(400, problem);
@@ -166,12 +193,18 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
   if (path == "/api/v1/power" && m == "POST") {
     std::string state;
     if (!field(b, "state", state, problem)) return error_response(400, problem);
-    if (state != "off") return error_response(400, "the management API can only power the node off; use out-of-band power to turn it on");
+    if (state != "off")
+      return error_response(
+          400,
+          "the management API can only power the node off; use out-of-band power to turn it on");
     return from(node.power(false), {{"accepted", "power-off"}}, 202);
   }
   // The content is taken now; the daemon delivers it after answer_delay_s (see below).
   if (path == "/api/v1/backup" && m == "POST")
-    return ok({{"node", node.name()}, {"version", node.version()}, {"checksum", node.store().checksum()}, {"backup", node.store().serialize()}});
+    return ok({{"node", node.name()},
+               {"version", node.version()},
+               {"checksum", node.store().checksum()},
+               {"backup", node.store().serialize()}});
   if (path == "/api/v1/restore" && m == "POST") {
     std::string backup;
     if (!field(b, "backup", backup, problem)) return error_response(400, problem);
@@ -181,33 +214,39 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
   if (path.rfind("/api/v1/config/users/", 0) == 0 && m == "PUT") {
     std::string role;
     if (!field(b, "role", role, problem)) return error_response(400, problem);
-    if (path.size() == 21 || path.find('/', 21) != std::string::npos) return error_response(400, "user name missing or malformed in the path");
+    if (path.size() == 21 || path.find('/', 21) != std::string::npos)
+      return error_response(400, "user name missing or malformed in the path");
     node.put_user(path.substr(21), role);
     return ok({{"checksum", node.store().checksum()}});
   }
   if (path.rfind("/api/v1/config/settings/", 0) == 0 && m == "PUT") {
     std::string value;
     if (!field(b, "value", value, problem)) return error_response(400, problem);
-    if (path.size() == 24 || path.find('/', 24) != std::string::npos) return error_response(400, "setting name missing or malformed in the path");
+    if (path.size() == 24 || path.find('/', 24) != std::string::npos)
+      return error_response(400, "setting name missing or malformed in the path");
     node.put_setting(path.substr(24), value);
     return ok({{"checksum", node.store().checksum()}});
   }
   if (path == "/api/v1/config/recordings" && m == "POST") {
     std::string id;
     double size_mb = 0;
-    if (!field(b, "id", id, problem) || !field(b, "size_mb", size_mb, problem, false)) return error_response(400, problem);
+    if (!field(b, "id", id, problem) || !field(b, "size_mb", size_mb, problem, false))
+      return error_response(400, problem);
     if (size_mb < 0) return error_response(400, "size_mb must not be negative");
     node.add_recording(id, size_mb);
     return ok({{"checksum", node.store().checksum()}});
   }
-  if (path == "/api/v1/failover/establish" && m == "POST") return role_request(world, node, b, true);
+  if (path == "/api/v1/failover/establish" && m == "POST")
+    return role_request(world, node, b, true);
   if (path == "/api/v1/failover/role" && m == "POST") return role_request(world, node, b, false);
   if (path == "/api/v1/failover/break" && m == "POST") return from(world.break_relation(node));
-  if (path == "/api/v1/failover/sync" && m == "POST") return from(world.sync(node), {{"accepted", "sync"}}, 202);
+  if (path == "/api/v1/failover/sync" && m == "POST")
+    return from(world.sync(node), {{"accepted", "sync"}}, 202);
   if (path == "/api/v1/shared-ip" && m == "PUT") {
     bool enabled = false;
     if (!field(b, "enabled", enabled, problem)) return error_response(400, problem);
-    return from(world.set_shared_ip(node, enabled), {{"address", node.shared_ip()}, {"enabled", enabled}});
+    return from(world.set_shared_ip(node, enabled),
+                {{"address", node.shared_ip()}, {"enabled", enabled}});
   }
   if (path == "/api/v1/traffic" && m == "PUT") {
     bool accepting = true;

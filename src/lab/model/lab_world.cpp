@@ -45,21 +45,25 @@ LabWorld::LabWorld(LabSpec spec, Scheduler& clock, std::string trusted_public_ke
   const std::string main_package = main_package_of(spec_);
   for (const auto& ns : spec_.nodes) {
     const ClusterSpec* c = spec_.find_cluster(ns.cluster);
-    auto node = std::make_unique<Node>(ns, c ? c->kind : ClusterKind::kSingle, main_package, clock_, *this);
+    auto node =
+        std::make_unique<Node>(ns, c ? c->kind : ClusterKind::kSingle, main_package, clock_, *this);
     by_name_[ns.name] = node.get();
     nodes_.push_back(std::move(node));
   }
   for (const auto& c : spec_.clusters) {
     std::string vip;
-    if (auto it = shared_ips.find(c.name); it != shared_ips.end()) vip = it->second;
-    else if (c.shared_ip) vip = c.shared_ip->str();
+    if (auto it = shared_ips.find(c.name); it != shared_ips.end())
+      vip = it->second;
+    else if (c.shared_ip)
+      vip = c.shared_ip->str();
     // Members of an established relation start synced: they share one data seed.
     std::vector<Node*> primaries, backups;
     for (const auto& n : c.nodes) {
       Node& node = *by_name_.at(n);
       node.shared_ip_ = vip;
       node.shared_ip_enabled_ = !vip.empty() && node.spec_.owns_shared_ip;
-      const HaRole r = pair_kind(c.kind) && c.ha_established ? initial_role(node.spec_.role) : HaRole::kNone;
+      const HaRole r =
+          pair_kind(c.kind) && c.ha_established ? initial_role(node.spec_.role) : HaRole::kNone;
       if (r == HaRole::kPrimary) primaries.push_back(&node);
       if (r == HaRole::kBackup) backups.push_back(&node);
       const auto& d = node.spec_.data;
@@ -83,26 +87,35 @@ Node* LabWorld::find(const std::string& name) {
   return it == by_name_.end() ? nullptr : it->second;
 }
 
-Node* LabWorld::peer_of(Node& self) { return self.ha_.peer.empty() ? nullptr : find(self.ha_.peer); }
+Node* LabWorld::peer_of(Node& self) {
+  return self.ha_.peer.empty() ? nullptr : find(self.ha_.peer);
+}
 
 NodeStatus LabWorld::establish(Node& self, const std::string& peer_name, HaRole self_role) {
   if (auto s = self.require_management(); !s) return s;
-  if (self_role == HaRole::kNone) return make_error(NodeErrc::kBadRequest, "role must be primary or backup");
+  if (self_role == HaRole::kNone)
+    return make_error(NodeErrc::kBadRequest, "role must be primary or backup");
   Node* peer = find(peer_name);
-  if (!peer || peer == &self) return make_error(NodeErrc::kNotFound, "no appliance named '" + peer_name + "' to pair with");
+  if (!peer || peer == &self)
+    return make_error(NodeErrc::kNotFound, "no appliance named '" + peer_name + "' to pair with");
   if (!peer->serving() && !peer->management_up())
-    return make_error(NodeErrc::kRefused, "cannot contact " + peer_name + ": it is " + to_string(peer->phase()));
+    return make_error(NodeErrc::kRefused,
+                      "cannot contact " + peer_name + ": it is " + to_string(peer->phase()));
   if (self.ha_.role != HaRole::kNone || peer->ha_.role != HaRole::kNone) {
     // Asking again for the relation that exists is harmless.
     if (self.ha_.role == self_role && self.ha_.peer == peer_name) return Unit{};
-    return make_error(NodeErrc::kRefused, "a failover relation already exists (" + self.name() + ": " +
-                                              to_string(self.ha_.role) + ", " + peer_name + ": " +
-                                              to_string(peer->ha_.role) + "); break it first");
+    return make_error(NodeErrc::kRefused, "a failover relation already exists (" + self.name() +
+                                              ": " + to_string(self.ha_.role) + ", " + peer_name +
+                                              ": " + to_string(peer->ha_.role) +
+                                              "); break it first");
   }
   if (self.spec_.inter_appliance_key != peer->spec_.inter_appliance_key)
-    return make_error(NodeErrc::kRefused, "inter-appliance keys of " + self.name() + " and " + peer_name + " differ");
+    return make_error(NodeErrc::kRefused,
+                      "inter-appliance keys of " + self.name() + " and " + peer_name + " differ");
   if (auto diff = package_difference(self, *peer); !diff.empty())
-    return make_error(NodeErrc::kRefused, "packages differ: " + diff + "; establish refused (install the same packages on both first)");
+    return make_error(NodeErrc::kRefused,
+                      "packages differ: " + diff +
+                          "; establish refused (install the same packages on both first)");
   self.ha_ = HaState{};
   self.ha_.role = self_role;
   self.ha_.peer = peer_name;
@@ -119,7 +132,8 @@ NodeStatus LabWorld::break_relation(Node& self) {
   if (self.ha_.role == HaRole::kNone) return Unit{};  // nothing to break: idempotent
   Node* peer = peer_of(self);
   if (self.ha_.syncing || (peer && peer->ha_.syncing))
-    return make_error(NodeErrc::kBusy, "a sync is in progress; wait for it to finish before breaking the relation");
+    return make_error(NodeErrc::kBusy,
+                      "a sync is in progress; wait for it to finish before breaking the relation");
   if (peer && peer->management_up() && peer->ha_.peer == self.name()) {
     peer->ha_ = HaState{};
     peer->notify();
@@ -131,9 +145,11 @@ NodeStatus LabWorld::break_relation(Node& self) {
 
 NodeStatus LabWorld::sync(Node& self) {
   if (auto s = self.require_management(); !s) return s;
-  if (self.ha_.role == HaRole::kNone) return make_error(NodeErrc::kRefused, self.name() + " is not in a failover relation");
+  if (self.ha_.role == HaRole::kNone)
+    return make_error(NodeErrc::kRefused, self.name() + " is not in a failover relation");
   Node* peer = peer_of(self);
-  if (!peer || !peer->management_up()) return make_error(NodeErrc::kRefused, "cannot contact the peer " + self.ha_.peer);
+  if (!peer || !peer->management_up())
+    return make_error(NodeErrc::kRefused, "cannot contact the peer " + self.ha_.peer);
   if (self.ha_.syncing) return Unit{};  // already running: idempotent
   if (auto diff = package_difference(self, *peer); !diff.empty())
     return make_error(NodeErrc::kRefused, "packages differ: " + diff + "; sync refused");
@@ -141,7 +157,8 @@ NodeStatus LabWorld::sync(Node& self) {
   Node& backup = self.ha_.role == HaRole::kPrimary ? *peer : self;
   double seconds = primary.store_.size_mb() / std::max(0.001, backup.spec_.sync_mb_per_s);
   if (primary.has_fault(Fault::kSlowSync) || backup.has_fault(Fault::kSlowSync)) seconds *= 10;
-  const TimerId t = clock_.call_after(seconds, [this, p = primary.name(), b = backup.name()] { finish_sync(p, b); });
+  const TimerId t = clock_.call_after(
+      seconds, [this, p = primary.name(), b = backup.name()] { finish_sync(p, b); });
   for (Node* n : {&primary, &backup}) {
     n->ha_.syncing = true;
     n->ha_.sync_timer = t;
@@ -180,13 +197,16 @@ void LabWorld::node_went_down(Node& node) {
 
 NodeStatus LabWorld::become(Node& self, HaRole role, bool force) {
   if (auto s = self.require_management(); !s) return s;
-  if (role == HaRole::kNone) return make_error(NodeErrc::kBadRequest, "role must be primary or backup");
-  if (self.ha_.role == HaRole::kNone) return make_error(NodeErrc::kRefused, self.name() + " is not in a failover relation");
+  if (role == HaRole::kNone)
+    return make_error(NodeErrc::kBadRequest, "role must be primary or backup");
+  if (self.ha_.role == HaRole::kNone)
+    return make_error(NodeErrc::kRefused, self.name() + " is not in a failover relation");
   if (self.ha_.role == role) return Unit{};
   Node* peer = peer_of(self);
   const bool peer_up = peer && peer->management_up();
   if (!peer_up && !force)
-    return make_error(NodeErrc::kRefused, "cannot contact the peer " + self.ha_.peer + "; use force to change role anyway");
+    return make_error(NodeErrc::kRefused, "cannot contact the peer " + self.ha_.peer +
+                                              "; use force to change role anyway");
   Node* new_primary = role == HaRole::kPrimary ? &self : peer;
   Node* new_backup = role == HaRole::kPrimary ? peer : &self;
   // The shared IP deactivates on the old primary before the new one takes it.
@@ -206,12 +226,13 @@ NodeStatus LabWorld::become(Node& self, HaRole role, bool force) {
 
 NodeStatus LabWorld::set_shared_ip(Node& self, bool enabled) {
   if (auto s = self.require_management(); !s) return s;
-  if (self.shared_ip_.empty()) return make_error(NodeErrc::kRefused, self.name() + " has no shared IP configured");
+  if (self.shared_ip_.empty())
+    return make_error(NodeErrc::kRefused, self.name() + " has no shared IP configured");
   if (enabled) {
     Node* owner = shared_ip_owner(self.shared_ip_);
     if (owner && owner != &self)
-      return make_error(NodeErrc::kConflict, "shared IP " + self.shared_ip_ + " is enabled on " + owner->name() +
-                                                 "; disable it there first");
+      return make_error(NodeErrc::kConflict, "shared IP " + self.shared_ip_ + " is enabled on " +
+                                                 owner->name() + "; disable it there first");
   }
   self.shared_ip_enabled_ = enabled;
   self.notify();

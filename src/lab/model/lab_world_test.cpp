@@ -70,7 +70,8 @@ TEST(LabWorld, EstablishRefusedWithWrongKeyOrUnequalPackages) {
   f.clock.run_all();
   auto v = f.world->establish(f.b, "a", HaRole::kPrimary);
   ASSERT_FALSE(v.ok());
-  EXPECT_NE(v.message().find("packages differ: b has base 3.1.0, a has base 3.0; b has product 7.2.0, a has product 7.1.0"),
+  EXPECT_NE(v.message().find("packages differ: b has base 3.1.0, a has base 3.0; b has product "
+                             "7.2.0, a has product 7.1.0"),
             std::string::npos)
       << v.message();
 }

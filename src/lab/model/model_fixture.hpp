@@ -16,7 +16,9 @@ struct Recorder : NodeObserver {
   int dropped = 0;
   int completed = 0;
   void node_changed(Node&) override { ++changes; }
-  void session_ended(Node&, SessionId, bool was_dropped) override { was_dropped ? ++dropped : ++completed; }
+  void session_ended(Node&, SessionId, bool was_dropped) override {
+    was_dropped ? ++dropped : ++completed;
+  }
 };
 
 inline LabSpec pair_spec(ClusterKind kind = ClusterKind::kFailoverPair) {
@@ -47,14 +49,18 @@ inline LabSpec pair_spec(ClusterKind kind = ClusterKind::kFailoverPair) {
   c.shared_ip = Endpoint{"127.0.0.100", 4443};
   c.nodes = {"a", "b"};
   spec.clusters = {c};
-  spec.repository = {PackageSpec{"product", "7.2.0", PackageKind::kProduct, {{"base", "3.1"}}, {"7.1"}, 1800, 900, 0},
-                     PackageSpec{"base", "3.1.0", PackageKind::kBase, {}, {}, 600, 50, 0}};
+  spec.repository = {
+      PackageSpec{
+          "product", "7.2.0", PackageKind::kProduct, {{"base", "3.1"}}, {"7.1"}, 1800, 900, 0},
+      PackageSpec{"base", "3.1.0", PackageKind::kBase, {}, {}, 600, 50, 0}};
   return spec;
 }
 
 struct PairFixture {
   explicit PairFixture(LabSpec spec = pair_spec())
-      : world(std::make_unique<LabWorld>(std::move(spec), clock, key.public_key_b64)), a(*world->find("a")), b(*world->find("b")) {}
+      : world(std::make_unique<LabWorld>(std::move(spec), clock, key.public_key_b64)),
+        a(*world->find("a")),
+        b(*world->find("b")) {}
   VirtualScheduler clock;
   catalog::SigningKeyPair key = catalog::generate_signing_key();
   std::unique_ptr<LabWorld> world;
@@ -64,9 +70,10 @@ struct PairFixture {
   struct Signed {
     std::string file, signature;
   };
-  Signed package(const std::string& name, const std::string& version, std::vector<catalog::PackageRequirement> req = {},
-                 double install_s = 0) {
-    catalog::PackageManifest m{name, version, name == "base" ? "base" : "product", std::move(req), {}, install_s, 10};
+  Signed package(const std::string& name, const std::string& version,
+                 std::vector<catalog::PackageRequirement> req = {}, double install_s = 0) {
+    catalog::PackageManifest m{
+        name, version, name == "base" ? "base" : "product", std::move(req), {}, install_s, 10};
     Signed s;
     s.file = catalog::encode_package(m, "payload of " + m.id());
     s.signature = *catalog::sign_detached(s.file, key.secret_key_b64);

@@ -8,36 +8,53 @@ namespace hitless::lab {
 
 const char* to_string(Phase p) {
   switch (p) {
-    case Phase::kRunning: return "running";
-    case Phase::kInstalling: return "installing";
-    case Phase::kRebooting: return "rebooting";
-    case Phase::kOff: return "off";
+    case Phase::kRunning:
+      return "running";
+    case Phase::kInstalling:
+      return "installing";
+    case Phase::kRebooting:
+      return "rebooting";
+    case Phase::kOff:
+      return "off";
   }
   return "?";
 }
 
 const char* to_string(InstallState s) {
   switch (s) {
-    case InstallState::kIdle: return "idle";
-    case InstallState::kInstalling: return "installing";
-    case InstallState::kPendingReboot: return "pending-reboot";
-    case InstallState::kDone: return "done";
-    case InstallState::kFailed: return "failed";
+    case InstallState::kIdle:
+      return "idle";
+    case InstallState::kInstalling:
+      return "installing";
+    case InstallState::kPendingReboot:
+      return "pending-reboot";
+    case InstallState::kDone:
+      return "done";
+    case InstallState::kFailed:
+      return "failed";
   }
   return "?";
 }
 
 const char* to_string(HaRole r) {
   switch (r) {
-    case HaRole::kNone: return "none";
-    case HaRole::kPrimary: return "primary";
-    case HaRole::kBackup: return "backup";
+    case HaRole::kNone:
+      return "none";
+    case HaRole::kPrimary:
+      return "primary";
+    case HaRole::kBackup:
+      return "backup";
   }
   return "?";
 }
 
-Node::Node(const NodeSpec& spec, ClusterKind kind, std::string main_package, Scheduler& clock, LabWorld& world)
-    : spec_(spec), kind_(kind), main_package_(std::move(main_package)), clock_(clock), world_(world) {
+Node::Node(const NodeSpec& spec, ClusterKind kind, std::string main_package, Scheduler& clock,
+           LabWorld& world)
+    : spec_(spec),
+      kind_(kind),
+      main_package_(std::move(main_package)),
+      clock_(clock),
+      world_(world) {
   slots_[0].version = spec.version;
   slots_[0].packages = spec.installed;
   slots_[0].packages[main_package_] = spec.version;
@@ -45,21 +62,26 @@ Node::Node(const NodeSpec& spec, ClusterKind kind, std::string main_package, Sch
 }
 
 NodeStatus Node::require_management() const {
-  if (phase_ == Phase::kOff) return make_error(NodeErrc::kPoweredOff, spec_.name + " is powered off");
+  if (phase_ == Phase::kOff)
+    return make_error(NodeErrc::kPoweredOff, spec_.name + " is powered off");
   if (phase_ == Phase::kRebooting) return make_error(NodeErrc::kBusy, spec_.name + " is rebooting");
   return Unit{};
 }
 
-Result<StagedPackage, NodeErrc> Node::stage(const std::string& file, const std::string& signature_b64) {
+Result<StagedPackage, NodeErrc> Node::stage(const std::string& file,
+                                            const std::string& signature_b64) {
   if (auto s = require_management(); !s) return s.error();
   if (has_fault(Fault::kDiskFull))
-    return make_error(NodeErrc::kDiskFull, "no space left on " + spec_.name + " to stage the package");
+    return make_error(NodeErrc::kDiskFull,
+                      "no space left on " + spec_.name + " to stage the package");
   std::string arrived = file;
   if (has_fault(Fault::kCorruptStage) && !arrived.empty()) arrived[arrived.size() / 2] ^= 0x5a;
   auto decoded = catalog::decode_package(arrived);
-  if (!decoded) return make_error(NodeErrc::kBadSignature, "package rejected: " + decoded.message());
+  if (!decoded)
+    return make_error(NodeErrc::kBadSignature, "package rejected: " + decoded.message());
   if (auto v = catalog::verify_detached(arrived, signature_b64, world_.trusted_key()); !v)
-    return make_error(NodeErrc::kBadSignature, "package " + decoded->id() + " rejected: " + v.message());
+    return make_error(NodeErrc::kBadSignature,
+                      "package " + decoded->id() + " rejected: " + v.message());
   StagedPackage p{*decoded, catalog::sha256_hex(arrived)};
   staged_[p.manifest.id()] = p;
   notify();
@@ -70,7 +92,8 @@ NodeStatus Node::unstage(const std::string& package_id) {
   if (auto s = require_management(); !s) return s;
   if (install_state_ == InstallState::kInstalling && install_package_ == package_id)
     return make_error(NodeErrc::kBusy, package_id + " is being installed");
-  if (!staged_.erase(package_id)) return make_error(NodeErrc::kNotFound, package_id + " is not staged");
+  if (!staged_.erase(package_id))
+    return make_error(NodeErrc::kNotFound, package_id + " is not staged");
   notify();
   return Unit{};
 }
@@ -84,22 +107,31 @@ std::optional<std::string> Node::blocks_install(const catalog::PackageManifest& 
     auto have = Version::parse(installed->second);
     if (have && *have == *target) return m.name + " " + m.version + " is already installed";
     if (have && *target < *have)
-      return "downgrade from " + installed->second + " to " + m.version + " is not supported (it would erase data)";
+      return "downgrade from " + installed->second + " to " + m.version +
+             " is not supported (it would erase data)";
     if (!m.upgrade_from.empty() && have) {
       bool ok = false;
       for (const auto& p : m.upgrade_from) ok = ok || have->matches_prefix(p);
-      if (!ok) return m.id() + " cannot be installed over " + installed->second + " (supported from: " +
-                      [&] { std::string s; for (auto& p : m.upgrade_from) s += (s.empty() ? "" : ", ") + p; return s; }() + ")";
+      if (!ok)
+        return m.id() + " cannot be installed over " + installed->second + " (supported from: " +
+               [&] {
+                 std::string s;
+                 for (auto& p : m.upgrade_from) s += (s.empty() ? "" : ", ") + p;
+                 return s;
+               }() +
+               ")";
     }
   }
   for (const auto& r : m.requires_) {
     auto it = cur.packages.find(r.package);
-    if (it == cur.packages.end()) return m.id() + " requires " + r.package + " to be installed first";
+    if (it == cur.packages.end())
+      return m.id() + " requires " + r.package + " to be installed first";
     if (!r.min_version.empty()) {
       auto have = Version::parse(it->second);
       auto need = Version::parse(r.min_version);
       if (have && need && *have < *need)
-        return m.id() + " requires " + r.package + " >= " + r.min_version + " (installed: " + it->second + ")";
+        return m.id() + " requires " + r.package + " >= " + r.min_version +
+               " (installed: " + it->second + ")";
     }
   }
   return std::nullopt;
@@ -114,13 +146,16 @@ std::optional<std::string> Node::relation_blocks_install() const {
          "; break the relation before installing (seed 001)";
 }
 
-Result<std::vector<std::string>, NodeErrc> Node::compatibility_test(const std::string& package_id) const {
+Result<std::vector<std::string>, NodeErrc> Node::compatibility_test(
+    const std::string& package_id) const {
   if (auto s = require_management(); !s) return s.error();
   auto it = staged_.find(package_id);
-  if (it == staged_.end()) return make_error(NodeErrc::kNotFound, package_id + " is not staged on " + spec_.name);
+  if (it == staged_.end())
+    return make_error(NodeErrc::kNotFound, package_id + " is not staged on " + spec_.name);
   std::vector<std::string> problems;
   if (auto why = blocks_install(it->second.manifest)) problems.push_back(*why);
-  if (has_fault(Fault::kCompatFail)) problems.push_back("configuration check failed: a setting is not supported by " + package_id);
+  if (has_fault(Fault::kCompatFail))
+    problems.push_back("configuration check failed: a setting is not supported by " + package_id);
   return problems;
 }
 
@@ -129,12 +164,14 @@ NodeStatus Node::install(const std::string& package_id, bool activate_now) {
   if (phase_ != Phase::kRunning || install_state_ == InstallState::kInstalling)
     return make_error(NodeErrc::kBusy, spec_.name + " is already installing " + install_package_);
   auto it = staged_.find(package_id);
-  if (it == staged_.end()) return make_error(NodeErrc::kNotFound, package_id + " is not staged on " + spec_.name);
+  if (it == staged_.end())
+    return make_error(NodeErrc::kNotFound, package_id + " is not staged on " + spec_.name);
   const auto& m = it->second.manifest;
   if (auto why = relation_blocks_install()) return make_error(NodeErrc::kRefused, *why);
   if (auto why = blocks_install(m)) return make_error(NodeErrc::kRefused, *why);
   if (has_fault(Fault::kCompatFail))
-    return make_error(NodeErrc::kRefused, "configuration check failed: a setting is not supported by " + package_id);
+    return make_error(NodeErrc::kRefused,
+                      "configuration check failed: a setting is not supported by " + package_id);
 
   const int alt = 1 - active_slot_;
   install_slot_ = alt;
@@ -147,15 +184,19 @@ NodeStatus Node::install(const std::string& package_id, bool activate_now) {
   ++installs_;
   last_error_.clear();
   // The data store migration makes installs longer with more data (seed 004).
-  const double duration = (m.install_s > 0 ? m.install_s : spec_.install_s) + store_.size_mb() / kMigrateMbPerS;
+  const double duration =
+      (m.install_s > 0 ? m.install_s : spec_.install_s) + store_.size_mb() / kMigrateMbPerS;
 
   if (has_fault(Fault::kInstallFail)) {
     // Fails in its pre-install checks, before the node stops serving.
-    install_timer_ = clock_.call_after(duration * 0.1, [this] { fail_install("installer exited with an error (image verification failed)"); });
+    install_timer_ = clock_.call_after(duration * 0.1, [this] {
+      fail_install("installer exited with an error (image verification failed)");
+    });
   } else {
     if (activate_now) enter(Phase::kInstalling);
     if (!has_fault(Fault::kHang))
-      install_timer_ = clock_.call_after(duration, [this, activate_now] { finish_install(activate_now); });
+      install_timer_ =
+          clock_.call_after(duration, [this, activate_now] { finish_install(activate_now); });
   }
   notify();
   return Unit{};
@@ -186,7 +227,8 @@ void Node::finish_install(bool activate_now) {
 NodeStatus Node::reboot() {
   if (auto s = require_management(); !s) return s;
   if (install_state_ == InstallState::kInstalling)
-    return make_error(NodeErrc::kBusy, spec_.name + " is installing " + install_package_ + "; rebooting now would corrupt it");
+    return make_error(NodeErrc::kBusy, spec_.name + " is installing " + install_package_ +
+                                           "; rebooting now would corrupt it");
   start_boot();
   return Unit{};
 }
@@ -194,7 +236,9 @@ NodeStatus Node::reboot() {
 NodeStatus Node::select_boot_slot(int slot) {
   if (auto s = require_management(); !s) return s;
   if (slot < 0 || slot > 1) return make_error(NodeErrc::kBadRequest, "slot must be 0 or 1");
-  if (!slots_[slot].bootable) return make_error(NodeErrc::kRefused, "slot " + std::to_string(slot) + " holds no bootable image");
+  if (!slots_[slot].bootable)
+    return make_error(NodeErrc::kRefused,
+                      "slot " + std::to_string(slot) + " holds no bootable image");
   boot_slot_ = slot;
   notify();
   return Unit{};
@@ -224,10 +268,13 @@ void Node::finish_boot() {
     boot_slot_ = active_slot_;
     boot_timer_ = clock_.call_after(spec_.boot_timeout_s, [this, failed] {
       slots_[failed].bootable = false;
-      if (install_state_ == InstallState::kPendingReboot && install_slot_ == failed) install_state_ = InstallState::kFailed;
+      if (install_state_ == InstallState::kPendingReboot && install_slot_ == failed)
+        install_state_ = InstallState::kFailed;
       last_error_ = "slot " + std::to_string(failed) + " (" + slots_[failed].version +
-                    ") did not boot; reverted to slot " + std::to_string(active_slot_) + " (" + version() + ")";
-      boot_timer_ = clock_.call_after(spec_.reboot_s, [this] { finish_boot(); });  // boots the old slot
+                    ") did not boot; reverted to slot " + std::to_string(active_slot_) + " (" +
+                    version() + ")";
+      boot_timer_ =
+          clock_.call_after(spec_.reboot_s, [this] { finish_boot(); });  // boots the old slot
     });
     return;
   }
@@ -244,7 +291,8 @@ void Node::finish_boot() {
 // The software that boots rewrites the data store in its own schema: a round trip through the
 // backup format. Writes made while the install ran are in the store and must come through.
 void Node::migrate_store() {
-  if (!store_.migrate(version())) last_error_ = "data store migration to " + version() + " failed on " + spec_.name;
+  if (!store_.migrate(version()))
+    last_error_ = "data store migration to " + version() + " failed on " + spec_.name;
 }
 
 NodeStatus Node::power(bool on) {
@@ -274,7 +322,8 @@ NodeStatus Node::set_accepting(bool accepting) {
 
 NodeStatus Node::restore(const std::string& backup) {
   if (auto s = require_management(); !s) return s;
-  if (!store_.deserialize(backup)) return make_error(NodeErrc::kBadRequest, "not a backup of this appliance type");
+  if (!store_.deserialize(backup))
+    return make_error(NodeErrc::kBadRequest, "not a backup of this appliance type");
   store_.set_schema(version());  // the running software imports it into its own schema
   notify();
   return Unit{};
@@ -290,7 +339,8 @@ void Node::enter(Phase p) {
 
 Result<SessionId, NodeErrc> Node::open_session(double lifetime_override_s) {
   if (!serving()) return make_error(NodeErrc::kBusy, spec_.name + " is not serving");
-  if (!accepting_) return make_error(NodeErrc::kRefused, spec_.name + " is not accepting new connections");
+  if (!accepting_)
+    return make_error(NodeErrc::kRefused, spec_.name + " is not accepting new connections");
   const SessionId id = next_session_++;
   const double lifetime = lifetime_override_s > 0 ? lifetime_override_s : spec_.session_lifetime_s;
   const TimerId t = clock_.call_after(lifetime, [this, id] {

@@ -87,7 +87,8 @@ struct HaState {
 class Node {
  public:
   // `kind`: the kind of the node's cluster (decides whether its relation blocks installs).
-  Node(const NodeSpec& spec, ClusterKind kind, std::string main_package, Scheduler& clock, LabWorld& world);
+  Node(const NodeSpec& spec, ClusterKind kind, std::string main_package, Scheduler& clock,
+       LabWorld& world);
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
@@ -131,7 +132,8 @@ class Node {
   Result<StagedPackage, NodeErrc> stage(const std::string& file, const std::string& signature_b64);
   NodeStatus unstage(const std::string& package_id);
   // Pre-upgrade compatibility test of a staged package (S11): lists what blocks the install.
-  Result<std::vector<std::string>, NodeErrc> compatibility_test(const std::string& package_id) const;
+  Result<std::vector<std::string>, NodeErrc> compatibility_test(
+      const std::string& package_id) const;
   // activate_now: stop serving, install, reboot into it (appliance style).
   // Otherwise write the other slot while serving and boot it at the next reboot (A/B firmware).
   NodeStatus install(const std::string& package_id, bool activate_now);
@@ -143,8 +145,12 @@ class Node {
   ConfigStore& mutable_store() { return store_; }
   // Configuration writes (management API), stamped with the model time. They work while the
   // node installs: its management API stays up.
-  void put_user(const std::string& name, const std::string& role) { store_.put_user(name, role, clock_.now()); }
-  void put_setting(const std::string& key, const std::string& value) { store_.put_setting(key, value, clock_.now()); }
+  void put_user(const std::string& name, const std::string& role) {
+    store_.put_user(name, role, clock_.now());
+  }
+  void put_setting(const std::string& key, const std::string& value) {
+    store_.put_setting(key, value, clock_.now());
+  }
   void add_recording(const std::string& id, double size_mb) { store_.add_recording(id, size_mb); }
   NodeStatus restore(const std::string& backup);
 
@@ -155,8 +161,14 @@ class Node {
   void drop_session(SessionId id);
 
   // --- faults -----------------------------------------------------------------------------
-  void inject(Fault f) { faults_.insert(f); notify(); }
-  void clear_faults() { faults_.clear(); notify(); }
+  void inject(Fault f) {
+    faults_.insert(f);
+    notify();
+  }
+  void clear_faults() {
+    faults_.clear();
+    notify();
+  }
 
  private:
   friend class LabWorld;

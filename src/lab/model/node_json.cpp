@@ -7,10 +7,17 @@ nlohmann::json node_status_json(const Node& n, double now) {
   const auto& spec = n.spec();
   json slots = json::array();
   for (int i = 0; i < 2; ++i)
-    slots.push_back({{"slot", i}, {"version", n.slot(i).version}, {"bootable", n.slot(i).bootable}, {"packages", n.slot(i).packages}});
+    slots.push_back({{"slot", i},
+                     {"version", n.slot(i).version},
+                     {"bootable", n.slot(i).bootable},
+                     {"packages", n.slot(i).packages}});
   json staged = json::array();
   for (const auto& [id, p] : n.staged())
-    staged.push_back({{"id", id}, {"name", p.manifest.name}, {"version", p.manifest.version}, {"kind", p.manifest.kind}, {"digest", p.digest}});
+    staged.push_back({{"id", id},
+                      {"name", p.manifest.name},
+                      {"version", p.manifest.version},
+                      {"kind", p.manifest.kind},
+                      {"digest", p.digest}});
   json faults = json::array();
   for (Fault f : n.faults()) faults.push_back(to_string(f));
   const auto& ha = n.ha();
@@ -28,17 +35,32 @@ nlohmann::json node_status_json(const Node& n, double now) {
       {"boot_slot", n.boot_slot()},
       {"slots", slots},
       {"staged", staged},
-      {"install", {{"state", to_string(n.install_state())}, {"package", n.install_package()}, {"error", n.last_error()}}},
+      {"install",
+       {{"state", to_string(n.install_state())},
+        {"package", n.install_package()},
+        {"error", n.last_error()}}},
       {"phase", to_string(n.phase())},
       {"power", n.powered() ? "on" : "off"},
       {"serving", n.serving()},
       {"accepting", n.accepting()},
-      {"sessions", {{"open", n.sessions_open()}, {"dropped", n.sessions_dropped()}, {"completed", n.sessions_completed()}}},
-      {"ha", {{"role", to_string(ha.role)}, {"peer", ha.peer}, {"syncing", ha.syncing},
-              {"last_sync_at", ha.last_sync_at}, {"last_sync_error", ha.last_sync_error}}},
+      {"sessions",
+       {{"open", n.sessions_open()},
+        {"dropped", n.sessions_dropped()},
+        {"completed", n.sessions_completed()}}},
+      {"ha",
+       {{"role", to_string(ha.role)},
+        {"peer", ha.peer},
+        {"syncing", ha.syncing},
+        {"last_sync_at", ha.last_sync_at},
+        {"last_sync_error", ha.last_sync_error}}},
       {"shared_ip", {{"address", n.shared_ip()}, {"enabled", n.shared_ip_enabled()}}},
-      {"data", {{"checksum", n.store().checksum()}, {"config_checksum", n.store().configuration_checksum()}, {"users", n.store().users()}, {"settings", n.store().settings()},
-                {"recordings", n.store().recordings()}, {"size_mb", n.store().size_mb()}}},
+      {"data",
+       {{"checksum", n.store().checksum()},
+        {"config_checksum", n.store().configuration_checksum()},
+        {"users", n.store().users()},
+        {"settings", n.store().settings()},
+        {"recordings", n.store().recordings()},
+        {"size_mb", n.store().size_mb()}}},
       {"faults", faults},
       {"oob_power", spec.oob_power},
       {"boots", n.boot_count()},

@@ -45,7 +45,8 @@ TEST(NodeInstall, RequirementsAreEnforced) {
   auto r = f.a.install("product-7.2.0", true);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.code(), NodeErrc::kRefused);
-  EXPECT_NE(r.message().find("requires base >= 3.1 (installed: 3.0)"), std::string::npos) << r.message();
+  EXPECT_NE(r.message().find("requires base >= 3.1 (installed: 3.0)"), std::string::npos)
+      << r.message();
   EXPECT_TRUE(f.a.serving());
 }
 
@@ -62,7 +63,8 @@ TEST(NodeInstall, SameVersionAndDowngradeAreRefused) {
 TEST(NodeStage, BadSignatureDiskFullAndCorruptionAreRejected) {
   PairFixture f;
   auto p = f.package("base", "3.1.0");
-  EXPECT_EQ(f.a.stage(p.file, f.package("base", "3.2.0").signature).code(), NodeErrc::kBadSignature);
+  EXPECT_EQ(f.a.stage(p.file, f.package("base", "3.2.0").signature).code(),
+            NodeErrc::kBadSignature);
   f.a.inject(Fault::kDiskFull);
   EXPECT_EQ(f.a.stage(p.file, p.signature).code(), NodeErrc::kDiskFull);
   f.a.clear_faults();

@@ -65,10 +65,10 @@ struct NodeSpec {
   // primary, backup, active, passive, member, master, backup-master, traffic,
   // search-master, search-minion, standalone, spare (S9's new hardware)
   std::string role;
-  std::string region;   // "" when the cluster has no regions
-  std::string chassis;  // S10: both routing engines name the same chassis
-  std::string slot;     // S10: "re0" / "re1"
-  std::string version;  // installed product (or firmware) version
+  std::string region;                            // "" when the cluster has no regions
+  std::string chassis;                           // S10: both routing engines name the same chassis
+  std::string slot;                              // S10: "re0" / "re1"
+  std::string version;                           // installed product (or firmware) version
   std::map<std::string, std::string> installed;  // further packages, e.g. {"base": "3.0"}
   Endpoint address;                              // management API and data plane
   bool oob_power = false;                        // reachable through the lab's BMC (IPMI) endpoint

@@ -12,17 +12,18 @@
 namespace hitless::lab {
 
 enum class SpecErrc {
-  kUnreadable,     // file missing or not readable
-  kSyntax,         // not YAML
-  kUnknownField,   // a key the format does not have
-  kWrongType,      // a value of the wrong type or form (not a duration, not a version, ...)
-  kMissingField,   // a required key is absent
-  kDuplicate,      // duplicate node or cluster name
-  kConflict,       // two owners of one shared IP, a port clash, an inconsistent relation
+  kUnreadable,    // file missing or not readable
+  kSyntax,        // not YAML
+  kUnknownField,  // a key the format does not have
+  kWrongType,     // a value of the wrong type or form (not a duration, not a version, ...)
+  kMissingField,  // a required key is absent
+  kDuplicate,     // duplicate node or cluster name
+  kConflict,      // two owners of one shared IP, a port clash, an inconsistent relation
 };
 
 Result<LabSpec, SpecErrc> parse_lab_spec_file(const std::string& path);
 // `file_name` is used only in messages.
-Result<LabSpec, SpecErrc> parse_lab_spec_text(const std::string& yaml, const std::string& file_name);
+Result<LabSpec, SpecErrc> parse_lab_spec_text(const std::string& yaml,
+                                              const std::string& file_name);
 
 }  // namespace hitless::lab
