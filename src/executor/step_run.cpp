@@ -332,10 +332,10 @@ void Executor::Run::act() {
   if (next_call_ >= calls_.size()) return after_calls();
   const DriverCall call = calls_[next_call_++];
   const std::string kind = call.action.kind;
-  if (kind != "config-read") stale_after_acting(call);
+  if (!reads_only(kind)) stale_after_acting(call);
   auto answered = [this, kind, call](Result<nlohmann::json, drivers::DriverErrc> r) {
     // What was seen while the request was on its way may predate it: stale again.
-    if (kind != "config-read") stale_after_acting(call);
+    if (!reads_only(kind)) stale_after_acting(call);
     if (!r) return fail(r.message());
     answers_[kind] = *r;
     act();
@@ -359,6 +359,12 @@ void Executor::Run::act() {
                                          ex_.later<nlohmann::json>(answered));
     }
   }
+}
+
+// Calls that only read from the appliance (a backup download, a configuration read, the
+// compatibility test) change nothing the gates look at: what was seen stays current.
+bool Executor::Run::reads_only(const std::string& kind) {
+  return kind == "config-read" || kind == "backup" || kind == "compat-test";
 }
 
 // An action changes more than its target (breaking a relation changes the peer, a traffic switch

@@ -44,6 +44,7 @@ struct Executor::Run {
   void act();
   void after_calls();
   void stale_after_acting(const DriverCall& call);
+  static bool reads_only(const std::string& kind);
   void wait_gate();
   double next_poll_interval();
   void poll_approval();
