@@ -84,7 +84,17 @@ Lab::Lab(const std::string& yaml, double time_scale) {
   handle_ = std::make_unique<lab::LabHandle>(std::move(*h));
 }
 
-Lab::~Lab() { down(); }
+Lab::~Lab() {
+  down();
+  // A passing test leaves nothing behind; a failing one keeps its lab directory (logs, journal)
+  // for a look.
+  if (::testing::Test::HasFailure()) {
+    std::fprintf(stderr, "lab directory kept for a look: %s\n", dir_.c_str());
+  } else {
+    std::error_code ec;
+    std::filesystem::remove_all(std::filesystem::path(dir_).parent_path(), ec);  // DIR/run -> DIR
+  }
+}
 
 void Lab::down() {
   if (!up_) return;
