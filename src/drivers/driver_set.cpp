@@ -19,27 +19,6 @@ Inventory nodes_using(const Inventory& inv, const std::string& driver) {
   return out;
 }
 
-// LabApplianceDriver already is appliance, power and probe; this only gives it the common base.
-class LabNodeDriver final : public NodeDriver {
- public:
-  explicit LabNodeDriver(std::unique_ptr<LabApplianceDriver> d) : d_(std::move(d)) {}
-  void observe(const std::string& n, Callback<ObservedNode> done) override {
-    d_->observe(n, std::move(done));
-  }
-  void perform(const std::string& n, const Action& a, Callback<nlohmann::json> done) override {
-    d_->perform(n, a, std::move(done));
-  }
-  void set_power(const std::string& n, bool on, Callback<Unit> done) override {
-    d_->set_power(n, on, std::move(done));
-  }
-  void who_answers(const std::string& c, Callback<std::string> done) override {
-    d_->who_answers(c, std::move(done));
-  }
-
- private:
-  std::unique_ptr<LabApplianceDriver> d_;
-};
-
 }  // namespace
 
 const std::vector<DriverFactory>& driver_factories() {
@@ -49,7 +28,7 @@ const std::vector<DriverFactory>& driver_factories() {
           double timeout) -> Result<std::unique_ptr<NodeDriver>, DriverErrc> {
          auto d = LabApplianceDriver::create(http, inv, timeout);
          if (!d) return d.error();
-         return std::unique_ptr<NodeDriver>(std::make_unique<LabNodeDriver>(std::move(*d)));
+         return std::unique_ptr<NodeDriver>(std::move(*d));
        }},
       // {"command", ...}: the command/SSH driver with vendor profiles (issue 10) registers here.
   };

@@ -17,9 +17,6 @@
 
 namespace hitless::drivers {
 
-// One driver instance serving some nodes: it speaks for them as appliance, power and probe.
-class NodeDriver : public ApplianceDriver, public PowerDriver, public ServiceProbe {};
-
 struct DriverFactory {
   const char* name;  // the inventory's `driver:` value
   // Builds one driver for `inventory` restricted to the nodes that name this driver.

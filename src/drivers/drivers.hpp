@@ -69,6 +69,9 @@ class TrafficSwitch {
                             Callback<nlohmann::json> done) = 0;
 };
 
+// One driver instance serving some nodes: it speaks for them as appliance, power and probe.
+class NodeDriver : public ApplianceDriver, public PowerDriver, public ServiceProbe {};
+
 struct Drivers {
   ApplianceDriver* appliance = nullptr;
   PowerDriver* power = nullptr;

@@ -21,7 +21,7 @@ struct LabEndpoint {
   std::string path;  // BMC only
 };
 
-class LabApplianceDriver final : public ApplianceDriver, public PowerDriver, public ServiceProbe {
+class LabApplianceDriver final : public NodeDriver {
  public:
   // Fails (naming the node and file) when a token file cannot be read or an address is malformed.
   static Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> create(net::AsyncHttpClient& http,

@@ -72,10 +72,18 @@ drivers::TrafficSwitch* Executor::traffic() {
   return default_traffic_.get();
 }
 
-ConfigChangePolicy Executor::config_change_policy(const std::string& cluster) const {
+const Policy& Executor::policy_of(const std::string& cluster) {
+  auto it = policies_.find(cluster);
+  if (it != policies_.end()) return it->second;
+  // Parsed once per cluster: the plan carries it as JSON, read on every launch otherwise.
+  // A policy that does not parse was refused when the plan was loaded; defaults stand in.
+  auto p = plan::cluster_policy(plan_, cluster);
+  return policies_.emplace(cluster, p ? *p : Policy{}).first->second;
+}
+
+ConfigChangePolicy Executor::config_change_policy(const std::string& cluster) {
   if (opt_.config_changes) return *opt_.config_changes;
-  if (auto p = plan::cluster_policy(plan_, cluster)) return p->config_changes;
-  return ConfigChangePolicy::kPause;
+  return policy_of(cluster).config_changes;
 }
 
 void Executor::event(const std::string& kind, const std::string& step, const std::string& node,
@@ -177,9 +185,8 @@ void Executor::step_withdrawn(const std::string& id) {
   });
 }
 
-void Executor::load_config_baselines() {
+void Executor::load_config_baselines(const std::map<std::string, journal::StepRecord>& records) {
   // In plan order, so a later record (after a sync) replaces an earlier one (the backup).
-  const auto records = journal_.steps();
   for (const auto& s : plan_.steps) {
     auto rec = records.find(s.id);
     if (rec == records.end() || rec->second.state != StepState::kSucceeded) continue;
@@ -211,16 +218,18 @@ void Executor::start(std::function<void(const RunOutcome&)> done) {
       children_[it->second].push_back(i);
       ++waiting_on_[i];
     }
-  for (const auto& [id, rec] : journal_.steps()) {
+  // The journal is read once: states, interrupted steps with their intents, baselines.
+  const auto records = journal_.steps();
+  for (const auto& [id, rec] : records) {
     if (!state_.count(id)) continue;  // undo records and the like
     if (rec.state == StepState::kSucceeded || rec.state == StepState::kSkipped)
       state_[id] = rec.state;
-    if (rec.state == StepState::kRunning) interrupted_.insert(id);
+    if (rec.state == StepState::kRunning) interrupted_.emplace(id, rec.detail_json);
     if (rec.state == StepState::kUndone)
       return finish(RunState::kFailed,
                     "this run was rolled back; make a new plan to upgrade again");
   }
-  load_config_baselines();
+  load_config_baselines(records);
   for (std::size_t i = 0; i < plan_.steps.size(); ++i)
     if (satisfied(plan_.steps[i].id)) mark_done(i);
   for (std::size_t i = 0; i < plan_.steps.size(); ++i)
@@ -291,10 +300,10 @@ void Executor::pump() {
   finish(RunState::kFailed, "no step can run (a dependency is missing); the plan may be damaged");
 }
 
-std::string Executor::window_refusal(const plan::Step& step) const {
+std::string Executor::window_refusal(const plan::Step& step) {
   if (!opt_.wall_now) return "";
-  auto policy = plan::cluster_policy(plan_, step.cluster);
-  if (!policy || policy->windows.empty()) return "";
+  const Policy* policy = &policy_of(step.cluster);
+  if (policy->windows.empty()) return "";
   const double now = opt_.wall_now();
   const double needs = step.estimate_s * plan_.time_scale;  // wall seconds
   for (const auto& w : policy->windows) {

@@ -128,7 +128,7 @@ class Executor {
   // A step that was launched but withdrew before its intent (a guard or the configuration check
   // paused the run): it stays pending.
   void step_withdrawn(const std::string& id);
-  void load_config_baselines();
+  void load_config_baselines(const std::map<std::string, journal::StepRecord>& records);
   // Group commit: journal writes asked for during one turn of the scheduler share one
   // transaction; each continuation runs once its write is durable, with the write's status
   // (a failed write also stops the run through journal_failed).
@@ -144,8 +144,9 @@ class Executor {
   // Any action on a node makes what was seen of it before stale.
   void acted_on(const std::string& node);
   // Why `step` may not start now under its cluster's maintenance windows ("" = it may).
-  std::string window_refusal(const plan::Step& step) const;
-  ConfigChangePolicy config_change_policy(const std::string& cluster) const;
+  std::string window_refusal(const plan::Step& step);
+  const Policy& policy_of(const std::string& cluster);
+  ConfigChangePolicy config_change_policy(const std::string& cluster);
   drivers::TrafficSwitch* traffic();
   void launch(const plan::Step& step, bool interrupted);
   void step_done(const std::string& id, journal::StepState state, const std::string& message);
@@ -176,7 +177,9 @@ class Executor {
   std::vector<int> waiting_on_;                     // position -> unfinished dependencies
   std::set<std::size_t> ready_;                     // dependencies done, not started (plan order)
   std::size_t done_count_ = 0;
-  std::set<std::string> interrupted_;  // intent recorded, no outcome: reconcile first
+  // Intent recorded, no outcome: reconcile first. Step id -> the intent's journaled detail.
+  std::map<std::string, std::string> interrupted_;
+  std::map<std::string, Policy> policies_;  // by cluster, parsed from the plan once
   std::map<std::string, std::unique_ptr<Run>> running_;
   std::string failure_;                   // first failure, stops the run
   std::string pause_;                     // why the run pauses (a guard, changed configuration)

@@ -207,10 +207,9 @@ void Executor::Run::after_first_look() {
 
 void Executor::Run::reconcile() {
   // Interrupted by a crash after its intent: it passed its preconditions back then.
-  for (const auto& [id, rec] : ex_.journal_.steps())
-    if (id == journal_id_)
-      intent_detail_ =
-          nlohmann::json::parse(rec.detail_json.empty() ? "{}" : rec.detail_json, nullptr, false);
+  if (auto it = ex_.interrupted_.find(journal_id_);
+      it != ex_.interrupted_.end() && !it->second.empty())
+    intent_detail_ = nlohmann::json::parse(it->second, nullptr, false);
   if (!intent_detail_.is_object()) intent_detail_ = nlohmann::json::object();
   gate_ =
       intent_detail_.contains("@gate") ? conditions_from_json(intent_detail_["@gate"]) : step_.gate;
