@@ -7,19 +7,7 @@
 namespace hitless {
 namespace {
 
-// The planning-relevant projection of a node, in canonical key order (nlohmann sorts keys).
-nlohmann::json planning_view(const ObservedNode& n) {
-  return {{"reachable", n.reachable},
-          {"version", n.version},
-          {"packages", n.packages},
-          {"active_slot", n.active_slot},
-          {"ha_role", n.ha_role},
-          {"ha_peer", n.ha_peer},
-          {"shared_ip_enabled", n.shared_ip_enabled},
-          {"powered", n.powered}};
-}
-
-// planning_view written straight to text (same keys, same order), for the hash.
+// The fields planning depends on, as canonical text (sorted keys): what the hash covers.
 void write_planning_view(JsonWriter& w, const ObservedNode& n) {
   w.begin_object();
   w.key("active_slot"), w.integer(n.active_slot);
@@ -31,6 +19,14 @@ void write_planning_view(JsonWriter& w, const ObservedNode& n) {
   w.key("shared_ip_enabled"), w.boolean(n.shared_ip_enabled);
   w.key("version"), w.str(n.version);
   w.end_object();
+}
+
+// The planning view as a tree, for differences(): read from the text the hash covers.
+nlohmann::json planning_view(const ObservedNode& n) {
+  JsonWriter w;
+  write_planning_view(w, n);
+  w.finish();
+  return nlohmann::json::parse(w.text());
 }
 
 std::string hex(const unsigned char* p, std::size_t n) {
@@ -89,36 +85,12 @@ std::vector<std::string> ObservedState::differences(const ObservedState& now) co
   return out;
 }
 
+// One encoding of a node: the writer's (it is what the plan hash covers); the tree is read from it.
 nlohmann::json to_json(const ObservedNode& n) {
-  return {{"name", n.name},
-          {"reachable", n.reachable},
-          {"error", n.error},
-          {"version", n.version},
-          {"packages", n.packages},
-          {"active_slot", n.active_slot},
-          {"boot_slot", n.boot_slot},
-          {"slot_versions", n.slot_versions},
-          {"phase", n.phase},
-          {"serving", n.serving},
-          {"accepting", n.accepting},
-          {"powered", n.powered},
-          {"ha_role", n.ha_role},
-          {"ha_peer", n.ha_peer},
-          {"syncing", n.syncing},
-          {"last_sync_at", n.last_sync_at},
-          {"shared_ip", n.shared_ip},
-          {"shared_ip_enabled", n.shared_ip_enabled},
-          {"install_state", n.install_state},
-          {"install_package", n.install_package},
-          {"install_error", n.install_error},
-          {"staged", n.staged},
-          {"data_checksum", n.data_checksum},
-          {"config_checksum", n.config_checksum},
-          {"slot_packages", n.slot_packages},
-          {"lab", n.lab ? nlohmann::json{{"boots", n.lab->boots},
-                                         {"installs", n.lab->installs},
-                                         {"sessions_open", n.lab->sessions_open}}
-                        : nlohmann::json(nullptr)}};
+  JsonWriter w;
+  write_json(w, n);
+  w.finish();
+  return nlohmann::json::parse(w.text());
 }
 
 ObservedNode observed_node_from_json(const nlohmann::json& j) {
