@@ -70,6 +70,15 @@ Step sync(const std::string& id, const std::string& primary, const std::string& 
   return s;
 }
 
+// Breaks the a/b relation; undone by re-establishing it with a primary.
+Step break_pair() {
+  Step s = step("break", Verb::kBreakHa, {"a", "b"});
+  s.gate = {{Cond::kHaNone, "a", ""}, {Cond::kHaNone, "b", ""}};
+  s.undo = plan::Undo{
+      Verb::kEstablishHa, {"a", "b"}, {{"primary", "a"}, {"backup", "b"}}, "re-establish"};
+  return s;
+}
+
 struct Rig {
   VirtualScheduler clock;
   FakeAppliances fake{clock};
@@ -245,10 +254,7 @@ TEST(ExecutorRollback,
   Rig r;
   r.pair("a", "b");
   r.names = {"a", "b"};
-  Step brk = step("break", Verb::kBreakHa, {"a", "b"});
-  brk.gate = {{Cond::kHaNone, "a", ""}, {Cond::kHaNone, "b", ""}};
-  brk.undo = plan::Undo{
-      Verb::kEstablishHa, {"a", "b"}, {{"primary", "a"}, {"backup", "b"}}, "re-establish"};
+  const Step brk = break_pair();
   r.plan.steps = {brk, install("install-b", "b", {"break"})};
   ASSERT_EQ(r.run().state, "completed") << r.outcome.message;
   ASSERT_EQ(r.fake.node("b").version, "2.0");
@@ -262,10 +268,7 @@ TEST(ExecutorRollback, WhenNoSlotHoldsThePreRunSoftwareRollbackNamesTheNodeAndDo
   Rig r;
   r.pair("a", "b");
   r.names = {"a", "b"};
-  Step brk = step("break", Verb::kBreakHa, {"a", "b"});
-  brk.gate = {{Cond::kHaNone, "a", ""}, {Cond::kHaNone, "b", ""}};
-  brk.undo = plan::Undo{
-      Verb::kEstablishHa, {"a", "b"}, {{"primary", "a"}, {"backup", "b"}}, "re-establish"};
+  const Step brk = break_pair();
   Step i1 = install("install-b-1", "b", {"break"});
   Step i2 = install("install-b-2", "b", {"install-b-1"});
   i2.params["package"] = "product-3.0";
