@@ -342,7 +342,7 @@ TEST(VerbRegistry, EveryVerbHasAHandlerWithCallsReconcileAndUndoGate) {
   const nlohmann::json none = nlohmann::json::object();
   const std::vector<plan::Condition> no_gate;
   int verbs = 0;
-  for (int v = 0; v <= static_cast<int>(Verb::kRestoreSoftware); ++v) {
+  for (int v = 0; v <= static_cast<int>(Verb::kTakeVip); ++v) {
     const Verb verb = static_cast<Verb>(v);
     const VerbHandler* h = reg.find(verb);
     ASSERT_NE(h, nullptr) << plan::to_string(verb);
@@ -368,12 +368,12 @@ TEST(VerbRegistry, EveryVerbHasAHandlerWithCallsReconcileAndUndoGate) {
     EXPECT_NE(std::string(h->summary()), "");
     (void)h->reconcile(c);
     if (verb == Verb::kEstablishHa || verb == Verb::kBreakHa || verb == Verb::kSwitchTraffic ||
-        verb == Verb::kRestoreSoftware) {
+        verb == Verb::kRestoreSoftware || verb == Verb::kTakeVip || verb == Verb::kSetMember) {
       EXPECT_FALSE(h->implied_gate(s).empty())
           << plan::to_string(verb) << " is used as an undo and needs its own gate";
     }
   }
-  EXPECT_EQ(verbs, 18);
+  EXPECT_EQ(verbs, 21);
   // Installs are reconciled from observation: a node that took the request is waited for.
   Step s = install("i", "a");
   Evidence busy = ev;
