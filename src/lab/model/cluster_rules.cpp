@@ -143,6 +143,11 @@ NodeStatus LabWorld::move_vip(Node& to) {
   if (owner) {
     owner->transfer_sessions_to(to);
     owner->shared_ip_enabled_ = false;
+    // The VIP owner is the active node (Clustering > Status): the roles follow the VIP.
+    if (owner->ha_.peer == to.name() && to.ha_.role == HaRole::kBackup) {
+      owner->ha_.role = HaRole::kBackup;
+      to.ha_.role = HaRole::kPrimary;
+    }
     owner->notify();
   }
   to.shared_ip_enabled_ = true;

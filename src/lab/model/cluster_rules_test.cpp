@@ -145,6 +145,7 @@ TEST(ClusterRules, ActivePassivePushMovesTheVipAndTransfersSessionsToTheUpgraded
   EXPECT_EQ(f.n("b").sessions_completed(), 3u);
   EXPECT_EQ(f.n("a").version(), "9.1R3");
   EXPECT_EQ(f.world->shared_ip_owner("127.0.0.100:4443"), &f.n("b"));  // no automatic failback
+  EXPECT_EQ(f.n("b").ha().role, HaRole::kPrimary);  // the active node is the VIP owner
 
   ASSERT_TRUE(f.n("b").open_session(100).ok());
   ASSERT_TRUE(f.world->move_vip(f.n("a")).ok());  // the manual failback
