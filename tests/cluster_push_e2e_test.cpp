@@ -6,6 +6,9 @@
 
 #include <future>
 
+#include "catalog/package.hpp"
+#include "catalog/signing.hpp"
+#include "lab/daemon/lab_dir.hpp"
 #include "upgrade_harness.hpp"
 
 namespace hitless::testing {
@@ -120,6 +123,82 @@ TEST(ActivePassiveUpgrade, ActiveNodeFailingThePushedInstallStopsTheRunSafeAndSe
   EXPECT_EQ(lab.node_field("ap-1", "version"), "9.1R1");
   EXPECT_EQ(report.failed, 0u) << probe::to_text(report);
   EXPECT_EQ(report.sessions_dropped, 0u) << probe::to_text(report);
+}
+
+// S3: aa-3 is a disabled member on an older release; aa-4 (when present) a newer one.
+std::string s03_yaml(bool with_newer_member) {
+  std::string y = R"(lab: s03-e2e
+defaults: {version: 9.1R1, install: 20m, reboot: 5m}
+repository:
+  - {name: pulse, version: 9.1R3, kind: product, size_mb: 700}
+clusters:
+  - name: aa
+    kind: active-active
+    traffic: load-balancer
+    nodes:
+      - {name: aa-1, role: member}
+      - {name: aa-2, role: member}
+      - {name: aa-3, role: member, version: 9.0R5, enabled: false}
+)";
+  if (with_newer_member)
+    y += "      - {name: aa-4, role: member, version: 9.1R5, enabled: false}\n";
+  return y;
+}
+
+// Another build of pulse 9.1R3, signed with the lab's key, outside the lab repository: what an
+// operator may have staged by hand before the window.
+void write_other_build(const Lab& lab) {
+  catalog::PackageManifest m{"pulse", "9.1R3", "product", {}, {}, 0, 700};
+  const std::string file = catalog::encode_package(m, "pulse 9.1R3, an earlier build");
+  std::string key = lab::read_file(lab.dir() + "/secrets/lab-signing.key");
+  while (!key.empty() && key.back() == '\n') key.pop_back();
+  ASSERT_EQ(system(("mkdir -p " + lab.dir() + "/other").c_str()), 0);
+  write_text(lab.dir() + "/other/pulse-9.1R3.pkg", file);
+  write_text(lab.dir() + "/other/pulse-9.1R3.pkg.sig", *catalog::sign_detached(file, key));
+}
+
+TEST(MembershipUpgrade, PlanShowsTheReplacedRevisionAndTheClusterUpgradesTheRejoiningMember) {
+  UpgradeLab lab(s03_yaml(false));
+  write_other_build(lab);
+  auto [status, staged] = lab.stage("aa-2", "../other/pulse-9.1R3");
+  ASSERT_EQ(status, 201) << staged.dump();
+  const std::string old_revision = staged.at("digest").get<std::string>().substr(0, 12);
+  auto planned = lab.plan("", "9.1R3");
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  EXPECT_NE(planned.output.find("aa-2: staged revision " + old_revision +
+                                " of pulse-9.1R3 will be replaced by revision"),
+            std::string::npos)
+      << planned.output;
+  EXPECT_NE(planned.output.find("aa/08-enable-aa-3"), std::string::npos) << planned.output;
+
+  auto result = lab.apply();
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  const std::string revision = lab.node_field("aa-1", "member", "installed_revision");
+  EXPECT_NE(revision, old_revision);
+  for (const char* n : {"aa-1", "aa-2", "aa-3"}) {
+    EXPECT_EQ(lab.node_field(n, "version"), "9.1R3") << n;
+    EXPECT_EQ(lab.node_field(n, "member", "enabled"), "true") << n;
+    EXPECT_EQ(lab.node_field(n, "member", "installed_revision"), revision) << n;
+  }
+  // aa-3 was upgraded by the cluster when it re-joined: hitless never installed on it.
+  EXPECT_EQ(result.output.find("install-aa-3"), std::string::npos) << result.output;
+}
+
+TEST(MembershipUpgrade, ANewerDisabledMemberIsTheReasonThePlanCannotContinue) {
+  UpgradeLab lab(s03_yaml(true));
+  auto planned = lab.plan("", "9.1R3");
+  EXPECT_EQ(planned.exit_code, 2) << planned.output;
+  EXPECT_NE(planned.output.find("cluster aa cannot continue: Cannot enable aa-4: it runs 9.1R5, a "
+                                "higher version than the cluster aa runs (9.1R3)"),
+            std::string::npos)
+      << planned.output;
+  // The appliance says the same when asked directly, and nothing changed.
+  auto [status, body] = lab.api("aa-4", "PUT", "/api/v1/cluster/member", {{"enabled", true}});
+  EXPECT_EQ(status, 409);
+  EXPECT_NE(body.value("error", "").find("Cannot enable aa-4: it runs 9.1R5"), std::string::npos)
+      << body.dump();
+  EXPECT_EQ(lab.node_field("aa-4", "member", "enabled"), "false");
+  EXPECT_EQ(lab.node_field("aa-1", "version"), "9.1R1");
 }
 
 }  // namespace
