@@ -131,6 +131,16 @@ void LabWorld::install_pushed(const std::string& from_name, const std::string& t
   }
 }
 
+void LabWorld::vip_owner_stops_serving(Node& owner) {
+  for (const auto& n : nodes_)
+    if (n.get() != &owner && n->spec().cluster == owner.spec().cluster && n->member_enabled() &&
+        n->serving() && !n->shared_ip_.empty()) {
+      if (auto moved = move_vip(*n); !moved)
+        owner.last_error_ = "VIP failover to " + n->name() + " failed: " + moved.message();
+      return;
+    }
+}
+
 NodeStatus LabWorld::move_vip(Node& to) {
   if (auto s = to.require_management(); !s) return s;
   if (to.shared_ip_.empty())

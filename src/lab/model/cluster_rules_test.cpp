@@ -167,6 +167,19 @@ TEST(ClusterRules, ActiveMemberFailingThePushedInstallKeepsServingAndTheVipStays
   EXPECT_EQ(f.world->shared_ip_owner("127.0.0.100:4443"), &f.n("b"));
 }
 
+TEST(ClusterRules, VipOwnerThatRebootsFailsTheVipOverWithItsSessions) {
+  ClusterFixture f(ClusterKind::kActivePassive, 2);
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(f.n("a").open_session(4000).ok());
+  ASSERT_TRUE(f.n("a").reboot().ok());
+  EXPECT_EQ(f.world->shared_ip_owner("127.0.0.100:4443"), &f.n("b"));
+  EXPECT_EQ(f.n("b").sessions_open(), 2u);
+  EXPECT_EQ(f.n("a").sessions_dropped(), 0u);
+  // With nobody to take it, the VIP stays with its owner and goes down with it.
+  ASSERT_TRUE(f.n("b").power(false).ok());
+  EXPECT_EQ(f.world->shared_ip_owner("127.0.0.100:4443"), &f.n("b"));
+  EXPECT_EQ(f.n("b").sessions_dropped(), 2u);
+}
+
 TEST(ClusterRules, MembershipIsOnlyForSeed000Clusters) {
   PairFixture f;
   EXPECT_EQ(f.world->set_member_enabled(f.a, false).error().code, NodeErrc::kBadRequest);
