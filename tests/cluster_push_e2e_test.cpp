@@ -123,6 +123,16 @@ TEST(ActivePassiveUpgrade, ActiveNodeFailingThePushedInstallStopsTheRunSafeAndSe
   EXPECT_EQ(lab.node_field("ap-1", "version"), "9.1R1");
   EXPECT_EQ(report.failed, 0u) << probe::to_text(report);
   EXPECT_EQ(report.sessions_dropped, 0u) << probe::to_text(report);
+
+  // The way back: ap-2 returns to 9.1R1; its VIP and sessions fail over to ap-1 as it reboots.
+  BackgroundProbe during_rollback(lab.service("ap"), 100, 4);
+  auto rollback = run_hitless("rollback --journal " + lab.journal_path());
+  const auto rolled = during_rollback.stop();
+  ASSERT_EQ(rollback.exit_code, 0) << rollback.output;
+  for (const char* n : {"ap-1", "ap-2"}) EXPECT_EQ(lab.node_field(n, "version"), "9.1R1") << n;
+  EXPECT_EQ(lab.node_field("ap-1", "shared_ip", "enabled"), "true");
+  EXPECT_EQ(rolled.failed, 0u) << probe::to_text(rolled);
+  EXPECT_EQ(rolled.sessions_dropped, 0u) << probe::to_text(rolled);
 }
 
 // S3: aa-3 is a disabled member on an older release; aa-4 (when present) a newer one.
