@@ -41,12 +41,18 @@ NodeStatus LabWorld::set_member_enabled(Node& self, bool enabled) {
   if (self.member_enabled_ == enabled) return Unit{};  // idempotent
   if (!enabled) {
     if (self.shared_ip_enabled_) {
+      Node* heir = nullptr;
       for (const auto& n : nodes_)
         if (n.get() != &self && n->spec().cluster == self.spec().cluster && n->member_enabled() &&
             n->serving()) {
-          if (auto s = move_vip(*n); !s) return s;
+          heir = n.get();
           break;
         }
+      if (!heir)
+        return make_error(NodeErrc::kRefused,
+                          "cannot disable " + self.name() +
+                              ": it holds the VIP and no other enabled member serves to take it");
+      if (auto s = move_vip(*heir); !s) return s;
     }
     self.member_enabled_ = false;
     self.notify();
@@ -145,6 +151,10 @@ NodeStatus LabWorld::move_vip(Node& to) {
   if (auto s = to.require_management(); !s) return s;
   if (to.shared_ip_.empty())
     return make_error(NodeErrc::kRefused, to.name() + " has no shared IP configured");
+  if (to.cluster_member() && !to.member_enabled())
+    return make_error(NodeErrc::kRefused, to.name() + " is disabled in cluster " +
+                                              to.spec().cluster +
+                                              "; enable it before it can take the VIP");
   if (!to.serving())
     return make_error(NodeErrc::kRefused, to.name() + " is not serving (" + to_string(to.phase()) +
                                               "); the VIP can only move to a serving member");
