@@ -5,6 +5,7 @@
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/exe.hpp>
+#include <boost/process/handles.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
 #include <chrono>
@@ -29,6 +30,9 @@ std::string slurp(const fs::path& p) {
 std::chrono::milliseconds millis(double s) {
   return std::chrono::milliseconds(static_cast<long long>(s * 1000));
 }
+
+// Children get only stdin/stdout/stderr (bp::limit_handles): a knotd that inherited a node's
+// listening socket would keep it listening after the node closed it for a reboot.
 
 // Output goes to files, not pipes: a chatty child can never block on a full pipe while we wait.
 fs::path scratch_file(const char* tag) {
@@ -64,7 +68,7 @@ Result<CommandOutput, ProcessErrc> run_command(const std::vector<std::string>& a
   bp::opstream in;
   bp::child child(bp::exe = exe, bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
                   bp::std_in<in, bp::std_out> out_file.string(), bp::std_err > err_file.string(),
-                  ec);
+                  bp::limit_handles, ec);
   if (ec) return make_error(ProcessErrc::kStart, argv[0] + ": " + ec.message());
   in << input;
   in.flush();
@@ -103,7 +107,7 @@ Result<std::unique_ptr<ChildProcess>, ProcessErrc> ChildProcess::start(
   auto s = std::make_unique<State>();
   s->child =
       bp::child(bp::exe = exe, bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
-                bp::std_in<bp::null, (bp::std_out & bp::std_err)> log_file, ec);
+                bp::std_in<bp::null, (bp::std_out & bp::std_err)> log_file, bp::limit_handles, ec);
   if (ec) return make_error(ProcessErrc::kStart, argv[0] + ": " + ec.message());
   return std::unique_ptr<ChildProcess>(new ChildProcess(std::move(s)));
 }
