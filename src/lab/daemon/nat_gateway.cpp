@@ -78,13 +78,17 @@ Result<std::unique_ptr<NatGateway>, NatErrc> NatGateway::create() {
   };
   for (const auto& argv : setup)
     if (auto s = run(argv); !s) return s.error();  // the destructor removes the namespace
-  const std::string table = "table ip " + g->table_ +
-                            " {\n"
-                            "  chain prerouting { type nat hook prerouting priority dstnat; "
-                            "policy accept; }\n"
-                            "  chain postrouting { type nat hook postrouting priority srcnat; "
-                            "policy accept; oifname \"" +
-                            g->veth_in_ + "\" masquerade }\n}\n";
+  const std::string table = "table ip " + g->table_ + " {\n" +
+                            "  chain prerouting {\n"
+                            "    type nat hook prerouting priority dstnat; policy accept;\n"
+                            "  }\n"
+                            "  chain postrouting {\n"
+                            "    type nat hook postrouting priority srcnat; policy accept;\n"
+                            "    oifname \"" +
+                            g->veth_in_ +
+                            "\" masquerade\n"
+                            "  }\n"
+                            "}\n";
   if (auto s = run({"ip", "netns", "exec", ns, "nft", "-f", "-"}, table); !s) return s.error();
   return g;
 }
