@@ -6,13 +6,13 @@
 
 #include <filesystem>
 
-#include "drivers/dns_update.hpp"
 #include "lab/daemon/knot_server.hpp"
+#include "net/dns_client.hpp"
 
 namespace hitless {
 namespace {
 namespace fs = std::filesystem;
-using drivers::DnsErrc;
+using net::DnsErrc;
 
 class DnsTraffic : public ::testing::Test {
  protected:
@@ -39,68 +39,67 @@ class DnsTraffic : public ::testing::Test {
     fs::remove_all(dir_);
   }
   fs::path dir_;
-  drivers::TsigKey key_;
+  net::TsigKey key_;
   std::unique_ptr<lab::KnotServer> knot_;
 };
 
 TEST_F(DnsTraffic, SignedUpdateReplacesTheRecordVisibleAtOnce) {
-  auto before = drivers::query_a(knot_->server(), "app.example.test");
+  auto before = net::query_a(knot_->server(), "app.example.test");
   ASSERT_TRUE(before) << before.message();
   EXPECT_EQ(before->addresses, std::vector<std::string>{"127.0.0.11"});
   EXPECT_EQ(before->ttl, 5u);
 
-  auto r = drivers::replace_a_record(knot_->server(), key_, "example.test", "app.example.test", 7,
-                                     "127.0.0.12");
+  auto r = net::replace_a_record(knot_->server(), key_, "example.test", "app.example.test", 7,
+                                 "127.0.0.12");
   ASSERT_TRUE(r) << r.message();
-  auto after = drivers::query_a(knot_->server(), "app.example.test");
+  auto after = net::query_a(knot_->server(), "app.example.test");
   ASSERT_TRUE(after) << after.message();
   EXPECT_EQ(after->addresses, std::vector<std::string>{"127.0.0.12"});
   EXPECT_EQ(after->ttl, 7u);
 }
 
 TEST_F(DnsTraffic, WrongSecretIsRefusedWithBadsigNamingTheServer) {
-  drivers::TsigKey wrong = lab::generate_tsig_key("upd-key");
-  auto r = drivers::replace_a_record(knot_->server(), wrong, "example.test", "app.example.test", 5,
-                                     "127.0.0.13");
+  net::TsigKey wrong = lab::generate_tsig_key("upd-key");
+  auto r = net::replace_a_record(knot_->server(), wrong, "example.test", "app.example.test", 5,
+                                 "127.0.0.13");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), DnsErrc::kRefused);
+  EXPECT_EQ(r.code(), net::DnsErrc::kRefused);
   EXPECT_NE(r.message().find(knot_->server().str()), std::string::npos) << r.message();
   EXPECT_NE(r.message().find("NOTAUTH"), std::string::npos) << r.message();
   EXPECT_NE(r.message().find("BADSIG"), std::string::npos) << r.message();
-  auto still = drivers::query_a(knot_->server(), "app.example.test");
+  auto still = net::query_a(knot_->server(), "app.example.test");
   ASSERT_TRUE(still);
   EXPECT_EQ(still->addresses, std::vector<std::string>{"127.0.0.11"});
 }
 
 TEST_F(DnsTraffic, UnknownKeyNameIsRefusedWithNotauth) {
-  drivers::TsigKey other = lab::generate_tsig_key("someone-else");
-  auto r = drivers::check_update_allowed(knot_->server(), other, "example.test");
+  net::TsigKey other = lab::generate_tsig_key("someone-else");
+  auto r = net::check_update_allowed(knot_->server(), other, "example.test");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), DnsErrc::kRefused);
+  EXPECT_EQ(r.code(), net::DnsErrc::kRefused);
   EXPECT_NE(r.message().find("NOTAUTH"), std::string::npos) << r.message();
   EXPECT_NE(r.message().find("BADKEY"), std::string::npos) << r.message();
 }
 
 TEST_F(DnsTraffic, NoOpUpdateChecksTheKeyWithoutChangingTheZone) {
-  auto r = drivers::check_update_allowed(knot_->server(), key_, "example.test");
+  auto r = net::check_update_allowed(knot_->server(), key_, "example.test");
   ASSERT_TRUE(r) << r.message();
-  auto outside = drivers::check_update_allowed(knot_->server(), key_, "other.test");
+  auto outside = net::check_update_allowed(knot_->server(), key_, "other.test");
   ASSERT_FALSE(outside);
-  EXPECT_EQ(outside.code(), DnsErrc::kRefused);
-  auto still = drivers::query_a(knot_->server(), "app.example.test");
+  EXPECT_EQ(outside.code(), net::DnsErrc::kRefused);
+  auto still = net::query_a(knot_->server(), "app.example.test");
   ASSERT_TRUE(still);
   EXPECT_EQ(still->addresses, std::vector<std::string>{"127.0.0.11"});
 }
 
 TEST_F(DnsTraffic, SilentServerIsUnreachableAfterTheRetryPolicy) {
-  drivers::DnsServer gone = knot_->server();
+  net::DnsServer gone = knot_->server();
   knot_->stop();
   gone.timeout_s = 0.3;
   gone.attempts = 2;
-  auto r =
-      drivers::replace_a_record(gone, key_, "example.test", "app.example.test", 5, "127.0.0.14");
+  auto r = net::replace_a_record(gone, key_, "example.test", "app.example.test", 5, "127.0.0.14");
   ASSERT_FALSE(r);
-  EXPECT_EQ(r.code(), DnsErrc::kUnreachable);
+  EXPECT_EQ(r.code(), net::DnsErrc::kUnreachable);
   EXPECT_NE(r.message().find("2 attempts"), std::string::npos) << r.message();
 }
 

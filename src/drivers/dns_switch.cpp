@@ -58,13 +58,13 @@ void DnsTrafficSwitch::move_clients(const std::string& cluster, const std::strin
   if (addr == d.node_address.end())
     return done(make_error(DriverErrc::kUnsupported,
                            "cluster " + cluster + " has no node " + to + " for its DNS record"));
-  auto key = read_tsig_key_file(d.key_file);
+  auto key = net::read_tsig_key_file(d.key_file);
   if (!key) return done(make_error(DriverErrc::kRejected, key.message()));
   const auto t0 = std::chrono::steady_clock::now();
-  auto r = replace_a_record(d.server, *key, d.zone, d.record, d.ttl, addr->second);
+  auto r = net::replace_a_record(d.server, *key, d.zone, d.record, d.ttl, addr->second);
   if (!r)
     return done(make_error(
-        r.code() == DnsErrc::kUnreachable ? DriverErrc::kUnreachable : DriverErrc::kRejected,
+        r.code() == net::DnsErrc::kUnreachable ? DriverErrc::kUnreachable : DriverErrc::kRejected,
         "DNS swing of " + d.record + " from " + from + " to " + to + ": " + r.message()));
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -83,12 +83,12 @@ void DnsTrafficSwitch::check(const std::string& cluster, const std::string& via,
     return done(make_error(DriverErrc::kUnsupported,
                            "cluster " + cluster + ": no DNS record is configured for it"));
   const DnsCluster& d = it->second;
-  auto key = read_tsig_key_file(d.key_file);
+  auto key = net::read_tsig_key_file(d.key_file);
   if (!key) return done(make_error(DriverErrc::kRejected, key.message()));
-  auto r = check_update_allowed(d.server, *key, d.zone);
+  auto r = net::check_update_allowed(d.server, *key, d.zone);
   if (!r)
     return done(make_error(
-        r.code() == DnsErrc::kUnreachable ? DriverErrc::kUnreachable : DriverErrc::kRejected,
+        r.code() == net::DnsErrc::kUnreachable ? DriverErrc::kUnreachable : DriverErrc::kRejected,
         "cluster " + cluster + ": " + r.message()));
   done(nlohmann::json{{"via", "dns"}, {"server", d.server.str()}, {"zone", d.zone}});
 }

@@ -8,14 +8,14 @@
 
 #include <map>
 
-#include "drivers/dns_update.hpp"
 #include "drivers/drivers.hpp"
 #include "model/inventory.hpp"
+#include "net/dns_client.hpp"
 
 namespace hitless::drivers {
 
 struct DnsCluster {
-  DnsServer server;
+  net::DnsServer server;
   std::string zone, record, key_file;
   std::uint32_t ttl = 0;
   std::map<std::string, std::string> node_address;  // node -> IPv4 address for its A record

@@ -45,7 +45,7 @@ Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> LabApplianceDriver::crea
     LabEndpoint svc;
     if (!c.service.empty() && split(c.service, svc.host, svc.port)) d->services_[c.name] = svc;
     if (c.dns) {
-      DnsServer server;
+      net::DnsServer server;
       if (!split(c.dns->server, server.host, server.port))
         return make_error(DriverErrc::kProtocol, "cluster " + c.name + ": DNS server '" +
                                                      c.dns->server + "' is not host:port");
@@ -156,7 +156,7 @@ void LabApplianceDriver::who_answers(const std::string& cluster, Callback<std::s
   LabEndpoint ep = it->second;
   ep.token.clear();
   if (auto dns = dns_servers_.find(cluster); dns != dns_servers_.end()) {
-    auto answer = query_a(dns->second, ep.host);
+    auto answer = net::query_a(dns->second, ep.host);
     if (!answer) return done(make_error(DriverErrc::kUnreachable, answer.message()));
     if (answer->addresses.empty())
       return done(make_error(DriverErrc::kUnreachable,

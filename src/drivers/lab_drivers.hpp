@@ -9,10 +9,10 @@
 #include <map>
 #include <string>
 
-#include "drivers/dns_update.hpp"
 #include "drivers/drivers.hpp"
 #include "model/inventory.hpp"
 #include "net/async_http_client.hpp"
+#include "net/dns_client.hpp"
 
 namespace hitless::drivers {
 
@@ -50,7 +50,7 @@ class LabApplianceDriver final : public NodeDriver {
   std::map<std::string, LabEndpoint> services_;  // by cluster
   // DNS-swung clusters: the service host is a name, resolved through the cluster's DNS server
   // at every probe (as a client would, with no cache), not through the system resolver.
-  std::map<std::string, DnsServer> dns_servers_;  // by cluster
+  std::map<std::string, net::DnsServer> dns_servers_;  // by cluster
 };
 
 }  // namespace hitless::drivers

@@ -1,6 +1,6 @@
 #include "drivers/traffic_checks.hpp"
 
-#include "drivers/tsig_key.hpp"
+#include "net/tsig_key.hpp"
 
 namespace hitless::drivers {
 
@@ -12,7 +12,7 @@ std::string traffic_problem(const Inventory& inv) {
     if (c.dns->key_file.empty())
       return where +
              "a DNS-swung cluster needs a TSIG key file: hitless will not send unsigned updates";
-    if (auto key = read_tsig_key_file(c.dns->key_file); !key) return where + key.message();
+    if (auto key = net::read_tsig_key_file(c.dns->key_file); !key) return where + key.message();
   }
   return "";
 }

@@ -79,7 +79,7 @@ std::string log_tail(const fs::path& log) {
 
 }  // namespace
 
-drivers::TsigKey generate_tsig_key(const std::string& name) {
+net::TsigKey generate_tsig_key(const std::string& name) {
   unsigned char raw[32];
   randombytes_buf(raw, sizeof raw);
   char b64[sodium_base64_ENCODED_LEN(32, sodium_base64_VARIANT_ORIGINAL)];
@@ -115,7 +115,7 @@ Result<std::unique_ptr<KnotServer>, KnotErrc> KnotServer::start(const KnotOption
 
   // Ready when it answers for every zone; a knotd that exits (bad config, port taken) says why
   // in its log.
-  drivers::DnsServer quick = k->server_;
+  net::DnsServer quick = k->server_;
   quick.timeout_s = 0.2;
   quick.attempts = 1;
   const auto t0 = std::chrono::steady_clock::now();
@@ -128,7 +128,7 @@ Result<std::unique_ptr<KnotServer>, KnotErrc> KnotServer::start(const KnotOption
       return make_error(KnotErrc::kNotAnswering,
                         "knotd on " + k->server_.str() + " did not answer within " +
                             std::to_string(int(o.start_timeout_s)) + " s (" + log + ")");
-    auto answer = drivers::query_a(quick, "ns1." + o.zones[ready].zone);
+    auto answer = net::query_a(quick, "ns1." + o.zones[ready].zone);
     if (answer && !answer->addresses.empty())
       ++ready;
     else

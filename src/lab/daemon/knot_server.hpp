@@ -12,8 +12,8 @@
 #include <vector>
 
 #include "common/result.hpp"
-#include "drivers/dns_update.hpp"
 #include "net/child_process.hpp"
+#include "net/dns_client.hpp"
 
 namespace hitless::lab {
 
@@ -30,7 +30,7 @@ struct KnotOptions {
   std::string host = "127.0.0.1";  // where it listens (UDP and TCP)
   std::uint16_t port = 0;          // 0: a free port is chosen
   std::vector<KnotZone> zones;
-  drivers::TsigKey key;  // the only key allowed to update the zones
+  net::TsigKey key;  // the only key allowed to update the zones
   double start_timeout_s = 10;
 };
 
@@ -38,18 +38,18 @@ class KnotServer {
  public:
   static Result<std::unique_ptr<KnotServer>, KnotErrc> start(const KnotOptions& options);
   ~KnotServer();
-  drivers::DnsServer server() const { return server_; }
+  net::DnsServer server() const { return server_; }
   int pid() const { return process_ ? process_->pid() : -1; }
   void stop();
 
  private:
   KnotServer() = default;
-  drivers::DnsServer server_;
+  net::DnsServer server_;
   std::string dir_;
   std::unique_ptr<net::ChildProcess> process_;
 };
 
 // A fresh hmac-sha256 key named `name` (32 random bytes, base64).
-drivers::TsigKey generate_tsig_key(const std::string& name);
+net::TsigKey generate_tsig_key(const std::string& name);
 
 }  // namespace hitless::lab

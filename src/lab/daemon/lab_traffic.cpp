@@ -6,8 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "drivers/tsig_key.hpp"
 #include "lab/daemon/lab_dir.hpp"
+#include "net/tsig_key.hpp"
 
 namespace hitless::lab {
 namespace {
@@ -119,7 +119,7 @@ Status<KnotErrc> LabTraffic::start(const LabSpec& spec, const LabRuntime& runtim
   o.key = generate_tsig_key("hitless-update");
   const std::string key_file = "secrets/dns-update.tsig";
   try {
-    write_file_atomic(dir + "/" + key_file, drivers::format_tsig_key(o.key) + "\n", true);
+    write_file_atomic(dir + "/" + key_file, net::format_tsig_key(o.key) + "\n", true);
   } catch (const std::exception& e) {
     return make_error(KnotErrc::kConfig, e.what());
   }

@@ -8,7 +8,7 @@
 
 #include "common/result.hpp"
 
-namespace hitless::drivers {
+namespace hitless::net {
 
 enum class TsigKeyErrc { kUnreadable, kLoosePermissions, kMalformed };
 
@@ -24,4 +24,4 @@ Result<TsigKey, TsigKeyErrc> read_tsig_key_file(const std::string& path);
 std::string tsig_key_file_problem(const std::string& path);
 std::string format_tsig_key(const TsigKey& key);  // the one line the file holds
 
-}  // namespace hitless::drivers
+}  // namespace hitless::net

@@ -1,11 +1,11 @@
-#include "drivers/tsig_key.hpp"
+#include "net/tsig_key.hpp"
 
 #include <sys/stat.h>
 
 #include <cstdio>
 #include <fstream>
 
-namespace hitless::drivers {
+namespace hitless::net {
 
 std::string tsig_key_file_problem(const std::string& path) {
   struct stat st {};
@@ -47,4 +47,4 @@ std::string format_tsig_key(const TsigKey& key) {
   return key.algorithm + ":" + key.name + ":" + key.secret;
 }
 
-}  // namespace hitless::drivers
+}  // namespace hitless::net

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "common/result.hpp"
-#include "drivers/tsig_key.hpp"
+#include "net/tsig_key.hpp"
 
-namespace hitless::drivers {
+namespace hitless::net {
 
 enum class DnsErrc {
   kUnreachable,  // no answer within timeout x attempts
@@ -48,4 +48,4 @@ struct ARecords {
 // Asks `server` (unsigned, not recursive) for the A records of `name`.
 Result<ARecords, DnsErrc> query_a(const DnsServer& server, const std::string& name);
 
-}  // namespace hitless::drivers
+}  // namespace hitless::net

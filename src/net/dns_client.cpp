@@ -1,10 +1,10 @@
-#include "drivers/dns_update.hpp"
+#include "net/dns_client.hpp"
 
 #include <ldns/ldns.h>
 
 #include <memory>
 
-namespace hitless::drivers {
+namespace hitless::net {
 namespace {
 
 struct ResolverFree {
@@ -198,4 +198,4 @@ Result<ARecords, DnsErrc> query_a(const DnsServer& server, const std::string& na
   return out;
 }
 
-}  // namespace hitless::drivers
+}  // namespace hitless::net
