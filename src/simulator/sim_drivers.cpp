@@ -2,7 +2,6 @@
 
 #include "catalog/signing.hpp"
 #include "drivers/lab_protocol.hpp"
-#include "drivers/shared_ip_switch.hpp"
 #include "lab/daemon/management_api.hpp"
 #include "lab/model/node_json.hpp"
 
@@ -84,9 +83,13 @@ void SimDrivers::set_power(const std::string& name, bool on, drivers::Callback<U
 void SimDrivers::move_clients(const std::string& cluster, const std::string& from,
                               const std::string& to, const std::string& via,
                               drivers::Callback<nlohmann::json> done) {
-  if (via == "shared-ip")
-    return drivers::SharedIpTrafficSwitch(*this).move_clients(cluster, from, to, via,
-                                                              std::move(done));
+  if (via == "shared-ip")  // as SharedIpTrafficSwitch does: off on `from`, then on on `to`
+    return perform(
+        from, drivers::Action{"shared-ip", {{"enabled", false}}},
+        [this, to, done = std::move(done)](Result<nlohmann::json, DriverErrc> r) mutable {
+          if (!r) return done(std::move(r));
+          perform(to, drivers::Action{"shared-ip", {{"enabled", true}}}, std::move(done));
+        });
   if (via != "dns" && via != "nat")
     return reply<nlohmann::json>(
         std::move(done),
