@@ -104,6 +104,8 @@ TEST(DnsSwing, ClientsFailOnlyWithinTheTtlAfterTheSwingAndNothingIsLost) {
   EXPECT_LE(report.max_gap_ms, predicted * 1000 + 100) << probe::to_text(report);
   EXPECT_EQ(report.failures_by_cause.count("dns"), 0u) << probe::to_text(report);
   EXPECT_EQ(report.resolved_to.size(), 2u) << probe::to_text(report);
+  // The probe honours the TTL: one lookup per TTL at most (plus the first), not per request.
+  EXPECT_LE(report.dns_lookups, report.duration_s / kTtlS + 2) << probe::to_text(report);
   for (const char* n : {"a", "b"}) EXPECT_EQ(lab.node_field(n, "version"), "7.2.0") << n;
   EXPECT_EQ(lab.node_field("b", "ha", "role"), "primary");
   EXPECT_EQ(lab.node_field("a", "ha", "role"), "backup");
@@ -213,6 +215,33 @@ bool port_free(const std::string& host_port) {
   const bool ok = ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
   ::close(fd);
   return ok;
+}
+
+TEST(LabUp, ADnsServerThatCannotStartStopsLabUpWithItsOwnError) {
+  // The DNS server's port is taken (UDP and TCP), so knotd cannot bind it.
+  const int tcp = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  ASSERT_EQ(::bind(tcp, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(tcp, reinterpret_cast<sockaddr*>(&a), &len);
+  const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_EQ(::bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  const std::string port = std::to_string(ntohs(a.sin_port));
+  const std::string dir = make_temp_dir("knot-busy");
+  std::string traffic = dns_traffic();
+  traffic.replace(traffic.find("ttl: 1s}"), 8, "ttl: 1s, server: 127.0.0.1:" + port + "}");
+  write_text(dir + "/lab.yaml", swing_yaml(traffic));
+  auto up = run_hitless("lab up " + dir + "/lab.yaml --dir " + dir + "/run --time-scale 0.001");
+  ::close(tcp);
+  ::close(udp);
+  EXPECT_NE(up.exit_code, 0) << up.output;
+  EXPECT_NE(up.output.find("knotd exited at start"), std::string::npos) << up.output;
+  EXPECT_NE(up.output.find("cannot bind address 127.0.0.1@" + port), std::string::npos)
+      << up.output;
+  EXPECT_FALSE(fs::exists(dir + "/run/lab.pid"));
+  fs::remove_all(dir);
 }
 
 TEST(LabDown, LeavesNoKnotdNoNamespaceAndNoBoundPort) {

@@ -69,12 +69,21 @@ void write_text(const fs::path& p, const std::string& text) {
   out << text;
 }
 
-std::string log_tail(const fs::path& log) {
+// knotd's reason for stopping: its first error line (e.g. "cannot bind address ... (address
+// already in use)"), else its last line, without the timestamp.
+std::string log_reason(const fs::path& log) {
   std::ifstream in(log);
-  std::string line, last;
-  while (std::getline(in, line))
-    if (!line.empty()) last = line;
-  return last;
+  std::string line, last, first_error;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    last = line;
+    if (first_error.empty() && (line.find(" error: ") != std::string::npos ||
+                                line.find(" critical: ") != std::string::npos))
+      first_error = line;
+  }
+  std::string why = first_error.empty() ? last : first_error;
+  if (const auto space = why.find(' '); space != std::string::npos) why = why.substr(space + 1);
+  return why;
 }
 
 }  // namespace
@@ -122,7 +131,8 @@ Result<std::unique_ptr<KnotServer>, KnotErrc> KnotServer::start(const KnotOption
   std::size_t ready = 0;
   while (ready < o.zones.size()) {
     if (!k->process_->running())
-      return make_error(KnotErrc::kStart, "knotd exited at start (" + log + "): " + log_tail(log));
+      return make_error(KnotErrc::kStart,
+                        "knotd exited at start (" + log + "): " + log_reason(log));
     if (std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count() >
         o.start_timeout_s)
       return make_error(KnotErrc::kNotAnswering,
