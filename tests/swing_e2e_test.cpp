@@ -124,8 +124,14 @@ TEST(NatSwing, NewConnectionsMoveAtOnceWithNoFailedRequests) {
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto report = probe.stop();
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  // One nft transaction: the next new connection goes to b. Section 7c measured 0 failures.
-  EXPECT_EQ(report.failed, 0u) << probe::to_text(report);
+  // One nft transaction: the next new connection goes to b, so no stretch without answers.
+  // Section 7c measured 0 failures at the swing, but also 1-5 connection timeouts per 10,000
+  // new connections through a NAT with no swing at all (a SYN meeting a TIME_WAIT 4-tuple):
+  // such a timeout is tolerated, a refusal or reset (the swing's signature) is not.
+  EXPECT_LT(report.max_gap_ms, 100) << probe::to_text(report);
+  EXPECT_LE(report.failed, 2u) << probe::to_text(report);
+  for (const auto& [cause, n] : report.failures_by_cause)
+    EXPECT_EQ(cause, "timeout") << probe::to_text(report);
   EXPECT_GT(report.answered_by["a"], 0u);
   EXPECT_GT(report.answered_by["b"], 0u);
   for (const char* n : {"a", "b"}) EXPECT_EQ(lab.node_field(n, "version"), "7.2.0") << n;

@@ -126,8 +126,10 @@ bool parse_dns(YamlReader& r, const YamlField& f, std::optional<DnsTraffic>& out
   if (!es) return false;
   DnsTraffic d;
   d.line = f.line;
+  bool has_ttl = false;
   for (const YamlField& e : *es) {
     const std::string& k = e.key;
+    has_ttl = has_ttl || k == "ttl";
     const bool ok = k == "server"   ? r.read_host_port(e, d.server)
                     : k == "zone"   ? r.read_string(e, d.zone)
                     : k == "record" ? r.read_string(e, d.record)
@@ -138,6 +140,8 @@ bool parse_dns(YamlReader& r, const YamlField& f, std::optional<DnsTraffic>& out
   if (d.server.empty()) return r.missing(f, "server", "host:port of the DNS server");
   if (d.zone.empty()) return r.missing(f, "zone", "the zone that holds the record");
   if (d.record.empty()) return r.missing(f, "record", "the name clients resolve");
+  // Required: the update writes it, so a default would silently change the record's TTL.
+  if (!has_ttl) return r.missing(f, "ttl", "the record's TTL, e.g. 30s");
   out = d;
   return true;
 }

@@ -61,7 +61,7 @@ struct DnsTraffic {
   std::string server;    // host:port of the DNS server that takes the updates (IPv4)
   std::string zone;      // example.test
   std::string record;    // support.example.test
-  double ttl_s = 0;      // the record's TTL: clients may keep the old answer this long
+  double ttl_s = 0;      // the record's TTL (required): clients may keep the old answer this long
   std::string key_file;  // "algorithm:name:secret", private to its owner; absolute after loading
   int line = 0;
 };

@@ -380,6 +380,12 @@ TEST(InventoryErrors, DnsAndNatTrafficNeedTheirSettingsAndOnlyThere) {
                  "{kind: dns, service: a.b:1, dns: {server: 127.0.0.1:53, record: a.b}}"));
   ASSERT_FALSE(no_zone);
   EXPECT_NE(no_zone.message().find("zone"), std::string::npos) << no_zone.message();
+  auto no_ttl = parse(with(kPair, "{kind: shared-ip, service: 127.0.0.100:4000}",
+                           "{kind: dns, service: a.b:1, dns: {server: 127.0.0.1:53, zone: b, "
+                           "record: a.b}}"));
+  ASSERT_FALSE(no_ttl);
+  EXPECT_NE(no_ttl.message().find("inv.yaml:6: clusters[0].traffic.dns.ttl"), std::string::npos)
+      << no_ttl.message();
 }
 
 }  // namespace
