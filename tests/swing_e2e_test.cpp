@@ -113,7 +113,7 @@ TEST(DnsSwing, ClientsFailOnlyWithinTheTtlAfterTheSwingAndNothingIsLost) {
   EXPECT_EQ(lab.checksum("b"), sum_b);
 }
 
-TEST(NatSwing, NewConnectionsMoveAtOnceWithNoFailedRequests) {
+TEST(NatSwing, NewConnectionsMoveAtOnceWithNoGapAndNoRefusal) {
   UpgradeLab lab(swing_yaml(nat_traffic()), kTimeScale);
   const std::string sum_a = lab.checksum("a"), sum_b = lab.checksum("b");
   EXPECT_LT(predicted_gap_wall_s(lab), 0.01);
