@@ -6,6 +6,7 @@
 
 #include "journal/journal.hpp"
 #include "lab/daemon/lab_handle.hpp"
+#include "net/dns_client.hpp"
 
 namespace hitless::testing {
 
@@ -33,6 +34,15 @@ bool UpgradeLab::service_answers(std::string* who, const std::string& cluster) {
   std::string host;
   std::uint16_t port = 0;
   lab::split_address(service(cluster), host, port);
+  // A DNS-swung cluster's service is a name: ask the lab's DNS server, as its clients do.
+  const auto& described = handle().description().at("clusters").at(cluster);
+  if (described.contains("dns")) {
+    net::DnsServer dns;
+    lab::split_address(described.at("dns").at("server").get<std::string>(), dns.host, dns.port);
+    auto answer = net::query_a(dns, host);
+    if (!answer || answer->addresses.empty()) return false;
+    host = answer->addresses.front();
+  }
   net::ClientRequest rq;
   rq.host = host;
   rq.port = port;
@@ -78,8 +88,9 @@ bool wait_journal(
 }
 
 BackgroundProbe::BackgroundProbe(const std::string& target, double rate, int sessions,
-                                 double max_duration_s) {
+                                 double max_duration_s, const std::string& dns_server) {
   probe::ProbeOptions base;
+  base.dns_server = dns_server;
   base.duration_s = max_duration_s;
   base.rate = rate;
   base.sessions = sessions;

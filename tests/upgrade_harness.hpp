@@ -51,8 +51,9 @@ bool wait_journal(const std::string& journal_path,
 // The probe running in the background against `target` until stop() (or `max_duration_s`).
 class BackgroundProbe {
  public:
-  BackgroundProbe(const std::string& target, double rate, int sessions,
-                  double max_duration_s = 120);
+  // `dns_server` (ip:port): `target`'s host is a name resolved there (a DNS-swung cluster).
+  BackgroundProbe(const std::string& target, double rate, int sessions, double max_duration_s = 120,
+                  const std::string& dns_server = "");
   probe::ProbeReport stop();
 
  private:

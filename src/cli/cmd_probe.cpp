@@ -22,6 +22,7 @@ struct ProbeArgs {
 
 int run(const ProbeArgs& a) {
   std::string target = a.target;
+  std::string dns_server = a.options.dns_server;
   if (target.empty()) {
     if (a.lab_dir.empty() || a.cluster.empty()) {
       std::cerr << "hitless probe: give --target ADDR, or --lab DIR with --cluster NAME\n";
@@ -33,13 +34,19 @@ int run(const ProbeArgs& a) {
       return kExitNotRunning;
     }
     target = lab->service(a.cluster);
+    // A DNS-swung cluster's service is its name: resolve it through the lab's DNS server.
+    const auto& clusters = lab->description().at("clusters");
+    if (dns_server.empty() && clusters.contains(a.cluster) && clusters[a.cluster].contains("dns"))
+      dns_server = clusters[a.cluster]["dns"].value("server", "");
     if (target.empty()) {
       std::cerr << "hitless probe: the lab in " << a.lab_dir << " has no cluster '" << a.cluster
                 << "'\n";
       return kExitBadInput;
     }
   }
-  auto opts = probe::parse_target(target, a.options);
+  probe::ProbeOptions base = a.options;
+  base.dns_server = dns_server;
+  auto opts = probe::parse_target(target, base);
   if (!opts) {
     std::cerr << "hitless probe: --target: " << opts.message() << "\n";
     return kExitBadInput;
@@ -64,10 +71,15 @@ void add_probe_command(CLI::App& app, int& exit_code) {
   auto args = std::make_shared<ProbeArgs>();
   auto* cmd = app.add_subcommand("probe",
                                  "Measure what clients of a cluster see: requests, gaps, sessions");
-  cmd->add_option("--target", args->target, "Service address host:port (loopback only)");
+  cmd->add_option("--target", args->target,
+                  "Service address host:port (loopback or a lab NAT gateway; a name with "
+                  "--dns-server)");
   cmd->add_option("--lab", args->lab_dir, "Probe a running lab's cluster instead of --target");
   cmd->add_option("--cluster", args->cluster,
                   "With --lab: the cluster whose service address to probe");
+  cmd->add_option("--dns-server", args->options.dns_server,
+                  "ip:port of a DNS server: the target's host is a name resolved there for new "
+                  "connections, honouring its TTL (set from lab.json for a DNS cluster)");
   cmd->add_option("--duration", args->options.duration_s, "Seconds to run")->default_val(10);
   cmd->add_option("--rate", args->options.rate, "Requests per second")->default_val(50);
   cmd->add_option("--sessions", args->options.sessions, "Sessions to hold open")->default_val(0);

@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "drivers/driver_set.hpp"
+#include "drivers/traffic_checks.hpp"
 #include "net/async_http_client.hpp"
 #include "planner/policy_checks.hpp"
 
@@ -30,6 +31,11 @@ Result<UpgradeContext, int> load_context(const std::string& inventory_path, std:
   }
   // Every node's driver must exist before anything is contacted.
   if (auto why = drivers::unavailable_driver(*inv); !why.empty()) {
+    error = why;
+    return make_error(2, error);
+  }
+  // A DNS cluster's TSIG key must be there and private before a plan is made.
+  if (auto why = drivers::traffic_problem(*inv); !why.empty()) {
     error = why;
     return make_error(2, error);
   }

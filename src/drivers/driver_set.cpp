@@ -1,6 +1,9 @@
 #include "drivers/driver_set.hpp"
 
+#include "drivers/dns_switch.hpp"
 #include "drivers/lab_drivers.hpp"
+#include "drivers/nat_switch.hpp"
+#include "drivers/shared_ip_switch.hpp"
 
 namespace hitless::drivers {
 namespace {
@@ -70,6 +73,13 @@ Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpC
       for (const auto& n : c.nodes) set->by_node_[n.name] = raw;
     }
   }
+  set->traffic_.add("shared-ip", std::make_unique<SharedIpTrafficSwitch>(*set));
+  auto dns = DnsTrafficSwitch::create(inv);
+  if (!dns) return dns.error();
+  set->traffic_.add("dns", std::move(*dns));
+  auto nat = NatTrafficSwitch::create(inv);
+  if (!nat) return nat.error();
+  set->traffic_.add("nat", std::move(*nat));
   return set;
 }
 

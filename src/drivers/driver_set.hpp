@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "drivers/drivers.hpp"
+#include "drivers/traffic_router.hpp"
 #include "model/inventory.hpp"
 #include "net/async_http_client.hpp"
 
@@ -34,7 +35,8 @@ class DriverSet final : public NodeDriver {
   static Result<std::unique_ptr<DriverSet>, DriverErrc> create(net::AsyncHttpClient& http,
                                                                const Inventory& inventory,
                                                                double api_timeout_s);
-  Drivers drivers() { return Drivers{this, this, this, nullptr}; }
+  // Traffic moves go to the switch of the plan's `via` (shared IP, DNS, NAT).
+  Drivers drivers() { return Drivers{this, this, this, &traffic_}; }
 
   void observe(const std::string& node, Callback<ObservedNode> done) override;
   void perform(const std::string& node, const Action& action,
@@ -47,6 +49,7 @@ class DriverSet final : public NodeDriver {
   std::vector<std::unique_ptr<NodeDriver>> owned_;
   std::map<std::string, NodeDriver*> by_node_;
   std::map<std::string, NodeDriver*> by_cluster_;
+  TrafficRouter traffic_;
 };
 
 }  // namespace hitless::drivers

@@ -68,6 +68,14 @@ class TrafficSwitch {
   virtual void move_clients(const std::string& cluster, const std::string& from,
                             const std::string& to, const std::string& via,
                             Callback<nlohmann::json> done) = 0;
+  // Before the first step that takes a node out of service: is the mechanism there and willing
+  // (the DNS server takes this key's updates, the NAT chain exists)? Default: nothing to check.
+  virtual void check(const std::string& cluster, const std::string& via,
+                     Callback<nlohmann::json> done) {
+    (void)cluster;
+    (void)via;
+    done(nlohmann::json::object());
+  }
 };
 
 // One driver instance serving some nodes: it speaks for them as appliance, power and probe.

@@ -44,6 +44,13 @@ Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> LabApplianceDriver::crea
   for (const auto& c : inv.clusters) {
     LabEndpoint svc;
     if (!c.service.empty() && split(c.service, svc.host, svc.port)) d->services_[c.name] = svc;
+    if (c.dns) {
+      net::DnsServer server;
+      if (!split(c.dns->server, server.host, server.port))
+        return make_error(DriverErrc::kProtocol, "cluster " + c.name + ": DNS server '" +
+                                                     c.dns->server + "' is not host:port");
+      d->dns_servers_[c.name] = server;
+    }
     for (const auto& n : c.nodes) {
       LabEndpoint ep;
       if (!split(n.address, ep.host, ep.port))
@@ -148,6 +155,14 @@ void LabApplianceDriver::who_answers(const std::string& cluster, Callback<std::s
         make_error(DriverErrc::kUnsupported, "cluster " + cluster + " has no service address"));
   LabEndpoint ep = it->second;
   ep.token.clear();
+  if (auto dns = dns_servers_.find(cluster); dns != dns_servers_.end()) {
+    auto answer = net::query_a(dns->second, ep.host);
+    if (!answer) return done(make_error(DriverErrc::kUnreachable, answer.message()));
+    if (answer->addresses.empty())
+      return done(make_error(DriverErrc::kUnreachable,
+                             ep.host + " has no A record at DNS server " + dns->second.str()));
+    ep.host = answer->addresses.front();
+  }
   call(ep, cluster, "GET", "/", "", {},
        [done = std::move(done)](Result<nlohmann::json, DriverErrc> r) {
          if (!r) return done(r.error());

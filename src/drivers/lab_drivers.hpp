@@ -1,7 +1,8 @@
 #pragma once
 // Drivers for the appliance lab (and any appliance speaking the lab's REST API, docs/lab-api.md):
 // management over HTTP/JSON with bearer tokens, out-of-band power through the lab's BMC endpoint,
-// and a service probe that asks the cluster's service address who answers.
+// and a service probe that asks the cluster's service address who answers (a DNS cluster's
+// name resolved through its own DNS server).
 // Built from an Inventory; credentials are read from their files once, at construction.
 // Single-threaded: runs on the io_context of the AsyncHttpClient.
 
@@ -11,6 +12,7 @@
 #include "drivers/drivers.hpp"
 #include "model/inventory.hpp"
 #include "net/async_http_client.hpp"
+#include "net/dns_client.hpp"
 
 namespace hitless::drivers {
 
@@ -46,6 +48,9 @@ class LabApplianceDriver final : public NodeDriver {
   std::map<std::string, LabEndpoint> nodes_;
   std::map<std::string, LabEndpoint> bmc_;
   std::map<std::string, LabEndpoint> services_;  // by cluster
+  // DNS-swung clusters: the service host is a name, resolved through the cluster's DNS server
+  // at every probe (as a client would, with no cache), not through the system resolver.
+  std::map<std::string, net::DnsServer> dns_servers_;  // by cluster
 };
 
 }  // namespace hitless::drivers

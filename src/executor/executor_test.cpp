@@ -373,7 +373,7 @@ TEST(VerbRegistry, EveryVerbHasAHandlerWithCallsReconcileAndUndoGate) {
           << plan::to_string(verb) << " is used as an undo and needs its own gate";
     }
   }
-  EXPECT_EQ(verbs, 21);
+  EXPECT_EQ(verbs, 22);
   // Installs are reconciled from observation: a node that took the request is waited for.
   Step s = install("i", "a");
   Evidence busy = ev;

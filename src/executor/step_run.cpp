@@ -95,6 +95,13 @@ std::vector<std::string> Executor::Run::gate_nodes() const {
   return out;
 }
 
+// A DNS or NAT cluster's steps require "the service address is answered by X" beforehand.
+bool Executor::Run::preconditions_need_service() const {
+  for (const auto& c : step_.preconditions)
+    if (c.kind == plan::Cond::kServiceFrom) return true;
+  return false;
+}
+
 bool Executor::Run::gate_needs_service() const {
   for (const auto& c : gate_)
     if (c.kind == plan::Cond::kServiceFrom) return true;
@@ -173,7 +180,7 @@ void Executor::Run::begin() {
               "waiting: " + step_.params.value("question", step_.title));
     return poll_approval();
   }
-  observe(nodes_of_interest(), false, [this] { after_first_look(); });
+  observe(nodes_of_interest(), preconditions_need_service(), [this] { after_first_look(); });
 }
 
 void Executor::Run::poll_approval() {
@@ -353,6 +360,9 @@ void Executor::Run::act() {
           }));
     case DriverCall::Channel::kTraffic: {
       const auto& p = call.action.params;
+      if (kind == "check")
+        return ex_.traffic()->check(call.target, p.value("via", ""),
+                                    ex_.later<nlohmann::json>(answered));
       return ex_.traffic()->move_clients(call.target, p.value("from", ""), p.value("to", ""),
                                          p.value("via", "shared-ip"),
                                          ex_.later<nlohmann::json>(answered));
@@ -363,7 +373,7 @@ void Executor::Run::act() {
 // Calls that only read from the appliance (a backup download, a configuration read, the
 // compatibility test) change nothing the gates look at: what was seen stays current.
 bool Executor::Run::reads_only(const std::string& kind) {
-  return kind == "config-read" || kind == "backup" || kind == "compat-test";
+  return kind == "config-read" || kind == "backup" || kind == "compat-test" || kind == "check";
 }
 
 // An action changes more than its target (breaking a relation changes the peer, a traffic switch

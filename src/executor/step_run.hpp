@@ -54,6 +54,7 @@ struct Executor::Run {
   void withdraw(const std::string& why);
   std::vector<std::string> nodes_of_interest() const;
   bool gate_needs_service() const;
+  bool preconditions_need_service() const;
   std::vector<std::string> gate_nodes() const;
   std::string unmet_gate() const;  // "" when the gate holds
   nlohmann::json snapshot() const;

@@ -22,7 +22,9 @@ constexpr std::string_view kTopKeys[] = {"inventory",  "base_dir", "time_scale",
                                          "repository", "policy",   "clusters"};
 constexpr std::string_view kRepositoryKeys[] = {"dir", "public_key_file"};
 constexpr std::string_view kClusterKeys[] = {"name", "kind", "traffic", "policy", "nodes"};
-constexpr std::string_view kTrafficKeys[] = {"kind", "service"};
+constexpr std::string_view kTrafficKeys[] = {"kind", "service", "dns", "nat"};
+constexpr std::string_view kDnsKeys[] = {"server", "zone", "record", "ttl", "key_file"};
+constexpr std::string_view kNatKeys[] = {"netns", "table", "chain"};
 constexpr std::string_view kNodeKeys[] = {"name",   "role",    "region",     "chassis", "slot",
                                           "driver", "address", "token_file", "power",   "profile"};
 constexpr std::string_view kPowerKeys[] = {"driver", "address", "path", "token_file"};
@@ -118,17 +120,69 @@ bool parse_node(YamlReader& r, const YamlField& item, InventoryNode& n) {
   return true;
 }
 
+// A missing key_file is not an error here: plan refuses a DNS cluster without one, naming it.
+bool parse_dns(YamlReader& r, const YamlField& f, std::optional<DnsTraffic>& out) {
+  const auto es = r.entries(f, kDnsKeys);
+  if (!es) return false;
+  DnsTraffic d;
+  d.line = f.line;
+  bool has_ttl = false;
+  for (const YamlField& e : *es) {
+    const std::string& k = e.key;
+    has_ttl = has_ttl || k == "ttl";
+    const bool ok = k == "server"   ? r.read_host_port(e, d.server)
+                    : k == "zone"   ? r.read_string(e, d.zone)
+                    : k == "record" ? r.read_string(e, d.record)
+                    : k == "ttl"    ? r.read_duration(e, d.ttl_s)
+                                    : r.read_string(e, d.key_file);
+    if (!ok) return false;
+  }
+  if (d.server.empty()) return r.missing(f, "server", "host:port of the DNS server");
+  if (d.zone.empty()) return r.missing(f, "zone", "the zone that holds the record");
+  if (d.record.empty()) return r.missing(f, "record", "the name clients resolve");
+  // Required: the update writes it, so a default would silently change the record's TTL.
+  if (!has_ttl) return r.missing(f, "ttl", "the record's TTL, e.g. 30s");
+  out = d;
+  return true;
+}
+
+bool parse_nat(YamlReader& r, const YamlField& f, std::optional<NatTraffic>& out) {
+  const auto es = r.entries(f, kNatKeys);
+  if (!es) return false;
+  NatTraffic n;
+  n.line = f.line;
+  for (const YamlField& e : *es) {
+    const bool ok = e.key == "netns"   ? r.read_name(e, n.netns)
+                    : e.key == "table" ? r.read_name(e, n.table)
+                                       : r.read_name(e, n.chain);
+    if (!ok) return false;
+  }
+  if (n.table.empty()) return r.missing(f, "table", "the nft table (family ip)");
+  if (n.chain.empty()) return r.missing(f, "chain", "the chain holding the DNAT rule");
+  out = n;
+  return true;
+}
+
 bool parse_traffic(YamlReader& r, const YamlField& f, InventoryCluster& c) {
   const auto es = r.entries(f, kTrafficKeys);
   if (!es) return false;
   for (const YamlField& e : *es) {
-    const bool ok = e.key == "kind" ? r.read_choice(e, kTrafficKinds, c.traffic_kind)
-                                    : r.read_host_port(e, c.service);
+    const bool ok = e.key == "kind"  ? r.read_choice(e, kTrafficKinds, c.traffic_kind)
+                    : e.key == "dns" ? parse_dns(r, e, c.dns)
+                    : e.key == "nat" ? parse_nat(r, e, c.nat)
+                                     : r.read_host_port(e, c.service);
     if (!ok) return false;
   }
   if (c.traffic_kind.empty()) return r.missing(f, "kind", "one of " + join_names(kTrafficKinds));
   if (c.traffic_kind != "none" && c.service.empty())
     return r.missing(f, "service", "host:port where clients connect");
+  if (c.traffic_kind == "dns" && !c.dns)
+    return r.missing(f, "dns", "{server, zone, record, ttl, key_file}");
+  if (c.traffic_kind == "nat" && !c.nat) return r.missing(f, "nat", "{netns, table, chain}");
+  if (c.dns && c.traffic_kind != "dns")
+    return r.fail(YamlErrc::kConflict, f, "dns: is only for traffic kind dns");
+  if (c.nat && c.traffic_kind != "nat")
+    return r.fail(YamlErrc::kConflict, f, "nat: is only for traffic kind nat");
   return true;
 }
 
@@ -238,6 +292,7 @@ void resolve_paths(Inventory& inv, const std::string& default_base_dir) {
   resolve(inv.repository_dir);
   resolve(inv.public_key_file);
   for (InventoryCluster& c : inv.clusters) {
+    if (c.dns && !c.dns->key_file.empty()) resolve(c.dns->key_file);
     for (InventoryNode& n : c.nodes) {
       resolve(n.token_file);
       if (n.power) resolve(n.power->token_file);

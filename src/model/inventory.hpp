@@ -56,12 +56,32 @@ struct InventoryNode {
   int line = 0;
 };
 
+// traffic kind dns: the record clients resolve and how hitless updates it (RFC 2136 + TSIG).
+struct DnsTraffic {
+  std::string server;    // host:port of the DNS server that takes the updates (IPv4)
+  std::string zone;      // example.test
+  std::string record;    // support.example.test
+  double ttl_s = 0;      // the record's TTL (required): clients may keep the old answer this long
+  std::string key_file;  // "algorithm:name:secret", private to its owner; absolute after loading
+  int line = 0;
+};
+
+// traffic kind nat: the nftables DNAT rule that sends the public address to the current node.
+struct NatTraffic {
+  std::string netns;  // network namespace of the gateway ("" = this one)
+  std::string table;  // nft table (family ip)
+  std::string chain;  // the chain that holds only this cluster's DNAT rule
+  int line = 0;
+};
+
 struct InventoryCluster {
   std::string name;
   std::string kind;  // single, failover-pair, ha-pair, active-passive, active-active, atlas,
                      // chassis, migration
   std::string traffic_kind;  // none, shared-ip, load-balancer, dns, nat
-  std::string service;       // where clients connect (host:port)
+  std::string service;       // where clients connect (host:port; dns: record:port)
+  std::optional<DnsTraffic> dns;
+  std::optional<NatTraffic> nat;
   std::vector<InventoryNode> nodes;
   // Effective policy: the inventory's `policy:` with this cluster's `policy:` fields on top.
   Policy policy;

@@ -337,5 +337,56 @@ TEST(Inventory, ReadsPowerAccessTheLabWrites) {
   EXPECT_DOUBLE_EQ(b->profile.install_s, 720);
 }
 
+TEST(Inventory, ReadsDnsAndNatTraffic) {
+  auto dns = parse(with(kPair, "{kind: shared-ip, service: 127.0.0.100:4000}",
+                        "{kind: dns, service: app.example.test:4000, dns: {server: "
+                        "127.0.0.1:5353, zone: example.test, record: app.example.test, ttl: 30s, "
+                        "key_file: secrets/dns.tsig}}"));
+  ASSERT_TRUE(dns) << dns.message();
+  const auto& c = dns->clusters[0];
+  ASSERT_TRUE(c.dns);
+  EXPECT_EQ(c.dns->server, "127.0.0.1:5353");
+  EXPECT_EQ(c.dns->zone, "example.test");
+  EXPECT_EQ(c.dns->record, "app.example.test");
+  EXPECT_EQ(c.dns->ttl_s, 30);
+  EXPECT_EQ(c.dns->key_file, "/srv/inv/secrets/dns.tsig");  // resolved like every path
+  EXPECT_EQ(c.dns->line, 6);
+
+  auto nat = parse(with(kPair, "{kind: shared-ip, service: 127.0.0.100:4000}",
+                        "{kind: nat, service: 198.18.0.2:8080, nat: {netns: gw, table: t, "
+                        "chain: svc0}}"));
+  ASSERT_TRUE(nat) << nat.message();
+  ASSERT_TRUE(nat->clusters[0].nat);
+  EXPECT_EQ(nat->clusters[0].nat->netns, "gw");
+  EXPECT_EQ(nat->clusters[0].nat->chain, "svc0");
+}
+
+TEST(InventoryErrors, DnsAndNatTrafficNeedTheirSettingsAndOnlyThere) {
+  auto no_dns = parse(with(kPair, "{kind: shared-ip, service: 127.0.0.100:4000}",
+                           "{kind: dns, service: app.example.test:4000}"));
+  ASSERT_FALSE(no_dns);
+  EXPECT_EQ(no_dns.code(), InventoryErrc::kMissingField);
+  EXPECT_NE(no_dns.message().find("inv.yaml:6: clusters[0].traffic.dns"), std::string::npos)
+      << no_dns.message();
+  auto stray = parse(with(kPair, "{kind: shared-ip, service: 127.0.0.100:4000}",
+                          "{kind: shared-ip, service: 127.0.0.100:4000, nat: {table: t, "
+                          "chain: c}}"));
+  ASSERT_FALSE(stray);
+  EXPECT_EQ(stray.code(), InventoryErrc::kConflict);
+  EXPECT_NE(stray.message().find("nat: is only for traffic kind nat"), std::string::npos)
+      << stray.message();
+  auto no_zone =
+      parse(with(kPair, "{kind: shared-ip, service: 127.0.0.100:4000}",
+                 "{kind: dns, service: a.b:1, dns: {server: 127.0.0.1:53, record: a.b}}"));
+  ASSERT_FALSE(no_zone);
+  EXPECT_NE(no_zone.message().find("zone"), std::string::npos) << no_zone.message();
+  auto no_ttl = parse(with(kPair, "{kind: shared-ip, service: 127.0.0.100:4000}",
+                           "{kind: dns, service: a.b:1, dns: {server: 127.0.0.1:53, zone: b, "
+                           "record: a.b}}"));
+  ASSERT_FALSE(no_ttl);
+  EXPECT_NE(no_ttl.message().find("inv.yaml:6: clusters[0].traffic.dns.ttl"), std::string::npos)
+      << no_ttl.message();
+}
+
 }  // namespace
 }  // namespace hitless

@@ -2,6 +2,8 @@
 // upgrades, step for step as the seed text gives them.
 #include "planner/pair_strategies.hpp"
 
+#include "common/durations.hpp"
+
 namespace hitless::plan {
 namespace {
 
@@ -39,6 +41,40 @@ void backup_both(PlanBuilder& b, const std::string& a, const std::string& bk) {
               }});
 }
 
+// How the asynchronous upgrade moves clients (seed 001: shared-IP switch, DNS swing or NAT
+// swing), from the inventory's traffic kind; a pair without one uses its shared IP.
+std::string traffic_via(const StrategyInput& in) {
+  const std::string& k = in.cluster.traffic_kind;
+  return k == "dns" || k == "nat" ? k : "shared-ip";
+}
+
+// "The clients reach `node`": it holds the shared IP, or the record / NAT rule points at it.
+Condition reaches(const std::string& via, const std::string& node) {
+  return via == "shared-ip" ? Condition{Cond::kOwnsSharedIp, node, ""}
+                            : Condition{Cond::kServiceFrom, node, ""};
+}
+
+void move_clients(PlanBuilder& b, const StrategyInput& in, const std::string& via,
+                  const std::string& from, const std::string& to) {
+  const std::string ref = std::string(kSeed) + " > Make Appliance B the primary: ";
+  if (via == "shared-ip") {
+    b.switch_shared_ip(from, to, ref + "Shared IP switch");
+  } else if (via == "dns") {
+    const double ttl = in.cluster.dns ? in.cluster.dns->ttl_s : 0;
+    const std::string record = in.cluster.dns ? in.cluster.dns->record : in.cluster.service;
+    b.switch_traffic(from, to, via, ttl,
+                     "DNS swing: point " + record + " at " + to +
+                         " (clients holding the old answer move within its TTL of " +
+                         format_duration(ttl) + ")",
+                     ref + "DNS swing");
+  } else {
+    b.switch_traffic(from, to, via, 0,
+                     "NAT swing: DNAT " + in.cluster.service + " to " + to +
+                         " in one nft transaction (new connections move at once)",
+                     ref + "NAT swing");
+  }
+}
+
 }  // namespace
 
 Status<PlanningErrc> SynchronousPairStrategy::build(PlanBuilder& b, const StrategyInput& in) const {
@@ -68,23 +104,23 @@ Status<PlanningErrc> AsynchronousPairStrategy::build(PlanBuilder& b,
   const std::string& a = in.primary;
   const std::string& bk = in.backup;
   b.begin_phase("window 1: upgrade the backup " + bk + ", move traffic to it");
+  const std::string via = traffic_via(in);
   b.check({a, bk}, pair_healthy(in), std::string(kSeed) + " > Asynchronous updates");
+  if (via != "shared-ip")
+    b.check_traffic({a, bk}, via, std::string(kSeed) + " > Asynchronous updates: " + via);
   backup_both(b, a, bk);
   b.sync(
       a, bk,
       std::string(kSeed) + " > Back up and sync: Sync Now, wait for synchronization to complete");
   b.break_ha(a, bk, a, std::string(kSeed) + " > Back up and sync: Break Failover Relationship");
   // The backup goes down while the primary keeps serving clients.
-  upgrade_node(b, in, bk, {{Cond::kServing, a, ""}, {Cond::kOwnsSharedIp, a, ""}},
-               "Upgrade the backup");
+  upgrade_node(b, in, bk, {{Cond::kServing, a, ""}, reaches(via, a)}, "Upgrade the backup");
   b.approval("verify and test " + bk + " at " + in.target_version + " before clients move to it",
              std::string(kSeed) + " > Verify and test");
-  b.switch_shared_ip(a, bk,
-                     std::string(kSeed) + " > Make Appliance B the primary: Shared IP switch");
+  move_clients(b, in, via, a, bk);
   b.begin_phase("window 2: upgrade the old primary " + a +
                 ", re-establish failover with roles swapped");
-  upgrade_node(b, in, a, {{Cond::kServing, bk, ""}, {Cond::kOwnsSharedIp, bk, ""}},
-               "Upgrade the primary");
+  upgrade_node(b, in, a, {{Cond::kServing, bk, ""}, reaches(via, bk)}, "Upgrade the primary");
   b.establish(
       bk, a,
       std::string(kSeed) + " > Reestablish failover relationship: Appliance B primary, A backup");

@@ -12,7 +12,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 21> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 22> kVerbs{{
     {Verb::kCheck, "check"},
     {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},
@@ -25,6 +25,7 @@ constexpr std::array<std::pair<Verb, const char*>, 21> kVerbs{{
     {Verb::kVerify, "verify"},
     {Verb::kApproval, "approval"},
     {Verb::kSwitchTraffic, "switch-traffic"},
+    {Verb::kCheckTraffic, "check-traffic"},
     {Verb::kSetRole, "set-role"},
     {Verb::kSetAccepting, "set-accepting"},
     {Verb::kPowerOff, "power-off"},

@@ -323,6 +323,22 @@ std::string PlanBuilder::cluster_push(const std::string& initiator,
   return s.id;
 }
 
+std::string PlanBuilder::switch_traffic(const std::string& from, const std::string& to,
+                                        const std::string& via, double gap_s,
+                                        const std::string& what, const std::string& seed_ref) {
+  Step& s = add(Verb::kSwitchTraffic, {from, to}, "switch-traffic-" + to, what);
+  s.params = {{"from", from}, {"to", to}, {"via", via}, {"gap_s", gap_s}};
+  s.preconditions = {{Cond::kServing, to, ""}, {Cond::kServiceFrom, from, ""}};
+  s.gate = {{Cond::kServiceFrom, to, ""}};
+  s.estimate_s = 2 + gap_s;
+  s.undo = Undo{Verb::kSwitchTraffic,
+                {to, from},
+                {{"from", to}, {"to", from}, {"via", via}, {"gap_s", gap_s}},
+                "Move the clients back to " + from + " (" + via + ")"};
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
 std::string PlanBuilder::enable_member(const std::string& node, const std::string& version,
                                        const catalog::CatalogPackage* upgraded_with, double push_s,
                                        const std::string& seed_ref) {
@@ -359,6 +375,17 @@ std::string PlanBuilder::take_vip(const std::string& from, const std::string& to
   s.estimate_s = 2;
   s.undo =
       Undo{Verb::kTakeVip, {from}, {{"from", to}, {"to", from}}, "Move the VIP back to " + from};
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::check_traffic(const std::vector<std::string>& nodes,
+                                       const std::string& via, const std::string& seed_ref) {
+  Step& s = add(Verb::kCheckTraffic, nodes, "check-traffic",
+                via == "dns" ? "Check that the DNS server accepts hitless's signed updates"
+                             : "Check that the NAT gateway's rule can be changed");
+  s.params = {{"via", via}};
+  s.estimate_s = 1;
   s.seed_ref = seed_ref;
   return s.id;
 }

@@ -77,6 +77,14 @@ class PlanBuilder {
   std::string take_vip(const std::string& from, const std::string& to, const std::string& seed_ref);
   // A line for the operator in the plan's notes.
   void note(const std::string& text) { plan_.notes.push_back(text); }
+  // A DNS swing (via "dns": clients holding the old answer may reach `from` for up to `gap_s`,
+  // the record's TTL) or a NAT swing (via "nat": new connections move at once, gap_s 0).
+  std::string switch_traffic(const std::string& from, const std::string& to, const std::string& via,
+                             double gap_s, const std::string& what, const std::string& seed_ref);
+  // Before anything leaves service: the DNS server takes our signed updates / the NAT chain is
+  // there, so a refusal stops the run while every node still serves.
+  std::string check_traffic(const std::vector<std::string>& nodes, const std::string& via,
+                            const std::string& seed_ref);
 
  private:
   Step& add(Verb verb, std::vector<std::string> targets, std::string slug, std::string title);

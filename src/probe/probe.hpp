@@ -1,9 +1,10 @@
 #pragma once
 // The probe: measures what clients of a cluster see. For a bounded time it sends requests to a
-// loopback service address at a fixed rate and holds N long-lived sessions, then reports successes,
-// failures by cause, the longest gap without a success and what happened to sessions.
-// run_probe blocks the calling thread and runs its own single-threaded io_context; the other
-// functions are pure. Only stop_flag may be touched from another thread (e.g. a signal handler).
+// loopback service address (or a name resolved through a DNS server) at a fixed rate and holds N
+// long-lived sessions, then reports successes, failures by cause, the longest gap without a success
+// and what happened to sessions. run_probe blocks the calling thread and runs its own
+// single-threaded io_context; the other functions are pure. Only stop_flag may be touched from
+// another thread (e.g. a signal handler).
 
 #include <atomic>
 #include <cstdint>
@@ -33,8 +34,13 @@ inline constexpr int kMaxInFlight = 256;
 inline constexpr double kSessionReopenPauseS = 0.05;
 
 struct ProbeOptions {
-  std::string host = "127.0.0.1";  // IP literal in 127.0.0.0/8 or ::1 ("localhost" accepted)
+  // IP literal in 127.0.0.0/8 or ::1 ("localhost" accepted), or 198.18.0.0/15 (the lab's NAT
+  // gateways); with dns_server, a DNS name.
+  std::string host = "127.0.0.1";
   uint16_t port = 0;
+  // "ip:port" of a (loopback) DNS server: `host` is a name resolved there, as a client would,
+  // for each new connection once the previous answer's TTL has run out (a DNS-swung cluster).
+  std::string dns_server;
   double duration_s = 10;
   double rate = 50;                // requests per second; 0 = sessions only
   int sessions = 0;                // sessions held open at all times
@@ -72,6 +78,8 @@ struct ProbeReport {
   std::vector<SecondBucket> series;
   std::map<std::string, uint64_t> answered_by;  // node named in a 200 body {"node":"a"}, else "?"
   bool interrupted = false;                     // stop_flag ended the probe early
+  uint64_t dns_lookups = 0;                     // with dns_server: queries sent (one per TTL)
+  std::map<std::string, uint64_t> resolved_to;  // with dns_server: addresses the name gave
 };
 
 // "host:port" or "[v6]:port" into options (other fields copied from `base`); refuses anything that

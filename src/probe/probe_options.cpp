@@ -11,7 +11,8 @@ namespace hitless::probe {
 namespace {
 
 constexpr std::string_view kLoopbackHint =
-    "the probe only targets loopback addresses (127.0.0.0/8 or [::1]), e.g. 127.0.0.1:8080";
+    "the probe only targets loopback addresses (127.0.0.0/8 or [::1]) or the lab's NAT "
+    "gateways (198.18.0.0/15), e.g. 127.0.0.1:8080";
 
 Error<ProbeErrc> bad_target(std::string_view addr, std::string_view why) {
   return make_error(ProbeErrc::kBadTarget,
@@ -32,8 +33,10 @@ std::string loopback_problem(const std::string& host) {
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host, ec);
   if (ec) return "'" + host + "' is not an IP address; " + std::string(kLoopbackHint);
-  bool loopback =
-      address.is_v4() ? (address.to_v4().to_uint() >> 24) == 127 : address.to_v6().is_loopback();
+  // 198.18.0.0/15 is where the lab's NAT gateways put a cluster's public address.
+  const auto v4 = address.is_v4() ? address.to_v4().to_uint() : 0u;
+  bool loopback = address.is_v4() ? (v4 >> 24) == 127 || (v4 >> 17) == (0xC612u >> 1)
+                                  : address.to_v6().is_loopback();
   if (!loopback) return "'" + host + "' is not a loopback address; " + std::string(kLoopbackHint);
   return {};
 }
@@ -66,7 +69,9 @@ Result<ProbeOptions, ProbeErrc> parse_target(std::string_view addr, ProbeOptions
       port == 0 || port > 65535) {
     return bad_target(addr, "port must be a number from 1 to 65535");
   }
-  if (auto problem = loopback_problem(std::string(host)); !problem.empty()) {
+  // A name is resolved through the DNS server at run time; its answers are checked then.
+  if (auto problem = base.dns_server.empty() ? loopback_problem(std::string(host)) : "";
+      !problem.empty()) {
     return bad_target(addr, problem);
   }
   base.host = host == "localhost" ? "127.0.0.1" : std::string(host);
@@ -75,7 +80,15 @@ Result<ProbeOptions, ProbeErrc> parse_target(std::string_view addr, ProbeOptions
 }
 
 Status<ProbeErrc> validate_options(const ProbeOptions& o) {
-  if (auto problem = loopback_problem(o.host); !problem.empty()) {
+  if (!o.dns_server.empty()) {
+    const auto colon = o.dns_server.rfind(':');
+    const std::string dns_host = o.dns_server.substr(0, colon);
+    if (colon == std::string::npos || colon + 1 == o.dns_server.size())
+      return make_error(ProbeErrc::kBadTarget,
+                        "bad DNS server '" + o.dns_server + "': expected ip:port");
+    if (auto problem = loopback_problem(dns_host); !problem.empty())
+      return make_error(ProbeErrc::kBadTarget, "bad DNS server: " + problem);
+  } else if (auto problem = loopback_problem(o.host); !problem.empty()) {
     return make_error(ProbeErrc::kBadTarget, "bad probe target: " + problem);
   }
   if (o.port == 0) return make_error(ProbeErrc::kBadTarget, "bad probe target: port 0");

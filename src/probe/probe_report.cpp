@@ -31,6 +31,8 @@ nlohmann::json to_json(const ProbeReport& r) {
       {"sessions_transferred", r.sessions_transferred},
       {"answered_by", nlohmann::json(r.answered_by)},
       {"interrupted", r.interrupted},
+      {"dns_lookups", r.dns_lookups},
+      {"resolved_to", nlohmann::json(r.resolved_to)},
       {"series", std::move(series)},
   };
 }
@@ -61,6 +63,11 @@ std::string to_text(const ProbeReport& r) {
   if (!r.answered_by.empty()) {
     out << "answered by:";
     for (const auto& [node, n] : r.answered_by) out << ' ' << node << '=' << n;
+    out << '\n';
+  }
+  if (r.dns_lookups) {
+    out << "dns: " << r.dns_lookups << " lookups, resolved to:";
+    for (const auto& [address, n] : r.resolved_to) out << ' ' << address << '=' << n;
     out << '\n';
   }
   if (r.sessions_opened || r.session_failures) {

@@ -8,9 +8,11 @@
 #include <boost/asio/post.hpp>
 #include <cmath>
 #include <exception>
+#include <optional>
 #include <stdexcept>
 
 #include "probe/http_response.hpp"
+#include "probe/name_resolver.hpp"
 #include "probe/probe.hpp"
 #include "probe/probe_client.hpp"
 #include "probe/probe_stats.hpp"
@@ -40,10 +42,18 @@ class ProbeRun {
   ProbeRun(const ProbeOptions& options, const std::atomic<bool>* stop_flag)
       : options_(options),
         stop_flag_(stop_flag),
-        endpoint_(asio::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host),
-                  options.port),
         session_request_(detail::build_get(detail::session_path(options.session_lifetime_s))),
-        stats_(format_target(options)) {}
+        stats_(format_target(options)) {
+    if (options.dns_server.empty()) {
+      endpoint_ = asio::ip::tcp::endpoint(
+          asio::ip::make_address(options.host == "localhost" ? "127.0.0.1" : options.host),
+          options.port);
+    } else if (auto server = probe_dns_server(options.dns_server)) {
+      resolver_.emplace(*server, options.host);
+    } else {
+      throw std::invalid_argument(server.message());
+    }
+  }
 
   ProbeReport run() {
     start_ = Clock::now();
@@ -52,7 +62,12 @@ class ProbeRun {
     if (options_.rate > 0) asio::co_spawn(io_, pace(), rethrow);
     for (int i = 0; i < options_.sessions; ++i) asio::co_spawn(io_, hold(), rethrow);
     io_.run();
-    return stats_.finish(since_start(ended_at_), interrupted_);
+    ProbeReport report = stats_.finish(since_start(ended_at_), interrupted_);
+    if (resolver_) {
+      report.dns_lookups = resolver_->lookups();
+      report.resolved_to = resolver_->answers();
+    }
+    return report;
   }
 
  private:
@@ -107,9 +122,27 @@ class ProbeRun {
     }
   }
 
+  // Where a new connection goes: the fixed address, or what the name resolves to now (a failed
+  // lookup fails the request or session as "dns").
+  std::optional<asio::ip::tcp::endpoint> endpoint_now() {
+    if (!resolver_) return endpoint_;
+    auto address = resolver_->address(Clock::now());
+    if (!address) return std::nullopt;
+    boost::system::error_code ec;
+    auto ip = asio::ip::make_address(*address, ec);
+    if (ec) return std::nullopt;
+    return asio::ip::tcp::endpoint(ip, options_.port);
+  }
+
   asio::awaitable<void> request(Clock::time_point due) {
+    auto endpoint = endpoint_now();
+    if (!endpoint) {
+      --in_flight_;
+      if (!stopping_) stats_.request_failed(since_start(due), "dns");
+      co_return;
+    }
     auto result =
-        co_await detail::do_request(endpoint_, seconds(options_.request_timeout_s), shutdown_);
+        co_await detail::do_request(*endpoint, seconds(options_.request_timeout_s), shutdown_);
     --in_flight_;
     if (result.shutdown || stopping_) co_return;  // in flight at the end: not counted
     if (result.ok) {
@@ -123,8 +156,15 @@ class ProbeRun {
   asio::awaitable<void> hold() {
     asio::steady_timer pause(io_);
     while (!stopping_) {
+      auto endpoint = endpoint_now();
+      if (!endpoint) {
+        stats_.session_failed();
+        pause.expires_after(seconds(kSessionReopenPauseS));
+        co_await detail::race(pause.async_wait(asio::as_tuple(asio::use_awaitable)), shutdown_);
+        continue;
+      }
       auto end = co_await detail::hold_session(
-          endpoint_, session_request_, seconds(options_.request_timeout_s), shutdown_,
+          *endpoint, session_request_, seconds(options_.request_timeout_s), shutdown_,
           [this] {
             if (!stopping_) stats_.session_opened(since_start(Clock::now()));
           },
@@ -146,6 +186,7 @@ class ProbeRun {
   ProbeOptions options_;
   const std::atomic<bool>* stop_flag_;
   asio::ip::tcp::endpoint endpoint_;
+  std::optional<NameResolver> resolver_;  // set when the target is a name (dns_server)
   std::string session_request_;
   detail::ProbeStats stats_;
   asio::io_context io_{1};

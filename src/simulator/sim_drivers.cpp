@@ -80,7 +80,32 @@ void SimDrivers::set_power(const std::string& name, bool on, drivers::Callback<U
   reply<Unit>(std::move(done), Unit{});
 }
 
+void SimDrivers::move_clients(const std::string& cluster, const std::string& from,
+                              const std::string& to, const std::string& via,
+                              drivers::Callback<nlohmann::json> done) {
+  if (via == "shared-ip")  // as SharedIpTrafficSwitch does: off on `from`, then on on `to`
+    return perform(
+        from, drivers::Action{"shared-ip", {{"enabled", false}}},
+        [this, to, done = std::move(done)](Result<nlohmann::json, DriverErrc> r) mutable {
+          if (!r) return done(std::move(r));
+          perform(to, drivers::Action{"shared-ip", {{"enabled", true}}}, std::move(done));
+        });
+  if (via != "dns" && via != "nat")
+    return reply<nlohmann::json>(
+        std::move(done),
+        make_error(DriverErrc::kUnsupported, "cluster " + cluster + ": no switch for " + via));
+  pointed_at_[cluster] = to;
+  reply<nlohmann::json>(std::move(done), nlohmann::json{{"via", via}, {"to", to}});
+}
+
 void SimDrivers::who_answers(const std::string& cluster, drivers::Callback<std::string> done) {
+  if (auto it = pointed_at_.find(cluster); it != pointed_at_.end()) {
+    const lab::Node* n = world_.find(it->second);
+    if (n && n->serving() && n->accepting()) return reply<std::string>(std::move(done), n->name());
+    return reply<std::string>(
+        std::move(done),
+        make_error(DriverErrc::kUnreachable, it->second + " does not answer for " + cluster));
+  }
   for (const auto& n : world_.nodes()) {
     if (n->spec().cluster != cluster) continue;
     const bool reaches = n->shared_ip().empty() ? true : n->shared_ip_enabled();

@@ -1,8 +1,10 @@
 #pragma once
 // Drivers for the simulator: the same requests the lab driver would send, handed in-process to
 // the same management API code over the same node model, on a virtual clock. A small model-time
-// latency stands in for the network. Single-threaded (the virtual scheduler's thread).
+// latency stands in for the network. Traffic moves act on the model too. Single-threaded (the
+// virtual scheduler's thread).
 
+#include <map>
 #include <string>
 
 #include "catalog/catalog.hpp"
@@ -13,7 +15,8 @@ namespace hitless::sim {
 
 class SimDrivers final : public drivers::ApplianceDriver,
                          public drivers::PowerDriver,
-                         public drivers::ServiceProbe {
+                         public drivers::ServiceProbe,
+                         public drivers::TrafficSwitch {
  public:
   // `signing_secret_b64` signs packages for the world's trusted key (the simulator makes its own).
   SimDrivers(lab::LabWorld& world, const catalog::Catalog& catalog, std::string signing_secret_b64,
@@ -28,6 +31,10 @@ class SimDrivers final : public drivers::ApplianceDriver,
                drivers::Callback<nlohmann::json> done) override;
   void set_power(const std::string& node, bool on, drivers::Callback<Unit> done) override;
   void who_answers(const std::string& cluster, drivers::Callback<std::string> done) override;
+  // A shared IP moves on the nodes; a DNS or NAT swing points the cluster at `to` at once (the
+  // DNS TTL's gap is added to the predicted downtime by the simulator, from the step).
+  void move_clients(const std::string& cluster, const std::string& from, const std::string& to,
+                    const std::string& via, drivers::Callback<nlohmann::json> done) override;
 
  private:
   template <class T>
@@ -37,6 +44,7 @@ class SimDrivers final : public drivers::ApplianceDriver,
   const catalog::Catalog& catalog_;
   std::string secret_;
   double latency_s_;
+  std::map<std::string, std::string> pointed_at_;  // DNS/NAT clusters: node clients reach
 };
 
 }  // namespace hitless::sim

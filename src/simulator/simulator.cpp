@@ -183,8 +183,9 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
                                                    : exec::default_poll_interval_s(plan.time_scale);
   if (options.poll_interval_s <= 0)
     eo.reaction_s = exec::default_reaction_s(plan.time_scale);  // poll as a real run does
-  exec::Executor executor(plan, &cat, clock, drivers::Drivers{&drivers, &drivers, &drivers},
-                          journal, eo, &steps);
+  exec::Executor executor(plan, &cat, clock,
+                          drivers::Drivers{&drivers, &drivers, &drivers, &drivers}, journal, eo,
+                          &steps);
   SimulationResult result;
   bool finished = false;
   executor.start([&](const exec::RunOutcome& o) {
@@ -204,6 +205,17 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   for (const auto& [cluster, d] : recorder.downtime) {
     result.downtime_by_cluster[cluster] = d;
     result.downtime_s += d;
+  }
+  // A DNS swing leaves clients that resolved before it on the old node for up to the TTL: the
+  // simulated cluster never sees that, so each swing's predicted gap is added as downtime.
+  // gap_s is wall-clock (a TTL does not scale with --time-scale); downtime is model time.
+  for (const auto& span : steps.spans()) {
+    const plan::Step* s = plan.find(span.id);
+    if (!s || s->verb != plan::Verb::kSwitchTraffic || span.state != "succeeded") continue;
+    const double gap =
+        s->params.value("gap_s", 0.0) / (plan.time_scale > 0 ? plan.time_scale : 1.0);
+    result.downtime_by_cluster[s->cluster] += gap;
+    result.downtime_s += gap;
   }
   result.exposure_s = recorder.exposure;
   for (const auto& [name, t] : recorder.timelines_) result.nodes.push_back(t);

@@ -151,5 +151,21 @@ TEST(Simulator, IsDeterministic) {
   EXPECT_EQ(to_json(r1).dump(), to_json(r2).dump());
 }
 
+TEST(Simulator, DnsSwingPredictsTheTtlAsDowntimeInModelTime) {
+  World w;
+  auto& c = w.inv.clusters[0];
+  c.traffic_kind = "dns";
+  c.service = "app.example.test:4000";
+  c.dns = DnsTraffic{"127.0.0.1:53", "example.test", "app.example.test", 30, "/k", 3};
+  for (auto& [name, o] : w.obs.nodes) {
+    o.shared_ip.clear();
+    o.shared_ip_enabled = false;
+  }
+  auto r = w.run("asynchronous");
+  EXPECT_EQ(r.outcome, "completed") << r.message;
+  EXPECT_NEAR(r.downtime_s, 30, 1);  // time scale 1: the TTL, nothing else
+  EXPECT_EQ(final_version(r, "a"), "7.2.0");
+}
+
 }  // namespace
 }  // namespace hitless::sim

@@ -1,6 +1,7 @@
 // Traffic verbs: move a cluster's clients from one node to another through the cluster's
-// TrafficSwitch (shared IP today; load balancer, DNS and NAT plug in behind the same call), and
-// stop or resume accepting new connections on a node.
+// TrafficSwitch (shared IP, DNS swing, NAT swing; the load balancer behind the same call), check
+// that the mechanism takes changes before a run takes nodes out, and stop or resume accepting new
+// connections on a node.
 #include "executor/verbs/verb_registry.hpp"
 
 namespace hitless::exec {
@@ -31,6 +32,21 @@ class SwitchTraffic : public VerbHandler {
   }
 };
 
+// Asks the cluster's traffic switch whether it can move clients (a signed no-op DNS update, the
+// NAT chain listed): changes nothing, so it is safe to repeat, and a refusal stops the run
+// before any node leaves service.
+class CheckTraffic : public VerbHandler {
+ public:
+  plan::Verb verb() const override { return plan::Verb::kCheckTraffic; }
+  const char* summary() const override {
+    return "checks that the traffic mechanism (DNS server, NAT gateway) takes our changes";
+  }
+  Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
+    return std::vector<DriverCall>{
+        {Channel::kTraffic, c.step.cluster, {"check", {{"via", c.step.params.value("via", "")}}}}};
+  }
+};
+
 class SetAccepting : public VerbHandler {
  public:
   plan::Verb verb() const override { return plan::Verb::kSetAccepting; }
@@ -52,6 +68,7 @@ class SetAccepting : public VerbHandler {
 
 void register_traffic_verbs(VerbRegistry& r) {
   r.add(std::make_unique<SwitchTraffic>());
+  r.add(std::make_unique<CheckTraffic>());
   r.add(std::make_unique<SetAccepting>());
 }
 

@@ -12,12 +12,15 @@
 
 namespace hitless::lab {
 
+class LabTraffic;
+
 struct ControlContext {
   LabWorld* world;
   LabRuntime* runtime;
   std::string token;
   double time_scale;
-  std::function<void()> shutdown;  // stops the daemon after the reply is sent
+  std::function<void()> shutdown;       // stops the daemon after the reply is sent
+  const LabTraffic* traffic = nullptr;  // DNS / NAT components (service addresses)
 };
 
 net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req);

@@ -69,9 +69,16 @@ int run_lab_daemon(const DaemonOptions& opt) {
     shared_ips[c.name] = c.shared_ip->host + ":" + std::to_string(port);
   }
 
+  // DNS and NAT clusters: their nodes' addresses come from the components that reach them.
+  LabTraffic traffic;
+  if (auto s = traffic.prepare(spec, secrets.endpoints); !s)
+    return fail_start(opt.dir, s.message(), 1);
+
   LabWorld world(spec, clock, secrets.signing_key.public_key_b64, shared_ips);
   LabRuntime runtime(io, world, secrets.endpoints);
   if (auto s = runtime.start(); !s) return fail_start(opt.dir, s.message(), 1);
+  if (auto s = traffic.start(spec, runtime, opt.dir); !s)
+    return fail_start(opt.dir, s.message(), 1);
 
   bool stopping = false;
   std::unique_ptr<net::HttpListener> control;
@@ -80,12 +87,13 @@ int run_lab_daemon(const DaemonOptions& opt) {
     stopping = true;
     // Let the reply to the shutdown request leave first.
     boost::asio::post(io, [&] {
+      traffic.stop();
       runtime.stop();
       if (control) control->close();
       io.stop();
     });
   };
-  ControlContext ctx{&world, &runtime, secrets.control_token, opt.time_scale, shutdown};
+  ControlContext ctx{&world, &runtime, secrets.control_token, opt.time_scale, shutdown, &traffic};
   auto cl = net::HttpListener::open(
       io, "127.0.0.1", 0, [&](const net::HttpRequest& r) { return handle_control(ctx, r); });
   if (!cl) return fail_start(opt.dir, "control endpoint: " + cl.message(), 1);
@@ -102,7 +110,8 @@ int run_lab_daemon(const DaemonOptions& opt) {
                       opt.time_scale,
                       getpid(),
                       repo,
-                      secrets.signing_key.public_key_b64};
+                      secrets.signing_key.public_key_b64,
+                      &traffic};
   try {
     write_inventory(opt.dir, desc);
     write_file_atomic(opt.dir + "/lab.pid", std::to_string(getpid()) + "\n");

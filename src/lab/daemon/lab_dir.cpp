@@ -100,8 +100,12 @@ std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& s
   return out;
 }
 
-std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt) {
+std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt,
+                            const LabTraffic* traffic) {
   if (auto vip = rt.shared_ip(c.name); !vip.empty()) return vip;
+  if (const DnsService* d = traffic ? traffic->dns(c.name) : nullptr)
+    return d->record + ":" + std::to_string(d->port);
+  if (const NatService* n = traffic ? traffic->nat(c.name) : nullptr) return n->public_address;
   // The lab does not run the load balancer itself yet: a port-0 placeholder has no address.
   if (c.load_balancer && c.load_balancer->port != 0) return c.load_balancer->str();
   if (!c.nodes.empty()) {
@@ -129,11 +133,23 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
     nodes[n.name] = node;
   }
   json clusters = json::object();
-  for (const auto& c : d.spec->clusters)
-    clusters[c.name] = {{"kind", to_string(c.kind)},
-                        {"traffic", to_string(c.traffic)},
-                        {"service", service_address(*d.spec, c, *d.runtime)},
-                        {"nodes", c.nodes}};
+  for (const auto& c : d.spec->clusters) {
+    json cj{{"kind", to_string(c.kind)},
+            {"traffic", to_string(c.traffic)},
+            {"service", service_address(*d.spec, c, *d.runtime, d.traffic)},
+            {"nodes", c.nodes}};
+    if (const DnsService* dns = d.traffic ? d.traffic->dns(c.name) : nullptr)
+      cj["dns"] = {{"server", dns->server},       {"zone", dns->zone},
+                   {"record", dns->record},       {"ttl_s", dns->ttl_s},
+                   {"key_file", dns->key_file},   {"port", dns->port},
+                   {"pid", d.traffic->knot_pid()}};
+    if (const NatService* nat = d.traffic ? d.traffic->nat(c.name) : nullptr)
+      cj["nat"] = {{"netns", nat->netns},
+                   {"table", nat->table},
+                   {"chain", nat->chain},
+                   {"public", nat->public_address}};
+    clusters[c.name] = cj;
+  }
   json repo = json::array();
   for (const auto& e : d.repo)
     repo.push_back({{"id", e.id},
@@ -186,7 +202,23 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
     key(y, "kind") << to_string(c.kind);
     key(y, "traffic") << YAML::Flow << YAML::BeginMap;
     key(y, "kind") << to_string(c.traffic);
-    key(y, "service") << service_address(*d.spec, c, *d.runtime);
+    key(y, "service") << service_address(*d.spec, c, *d.runtime, d.traffic);
+    if (const DnsService* dns = d.traffic ? d.traffic->dns(c.name) : nullptr) {
+      key(y, "dns") << YAML::Flow << YAML::BeginMap;
+      key(y, "server") << dns->server;
+      key(y, "zone") << dns->zone;
+      key(y, "record") << dns->record;
+      key(y, "ttl") << seconds(dns->ttl_s);
+      key(y, "key_file") << dns->key_file;
+      y << YAML::EndMap;
+    }
+    if (const NatService* nat = d.traffic ? d.traffic->nat(c.name) : nullptr) {
+      key(y, "nat") << YAML::Flow << YAML::BeginMap;
+      key(y, "netns") << nat->netns;
+      key(y, "table") << nat->table;
+      key(y, "chain") << nat->chain;
+      y << YAML::EndMap;
+    }
     y << YAML::EndMap;
     key(y, "nodes") << YAML::BeginSeq;
     for (const auto& name : c.nodes) {

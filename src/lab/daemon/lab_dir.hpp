@@ -2,7 +2,9 @@
 // The lab directory (`--dir DIR`): everything a running lab leaves for its users.
 //   DIR/lab.json          every address; per cluster its service address; the control endpoint
 //   DIR/inventory.yaml    the inventory that `hitless plan/apply` take
-//   DIR/secrets/          node API tokens, BMC tokens, the control token, the lab signing key
+//   DIR/secrets/          node API tokens, BMC tokens, the control token, the lab signing key,
+//                         the TSIG key of the lab's DNS server (dns-update.tsig)
+//   DIR/knot/             knot.conf, zones and knotd.log of the lab's DNS server (DNS clusters)
 //   DIR/repo/             the lab's package repository: signed packages and the public key
 //   DIR/lab.pid, lab.log  the daemon's process id and log
 // Files are written atomically (temp file + rename). Runs in the daemon before and after binding.
@@ -13,6 +15,7 @@
 
 #include "catalog/signing.hpp"
 #include "lab/daemon/lab_runtime.hpp"
+#include "lab/daemon/lab_traffic.hpp"
 #include "lab/spec/lab_spec.hpp"
 
 namespace hitless::lab {
@@ -45,10 +48,13 @@ struct LabDescription {
   int pid;
   std::vector<RepoEntry> repo;
   std::string public_key;
+  const LabTraffic* traffic = nullptr;
 };
 void write_lab_json(const std::string& dir, const LabDescription& d);
 void write_inventory(const std::string& dir, const LabDescription& d);
-// Where clients of a cluster connect: its shared IP, load balancer, or its only node.
-std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt);
+// Where clients of a cluster connect: its shared IP, load balancer, DNS name (record:port), NAT
+// public address, or its only node.
+std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt,
+                            const LabTraffic* traffic = nullptr);
 
 }  // namespace hitless::lab

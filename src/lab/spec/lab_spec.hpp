@@ -90,6 +90,7 @@ struct DnsSpec {
   std::string zone;    // "example.test"
   std::string record;  // "app.example.test"
   Endpoint server;     // the DNS server that takes RFC 2136 updates
+  double ttl_s = 5;    // the record's TTL (wall-clock seconds: DNS caches do not scale)
 };
 
 struct ClusterSpec {

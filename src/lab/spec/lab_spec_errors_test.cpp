@@ -79,9 +79,12 @@ TEST(LabSpecErrors, UnknownFieldsNameTheAllowedOnes) {
                     "settings, recordings, size_mb)"));
   EXPECT_TRUE(fails("lab: t\nrepository:\n  - {name: p, version: 1, digest: x}\n",
                     SpecErrc::kUnknownField, "lab.yaml:3: repository[0].digest: unknown field..."));
-  EXPECT_TRUE(fails(with(kPair, "    traffic: shared-ip\n",
-                         "    traffic: dns\n    dns: {zone: a.test, record: b.a.test, ttl: 5}\n"),
-                    SpecErrc::kUnknownField, "lab.yaml:7: clusters[0].dns.ttl: unknown field..."));
+  EXPECT_TRUE(
+      fails(with(kPair, "    traffic: shared-ip\n",
+                 "    traffic: dns\n    dns: {zone: a.test, record: b.a.test, refresh: 5}\n"),
+            SpecErrc::kUnknownField,
+            "lab.yaml:7: clusters[0].dns.refresh: unknown field 'refresh' (allowed: zone, "
+            "record, server, ttl)"));
   EXPECT_TRUE(
       fails(with(kPair, "        role: backup\n", "        role: backup\n        role: primary\n"),
             SpecErrc::kDuplicate,

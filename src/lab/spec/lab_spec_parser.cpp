@@ -37,7 +37,7 @@ constexpr std::string_view kClusterKeys[] = {
     "name", "kind", "traffic", "shared_ip", "load_balancer", "nat", "dns", "ha", "nodes"};
 constexpr std::string_view kPackageKeys[] = {"name",    "version",  "kind",        "install",
                                              "size_mb", "requires", "upgrade_from"};
-constexpr std::string_view kDnsKeys[] = {"zone", "record", "server"};
+constexpr std::string_view kDnsKeys[] = {"zone", "record", "server", "ttl"};
 constexpr std::string_view kDataKeys[] = {"users", "settings", "recordings", "size_mb"};
 constexpr std::string_view kRoles[] = {"primary",       "backup",        "active",        "passive",
                                        "member",        "master",        "backup-master", "traffic",
@@ -238,6 +238,7 @@ bool read_dns(SpecReader& r, const Field& f, std::optional<DnsSpec>& out) {
   for (const Field& e : *es) {
     const bool ok = e.key == "zone"     ? r.read_string(e, dns.zone)
                     : e.key == "record" ? r.read_string(e, dns.record)
+                    : e.key == "ttl"    ? r.read_duration(e, dns.ttl_s)
                                         : r.read_endpoint(e, dns.server);
     if (!ok) return false;
   }

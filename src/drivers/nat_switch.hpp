@@ -1,0 +1,45 @@
+#pragma once
+// NatTrafficSwitch: moves a cluster's clients by a NAT swing (seed 001, "NAT swing"): the
+// cluster's chain in an nftables table holds one DNAT rule from the public address to the
+// current node; a swing replaces it in one `nft -f` transaction (flush the chain, add the new
+// rule), which applies all or nothing. Only new connections follow the rule; established ones
+// keep their conntrack binding and end on the old node. `nft` runs through `ip netns exec` when
+// the gateway lives in a network namespace. Blocking (~40 ms); single-threaded.
+
+#include <map>
+
+#include "drivers/drivers.hpp"
+#include "model/inventory.hpp"
+
+namespace hitless::drivers {
+
+struct NatCluster {
+  std::string netns, table, chain;
+  std::string public_host;
+  std::uint16_t public_port = 0;
+  std::map<std::string, std::string> node_address;  // node -> host:port clients are sent to
+};
+
+class NatTrafficSwitch final : public TrafficSwitch {
+ public:
+  static Result<std::unique_ptr<NatTrafficSwitch>, DriverErrc> create(const Inventory& inventory);
+  bool serves(const std::string& cluster) const { return clusters_.count(cluster) > 0; }
+
+  void move_clients(const std::string& cluster, const std::string& from, const std::string& to,
+                    const std::string& via, Callback<nlohmann::json> done) override;
+  void check(const std::string& cluster, const std::string& via,
+             Callback<nlohmann::json> done) override;
+
+ private:
+  std::map<std::string, NatCluster> clusters_;
+};
+
+// The nft script that points `c`'s public address at `target` (host:port), atomically.
+std::string nat_swing_script(const NatCluster& c, const std::string& target);
+// Runs `nft` with `args` (and `script` on stdin) inside `netns` ("" = here); errors name nft and
+// its stderr.
+Result<std::string, DriverErrc> run_nft(const std::string& netns,
+                                        const std::vector<std::string>& args,
+                                        const std::string& script);
+
+}  // namespace hitless::drivers
