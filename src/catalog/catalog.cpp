@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <climits>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <system_error>
 
+#include "catalog/package_check.hpp"
 #include "catalog/signing.hpp"
 #include "model/version.hpp"
 
@@ -23,20 +22,6 @@ struct Candidate {
   const CatalogPackage* pkg;
   Version version;
 };
-
-bool read_file(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
-
-std::string trim_right(std::string s) {
-  while (!s.empty() &&
-         (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
-    s.pop_back();
-  return s;
-}
 
 // Ascending by version; of several packages with equal versions ("7.1" and "7.1.0") the first
 // in catalog order wins, so results do not depend on anything but the catalog.
@@ -193,73 +178,57 @@ class RequirementResolver {
 
 }  // namespace
 
-Result<Catalog, CatalogErrc> Catalog::load(const std::string& dir,
-                                           const std::string& public_key_b64) {
+Result<Catalog, CatalogErrc> Catalog::load(const std::string& dir, const TrustOptions& trust,
+                                           bool check_files) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    return make_error(CatalogErrc::kUnreadable,
-                      "package repository " + dir + " is not a readable directory");
-  std::vector<fs::path> files;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code type_ec;
-    if (it->path().extension() == ".pkg" && it->is_regular_file(type_ec))
-      files.push_back(it->path());
-  }
-  if (ec)
-    return make_error(CatalogErrc::kUnreadable,
-                      "cannot list package repository " + dir + ": " + ec.message());
-  std::sort(files.begin(), files.end(),
-            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
-
+    return make_error(CatalogErrc::kUnreadable, "catalog directory " + dir + " is not a directory");
+  auto trusted = load_trusted_catalog(dir, trust);
+  if (!trusted)
+    return make_error(trusted.code() == TrustErrc::kUnreadable ? CatalogErrc::kUnreadable
+                                                               : CatalogErrc::kUntrusted,
+                      trusted.message());
   Catalog catalog;
-  std::map<std::string, std::string> file_of_id;
-  for (const auto& file : files) {
-    const std::string path = file.string();
-    std::string bytes;
-    if (!read_file(file, bytes))
-      return make_error(CatalogErrc::kUnreadable, "cannot read package " + path);
-    const fs::path sig_file = path + ".sig";
-    std::string sig;
-    if (!fs::exists(sig_file, ec))
-      return make_error(CatalogErrc::kBadPackage, "package " + path + " has no signature (" +
-                                                      sig_file.string() + " is missing)");
-    if (!read_file(sig_file, sig))
-      return make_error(CatalogErrc::kUnreadable, "cannot read signature " + sig_file.string());
-    sig = trim_right(std::move(sig));
-    if (auto ok = verify_detached(bytes, sig, public_key_b64); !ok.ok()) {
-      if (ok.code() == SignErrc::kBadKey)
-        return make_error(CatalogErrc::kBadPackage, "cannot verify package " + path +
-                                                        ": the trusted public key is invalid (" +
-                                                        ok.message() + ")");
-      return make_error(CatalogErrc::kBadPackage,
-                        "package " + path + " has a bad signature (" + ok.message() +
-                            "); it was altered or signed with another key");
+  catalog.file_ = std::move(trusted->catalog);
+  catalog.warnings_ = std::move(trusted->warnings);
+  for (const auto& e : catalog.file_.entries) {
+    const std::string path = (fs::path(dir) / e.file).string();
+    if (check_files) {
+      if (!fs::exists(path, ec))
+        return make_error(CatalogErrc::kUnreadable, "package " + path + " (" + e.manifest.name +
+                                                        " " + e.manifest.version +
+                                                        ") is listed in the catalog but missing");
+      if (auto checked = check_package_file(path, catalog.file_, ""); !checked)
+        return make_error(CatalogErrc::kBadPackage, "package refused: " + checked.message());
     }
-    auto manifest = decode_package(bytes);
-    if (!manifest.ok())
-      return make_error(CatalogErrc::kBadPackage,
-                        path + " is not a package: " + manifest.message());
-    if (!Version::parse(manifest->version))
-      return make_error(CatalogErrc::kBadPackage, "package " + path + ": version '" +
-                                                      manifest->version + "' is not a version");
-    for (const auto& r : manifest->requires_)
-      if (!r.min_version.empty() && !Version::parse(r.min_version))
-        return make_error(CatalogErrc::kBadPackage, "package " + path + ": requirement " +
-                                                        r.package + " >= '" + r.min_version +
-                                                        "' is not a version");
-    const std::string id = manifest->id();
-    if (auto [it, inserted] = file_of_id.emplace(id, path); !inserted)
-      return make_error(CatalogErrc::kBadPackage,
-                        "packages " + it->second + " and " + path + " both hold " + id);
-    catalog.packages_.push_back({std::move(*manifest), path, std::move(sig), sha256_hex(bytes)});
+    CatalogPackage p;
+    p.manifest = e.manifest;
+    p.path = path;
+    p.signature_b64 = e.signature.empty() ? "" : signature_to_wire(e.signature);
+    p.digest = e.sha256;
+    p.length = e.length;
+    p.hardware = e.hardware;
+    p.soak_s = static_cast<double>(e.soak_s);
+    p.downgrade_erases_data = e.downgrade_erases_data;
+    catalog.packages_.push_back(std::move(p));
   }
   return catalog;
 }
 
 Catalog Catalog::from_manifests(const std::vector<PackageManifest>& manifests) {
   Catalog catalog;
-  for (const auto& m : manifests)
-    catalog.packages_.push_back({m, "", "", sha256_hex(encode_package(m, ""))});
+  for (const auto& m : manifests) {
+    CatalogPackage p;
+    p.manifest = m;
+    p.digest = sha256_hex(encode_package(m, ""));
+    catalog.packages_.push_back(std::move(p));
+  }
+  return catalog;
+}
+
+Catalog Catalog::from_packages(std::vector<CatalogPackage> packages) {
+  Catalog catalog;
+  catalog.packages_ = std::move(packages);
   return catalog;
 }
 
@@ -280,8 +249,8 @@ const CatalogPackage* Catalog::main_package_with_version(const std::string& vers
 }
 
 Result<std::vector<const CatalogPackage*>, CatalogErrc> Catalog::resolve(
-    const Installed& installed, const std::string& main_name,
-    const std::string& target_version) const {
+    const Installed& installed, const std::string& main_name, const std::string& target_version,
+    const ResolveOptions& options) const {
   const auto mains = versions_of(packages_, main_name);
   const auto target = Version::parse(target_version);
   const auto target_it = std::find_if(mains.begin(), mains.end(), [&](const Candidate& c) {
@@ -302,11 +271,21 @@ Result<std::vector<const CatalogPackage*>, CatalogErrc> Catalog::resolve(
   if (*current == *target)
     return make_error(CatalogErrc::kAlreadyAtTarget,
                       main_name + " " + installed_it->second + " is already installed");
-  if (*target < *current)
-    return make_error(CatalogErrc::kDowngrade,
-                      "installing " + main_name + " " + target_version + " would downgrade from " +
-                          installed_it->second + " to " + target_version +
-                          "; downgrades are not supported (they erase data)");
+  if (*target < *current) {
+    const CatalogPackage& pkg = *target_it->pkg;
+    const std::string what = "installing " + main_name + " " + target_version +
+                             " would downgrade from " + installed_it->second;
+    if (!options.allow_downgrade)
+      return make_error(CatalogErrc::kDowngrade,
+                        what + "; downgrades are refused unless --allow-downgrade is given");
+    if (pkg.downgrade_erases_data && options.acknowledge_data_loss != main_name)
+      return make_error(CatalogErrc::kDataLossNotAcknowledged,
+                        what +
+                            ", which the vendor says deletes all data on the node; to accept "
+                            "that, also give --acknowledge-data-loss " +
+                            main_name);
+    return std::vector<const CatalogPackage*>{&pkg};  // a downgrade is one direct install
+  }
 
   const auto chain =
       upgrade_chain(mains, *current, static_cast<std::size_t>(target_it - mains.begin()));

@@ -48,7 +48,8 @@ void SimDrivers::perform(const std::string& name, const drivers::Action& action,
                                    make_error(DriverErrc::kRejected, "unknown package"));
     const std::string file = catalog::encode_package(pkg->manifest, "simulated payload");
     a.params["content"] = file;
-    a.params["signature"] = *catalog::sign_detached(file, secret_);
+    a.params["signature"] =
+        *catalog::sign_package(file, {pkg->manifest.name, pkg->manifest.version, {}}, secret_);
   }
   auto rq = drivers::lab_request_for(a);
   if (!rq) return reply<nlohmann::json>(std::move(done), rq.error());
