@@ -406,5 +406,33 @@ RC_GTEST_PROP(CatalogProperty, HopsInstallInOrderAndEndAtTheTarget, ()) {
   RC_ASSERT(state.at("product") == *Version::parse(target));
 }
 
+// No shorter path exists: on random supported-path graphs (no requirements), resolve() finds a
+// path exactly when one exists, and its length is the breadth-first shortest.
+RC_GTEST_PROP(CatalogProperty, PathIsTheShortestTheSupportedPathsAllow, ()) {
+  const int n = *rc::gen::inRange(2, 9);
+  std::vector<PackageManifest> manifests;
+  std::vector<std::vector<bool>> edge(n, std::vector<bool>(n, false));  // edge[i][j]: j over i
+  for (int j = 0; j < n; ++j) {
+    std::vector<std::string> from;
+    const int mask = j == 0 ? 0 : *rc::gen::inRange(0, 1 << j);
+    for (int i = 0; i < j; ++i)
+      if (mask & (1 << i)) from.push_back("7." + std::to_string(i));
+    for (int i = 0; i < j; ++i) edge[i][j] = from.empty() || (mask & (1 << i));
+    manifests.push_back(pkg("product", "7." + std::to_string(j) + ".0", "product", {}, from));
+  }
+  const int target = *rc::gen::inRange(1, n);
+  // Breadth-first shortest number of hops from 7.0 to the target.
+  std::vector<int> dist(n, -1);
+  dist[0] = 0;
+  for (int i = 0; i < n; ++i)  // versions only go up, so index order is a topological order
+    if (dist[i] >= 0)
+      for (int j = i + 1; j < n; ++j)
+        if (edge[i][j] && (dist[j] < 0 || dist[i] + 1 < dist[j])) dist[j] = dist[i] + 1;
+  const auto hops = Catalog::from_manifests(manifests).resolve(
+      {{"product", "7.0.0"}}, "product", "7." + std::to_string(target) + ".0");
+  RC_ASSERT(hops.ok() == (dist[target] >= 0));
+  if (hops.ok()) RC_ASSERT(static_cast<int>(hops->size()) == dist[target]);
+}
+
 }  // namespace
 }  // namespace hitless::catalog
