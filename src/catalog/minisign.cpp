@@ -250,12 +250,16 @@ std::pair<std::string, std::string> PackageHasher::finish() {
 
 MinisignSignature minisign_sign(std::string_view message, const MinisignSecretKey& key,
                                 std::string_view comment) {
+  return minisign_sign_prehashed(blake2b_512(message), key, comment);
+}
+
+MinisignSignature minisign_sign_prehashed(std::string_view digest, const MinisignSecretKey& key,
+                                          std::string_view comment) {
   ensure_sodium();
   MinisignSignature sig;
   sig.prehashed = true;
   sig.key_id = key.key_id;
   sig.trusted_comment = std::string(comment);
-  const std::string digest = blake2b_512(message);
   crypto_sign_detached(sig.signature.data(), nullptr, bytes(digest), digest.size(), key.key.data());
   const std::string global = global_message(sig);
   crypto_sign_detached(sig.global_signature.data(), nullptr, bytes(global), global.size(),

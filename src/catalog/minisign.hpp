@@ -85,6 +85,9 @@ class PackageHasher {
 // A prehashed signature of `message` with `comment` as the trusted comment.
 MinisignSignature minisign_sign(std::string_view message, const MinisignSecretKey& key,
                                 std::string_view comment);
+// The same, given the message's BLAKE2b-512 (for files too large to hold in memory).
+MinisignSignature minisign_sign_prehashed(std::string_view blake2b_512,
+                                          const MinisignSecretKey& key, std::string_view comment);
 // Verifies against the whole message, or against its BLAKE2b-512 (prehashed signatures only).
 Status<MinisignErrc> minisign_verify(const MinisignSignature& sig, const MinisignPublicKey& key,
                                      std::string_view message);
