@@ -189,7 +189,8 @@ TEST(CatalogResolve, AlreadyAtTargetAndDowngradeAreRefused) {
 }
 
 TEST(CatalogResolve, AllowedDowngradeIsOneDirectInstall) {
-  auto down = appliance_catalog().resolve({{"product", "8.0.0"}}, "product", "7.2.0", {true, ""});
+  const Catalog cat = appliance_catalog();  // hops point into it
+  auto down = cat.resolve({{"product", "8.0.0"}}, "product", "7.2.0", {true, ""});
   ASSERT_TRUE(down.ok()) << down.message();
   EXPECT_EQ(ids(*down), std::vector<std::string>{"product-7.2.0"});
 }
