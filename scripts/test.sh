@@ -83,6 +83,7 @@ run_benchmarks() {
     "executor_bench 1 10"
     "apply_bench 3 0.005"
     "dns_swing_bench 50"
+    "catalog_bench 10000 64"
   )
   begin "benchmarks"
   local st=0 cmd t0 rc

@@ -9,6 +9,7 @@
 #include <fstream>
 #include <thread>
 
+#include "catalog/signing.hpp"
 #include "lab/daemon/lab_dir.hpp"
 
 #ifndef HITLESS_BIN
@@ -73,6 +74,8 @@ clusters:
 
 Lab::Lab(const std::string& yaml, double time_scale) {
   dir_ = make_temp_dir("lab");
+  // The catalog's rollback state (catalog/trust.hpp) of this lab's commands stays in its directory.
+  ::setenv("HITLESS_STATE_DIR", (dir_ + "/state").c_str(), 1);
   write_text(dir_ + "/lab.yaml", yaml);
   auto r = run_hitless("lab up " + dir_ + "/lab.yaml --dir " + dir_ + "/run --time-scale " +
                        std::to_string(time_scale));
@@ -139,9 +142,9 @@ std::pair<int, nlohmann::json> Lab::stage(const std::string& node, const std::st
   rq.bearer_token = a->token;
   rq.content_type = "application/octet-stream";
   rq.body = lab::read_file(dir_ + "/repo/" + package_id + ".pkg");
-  std::string sig = lab::read_file(dir_ + "/repo/" + package_id + ".pkg.sig");
-  while (!sig.empty() && sig.back() == '\n') sig.pop_back();
-  rq.headers["X-Package-Signature"] = sig;
+  // The .minisig file travels base64-encoded in one header line.
+  rq.headers["X-Package-Signature"] =
+      catalog::signature_to_wire(lab::read_file(dir_ + "/repo/" + package_id + ".pkg.minisig"));
   auto r = net::http_call(rq);
   if (!r) return {0, nlohmann::json{{"error", r.message()}}};
   return {r->status, nlohmann::json::parse(r->body, nullptr, false)};

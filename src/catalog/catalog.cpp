@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <climits>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <optional>
 #include <system_error>
+#include <unordered_map>
 
+#include "catalog/package_check.hpp"
 #include "catalog/signing.hpp"
 #include "model/version.hpp"
 
@@ -23,20 +23,6 @@ struct Candidate {
   const CatalogPackage* pkg;
   Version version;
 };
-
-bool read_file(const fs::path& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return !in.bad();
-}
-
-std::string trim_right(std::string s) {
-  while (!s.empty() &&
-         (s.back() == '\n' || s.back() == '\r' || s.back() == ' ' || s.back() == '\t'))
-    s.pop_back();
-  return s;
-}
 
 // Ascending by version; of several packages with equal versions ("7.1" and "7.1.0") the first
 // in catalog order wins, so results do not depend on anything but the catalog.
@@ -63,50 +49,73 @@ std::string list_versions(const std::vector<Candidate>& candidates, const std::s
   return s;
 }
 
-bool installs_over(const PackageManifest& m, const Version& from) {
-  if (m.upgrade_from.empty()) return true;
-  return std::any_of(m.upgrade_from.begin(), m.upgrade_from.end(),
-                     [&](const std::string& prefix) { return from.matches_prefix(prefix); });
-}
-
 std::string upgrade_from_text(const PackageManifest& m) {
   std::string s;
   for (const auto& p : m.upgrade_from) s += (s.empty() ? "" : ", ") + p;
   return s;
 }
 
+// The texts a version matches as an installable_from prefix: itself and every prefix that ends
+// at a component boundary ("7.1R2" -> "7.1R2", "7", "7.1"), as Version::matches_prefix defines.
+std::vector<std::string> boundary_prefixes(const std::string& text) {
+  std::vector<std::string> out{text};
+  for (std::size_t k = 1; k < text.size(); ++k)
+    if (text[k] == '.' || text[k] == 'R' || text[k] == ' ') out.push_back(text.substr(0, k));
+  return out;
+}
+
 // The versions (indices into `mains`, one package name ascending) to install in order to go from
-// `current` to `mains[target]`: the shortest chain allowed by upgrade_from, preferring newer
-// intermediate versions. nullopt when upgrade_from admits no chain.
+// `current` to `mains[target]`: the shortest chain allowed by installable_from, preferring newer
+// intermediate versions. nullopt when no chain exists. Linear in the versions times their
+// prefixes: edges are found through a prefix index, not by testing every pair, so a catalog of
+// 10,000 versions resolves in milliseconds.
 std::optional<std::vector<std::size_t>> upgrade_chain(const std::vector<Candidate>& mains,
                                                       const Version& current, std::size_t target) {
   constexpr int kUnreachable = INT_MAX;
   std::size_t first = 0;  // the first version newer than current
   while (first < target && mains[first].version <= current) ++first;
-  std::vector<int> hops_to_target(mains.size(), kUnreachable);
-  hops_to_target[target] = 0;
+  // Who installs over what: a named prefix -> the versions naming it; and the versions that
+  // install over any older version.
+  std::unordered_map<std::string, std::vector<std::size_t>> by_prefix;
+  std::vector<bool> over_any(target + 1, false);
+  for (std::size_t j = first; j <= target; ++j) {
+    const auto& from = mains[j].pkg->manifest.upgrade_from;
+    if (from.empty()) over_any[j] = true;
+    for (const auto& prefix : from) by_prefix[prefix].push_back(j);
+  }
+  std::vector<int> hops(target + 2, kUnreachable);
+  // best_any[i]: of the versions in [i, target] that install over anything, the one closest to
+  // the target (ties: the newer); target + 1 = none.
+  std::vector<std::size_t> best_any(target + 2, target + 1);
+  const auto better = [&](std::size_t a, std::size_t b) {  // is a better than b?
+    if (a > target || hops[a] == kUnreachable) return false;
+    if (b > target || hops[b] == kUnreachable) return true;
+    return hops[a] < hops[b] || (hops[a] == hops[b] && a > b);
+  };
+  // The best next version after a node whose version text is `text`, among indices >= lo.
+  const auto successor = [&](const std::string& text, std::size_t lo) {
+    std::size_t best = best_any[lo];
+    for (const auto& prefix : boundary_prefixes(text))
+      if (auto it = by_prefix.find(prefix); it != by_prefix.end())
+        for (std::size_t j : it->second)
+          if (j >= lo && better(j, best)) best = j;
+    return best;
+  };
+  hops[target] = 0;
+  best_any[target] = over_any[target] ? target : target + 1;
   for (std::size_t i = target; i-- > first;) {
-    for (std::size_t j = i + 1; j <= target; ++j)
-      if (hops_to_target[j] != kUnreachable &&
-          installs_over(mains[j].pkg->manifest, mains[i].version))
-        hops_to_target[i] = std::min(hops_to_target[i], hops_to_target[j] + 1);
+    const std::size_t next = successor(mains[i].version.str(), i + 1);
+    if (next <= target) hops[i] = hops[next] + 1;
+    best_any[i] = over_any[i] && better(i, best_any[i + 1]) ? i : best_any[i + 1];
   }
   std::vector<std::size_t> chain;
-  const Version* from = &current;
-  std::size_t next_from = first;
-  while (chain.empty() || chain.back() != target) {
-    std::optional<std::size_t> best;
-    for (std::size_t j = next_from; j <= target; ++j) {
-      if (hops_to_target[j] == kUnreachable || !installs_over(mains[j].pkg->manifest, *from))
-        continue;
-      if (!best || hops_to_target[j] <= hops_to_target[*best]) best = j;  // ties: the newer one
-    }
-    if (!best) return std::nullopt;
-    chain.push_back(*best);
-    from = &mains[*best].version;
-    next_from = *best + 1;
+  std::size_t next = successor(current.str(), first);
+  while (next <= target) {
+    chain.push_back(next);
+    if (next == target) return chain;
+    next = successor(mains[next].version.str(), next + 1);
   }
-  return chain;
+  return std::nullopt;
 }
 
 Error<CatalogErrc> no_path(std::string message) {
@@ -193,73 +202,57 @@ class RequirementResolver {
 
 }  // namespace
 
-Result<Catalog, CatalogErrc> Catalog::load(const std::string& dir,
-                                           const std::string& public_key_b64) {
+Result<Catalog, CatalogErrc> Catalog::load(const std::string& dir, const TrustOptions& trust,
+                                           bool check_files) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    return make_error(CatalogErrc::kUnreadable,
-                      "package repository " + dir + " is not a readable directory");
-  std::vector<fs::path> files;
-  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
-    std::error_code type_ec;
-    if (it->path().extension() == ".pkg" && it->is_regular_file(type_ec))
-      files.push_back(it->path());
-  }
-  if (ec)
-    return make_error(CatalogErrc::kUnreadable,
-                      "cannot list package repository " + dir + ": " + ec.message());
-  std::sort(files.begin(), files.end(),
-            [](const fs::path& a, const fs::path& b) { return a.filename() < b.filename(); });
-
+    return make_error(CatalogErrc::kUnreadable, "catalog directory " + dir + " is not a directory");
+  auto trusted = load_trusted_catalog(dir, trust);
+  if (!trusted)
+    return make_error(trusted.code() == TrustErrc::kUnreadable ? CatalogErrc::kUnreadable
+                                                               : CatalogErrc::kUntrusted,
+                      trusted.message());
   Catalog catalog;
-  std::map<std::string, std::string> file_of_id;
-  for (const auto& file : files) {
-    const std::string path = file.string();
-    std::string bytes;
-    if (!read_file(file, bytes))
-      return make_error(CatalogErrc::kUnreadable, "cannot read package " + path);
-    const fs::path sig_file = path + ".sig";
-    std::string sig;
-    if (!fs::exists(sig_file, ec))
-      return make_error(CatalogErrc::kBadPackage, "package " + path + " has no signature (" +
-                                                      sig_file.string() + " is missing)");
-    if (!read_file(sig_file, sig))
-      return make_error(CatalogErrc::kUnreadable, "cannot read signature " + sig_file.string());
-    sig = trim_right(std::move(sig));
-    if (auto ok = verify_detached(bytes, sig, public_key_b64); !ok.ok()) {
-      if (ok.code() == SignErrc::kBadKey)
-        return make_error(CatalogErrc::kBadPackage, "cannot verify package " + path +
-                                                        ": the trusted public key is invalid (" +
-                                                        ok.message() + ")");
-      return make_error(CatalogErrc::kBadPackage,
-                        "package " + path + " has a bad signature (" + ok.message() +
-                            "); it was altered or signed with another key");
+  catalog.file_ = std::move(trusted->catalog);
+  catalog.warnings_ = std::move(trusted->warnings);
+  for (const auto& e : catalog.file_.entries) {
+    const std::string path = (fs::path(dir) / e.file).string();
+    if (check_files) {
+      if (!fs::exists(path, ec))
+        return make_error(CatalogErrc::kUnreadable, "package " + path + " (" + e.manifest.name +
+                                                        " " + e.manifest.version +
+                                                        ") is listed in the catalog but missing");
+      if (auto checked = check_package_file(path, catalog.file_, ""); !checked)
+        return make_error(CatalogErrc::kBadPackage, "package refused: " + checked.message());
     }
-    auto manifest = decode_package(bytes);
-    if (!manifest.ok())
-      return make_error(CatalogErrc::kBadPackage,
-                        path + " is not a package: " + manifest.message());
-    if (!Version::parse(manifest->version))
-      return make_error(CatalogErrc::kBadPackage, "package " + path + ": version '" +
-                                                      manifest->version + "' is not a version");
-    for (const auto& r : manifest->requires_)
-      if (!r.min_version.empty() && !Version::parse(r.min_version))
-        return make_error(CatalogErrc::kBadPackage, "package " + path + ": requirement " +
-                                                        r.package + " >= '" + r.min_version +
-                                                        "' is not a version");
-    const std::string id = manifest->id();
-    if (auto [it, inserted] = file_of_id.emplace(id, path); !inserted)
-      return make_error(CatalogErrc::kBadPackage,
-                        "packages " + it->second + " and " + path + " both hold " + id);
-    catalog.packages_.push_back({std::move(*manifest), path, std::move(sig), sha256_hex(bytes)});
+    CatalogPackage p;
+    p.manifest = e.manifest;
+    p.path = path;
+    p.signature_b64 = e.signature.empty() ? "" : signature_to_wire(e.signature);
+    p.digest = e.sha256;
+    p.length = e.length;
+    p.hardware = e.hardware;
+    p.soak_s = static_cast<double>(e.soak_s);
+    p.downgrade_erases_data = e.downgrade_erases_data;
+    catalog.packages_.push_back(std::move(p));
   }
   return catalog;
 }
 
 Catalog Catalog::from_manifests(const std::vector<PackageManifest>& manifests) {
   Catalog catalog;
-  for (const auto& m : manifests)
-    catalog.packages_.push_back({m, "", "", sha256_hex(encode_package(m, ""))});
+  for (const auto& m : manifests) {
+    CatalogPackage p;
+    p.manifest = m;
+    p.digest = sha256_hex(encode_package(m, ""));
+    catalog.packages_.push_back(std::move(p));
+  }
+  return catalog;
+}
+
+Catalog Catalog::from_packages(std::vector<CatalogPackage> packages) {
+  Catalog catalog;
+  catalog.packages_ = std::move(packages);
   return catalog;
 }
 
@@ -280,8 +273,8 @@ const CatalogPackage* Catalog::main_package_with_version(const std::string& vers
 }
 
 Result<std::vector<const CatalogPackage*>, CatalogErrc> Catalog::resolve(
-    const Installed& installed, const std::string& main_name,
-    const std::string& target_version) const {
+    const Installed& installed, const std::string& main_name, const std::string& target_version,
+    const ResolveOptions& options) const {
   const auto mains = versions_of(packages_, main_name);
   const auto target = Version::parse(target_version);
   const auto target_it = std::find_if(mains.begin(), mains.end(), [&](const Candidate& c) {
@@ -302,11 +295,21 @@ Result<std::vector<const CatalogPackage*>, CatalogErrc> Catalog::resolve(
   if (*current == *target)
     return make_error(CatalogErrc::kAlreadyAtTarget,
                       main_name + " " + installed_it->second + " is already installed");
-  if (*target < *current)
-    return make_error(CatalogErrc::kDowngrade,
-                      "installing " + main_name + " " + target_version + " would downgrade from " +
-                          installed_it->second + " to " + target_version +
-                          "; downgrades are not supported (they erase data)");
+  if (*target < *current) {
+    const CatalogPackage& pkg = *target_it->pkg;
+    const std::string what = "installing " + main_name + " " + target_version +
+                             " would downgrade from " + installed_it->second;
+    if (!options.allow_downgrade)
+      return make_error(CatalogErrc::kDowngrade,
+                        what + "; downgrades are refused unless --allow-downgrade is given");
+    if (pkg.downgrade_erases_data && options.acknowledge_data_loss != main_name)
+      return make_error(CatalogErrc::kDataLossNotAcknowledged,
+                        what +
+                            ", which the vendor says deletes all data on the node; to accept "
+                            "that, also give --acknowledge-data-loss " +
+                            main_name);
+    return std::vector<const CatalogPackage*>{&pkg};  // a downgrade is one direct install
+  }
 
   const auto chain =
       upgrade_chain(mains, *current, static_cast<std::size_t>(target_it - mains.begin()));

@@ -10,6 +10,7 @@
 #include <random>
 #include <set>
 
+#include "catalog/catalog_fixture.hpp"
 #include "catalog/signing.hpp"
 #include "model/version.hpp"
 
@@ -37,116 +38,61 @@ std::vector<std::string> ids(const std::vector<const CatalogPackage*>& hops) {
   return out;
 }
 
-void write(const fs::path& path, const std::string& bytes) {
-  std::ofstream(path, std::ios::binary) << bytes;
-}
-
-class CatalogLoad : public ::testing::Test {
- protected:
-  void SetUp() override {
-    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
-    dir_ = fs::temp_directory_path() /
-           ("hitless-catalog-" + std::to_string(::getpid()) + "-" + info->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // Writes `file` holding the package and, unless told otherwise, its signature "file.sig".
-  std::string add(const std::string& file, const PackageManifest& m, bool sign = true) {
-    const std::string bytes = encode_package(m, "payload of " + m.id());
-    write(dir_ / file, bytes);
-    if (sign) write(dir_ / (file + ".sig"), *sign_detached(bytes, key_.secret_key_b64) + "\n");
-    return bytes;
-  }
-
-  Result<Catalog, CatalogErrc> load() const {
-    return Catalog::load(dir_.string(), key_.public_key_b64);
-  }
-
-  fs::path dir_;
-  SigningKeyPair key_ = generate_signing_key();
-};
-
-TEST_F(CatalogLoad, ReadsSignedPackagesInFileNameOrderWithDigests) {
-  const auto product = add("b-product.pkg", pkg("product", "7.2.0", "product", {{"base", "3.1"}}));
-  const auto base = add("a-base.pkg", pkg("base", "3.1.0", "base"));
-  write(dir_ / "README.txt", "not a package, and not named *.pkg");
-  fs::create_directories(dir_ / "old.pkg");  // a directory, not a regular file
-
-  auto catalog = load();
+// Loading a signed catalog directory: the catalog's trust checks (trust_test.cpp) and every
+// listed package file checked (package_check_test.cpp) before the catalog is usable.
+TEST(CatalogLoad, ReadsTheSignedCatalogWithItsPackageFiles) {
+  testing::CatalogDir c;
+  c.add_package("base-3.1.0.pkg", "base", "3.1.0", "base");
+  auto& product = c.add_package("product-7.2.0.pkg", "product", "7.2.0", "product", {"X1"}, {"7.1"},
+                                {{"base", "3.1"}});
+  product.soak_s = 86400;
+  c.write_catalog();
+  auto catalog = Catalog::load(c.dir().string(), c.options());
   ASSERT_TRUE(catalog.ok()) << catalog.message();
   ASSERT_EQ(catalog->packages().size(), 2u);
-  const auto& first = catalog->packages()[0];
-  EXPECT_EQ(first.id(), "base-3.1.0");
-  EXPECT_EQ(first.digest, sha256_hex(base));
-  EXPECT_EQ(first.path, (dir_ / "a-base.pkg").string());
-  EXPECT_FALSE(first.signature_b64.empty());
-  EXPECT_EQ(first.signature_b64.back() == '\n', false);
-  EXPECT_EQ(catalog->packages()[1].digest, sha256_hex(product));
-  ASSERT_NE(catalog->find("product-7.2.0"), nullptr);
-  EXPECT_EQ(catalog->find("product-7.2.0")->manifest.requires_[0].min_version, "3.1");
-  EXPECT_EQ(catalog->find("product-9.9.9"), nullptr);
+  const auto& p = catalog->packages()[1];
+  EXPECT_EQ(p.id(), "product-7.2.0");
+  EXPECT_EQ(p.path, (c.dir() / "product-7.2.0.pkg").string());
+  EXPECT_EQ(p.digest, c.entry(1).sha256);
+  EXPECT_EQ(p.soak_s, 86400);
+  EXPECT_EQ(p.hardware, std::vector<std::string>{"X1"});
+  EXPECT_EQ(p.manifest.upgrade_from, std::vector<std::string>{"7.1"});
+  // The wire signature is the .minisig text, which verifies for this package.
+  EXPECT_TRUE(verify_package(testing::slurp(p.path), p.signature_b64, c.package_key().pub.encoded(),
+                             "product", "7.2.0")
+                  .ok());
+  auto hops = catalog->resolve({{"product", "7.1.0"}}, "product", "7.2.0");
+  ASSERT_TRUE(hops.ok()) << hops.message();
+  EXPECT_EQ(ids(*hops), (std::vector<std::string>{"base-3.1.0", "product-7.2.0"}));
 }
 
-TEST_F(CatalogLoad, TamperedPackageFailsNamingTheFile) {
-  add("base.pkg", pkg("base", "3.1.0", "base"));
-  auto bytes = add("product.pkg", pkg("product", "7.2.0"));
-  bytes.back() ^= 1;
-  write(dir_ / "product.pkg", bytes);
-  auto catalog = load();
-  ASSERT_FALSE(catalog.ok());
+TEST(CatalogLoad, TamperedPackageFileFailsTheLoadNamingIt) {
+  testing::CatalogDir c;
+  c.add_package("base-3.1.0.pkg", "base", "3.1.0", "base");
+  c.write_catalog();
+  testing::spit(c.dir() / "base-3.1.0.pkg", "payload of base 3.1.1\n");
+  auto catalog = Catalog::load(c.dir().string(), c.options());
   EXPECT_EQ(catalog.code(), CatalogErrc::kBadPackage);
-  EXPECT_NE(catalog.message().find("product.pkg"), std::string::npos) << catalog.message();
-  EXPECT_NE(catalog.message().find("bad signature"), std::string::npos) << catalog.message();
+  EXPECT_NE(catalog.message().find("base-3.1.0.pkg"), std::string::npos) << catalog.message();
+  // Paths alone (no files needed) still load.
+  EXPECT_TRUE(Catalog::load(c.dir().string(), c.options(), false).ok());
 }
 
-TEST_F(CatalogLoad, PackageSignedWithAnotherKeyFails) {
-  add("product.pkg", pkg("product", "7.2.0"));
-  auto catalog = Catalog::load(dir_.string(), generate_signing_key().public_key_b64);
-  ASSERT_FALSE(catalog.ok());
-  EXPECT_EQ(catalog.code(), CatalogErrc::kBadPackage);
-  EXPECT_NE(catalog.message().find("product.pkg"), std::string::npos) << catalog.message();
+TEST(CatalogLoad, ListedButMissingFileIsUnreadable) {
+  testing::CatalogDir c;
+  c.add_package("base-3.1.0.pkg", "base", "3.1.0", "base");
+  c.write_catalog();
+  fs::remove(c.dir() / "base-3.1.0.pkg");
+  EXPECT_EQ(Catalog::load(c.dir().string(), c.options()).code(), CatalogErrc::kUnreadable);
 }
 
-TEST_F(CatalogLoad, MissingSignatureFailsNamingTheFile) {
-  add("product.pkg", pkg("product", "7.2.0"), /*sign=*/false);
-  auto catalog = load();
-  ASSERT_FALSE(catalog.ok());
-  EXPECT_EQ(catalog.code(), CatalogErrc::kBadPackage);
-  EXPECT_NE(catalog.message().find("product.pkg.sig is missing"), std::string::npos)
-      << catalog.message();
+TEST(CatalogLoad, UntrustedCatalogAndMissingDirectoryAreRefused) {
+  testing::CatalogDir c;
+  c.write_catalog({});
+  EXPECT_EQ(Catalog::load(c.dir().string(), c.options()).code(), CatalogErrc::kUntrusted);
+  EXPECT_EQ(Catalog::load("/nonexistent/hitless", c.options()).code(), CatalogErrc::kUnreadable);
 }
 
-TEST_F(CatalogLoad, SignedFileThatIsNotAPackageFails) {
-  write(dir_ / "notes.pkg", "just some text\n");
-  write(dir_ / "notes.pkg.sig", *sign_detached("just some text\n", key_.secret_key_b64));
-  auto catalog = load();
-  ASSERT_FALSE(catalog.ok());
-  EXPECT_EQ(catalog.code(), CatalogErrc::kBadPackage);
-  EXPECT_NE(catalog.message().find("notes.pkg is not a package"), std::string::npos)
-      << catalog.message();
-}
-
-TEST_F(CatalogLoad, DuplicatePackageIdNamesBothFiles) {
-  add("one.pkg", pkg("product", "7.2.0"));
-  add("two.pkg", pkg("product", "7.2.0"));
-  auto catalog = load();
-  ASSERT_FALSE(catalog.ok());
-  EXPECT_EQ(catalog.code(), CatalogErrc::kBadPackage);
-  EXPECT_NE(catalog.message().find("one.pkg"), std::string::npos) << catalog.message();
-  EXPECT_NE(catalog.message().find("two.pkg"), std::string::npos) << catalog.message();
-}
-
-TEST_F(CatalogLoad, MissingDirectoryIsUnreadable) {
-  const std::string missing = (dir_ / "nowhere").string();
-  auto catalog = Catalog::load(missing, key_.public_key_b64);
-  ASSERT_FALSE(catalog.ok());
-  EXPECT_EQ(catalog.code(), CatalogErrc::kUnreadable);
-  EXPECT_NE(catalog.message().find(missing), std::string::npos) << catalog.message();
-}
-
-// base 3.0.0 .. 3.2.0; product 7.1.0, 7.2.0 (needs base >= 3.1), 8.0.0 (only over 7.2).
 Catalog appliance_catalog() {
   return Catalog::from_manifests({
       pkg("base", "3.0.0", "base"),
@@ -236,11 +182,35 @@ TEST(CatalogResolve, AlreadyAtTargetAndDowngradeAreRefused) {
   auto down = appliance_catalog().resolve({{"product", "8.0.0"}}, "product", "7.2.0");
   ASSERT_FALSE(down.ok());
   EXPECT_EQ(down.code(), CatalogErrc::kDowngrade);
-  EXPECT_NE(
-      down.message().find(
-          "would downgrade from 8.0.0 to 7.2.0; downgrades are not supported (they erase data)"),
-      std::string::npos)
+  EXPECT_NE(down.message().find("would downgrade from 8.0.0; downgrades are refused unless "
+                                "--allow-downgrade is given"),
+            std::string::npos)
       << down.message();
+}
+
+TEST(CatalogResolve, AllowedDowngradeIsOneDirectInstall) {
+  const Catalog cat = appliance_catalog();  // hops point into it
+  auto down = cat.resolve({{"product", "8.0.0"}}, "product", "7.2.0", {true, ""});
+  ASSERT_TRUE(down.ok()) << down.message();
+  EXPECT_EQ(ids(*down), std::vector<std::string>{"product-7.2.0"});
+}
+
+TEST(CatalogResolve, DowngradeThatErasesDataNeedsItAcknowledgedByName) {
+  CatalogPackage older, newer;
+  older.manifest = pkg("pulse", "7.1R1");
+  older.downgrade_erases_data = true;  // seed 000: a downgrade deletes all data
+  newer.manifest = pkg("pulse", "7.1R2");
+  const Catalog cat = Catalog::from_packages({older, newer});
+  const Installed installed{{"pulse", "7.1R2"}};
+  auto refused = cat.resolve(installed, "pulse", "7.1R1", {true, ""});
+  EXPECT_EQ(refused.code(), CatalogErrc::kDataLossNotAcknowledged);
+  EXPECT_NE(refused.message().find("--acknowledge-data-loss pulse"), std::string::npos)
+      << refused.message();
+  EXPECT_EQ(cat.resolve(installed, "pulse", "7.1R1", {true, "other"}).code(),
+            CatalogErrc::kDataLossNotAcknowledged);
+  EXPECT_TRUE(cat.resolve(installed, "pulse", "7.1R1", {true, "pulse"}).ok());
+  EXPECT_EQ(cat.resolve(installed, "pulse", "7.1R1", {false, "pulse"}).code(),
+            CatalogErrc::kDowngrade);
 }
 
 TEST(CatalogResolve, MissingRequirementIsNoPathNamingPackageAndVersion) {
@@ -376,6 +346,34 @@ RC_GTEST_PROP(CatalogProperty, HopsInstallInOrderAndEndAtTheTarget, ()) {
     state.insert_or_assign(p->manifest.name, version);
   }
   RC_ASSERT(state.at("product") == *Version::parse(target));
+}
+
+// No shorter path exists: on random supported-path graphs (no requirements), resolve() finds a
+// path exactly when one exists, and its length is the breadth-first shortest.
+RC_GTEST_PROP(CatalogProperty, PathIsTheShortestTheSupportedPathsAllow, ()) {
+  const int n = *rc::gen::inRange(2, 9);
+  std::vector<PackageManifest> manifests;
+  std::vector<std::vector<bool>> edge(n, std::vector<bool>(n, false));  // edge[i][j]: j over i
+  for (int j = 0; j < n; ++j) {
+    std::vector<std::string> from;
+    const int mask = j == 0 ? 0 : *rc::gen::inRange(0, 1 << j);
+    for (int i = 0; i < j; ++i)
+      if (mask & (1 << i)) from.push_back("7." + std::to_string(i));
+    for (int i = 0; i < j; ++i) edge[i][j] = from.empty() || (mask & (1 << i));
+    manifests.push_back(pkg("product", "7." + std::to_string(j) + ".0", "product", {}, from));
+  }
+  const int target = *rc::gen::inRange(1, n);
+  // Breadth-first shortest number of hops from 7.0 to the target.
+  std::vector<int> dist(n, -1);
+  dist[0] = 0;
+  for (int i = 0; i < n; ++i)  // versions only go up, so index order is a topological order
+    if (dist[i] >= 0)
+      for (int j = i + 1; j < n; ++j)
+        if (edge[i][j] && (dist[j] < 0 || dist[i] + 1 < dist[j])) dist[j] = dist[i] + 1;
+  const auto hops = Catalog::from_manifests(manifests).resolve(
+      {{"product", "7.0.0"}}, "product", "7." + std::to_string(target) + ".0");
+  RC_ASSERT(hops.ok() == (dist[target] >= 0));
+  if (hops.ok()) RC_ASSERT(static_cast<int>(hops->size()) == dist[target]);
 }
 
 }  // namespace

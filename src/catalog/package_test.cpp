@@ -31,16 +31,35 @@ TEST(Signing, SignedPackageVerifiesAndAnyAlterationFails) {
   auto key = generate_signing_key();
   auto other = generate_signing_key();
   const std::string pkg = encode_package({"base", "3.1.0", "base", {}, {}, 600, 50}, "payload");
-  auto sig = sign_detached(pkg, key.secret_key_b64);
-  ASSERT_TRUE(sig.ok());
-  EXPECT_TRUE(verify_detached(pkg, *sig, key.public_key_b64).ok());
+  auto sig = sign_package(pkg, {"base", "3.1.0", {}}, key.secret_key_b64);
+  ASSERT_TRUE(sig.ok()) << sig.message();
+  EXPECT_TRUE(verify_package(pkg, *sig, key.public_key_b64, "base", "3.1.0").ok());
   std::string altered = pkg;
   altered.back() ^= 1;
   EXPECT_EQ(verify_detached(altered, *sig, key.public_key_b64).code(), SignErrc::kBadSignature);
-  EXPECT_EQ(verify_detached(pkg, *sig, other.public_key_b64).code(), SignErrc::kBadSignature);
+  EXPECT_EQ(verify_detached(pkg, *sig, other.public_key_b64).code(), SignErrc::kUntrustedKey);
   EXPECT_EQ(verify_detached(pkg, "not-base64!", key.public_key_b64).code(),
             SignErrc::kBadSignature);
+  EXPECT_EQ(verify_detached(pkg, "", key.public_key_b64).code(), SignErrc::kBadSignature);
   EXPECT_EQ(verify_detached(pkg, *sig, "short").code(), SignErrc::kBadKey);
+}
+
+TEST(Signing, SignatureOfOnePackageDoesNotVerifyAnother) {
+  auto key = generate_signing_key();
+  const std::string pkg = encode_package({"base", "3.1.0", "base", {}, {}, 600, 50}, "payload");
+  auto sig = sign_package(pkg, {"base", "3.2.0", {}}, key.secret_key_b64);
+  const auto r = verify_package(pkg, *sig, key.public_key_b64, "base", "3.1.0");
+  EXPECT_EQ(r.code(), SignErrc::kWrongPackage);
+  EXPECT_NE(r.message().find("3.2.0"), std::string::npos) << r.message();
+}
+
+TEST(Signing, TrustedCommentRoundTripsVersionsWithSpaces) {
+  const auto c = package_trusted_comment({"beyondtrust-base", "Base 3.3.2", {"B300"}});
+  auto id = parse_package_comment(c);
+  ASSERT_TRUE(id.ok()) << id.message();
+  EXPECT_EQ(id->version, "Base 3.3.2");
+  EXPECT_EQ(id->hardware, std::vector<std::string>{"B300"});
+  EXPECT_EQ(parse_package_comment("timestamp:1 file:x").code(), SignErrc::kWrongPackage);
 }
 
 }  // namespace hitless::catalog

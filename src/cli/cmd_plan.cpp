@@ -18,6 +18,7 @@ namespace {
 struct PlanArgs {
   std::string inventory, target = "latest", format = "text", output;
   std::vector<std::string> strategies, clusters, policy;
+  bool allow_expired_catalog = false;
 };
 
 // Everything that needs no node: flags, inventory, catalog, policy against cluster sizes.
@@ -27,7 +28,7 @@ Result<UpgradeContext, int> prepare(const PlanArgs& a, const char* cmd) {
     std::cerr << "hitless " << cmd << ": " << error << "\n";
     return make_error(kExitBadInput, error);
   }
-  auto ctx = load_context(a.inventory, error);
+  auto ctx = load_context(a.inventory, error, a.allow_expired_catalog);
   if (ctx && apply_policy_flags(*ctx, a.policy, a.clusters, error)) return ctx;
   std::cerr << "hitless " << cmd << ": " << error << "\n";
   return make_error(kExitBadInput, error);
@@ -139,6 +140,8 @@ void common_options(CLI::App* c, PlanArgs& a) {
                 "(docs/inventory-format.md), "
                 "e.g. --policy max_unavailable=2 --policy capacity_floor=50%")
       ->allow_extra_args(false);
+  c->add_flag("--allow-expired-catalog", a.allow_expired_catalog,
+              "Use an expired package catalog (air-gapped sites); logged as a warning");
 }
 
 }  // namespace

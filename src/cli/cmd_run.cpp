@@ -17,7 +17,7 @@ namespace {
 
 struct RunArgs {
   std::string plan_file, inventory, target, strategy, journal, backup_dir, format = "text", step;
-  bool auto_approve = false, quiet = false;
+  bool auto_approve = false, quiet = false, allow_expired_catalog = false;
   std::string config_changes;  // resume: pause | carry-over | discard
   int stop_after_phase = 0;    // 1-based for people; 0 = run every phase
   double api_timeout_s = 5;
@@ -97,7 +97,7 @@ int run_apply(const RunArgs& a) {
                  << journal_path << "\n",
              kExitBadInput;
   }
-  auto ctx = load_context(inventory_path, error);
+  auto ctx = load_context(inventory_path, error, a.allow_expired_catalog);
   if (!ctx) return std::cerr << "hitless apply: " << error << "\n", kExitBadInput;
   const ObservedState now = observe_all(ctx->inventory, a.api_timeout_s);
   if (a.plan_file.empty()) {
@@ -167,7 +167,8 @@ int run_resume(const RunArgs& a, bool rollback) {
     return std::cerr << "hitless resume: this run was rolled back; make a new plan\n",
            kExitBadInput;
   std::string error;
-  auto ctx = load_context(plan.inventory_file, error);
+  // A way back must stay open: rollback uses even an expired catalog (with the warning logged).
+  auto ctx = load_context(plan.inventory_file, error, rollback || a.allow_expired_catalog);
   if (!ctx) return std::cerr << "hitless " << cmd << ": " << error << "\n", kExitBadInput;
   std::printf("%s plan %s — journal %s\n", rollback ? "rolling back" : "resuming",
               plan::plan_hash(plan).substr(0, 12).c_str(), a.journal.c_str());
@@ -278,6 +279,8 @@ void add_run_commands(CLI::App& app, int& exit_code) {
   apply->add_option("--api-timeout", a->api_timeout_s,
                     "Seconds before a management API call counts as unanswered");
   apply->add_flag("-q,--quiet", a->quiet, "Print only failures and the outcome");
+  apply->add_flag("--allow-expired-catalog", a->allow_expired_catalog,
+                  "Use an expired package catalog (air-gapped sites); logged as a warning");
   apply->callback([a, &exit_code] { exit_code = run_apply(*a); });
 
   auto r = std::make_shared<RunArgs>();
@@ -290,6 +293,8 @@ void add_run_commands(CLI::App& app, int& exit_code) {
   resume->add_option("--api-timeout", r->api_timeout_s,
                      "Seconds before a management API call counts as unanswered");
   resume->add_flag("-q,--quiet", r->quiet, "Print only failures and the outcome");
+  resume->add_flag("--allow-expired-catalog", r->allow_expired_catalog,
+                   "Use an expired package catalog (air-gapped sites); logged as a warning");
   resume
       ->add_option("--config-changes", r->config_changes,
                    "Configuration changed on a node during the run, that a step would overwrite: "

@@ -1,7 +1,8 @@
 #include "cli/upgrade_context.hpp"
 
 #include <boost/asio/io_context.hpp>
-#include <fstream>
+#include <chrono>
+#include <iostream>
 #include <sstream>
 
 #include "drivers/driver_set.hpp"
@@ -11,24 +12,25 @@
 
 namespace hitless::cli {
 
-Result<UpgradeContext, int> load_context(const std::string& inventory_path, std::string& error) {
+Result<UpgradeContext, int> load_context(const std::string& inventory_path, std::string& error,
+                                         bool allow_expired_catalog) {
   auto inv = load_inventory(inventory_path);
   if (!inv) {
     error = inv.message();
     return make_error(2, error);
   }
-  std::ifstream key_in(inv->public_key_file);
-  if (!key_in) {
-    error = inventory_path + ": repository.public_key_file: cannot read " + inv->public_key_file;
-    return make_error(2, error);
-  }
-  std::string key;
-  std::getline(key_in, key);
-  auto cat = catalog::Catalog::load(inv->repository_dir, key);
+  catalog::TrustOptions trust;
+  trust.anchor_file = inv->public_key_file;  // the pinned root of trust
+  trust.now = std::chrono::duration_cast<std::chrono::seconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+  trust.allow_expired = allow_expired_catalog;
+  auto cat = catalog::Catalog::load(inv->repository_dir, trust);
   if (!cat) {
     error = inventory_path + ": repository: " + cat.message();
     return make_error(2, error);
   }
+  for (const auto& w : cat->warnings()) std::cerr << "hitless: WARNING: " << w << "\n";
   // Every node's driver must exist before anything is contacted.
   if (auto why = drivers::unavailable_driver(*inv); !why.empty()) {
     error = why;

@@ -17,8 +17,12 @@ struct UpgradeContext {
   catalog::Catalog catalog;
 };
 
-// Errors name the file and what is wrong; nothing is contacted.
-Result<UpgradeContext, int> load_context(const std::string& inventory_path, std::string& error);
+// Errors name the file and what is wrong; nothing is contacted. The inventory's
+// repository.public_key_file is the pinned root of trust of the catalog in repository.dir; the
+// newest catalog version seen is kept in the state directory (catalog/trust.hpp). An expired
+// catalog is refused unless `allow_expired_catalog`, which is then logged to stderr.
+Result<UpgradeContext, int> load_context(const std::string& inventory_path, std::string& error,
+                                         bool allow_expired_catalog = false);
 // `--policy KEY=VALUE` flags checked on their own (before anything is read or contacted); false
 // with `error` naming the flag.
 bool check_policy_flags(const std::vector<std::string>& flags, std::string& error);

@@ -387,3 +387,29 @@ TEST(VerbRegistry, EveryVerbHasAHandlerWithCallsReconcileAndUndoGate) {
 
 }  // namespace
 }  // namespace hitless::exec
+
+namespace hitless::exec {
+namespace {
+
+TEST(StageVerb, APackageThatArrivesAsOtherBytesThanTheCatalogListsFailsTheStep) {
+  const VerbHandler* stage = VerbRegistry::builtin().find(plan::Verb::kStage);
+  ASSERT_NE(stage, nullptr);
+  const auto cat = catalog::Catalog::from_manifests({{"product", "2.0", "product", {}, {}, 0, 0}});
+  plan::Step s;
+  s.id = "stage";
+  s.verb = plan::Verb::kStage;
+  s.targets = {"a"};
+  s.params = {{"package", "product-2.0"}};
+  const Evidence ev;
+  const nlohmann::json none = nlohmann::json::object();
+  const std::vector<plan::Condition> no_gate;
+  const nlohmann::json same = {{"stage", {{"digest", cat.packages()[0].digest}}}};
+  EXPECT_EQ(stage->judge_answers({s, ev, &cat, none, same, no_gate}), std::nullopt);
+  const nlohmann::json other = {{"stage", {{"digest", std::string(64, '0')}}}};
+  const auto why = stage->judge_answers({s, ev, &cat, none, other, no_gate});
+  ASSERT_TRUE(why.has_value());
+  EXPECT_NE(why->find("arrived on a as other bytes"), std::string::npos) << *why;
+}
+
+}  // namespace
+}  // namespace hitless::exec

@@ -16,9 +16,13 @@ void upgrade_node(PlanBuilder& b, const StrategyInput& in, const std::string& no
   const auto& hops = in.hops.at(node);
   for (const auto* pkg : hops)
     b.stage(node, *pkg, std::string(kSeed) + " > " + section + ": upload the update");
-  for (const auto* pkg : hops)
-    b.install(node, *pkg, true, pre,
+  for (std::size_t i = 0; i < hops.size(); ++i) {
+    b.install(node, *hops[i], true, pre,
               std::string(kSeed) + " > " + section + ": install updates in sequence");
+    // 004: "wait at least 24 hours after installing each package" (the catalog's soak time).
+    if (hops[i]->soak_s > 0 && i + 1 < hops.size())
+      b.begin_phase(soak_phase_name(*hops[i], *hops[i + 1]));
+  }
   b.verify(node, in.target_version, std::string(kSeed) + " > " + section + ": verify");
 }
 

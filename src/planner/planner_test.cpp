@@ -125,6 +125,29 @@ TEST(SingleNodePlan, ChecklistUploadTestActivateAfterRebootRebootVerify) {
   EXPECT_EQ(p->steps[9].gate.front().value, "7.2.0");
 }
 
+TEST(SingleNodePlan, CatalogSoakTimeIsAPhaseBoundaryBetweenHops) {
+  World w("single");
+  std::vector<catalog::CatalogPackage> pkgs(4);
+  pkgs[0].manifest = {"base", "3.1.0", "base", {}, {}, 600, 50};
+  pkgs[1].manifest = {"product", "7.1.0", "product", {}, {}, 1800, 900};
+  pkgs[2].manifest = {"product", "7.1.5", "product", {}, {}, 1800, 900};
+  pkgs[2].soak_s = 86400;  // seed 004: wait 24 hours after each intermediate version
+  pkgs[3].manifest = {"product", "7.2.0", "product", {{"base", "3.1"}}, {"7.1.5"}, 1800, 900};
+  pkgs[3].soak_s = 86400;  // the last hop's soak has no next hop to hold back
+  w.cat = catalog::Catalog::from_packages(pkgs);
+  auto p = w.plan("");
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(shape(*p),
+            (std::vector<std::string>{
+                "0:check n", "0:backup n", "0:stage n product-7.1.5",
+                "0:compat-test n product-7.1.5", "0:install n product-7.1.5", "0:reboot n",
+                "1:stage n base-3.1.0", "1:compat-test n base-3.1.0", "1:install n base-3.1.0",
+                "1:reboot n", "1:stage n product-7.2.0", "1:compat-test n product-7.2.0",
+                "1:install n product-7.2.0", "1:reboot n", "1:verify n"}));
+  ASSERT_EQ(p->phases.size(), 2u);
+  EXPECT_EQ(p->phases[1].name, "soak 24h after product 7.1.5, then base 3.1.0");
+}
+
 TEST(Planner, IsDeterministicAndLatestResolves) {
   World w;
   auto p1 = w.plan("", "latest");

@@ -1,10 +1,17 @@
 #include "planner/strategy.hpp"
 
 #include "planner/cluster_push_strategy.hpp"
+#include "common/durations.hpp"
 #include "planner/pair_strategies.hpp"
 #include "planner/single_strategy.hpp"
 
 namespace hitless::plan {
+
+std::string soak_phase_name(const catalog::CatalogPackage& done,
+                            const catalog::CatalogPackage& next) {
+  return "soak " + format_duration(done.soak_s) + " after " + done.manifest.name + " " +
+         done.manifest.version + ", then " + next.manifest.name + " " + next.manifest.version;
+}
 
 const std::vector<const Strategy*>& all_strategies() {
   // The explicit list: a new scenario adds its strategy here.

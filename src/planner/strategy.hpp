@@ -46,6 +46,11 @@ class Strategy {
   virtual Status<PlanningErrc> build(PlanBuilder& b, const StrategyInput& in) const = 0;
 };
 
+// The name of the phase that starts after `done`'s soak time: "soak 24h after Bomgar-12.1.0, then
+// Bomgar-12.2.0". The catalog's soak time makes a phase boundary between two hops.
+std::string soak_phase_name(const catalog::CatalogPackage& done,
+                            const catalog::CatalogPackage& next);
+
 const std::vector<const Strategy*>& all_strategies();
 const Strategy* find_strategy(const std::string& name);
 // The strategy used when none is asked for.

@@ -1,5 +1,8 @@
 #include "simulator/sim_drivers.hpp"
 
+#include <fstream>
+#include <iterator>
+
 #include "catalog/signing.hpp"
 #include "drivers/lab_protocol.hpp"
 #include "lab/daemon/management_api.hpp"
@@ -46,9 +49,15 @@ void SimDrivers::perform(const std::string& name, const drivers::Action& action,
     if (!pkg)
       return reply<nlohmann::json>(std::move(done),
                                    make_error(DriverErrc::kRejected, "unknown package"));
-    const std::string file = catalog::encode_package(pkg->manifest, "simulated payload");
+    // The repository's file when there is one; otherwise the bytes an in-memory catalog digests.
+    std::string file = catalog::encode_package(pkg->manifest, "");
+    if (!pkg->path.empty()) {
+      std::ifstream in(pkg->path, std::ios::binary);
+      file.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
     a.params["content"] = file;
-    a.params["signature"] = *catalog::sign_detached(file, secret_);
+    a.params["signature"] =
+        *catalog::sign_package(file, {pkg->manifest.name, pkg->manifest.version, {}}, secret_);
   }
   auto rq = drivers::lab_request_for(a);
   if (!rq) return reply<nlohmann::json>(std::move(done), rq.error());

@@ -40,6 +40,18 @@ class Stage : public VerbHandler {
          c.step.targets.at(0),
          {"stage", {{"package", id}, {"file", pkg->path}, {"signature", pkg->signature_b64}}}}};
   }
+  // Verified on arrival: the node checks the signature itself; what it reports having staged must
+  // also be the bytes the catalog lists (a driver that reports no digest is judged by its check).
+  std::optional<std::string> judge_answers(const VerbContext& c) const override {
+    const auto r = c.answers.value("stage", nlohmann::json::object());
+    const std::string id = c.step.params.at("package");
+    const catalog::CatalogPackage* pkg = c.catalog ? c.catalog->find(id) : nullptr;
+    if (!pkg || !r.is_object() || !r.contains("digest") || r["digest"] == pkg->digest)
+      return std::nullopt;
+    return "package " + id + " arrived on " + c.step.targets.at(0) + " as other bytes (sha256 " +
+           r["digest"].get<std::string>() + ", the catalog lists " + pkg->digest +
+           "); not installing it";
+  }
 };
 
 class CompatTest : public VerbHandler {

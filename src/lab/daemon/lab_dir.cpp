@@ -4,13 +4,17 @@
 #include <yaml-cpp/yaml.h>
 
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <stdexcept>
 
+#include "catalog/catalog_file.hpp"
 #include "catalog/package.hpp"
+#include "catalog/signed_document.hpp"
+#include "common/timestamps.hpp"
 
 namespace hitless::lab {
 namespace fs = std::filesystem;
@@ -69,8 +73,16 @@ LabSecrets create_secrets(const std::string& dir, const LabSpec& spec) {
 
 std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& spec,
                                         const catalog::SigningKeyPair& key) {
+  // The lab is its own vendor and operations team: one minisign key signs the packages and the
+  // catalog, and its public key is the pinned root of trust (root version 1, threshold 1).
+  auto secret = catalog::parse_secret_key(key.secret_key_b64);
+  if (!secret) throw std::runtime_error("lab signing key: " + secret.message());
   std::vector<RepoEntry> out;
-  write_file_atomic(dir + "/repo/lab-signing.pub", key.public_key_b64 + "\n");
+  write_file_atomic(dir + "/repo/lab-signing.pub", secret->public_key().file_text());
+  catalog::CatalogFile cat;
+  cat.version = 1;
+  cat.expires = *parse_utc_timestamp("2999-12-31T23:59:59Z");  // labs are never frozen
+  cat.package_keys = {secret->public_key()};
   for (const auto& p : spec.repository) {
     catalog::PackageManifest m;
     m.name = p.name;
@@ -85,18 +97,33 @@ std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& s
     for (std::size_t i = 0; i < payload.size(); ++i)
       payload[i] = static_cast<char>((i * 131 + p.version.size()) & 0xff);
     const std::string file = catalog::encode_package(m, payload);
-    auto sig = catalog::sign_detached(file, key.secret_key_b64);
-    if (!sig) throw std::runtime_error("signing " + m.id() + ": " + sig.message());
+    const auto sig = catalog::minisign_sign(
+                         file, *secret, catalog::package_trusted_comment({m.name, m.version, {}}))
+                         .file_text();
     RepoEntry e{m.id(),
                 "repo/" + m.id() + ".pkg",
-                "repo/" + m.id() + ".pkg.sig",
+                "repo/" + m.id() + ".pkg.minisig",
                 catalog::sha256_hex(file),
                 m.kind,
                 m.version};
     write_file_atomic(dir + "/" + e.file, file);
-    write_file_atomic(dir + "/" + e.signature_file, *sig + "\n");
+    write_file_atomic(dir + "/" + e.signature_file, sig);
+    catalog::CatalogEntry ce;
+    ce.file = m.id() + ".pkg";
+    ce.manifest = m;
+    // The catalog holds whole numbers (canonical JSON); the package header keeps the exact ones.
+    ce.manifest.install_s = std::round(m.install_s);
+    ce.manifest.size_mb = std::round(m.size_mb);
+    ce.length = file.size();
+    ce.sha256 = e.digest;
+    ce.signature = sig;
+    cat.entries.push_back(std::move(ce));
     out.push_back(e);
   }
+  catalog::SignedDocument doc{catalog::catalog_to_json(cat), {}};
+  if (auto s = catalog::add_signature(doc, *secret); !s)
+    throw std::runtime_error("signing the lab catalog: " + s.message());
+  write_file_atomic(dir + "/repo/catalog.json", catalog::write_signed_document(doc));
   return out;
 }
 

@@ -155,7 +155,8 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
   if (path == "/api/v1/packages" && m == "POST") {
     const std::string sig = req.header("x-package-signature");
     if (sig.empty())
-      return error_response(400, "missing header X-Package-Signature (base64 Ed25519 signature)");
+      return error_response(400,
+                            "missing header X-Package-Signature (the .minisig file in base64)");
     auto r = node.stage(req.body, sig);
     if (!r) return error_response(r.code(), r.message());
     return ok({{"staged", r->manifest.id()}, {"digest", r->digest}}, 201);

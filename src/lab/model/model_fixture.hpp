@@ -76,7 +76,7 @@ struct PairFixture {
         name, version, name == "base" ? "base" : "product", std::move(req), {}, install_s, 10};
     Signed s;
     s.file = catalog::encode_package(m, "payload of " + m.id());
-    s.signature = *catalog::sign_detached(s.file, key.secret_key_b64);
+    s.signature = *catalog::sign_package(s.file, {name, version, {}}, key.secret_key_b64);
     return s;
   }
   // Stages base 3.1.0 and product 7.2.0 (install 1800 s) on the node.

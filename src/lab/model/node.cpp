@@ -80,7 +80,9 @@ Result<StagedPackage, NodeErrc> Node::stage(const std::string& file,
   auto decoded = catalog::decode_package(arrived);
   if (!decoded)
     return make_error(NodeErrc::kBadSignature, "package rejected: " + decoded.message());
-  if (auto v = catalog::verify_detached(arrived, signature_b64, world_.trusted_key()); !v)
+  if (auto v = catalog::verify_package(arrived, signature_b64, world_.trusted_key(), decoded->name,
+                                       decoded->version);
+      !v)
     return make_error(NodeErrc::kBadSignature,
                       "package " + decoded->id() + " rejected: " + v.message());
   StagedPackage p{*decoded, catalog::sha256_hex(arrived), arrived, signature_b64};
