@@ -4,7 +4,9 @@
 #include <fstream>
 #include <sstream>
 
+#include "drivers/command/command_driver.hpp"
 #include "drivers/driver_set.hpp"
+#include "executor/verbs/action_kinds.hpp"
 #include "net/async_http_client.hpp"
 #include "planner/policy_checks.hpp"
 
@@ -61,6 +63,22 @@ bool apply_policy_flags(UpgradeContext& ctx, const std::vector<std::string>& fla
     return false;
   }
   return true;
+}
+
+std::string actions_missing_from_profiles(const plan::Plan& plan, const Inventory& inv) {
+  auto profiles = drivers::load_node_profiles(inv);
+  if (!profiles) return profiles.message();
+  if (profiles->empty()) return "";
+  const auto missing =
+      exec::missing_appliance_action(plan, [&](const std::string& node, const std::string& kind) {
+        auto it = profiles->find(node);
+        return it == profiles->end() || it->second->find(kind) != nullptr;
+      });
+  if (!missing) return "";
+  const auto& profile = *profiles->at(missing->node);
+  return "step " + missing->step + " (verb " + missing->verb + ") needs action '" + missing->kind +
+         "' on " + missing->node + ", which its vendor profile " + profile.name + " (" +
+         profile.file + ") does not define";
 }
 
 ObservedState observe_all(const Inventory& inv, double api_timeout_s) {

@@ -48,9 +48,10 @@ struct InventoryNode {
   std::string region;
   std::string chassis;
   std::string slot;
-  std::string driver = "lab";  // appliance driver: "lab" (more later: "command")
+  std::string driver = "lab";  // appliance driver: "lab" or "command" (vendor_profile)
   std::string address;         // host:port of the management API
-  std::string token_file;      // absolute after loading
+  std::string token_file;      // absolute after loading; optional with driver: command
+  std::string vendor_profile;  // driver: command: the vendor profile (profiles/); absolute
   std::optional<PowerAccess> power;
   NodeProfile profile;
   int line = 0;

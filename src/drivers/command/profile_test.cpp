@@ -1,0 +1,123 @@
+#include "drivers/command/profile.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+
+namespace hitless::drivers {
+namespace {
+
+// A valid profile; the error tests change one thing in it. Line numbers are those of this text.
+constexpr const char* kProfile = R"(profile: t
+description: for tests
+actions:
+  status:
+    argv: [printf, '{{"version": "1.0"}}']
+    timeout: 5s
+    output: json
+    repeat_safe: true
+  install:
+    argv: [install-tool, --package, '{params.package}', --host, '{node.host}']
+    timeout: 10m
+  reboot:
+    commands:
+      - {argv: [cli, reboot], stdin: "yes\n", timeout: 30s, output: regex, regex: 'going (?<state>down)'}
+      - {shell: 'echo {node.name}', timeout: 1s}
+)";
+
+std::string with(std::string text, const std::string& from, const std::string& to) {
+  const std::size_t at = text.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) text.replace(at, from.size(), to);
+  return text;
+}
+
+std::string error_of(const std::string& yaml) {
+  auto p = parse_profile_text(yaml, "p.yaml");
+  EXPECT_FALSE(p.ok());
+  return p ? "" : p.message();
+}
+
+TEST(Profile, ReadsActionsCommandsAndOutputs) {
+  auto p = parse_profile_text(kProfile, "p.yaml");
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(p->name, "t");
+  ASSERT_NE(p->find("status"), nullptr);
+  EXPECT_TRUE(p->find("status")->repeat_safe);
+  EXPECT_EQ(p->find("status")->commands.at(0).output, OutputKind::kJson);
+  EXPECT_EQ(p->find("status")->commands.at(0).argv.at(1), "{{\"version\": \"1.0\"}}");
+  EXPECT_DOUBLE_EQ(p->find("install")->commands.at(0).timeout_s, 600);
+  EXPECT_FALSE(p->find("install")->repeat_safe);
+  ASSERT_EQ(p->find("reboot")->commands.size(), 2u);
+  EXPECT_EQ(p->find("reboot")->commands[0].stdin_text, "yes\n");
+  EXPECT_EQ(p->find("reboot")->commands[0].output, OutputKind::kRegex);
+  EXPECT_EQ(p->find("reboot")->commands[1].shell, "echo {node.name}");
+  EXPECT_EQ(p->find("backup"), nullptr);
+  const auto names = p->placeholders();
+  EXPECT_NE(std::find(names.begin(), names.end(), "params.package"), names.end());
+}
+
+TEST(ProfileErrors, UnknownActionNamesFileLineAndTheKnownOnes) {
+  const auto e = error_of(with(kProfile, "  install:", "  instal:"));
+  EXPECT_NE(e.find("p.yaml:9: actions.instal"), std::string::npos) << e;
+  EXPECT_NE(e.find("'instal' is not an action"), std::string::npos) << e;
+  EXPECT_NE(e.find("install"), std::string::npos) << e;
+}
+
+TEST(ProfileErrors, RegexThatDoesNotCompile) {
+  const auto e = error_of(with(kProfile, "going (?<state>down)", "going (?<state>down"));
+  EXPECT_NE(e.find("p.yaml:14:"), std::string::npos) << e;
+  EXPECT_NE(e.find("regex"), std::string::npos) << e;
+  EXPECT_NE(e.find("does not compile"), std::string::npos) << e;
+}
+
+TEST(ProfileErrors, RegexWithoutNamedCaptureOrWithoutOutputRegex) {
+  EXPECT_NE(error_of(with(kProfile, "(?<state>down)", "down")).find("no (?<name>...) capture"),
+            std::string::npos);
+  EXPECT_NE(error_of(with(kProfile, "output: regex, ", "")).find("a regex needs output: regex"),
+            std::string::npos);
+}
+
+TEST(ProfileErrors, MissingTimeout) {
+  const auto e = error_of(with(kProfile, "    timeout: 10m\n", ""));
+  EXPECT_NE(e.find("p.yaml:9: actions.install"), std::string::npos) << e;
+  EXPECT_NE(e.find("timeout"), std::string::npos) << e;
+}
+
+TEST(ProfileErrors, PlaceholdersMustExistForTheAction) {
+  auto e = error_of(with(kProfile, "{params.package}", "{params.pkg}"));
+  EXPECT_NE(e.find("p.yaml:10: actions.install.argv[2]"), std::string::npos) << e;
+  EXPECT_NE(e.find("has no parameter 'pkg'"), std::string::npos) << e;
+  e = error_of(with(kProfile, "{node.host}", "{node.hostname}"));
+  EXPECT_NE(e.find("'{node.hostname}' is not a placeholder"), std::string::npos) << e;
+  e = error_of(with(kProfile, "{node.host}", "{node.host"));
+  EXPECT_NE(e.find("never closed"), std::string::npos) << e;
+}
+
+TEST(ProfileErrors, StatusIsRequiredAndItsFieldsAreObservedNodeFields) {
+  EXPECT_NE(error_of(with(kProfile, "  status:", "  backup:")).find("status"), std::string::npos);
+  const auto e = error_of(
+      with(kProfile, "    output: json\n", "    output: json\n    fields: {verzion: v}\n"));
+  EXPECT_NE(e.find("'verzion' is not a field of an observed node"), std::string::npos) << e;
+}
+
+TEST(ProfileErrors, ArgvOrShellButNotBothAndNotAPlaceholderProgram) {
+  EXPECT_NE(error_of(with(kProfile, "{shell: 'echo {node.name}',", "{")).find("argv"),
+            std::string::npos);
+  EXPECT_NE(error_of(with(kProfile, "[install-tool,", "['{node.name}',")).find("argv[0]"),
+            std::string::npos);
+}
+
+TEST(ShippedProfiles, EveryProfileInProfilesDirLoads) {
+  int seen = 0;
+  for (const auto& f : std::filesystem::directory_iterator(HITLESS_PROFILES_DIR)) {
+    if (f.path().extension() != ".yaml") continue;
+    auto p = load_profile(f.path().string());
+    EXPECT_TRUE(p.ok()) << (p ? "" : p.message());
+    ++seen;
+  }
+  EXPECT_GE(seen, 4);
+}
+
+}  // namespace
+}  // namespace hitless::drivers
