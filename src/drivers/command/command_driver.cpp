@@ -68,6 +68,9 @@ Result<std::unique_ptr<CommandApplianceDriver>, DriverErrc> CommandApplianceDriv
       v["node.address"] = n.address;
       split(n.address, v["node.host"], v["node.port"]);
       v["node.role"] = n.role;
+      v["node.chassis"] = n.chassis;
+      v["node.slot"] = n.slot;
+      v["inventory.dir"] = inv.base_dir;
       v["node.token_file"] = n.token_file;
       v["cluster.name"] = c.name;
       v["cluster.service"] = c.service;
@@ -92,6 +95,20 @@ Result<std::unique_ptr<CommandApplianceDriver>, DriverErrc> CommandApplianceDriv
           // A node without out-of-band power never runs power-on/off (plans refuse it).
           if (!n.power) continue;
           secret = read_secret_file(n.power->token_file, who + ": power.token_file");
+        } else if (name == "secret.token_file" || name == "secret.power_token_file") {
+          // A path handed to a program that reads it (ssh -i, ipmitool -f): checked, not read.
+          const bool power = name == "secret.power_token_file";
+          if (power && !n.power) continue;
+          const std::string path = power ? n.power->token_file : n.token_file;
+          if (path.empty())
+            return make_error(DriverErrc::kUnsupported, who + ": profile " + ctx.profile->name +
+                                                            " uses {" + name +
+                                                            "} but the node has no token_file");
+          auto checked =
+              read_secret_file(path, who + (power ? ": power.token_file" : ": token_file"));
+          if (!checked) return checked.error();
+          v[name] = path;
+          continue;
         } else if (name.rfind("env.", 0) == 0) {
           secret = read_secret_env(name.substr(4), who + ": profile " + ctx.profile->name);
         } else {

@@ -106,7 +106,40 @@ std::string first_lines(const std::string& text, int lines) {
   return out;
 }
 
+namespace {
+
+// The answer with the profile's `values:` wording applied to its fields.
+Result<nlohmann::json, DriverErrc> translated(const CommandTemplate& c, nlohmann::json answer,
+                                              const std::string& out) {
+  if (!answer.is_object()) return answer;
+  for (const auto& [field, words] : c.values) {
+    if (!answer.contains(field)) continue;
+    const std::string said = as_text(answer[field]);
+    auto it = words.find(said);
+    if (it == words.end())
+      return make_error(DriverErrc::kProtocol,
+                        "the output's " + field + " '" + said +
+                            "' is none of the profile's values for it:" + first_lines(out));
+    answer[field] = it->second == "true"    ? nlohmann::json(true)
+                    : it->second == "false" ? nlohmann::json(false)
+                                            : nlohmann::json(it->second);
+  }
+  return answer;
+}
+
+Result<nlohmann::json, DriverErrc> parsed(const CommandTemplate& c, const std::string& out);
+
+}  // namespace
+
 Result<nlohmann::json, DriverErrc> read_output(const CommandTemplate& c, const std::string& out) {
+  auto answer = parsed(c, out);
+  if (!answer) return answer;
+  return translated(c, std::move(*answer), out);
+}
+
+namespace {
+
+Result<nlohmann::json, DriverErrc> parsed(const CommandTemplate& c, const std::string& out) {
   nlohmann::json doc = nlohmann::json::object();
   if (c.output == OutputKind::kExitStatus) return doc;
   if (c.output == OutputKind::kJson) {
@@ -149,6 +182,8 @@ Result<nlohmann::json, DriverErrc> read_output(const CommandTemplate& c, const s
     if (captures.contains(capture)) answer[name] = captures[capture];
   return answer;
 }
+
+}  // namespace
 
 Result<ObservedNode, DriverErrc> observed_from_answer(const std::string& node,
                                                       const nlohmann::json& a) {

@@ -14,17 +14,19 @@ namespace hitless::drivers {
 namespace {
 
 constexpr std::string_view kTopKeys[] = {"profile", "description", "actions"};
-constexpr std::string_view kCommandKeys[] = {"argv",   "shell", "stdin", "timeout",
-                                             "output", "regex", "fields"};
+constexpr std::string_view kCommandKeys[] = {"argv",   "shell", "stdin",  "timeout",
+                                             "output", "regex", "fields", "values"};
 constexpr std::string_view kActionOnlyKeys[] = {"repeat_safe", "commands"};
 constexpr std::string_view kOutputKinds[] = {"exit-status", "regex", "json"};
 // Placeholder namespaces whose names are fixed (params.* depends on the action, env.* is free).
 const std::map<std::string, std::set<std::string>>& fixed_placeholders() {
   static const std::map<std::string, std::set<std::string>> names{
-      {"node", {"name", "address", "host", "port", "role", "token_file"}},
+      {"node", {"name", "address", "host", "port", "role", "chassis", "slot", "token_file"}},
+      {"inventory", {"dir"}},
       {"cluster", {"name", "service", "service_host", "service_port"}},
       {"power", {"address", "host", "port", "path", "token_file"}},
-      {"secret", {"token", "power_token"}},
+      // *_file: the path, once its owner-only mode is checked (for programs that read it).
+      {"secret", {"token", "power_token", "token_file", "power_token_file"}},
   };
   return names;
 }
@@ -57,10 +59,11 @@ bool check_placeholders(YamlReader& r, const YamlField& f, const std::string& te
     }
     auto it = fixed_placeholders().find(space);
     if (it != fixed_placeholders().end() && it->second.count(rest)) continue;
-    return r.fail(YamlErrc::kUnknownField, f,
-                  "'{" + n +
-                      "}' is not a placeholder (node.*, cluster.*, power.*, secret.token, "
-                      "secret.power_token, env.NAME, params.*; see docs/profile-format.md)");
+    return r.fail(
+        YamlErrc::kUnknownField, f,
+        "'{" + n +
+            "}' is not a placeholder (node.*, cluster.*, power.*, inventory.dir, secret.*, "
+            "env.NAME, params.*; see docs/profile-format.md)");
   }
   return true;
 }
@@ -116,6 +119,15 @@ bool parse_command(YamlReader& r, const YamlField& f, const std::vector<YamlFiel
       ok = r.read_string(e, c.regex);
     } else if (e.key == "fields") {
       fields = &e;
+    } else if (e.key == "values") {
+      const auto per_field = r.entries(e, {});
+      if (!per_field) return false;
+      for (const YamlField& field : *per_field) {
+        const auto words = r.entries(field, {});
+        if (!words) return false;
+        for (const YamlField& w : *words)
+          if (!r.read_string(w, c.values[field.key][w.key])) return false;
+      }
     }
     if (!ok) return false;
   }
@@ -141,6 +153,8 @@ bool parse_command(YamlReader& r, const YamlField& f, const std::vector<YamlFiel
   } else if (regex) {
     return r.fail(YamlErrc::kConflict, *regex, "a regex needs output: regex");
   }
+  if (!c.values.empty() && c.output == OutputKind::kExitStatus)
+    return r.missing(f, "output", "values need output: json or regex");
   if (fields) {
     if (c.output == OutputKind::kExitStatus)
       return r.fail(YamlErrc::kConflict, *fields, "fields need output: json or regex");

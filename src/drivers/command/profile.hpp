@@ -32,6 +32,9 @@ struct CommandTemplate {
   // Answer field -> where it comes from: a JSON path ("ha.role", "slots[*].version") for kJson,
   // a capture name for kRegex. Empty: the whole document (JSON) or every capture (regex).
   std::map<std::string, std::string> fields;
+  // Answer field -> device wording -> value ("ha_role": {"Master": "primary"}; "true"/"false"
+  // become booleans). A field whose text is not listed is an error, never a guess.
+  std::map<std::string, std::map<std::string, std::string>> values;
   int line = 0;
 };
 

@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "drivers/command/command_output.hpp"
+
 namespace hitless::drivers {
 namespace {
 
@@ -117,6 +119,48 @@ TEST(ShippedProfiles, EveryProfileInProfilesDirLoads) {
     ++seen;
   }
   EXPECT_GE(seen, 4);
+}
+
+}  // namespace
+}  // namespace hitless::drivers
+
+namespace hitless::drivers {
+namespace {
+
+// The JunOS profile's patterns against output shaped like seed 002's.
+TEST(ShippedProfiles, JunosPatternsReadTheSeedsOutput) {
+  auto p = load_profile(std::string(HITLESS_PROFILES_DIR) + "/junos.yaml");
+  ASSERT_TRUE(p.ok()) << p.message();
+  const auto read = [&](const char* kind, std::size_t i, const std::string& out) {
+    auto a = read_output(p->find(kind)->commands.at(i), out);
+    EXPECT_TRUE(a.ok()) << kind << ": " << (a ? "" : a.message());
+    return a ? *a : nlohmann::json();
+  };
+  EXPECT_EQ(read("status", 0, "Hostname: mx480-lab\nModel: mx480\nJunos: 10.3R2.11\n")["version"],
+            "10.3R2.11");
+  EXPECT_EQ(
+      read("status", 0,
+           "JUNOS Base OS boot [10.1R1.8]\nJUNOS Software Release [10.1R1.8]\n")["packages.junos"],
+      "10.1R1.8");
+  EXPECT_EQ(read("status", 1,
+                 "Routing Engine status:\n  Slot 1:\n    Current state   Backup\n")["ha_role"],
+            "backup");
+  EXPECT_EQ(read("install", 0,
+                 "Chassis ISSU Check Done\nISSU: Validating Image\n....\nBackup upgrade done\n"
+                 "Rebooting Backup RE\nChassis ISSU Started\nISSU: Preparing for Switchover\n")
+                ["progress"],
+            "Backup upgrade done");
+  EXPECT_EQ(read("reboot", 0,
+                 "Reboot the system ? [yes,no] (no) yes\n\n*** FINAL System shutdown message "
+                 "from root@ ***\nSystem going down IMMEDIATELY\n\nShutdown NOW!\n")["state"],
+            "System going down");
+  EXPECT_EQ(read("compat-test", 0,
+                 "Checking compatibility with configuration\nValidation succeeded\n")["passed"],
+            true);
+  // Output that says something else is an error quoting it, never a guess.
+  auto odd = read_output(p->find("status")->commands.at(1), "Current state   Disabled\n");
+  ASSERT_FALSE(odd.ok());
+  EXPECT_NE(odd.message().find("Current state   Disabled"), std::string::npos) << odd.message();
 }
 
 }  // namespace
