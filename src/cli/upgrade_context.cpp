@@ -35,6 +35,16 @@ Result<UpgradeContext, int> load_context(const std::string& inventory_path, std:
     error = why;
     return make_error(2, error);
   }
+  // Credentials and vendor profiles are read now (no node is contacted): a token file others
+  // can read, or a profile that does not load, stops the command before it observes anything.
+  {
+    boost::asio::io_context io;
+    net::AsyncHttpClient http(io);
+    if (auto d = drivers::DriverSet::create(http, *inv, 5); !d) {
+      error = d.message();
+      return make_error(2, error);
+    }
+  }
   return UpgradeContext{std::move(*inv), std::move(*cat)};
 }
 
