@@ -32,7 +32,12 @@ struct Running : std::enable_shared_from_this<Running> {
     auto self = shared_from_this();
     child_ = bp::child(
         bp::exe = program, bp::args = args, bp::std_in<in_, bp::std_out> out_, bp::std_err > err_,
-        io, bp::on_exit([self](int code, const std::error_code&) { self->exited(code); }),
+        io,
+        // Posted, not run here: Boost.Process 1.81 calls this while iterating its list of
+        // children, and a next command started from it would add to that list under its feet.
+        bp::on_exit([self, &io](int code, const std::error_code&) {
+          asio::post(io, [self, code] { self->exited(code); });
+        }),
         bp::error(ec));
     if (ec) {
       result_.spawn_error = "cannot start " + program + ": " + ec.message();
@@ -77,13 +82,15 @@ struct Running : std::enable_shared_from_this<Running> {
   }
 
   void exited(int code) {
+    // One exit, one report, whatever the library does.
+    if (exited_) return;
     exited_ = true;
     result_.exit_code = result_.timed_out ? -1 : code;
     one_done();
   }
 
   void one_done() {
-    if (++finished_ < 3) return;
+    if (++finished_ != 3) return;
     timer_.cancel();
     done_(std::move(result_));
   }
