@@ -136,7 +136,7 @@ bool parse_command(YamlReader& r, const YamlField& f, const std::vector<YamlFiel
   if (!c.argv.empty() && !c.shell.empty())
     return r.fail(YamlErrc::kConflict, f, "give either argv or shell, not both");
   if (c.timeout_s <= 0)
-    return r.missing(f, "timeout", "how long the command may run before it is killed (e.g. 30s)");
+    return r.missing(f, "timeout", "how long the command may run before it is killed, e.g. 30s");
   c.output = output == "regex"  ? OutputKind::kRegex
              : output == "json" ? OutputKind::kJson
                                 : OutputKind::kExitStatus;
