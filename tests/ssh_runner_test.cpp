@@ -4,11 +4,13 @@
 #include "net/ssh_runner.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <fstream>
 
+#include "drivers/command/command_driver.hpp"
 #include "lab_harness.hpp"
 #include "ssh_test_server.hpp"
 
@@ -121,6 +123,82 @@ TEST_F(Ssh, AConnectionDroppedMidCommandIsReportedAndMadeAgain) {
   r = run(target(), "echo back");
   EXPECT_EQ(r.out, "back\n") << r.spawn_error;
   EXPECT_EQ(r.exit_code, 0);
+}
+
+}  // namespace
+}  // namespace hitless::testing
+
+namespace hitless::testing {
+namespace {
+
+// The command driver with a profile whose `exec` commands run on the node over SSH.
+TEST_F(Ssh, TheCommandDriverRunsExecCommandsOnTheNodeOverSsh) {
+  start();
+  ::chmod(server_->client_key().c_str(), 0600);
+  write_text(dir_ + "/p.yaml", R"(profile: remote
+transport: {kind: ssh, user: admin, key_file: '{secret.token_file}', known_hosts: '{inventory.dir}/known_hosts'}
+actions:
+  status:
+    exec: 'printf "Version: 7.2.0\nrole: Backup\n"'
+    timeout: 10s
+    output: regex
+    regex: 'Version: (?<version>\S+)\nrole: (?<role>\w+)'
+    fields: {version: version, ha_role: role}
+    values: {ha_role: {Backup: backup, Master: primary}}
+  install:
+    exec: 'echo installing {params.package} activate={params.activate}'
+    timeout: 10s
+    output: regex
+    regex: 'installing (?<package>\S+)'
+  reboot:
+    exec: __drop__
+    timeout: 10s
+    output: regex
+    regex: '(?<state>going down)'
+)");
+  auto inv = parse_inventory_text(
+      "inventory: t\nrepository: {dir: r, public_key_file: r/k}\n"
+      "clusters:\n  - name: c\n    kind: single\n"
+      "    traffic: {kind: none}\n    nodes:\n"
+      "      - {name: n, role: standalone, driver: command, "
+      "vendor_profile: p.yaml, address: 127.0.0.1:" +
+          std::to_string(server_->port()) + ", token_file: client_key}\n",
+      dir_ + "/inv.yaml", dir_);
+  ASSERT_TRUE(inv.ok()) << inv.message();
+  auto d = drivers::CommandApplianceDriver::create(io_, *inv);
+  ASSERT_TRUE(d.ok()) << d.message();
+  std::optional<Result<ObservedNode, drivers::DriverErrc>> seen;
+  (*d)->observe("n", [&](Result<ObservedNode, drivers::DriverErrc> r) { seen = std::move(r); });
+  io_.run();
+  io_.restart();
+  ASSERT_TRUE(seen && seen->ok()) << (seen ? seen->message() : "no answer");
+  EXPECT_EQ((*seen)->version, "7.2.0");
+  EXPECT_EQ((*seen)->ha_role, "backup");
+  const auto perform = [&](const drivers::Action& a) {
+    std::optional<Result<nlohmann::json, drivers::DriverErrc>> got;
+    (*d)->perform("n", a,
+                  [&](Result<nlohmann::json, drivers::DriverErrc> r) { got = std::move(r); });
+    io_.run();
+    io_.restart();
+    return std::move(*got);
+  };
+  auto installed = perform({"install", {{"package", "junos-22.2R3"}, {"activate", "now"}}});
+  ASSERT_TRUE(installed.ok()) << installed.message();
+  EXPECT_EQ((*installed)["package"], "junos-22.2R3");
+  // A value that is not a plain word never reaches the node's command line.
+  auto refused = perform({"install", {{"package", "x; reboot"}, {"activate", "now"}}});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.message().find("is not a plain word"), std::string::npos) << refused.message();
+  // The node drops the connection as it reboots: what it said first is the answer.
+  auto rebooted = perform({"reboot", {}});
+  ASSERT_TRUE(rebooted.ok()) << rebooted.message();
+  EXPECT_EQ((*rebooted)["state"], "going down");
+  // The reboot ended the connection, so the next command connects afresh: with the host key
+  // no longer pinned, the driver refuses, naming the fingerprint.
+  write_text(dir_ + "/known_hosts", "");
+  auto unpinned = perform({"install", {{"package", "p"}, {"activate", "now"}}});
+  ASSERT_FALSE(unpinned.ok());
+  EXPECT_NE(unpinned.message().find("host key SHA256:"), std::string::npos) << unpinned.message();
 }
 
 }  // namespace

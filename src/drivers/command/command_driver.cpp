@@ -1,5 +1,7 @@
 #include "drivers/command/command_driver.hpp"
 
+#include <cctype>
+#include <cstdlib>
 #include <sstream>
 
 #include "drivers/command/command_output.hpp"
@@ -20,6 +22,16 @@ std::string param_text(const nlohmann::json& v) {
   if (v.is_string()) return v.get<std::string>();
   if (v.is_null()) return "";
   return v.dump();
+}
+
+// Words a device CLI reads as one token without quoting: `exec` values must be such.
+bool plain_word(const std::string& v) {
+  if (v.empty()) return false;
+  for (unsigned char ch : v)
+    if (!std::isalnum(ch) &&
+        std::string("._-:/@+=,").find(static_cast<char>(ch)) == std::string::npos)
+      return false;
+  return true;
 }
 
 std::string seconds(double s) {
@@ -156,7 +168,20 @@ void CommandApplianceDriver::run_command(std::shared_ptr<const Profile> profile,
     auto filled = fill_template(text, values, for_shell, missing);
     return filled ? std::optional<std::string>(std::move(*filled)) : std::nullopt;
   };
-  if (c.shell.empty()) {
+  std::optional<std::string> remote;  // exec: the command line for the node
+  if (!c.exec.empty()) {
+    std::string ignored;
+    for (std::string n :
+         template_placeholders(c.exec, ignored).value_or(std::vector<std::string>{})) {
+      auto it = values.find(n);
+      if (it != values.end() && !plain_word(it->second))
+        return done(make_error(DriverErrc::kRejected,
+                               where + ": {" + n + "} = '" + redactor_.redact(it->second) +
+                                   "' is not a plain word; exec sends values unquoted, so only "
+                                   "letters, digits and . _ - : / @ + = , are allowed"));
+    }
+    remote = fill(c.exec, false);
+  } else if (c.shell.empty()) {
     for (const auto& arg : c.argv) {
       auto filled = fill(arg, false);
       if (!filled) break;
@@ -166,40 +191,81 @@ void CommandApplianceDriver::run_command(std::shared_ptr<const Profile> profile,
     rq.argv = {"/bin/sh", "-c", std::move(*script)};
   }
   std::optional<std::string> in = fill(c.stdin_text, false);
+  net::SshTarget target;
+  if (remote) {
+    const SshTransport& t = *profile->ssh;
+    auto user = fill(t.user, false), key = fill(t.key_file, false),
+         known = fill(t.known_hosts, false);
+    if (user && key && known) {
+      target = {values["node.host"],
+                std::atoi(values["node.port"].c_str()),
+                *user,
+                *key,
+                *known,
+                t.connect_timeout_s,
+                t.keepalive_s};
+    }
+  }
   if (!missing.empty() || !in)
     return done(make_error(
         DriverErrc::kUnsupported,
         where + ": no value for {" + missing + "} (is it a parameter of " + action.kind + "?)"));
-  rq.stdin_data = std::move(*in);
-  rq.timeout_s = c.timeout_s;
-  const std::string program = rq.argv.empty() ? "?" : rq.argv.front();
-  runner_.run(std::move(rq), [this, profile, &action, &c, index, values = std::move(values),
-                              node = std::move(node), answer = std::move(answer), where, program,
-                              done = std::move(done)](net::ProcessResult r) mutable {
-    if (!r.started)
-      return done(
-          make_error(DriverErrc::kUnsupported, where + ": " + redactor_.redact(r.spawn_error)));
-    if (r.timed_out)
-      return done(
-          make_error(DriverErrc::kUnreachable, where + ": " + program + " did not finish within " +
-                                                   seconds(c.timeout_s) + " s (killed)" +
-                                                   redactor_.redact(first_lines(r.err + r.out))));
-    if (r.exit_code != 0)
-      return done(
-          make_error(DriverErrc::kRejected,
-                     where + ": " + program + " exited with status " + std::to_string(r.exit_code) +
-                         redactor_.redact(first_lines(r.err.empty() ? r.out : r.err + r.out))));
-    auto got = read_output(c, r.out);
-    if (!got)
-      return done(
-          make_error(DriverErrc::kProtocol, where + ": " + redactor_.redact(got.message())));
+  auto next = [this, profile, &action, &c, index, values = std::move(values),
+               node = std::move(node), answer = std::move(answer), where,
+               done = std::move(done)](const std::string& program, net::ProcessResult r) mutable {
+    auto got = judge(c, where, program, std::move(r));
+    if (!got) return done(got.error());
     if (got->is_object() && answer.is_object())
       answer.update(*got);
     else
       answer = std::move(*got);
     run_command(profile, action, index + 1, std::move(values), std::move(node), std::move(answer),
                 std::move(done));
+  };
+  if (remote) {
+    const std::string program = "ssh " + target.user + "@" + target.host;
+    return ssh_.run(target, {*remote, std::move(*in), c.timeout_s, 1 << 20},
+                    [next = std::move(next), program](net::ProcessResult r) mutable {
+                      next(program, std::move(r));
+                    });
+  }
+  rq.stdin_data = std::move(*in);
+  rq.timeout_s = c.timeout_s;
+  const std::string program = rq.argv.empty() ? "?" : rq.argv.front();
+  runner_.run(std::move(rq), [next = std::move(next), program](net::ProcessResult r) mutable {
+    next(program, std::move(r));
   });
+}
+
+Result<nlohmann::json, DriverErrc> CommandApplianceDriver::judge(const CommandTemplate& c,
+                                                                 const std::string& where,
+                                                                 const std::string& program,
+                                                                 net::ProcessResult r) {
+  if (!r.started)
+    return make_error(r.unreachable ? DriverErrc::kUnreachable : DriverErrc::kRejected,
+                      where + ": " + redactor_.redact(r.spawn_error));
+  if (r.timed_out)
+    return make_error(DriverErrc::kUnreachable, where + ": " + program + " did not finish within " +
+                                                    seconds(c.timeout_s) + " s (killed)" +
+                                                    redactor_.redact(first_lines(r.err + r.out)));
+  if (r.connection_lost) {
+    // A reboot drops the connection as it goes: what arrived first may be all the answer there
+    // is. Read it as usual; only an answer the output does not give is a failure.
+    if (c.output != OutputKind::kExitStatus)
+      if (auto got = read_output(c, r.out)) return redactor_.redact_json(*got);
+    return make_error(DriverErrc::kUnreachable, where + ": the connection dropped before " +
+                                                    program + " finished" +
+                                                    redactor_.redact(first_lines(r.err + r.out)));
+  }
+  if (r.exit_code != 0)
+    return make_error(DriverErrc::kRejected,
+                      where + ": " + program + " exited with status " +
+                          std::to_string(r.exit_code) +
+                          redactor_.redact(first_lines(r.err.empty() ? r.out : r.err + r.out)));
+  auto got = read_output(c, r.out);
+  if (!got)
+    return make_error(DriverErrc::kProtocol, where + ": " + redactor_.redact(got.message()));
+  return redactor_.redact_json(*got);
 }
 
 void CommandApplianceDriver::observe(const std::string& node, Callback<ObservedNode> done) {

@@ -1,6 +1,7 @@
 #pragma once
 // CommandApplianceDriver: drives appliances by running commands (curl, ssh, ipmitool, a vendor
-// CLI, ...) described by each node's vendor profile (profile.hpp). Each Action, `status`, power
+// CLI, ...) described by each node's vendor profile (profile.hpp), locally or on the node over
+// SSH (libssh, the profile's transport). Each Action, `status`, power
 // and the service probe map to the profile's command templates, filled with the node's fields
 // and the action's parameters (never pasted into a shell unquoted), run asynchronously on the
 // executor's io_context with a deadline, their output read as the profile says.
@@ -17,6 +18,7 @@
 #include "drivers/secrets.hpp"
 #include "model/inventory.hpp"
 #include "net/process_runner.hpp"
+#include "net/ssh_runner.hpp"
 
 namespace hitless::drivers {
 
@@ -41,7 +43,7 @@ class CommandApplianceDriver final : public NodeDriver {
     std::shared_ptr<const Profile> profile;
     std::map<std::string, std::string> values;  // placeholder -> value (node.*, secret.*, ...)
   };
-  explicit CommandApplianceDriver(boost::asio::io_context& io) : runner_(io) {}
+  explicit CommandApplianceDriver(boost::asio::io_context& io) : runner_(io), ssh_(io) {}
   // Runs the action's commands in order, merging their answers; errors name node and action.
   void run(const std::string& node, const std::string& kind, const nlohmann::json& params,
            Callback<nlohmann::json> done);
@@ -49,7 +51,12 @@ class CommandApplianceDriver final : public NodeDriver {
                    std::size_t index, std::map<std::string, std::string> values, std::string node,
                    nlohmann::json answer, Callback<nlohmann::json> done);
 
+  // The result of one command, read as `c` says, into the answer (or the step's error).
+  Result<nlohmann::json, DriverErrc> judge(const CommandTemplate& c, const std::string& where,
+                                           const std::string& program, net::ProcessResult r);
+
   net::ProcessRunner runner_;
+  net::SshRunner ssh_;  // exec commands, one kept connection per node
   std::map<std::string, NodeContext> nodes_;
   std::map<std::string, std::string> cluster_node_;  // the node whose profile probes the service
   SecretRedactor redactor_;

@@ -13,8 +13,11 @@
 namespace hitless::drivers {
 namespace {
 
-constexpr std::string_view kTopKeys[] = {"profile", "description", "actions"};
-constexpr std::string_view kCommandKeys[] = {"argv",   "shell", "stdin",  "timeout",
+constexpr std::string_view kTopKeys[] = {"profile", "description", "transport", "actions"};
+constexpr std::string_view kTransportKeys[] = {"kind",        "user",      "key_file",
+                                               "known_hosts", "keepalive", "connect_timeout"};
+constexpr std::string_view kTransportKinds[] = {"ssh"};
+constexpr std::string_view kCommandKeys[] = {"argv",   "shell", "exec",   "stdin", "timeout",
                                              "output", "regex", "fields", "values"};
 constexpr std::string_view kActionOnlyKeys[] = {"repeat_safe", "commands"};
 constexpr std::string_view kOutputKinds[] = {"exit-status", "regex", "json"};
@@ -107,6 +110,8 @@ bool parse_command(YamlReader& r, const YamlField& f, const std::vector<YamlFiel
         return r.fail(YamlErrc::kWrongType, e, "the program (argv[0]) cannot be a placeholder");
     } else if (e.key == "shell") {
       ok = r.read_string(e, c.shell) && check_placeholders(r, e, c.shell, kind);
+    } else if (e.key == "exec") {
+      ok = r.read_string(e, c.exec) && check_placeholders(r, e, c.exec, kind);
     } else if (e.key == "stdin") {
       ok = r.read_string(e, c.stdin_text) && check_placeholders(r, e, c.stdin_text, kind);
     } else if (e.key == "timeout") {
@@ -131,10 +136,11 @@ bool parse_command(YamlReader& r, const YamlField& f, const std::vector<YamlFiel
     }
     if (!ok) return false;
   }
-  if (c.argv.empty() && c.shell.empty())
-    return r.missing(f, "argv", "the command to run (a list), or `shell:` for a script");
-  if (!c.argv.empty() && !c.shell.empty())
-    return r.fail(YamlErrc::kConflict, f, "give either argv or shell, not both");
+  const int forms = !c.argv.empty() + !c.shell.empty() + !c.exec.empty();
+  if (forms == 0)
+    return r.missing(f, "argv",
+                     "the command to run (a list), `shell:` for a script, or `exec:` over SSH");
+  if (forms > 1) return r.fail(YamlErrc::kConflict, f, "give one of argv, shell or exec");
   if (c.timeout_s <= 0)
     return r.missing(f, "timeout", "how long the command may run before it is killed, e.g. 30s");
   c.output = output == "regex"  ? OutputKind::kRegex
@@ -276,10 +282,51 @@ std::vector<std::string> Profile::placeholders() const {
     for (const auto& c : a.commands) {
       for (const auto& arg : c.argv) add(arg);
       add(c.shell);
+      add(c.exec);
       add(c.stdin_text);
     }
+  if (ssh) {
+    add(ssh->user);
+    add(ssh->key_file);
+    add(ssh->known_hosts);
+  }
   return {out.begin(), out.end()};
 }
+
+namespace {
+
+bool parse_transport(YamlReader& r, const YamlField& f, Profile& p) {
+  const auto es = r.entries(f, kTransportKeys);
+  if (!es) return false;
+  SshTransport t;
+  std::string kind;
+  for (const YamlField& e : *es) {
+    bool ok = true;
+    if (e.key == "kind")
+      ok = r.read_choice(e, kTransportKinds, kind);
+    else if (e.key == "keepalive")
+      ok = r.read_duration(e, t.keepalive_s);
+    else if (e.key == "connect_timeout")
+      ok = r.read_duration(e, t.connect_timeout_s);
+    else {
+      std::string& text = e.key == "user"       ? t.user
+                          : e.key == "key_file" ? t.key_file
+                                                : t.known_hosts;
+      ok = r.read_string(e, text) && check_placeholders(r, e, text, "status");
+    }
+    if (!ok) return false;
+  }
+  if (kind.empty()) return r.missing(f, "kind", "ssh");
+  if (t.user.empty()) return r.missing(f, "user", "the login on the node");
+  if (t.key_file.empty())
+    return r.missing(f, "key_file", "the private key, e.g. '{secret.token_file}'");
+  if (t.known_hosts.empty())
+    return r.missing(f, "known_hosts", "the pinned host keys, e.g. '{inventory.dir}/known_hosts'");
+  p.ssh = std::move(t);
+  return true;
+}
+
+}  // namespace
 
 Result<Profile, ProfileErrc> parse_profile_text(const std::string& yaml, const std::string& file) {
   YamlReader r(file);
@@ -294,6 +341,7 @@ Result<Profile, ProfileErrc> parse_profile_text(const std::string& yaml, const s
   for (const YamlField& e : *es) {
     const bool ok = e.key == "profile"       ? r.read_name(e, p.name)
                     : e.key == "description" ? r.read_string(e, p.description)
+                    : e.key == "transport"   ? parse_transport(r, e, p)
                                              : (actions = &e, true);
     if (!ok) return fail();
   }
@@ -304,6 +352,12 @@ Result<Profile, ProfileErrc> parse_profile_text(const std::string& yaml, const s
   for (const YamlField& a : *list) {
     ProfileAction action;
     if (!parse_action(r, a, action)) return fail();
+    for (const auto& c : action.commands)
+      if (!c.exec.empty() && !p.ssh)
+        return r.fail(YamlErrc::kConflict, c.line, a.path + ".exec",
+                      "exec runs on the node over the profile's transport: add "
+                      "transport: {kind: ssh, user: ..., key_file: ..., known_hosts: ...}"),
+               fail();
     p.actions[action.kind] = std::move(action);
   }
   if (!p.find("status"))

@@ -23,9 +23,11 @@ enum class OutputKind { kExitStatus, kRegex, kJson };
 const char* to_string(OutputKind k);
 
 struct CommandTemplate {
-  std::vector<std::string> argv;  // each element a template; or
-  std::string shell;              // a script for /bin/sh -c, values shell-quoted
-  std::string stdin_text;         // template; secrets go here rather than on the command line
+  std::vector<std::string> argv;  // each element a template, run here; or
+  std::string shell;              // a script for /bin/sh -c here, values shell-quoted; or
+  std::string exec;  // a command line run on the node over the profile's SSH transport; values
+                     // must be plain words (letters, digits, . _ - : / @ + = ,), never quoted
+  std::string stdin_text;  // template; secrets go here rather than on the command line
   double timeout_s = 0;
   OutputKind output = OutputKind::kExitStatus;
   std::string regex;  // kRegex: searched in stdout; named captures are the answer
@@ -45,10 +47,21 @@ struct ProfileAction {
   int line = 0;
 };
 
+// How `exec` commands reach the node: SSH (libssh) to the node's address, key authentication,
+// the host key pinned in known_hosts. Each text is a template (e.g. '{secret.token_file}').
+struct SshTransport {
+  std::string user;
+  std::string key_file;
+  std::string known_hosts;
+  double keepalive_s = 15;
+  double connect_timeout_s = 10;
+};
+
 struct Profile {
   std::string name;
   std::string file;
   std::string description;
+  std::optional<SshTransport> ssh;
   std::map<std::string, ProfileAction> actions;  // by kind
 
   const ProfileAction* find(const std::string& kind) const;
