@@ -110,6 +110,31 @@ TEST(ProfileErrors, ArgvOrShellButNotBothAndNotAPlaceholderProgram) {
             std::string::npos);
 }
 
+TEST(ProfileErrors, ExecNeedsAnSshTransportWithItsKeyAndKnownHosts) {
+  const std::string exec_install =
+      with(kProfile, "argv: [install-tool, --package, '{params.package}', --host, '{node.host}']",
+           "exec: 'install {params.package}'");
+  auto e = error_of(exec_install);
+  EXPECT_NE(e.find("p.yaml:9: actions.install.exec"), std::string::npos) << e;
+  EXPECT_NE(e.find("add transport: {kind: ssh"), std::string::npos) << e;
+  const std::string transport =
+      "transport: {kind: ssh, user: root, key_file: '{secret.token_file}'}\n";
+  e = error_of(with(exec_install, "actions:\n", transport + "actions:\n"));
+  EXPECT_NE(e.find("p.yaml:3: transport.known_hosts: required field missing"), std::string::npos)
+      << e;
+  auto p = parse_profile_text(
+      with(exec_install, "actions:\n",
+           "transport: {kind: ssh, user: root, key_file: '{secret.token_file}', known_hosts: "
+           "'{inventory.dir}/known_hosts', keepalive: 20s}\nactions:\n"),
+      "p.yaml");
+  ASSERT_TRUE(p.ok()) << p.message();
+  ASSERT_TRUE(p->ssh.has_value());
+  EXPECT_DOUBLE_EQ(p->ssh->keepalive_s, 20);
+  EXPECT_EQ(p->find("install")->commands.at(0).exec, "install {params.package}");
+  const auto names = p->placeholders();
+  EXPECT_NE(std::find(names.begin(), names.end(), "secret.token_file"), names.end());
+}
+
 TEST(ShippedProfiles, EveryProfileInProfilesDirLoads) {
   int seen = 0;
   for (const auto& f : std::filesystem::directory_iterator(HITLESS_PROFILES_DIR)) {
