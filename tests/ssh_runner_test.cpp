@@ -32,8 +32,9 @@ class Ssh : public ::testing::Test {
     return *server_;
   }
   net::SshTarget target() const {
-    return {"127.0.0.1", server_->port(), "admin", server_->client_key(), dir_ + "/known_hosts", 5,
-            15};
+    return {
+        "n", "127.0.0.1", server_->port(), "admin", server_->client_key(), dir_ + "/known_hosts",
+        5,   15};
   }
   net::ProcessResult run(const net::SshTarget& t, const std::string& command,
                          const std::string& input = "", double timeout_s = 10) {

@@ -240,7 +240,8 @@ SshRunner::~SshRunner() = default;
 
 void SshRunner::run(const SshTarget& target, SshCommand command,
                     std::function<void(ProcessResult)> done) {
-  const std::string key = target.user + "@" + target.host + ":" + std::to_string(target.port);
+  const std::string key =
+      target.session + "/" + target.user + "@" + target.host + ":" + std::to_string(target.port);
   auto& c = connections_[key];
   if (!c) c = std::make_unique<Connection>(io_, target);
   c->add(std::move(command), std::move(done));

@@ -18,6 +18,7 @@
 namespace hitless::net {
 
 struct SshTarget {
+  std::string session;  // connections are kept per session name (the node), user, host and port
   std::string host;
   int port = 22;
   std::string user;

@@ -197,7 +197,8 @@ void CommandApplianceDriver::run_command(std::shared_ptr<const Profile> profile,
     auto user = fill(t.user, false), key = fill(t.key_file, false),
          known = fill(t.known_hosts, false);
     if (user && key && known) {
-      target = {values["node.host"],
+      target = {values["node.name"],
+                values["node.host"],
                 std::atoi(values["node.port"].c_str()),
                 *user,
                 *key,
