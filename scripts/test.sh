@@ -83,6 +83,7 @@ run_benchmarks() {
     "executor_bench 1 10"
     "apply_bench 3 0.005"
     "command_bench 100 1 8"
+    "ssh_bench 100 50"
   )
   begin "benchmarks"
   local st=0 cmd t0 rc
