@@ -29,8 +29,8 @@ struct ProcessResult {
   std::string spawn_error;
   bool unreachable = false;      // with !started: the remote end could not be reached (ssh)
   bool connection_lost = false;  // started, then the connection dropped (out/err hold what came)
-  bool timed_out = false;  // killed at the deadline
-  int exit_code = -1;      // the exit status; -1 when killed by a signal
+  bool timed_out = false;        // killed at the deadline
+  int exit_code = -1;            // the exit status; -1 when killed by a signal
   std::string out, err;
   bool truncated = false;  // more output than output_cap
 };
