@@ -51,10 +51,12 @@ struct InventoryNode {
   std::string driver = "lab";  // appliance driver: "lab" or "command" (vendor_profile)
   std::string address;         // host:port of the management API
   std::string token_file;      // absolute after loading; optional with driver: command
-  std::string vendor_profile;  // driver: command: the vendor profile (profiles/); absolute
   std::optional<PowerAccess> power;
   NodeProfile profile;
   int line = 0;
+  // driver: command: the vendor profile (profiles/); absolute after loading. Last, so that
+  // positional initialisers of the fields above stay valid.
+  std::string vendor_profile;
 };
 
 struct InventoryCluster {
