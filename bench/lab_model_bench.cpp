@@ -54,7 +54,8 @@ void BM_StageInstallReboot(benchmark::State& state) {
   const auto key = catalog::generate_signing_key();
   catalog::PackageManifest m{"product", "7.2.0", "product", {}, {}, 1800, 10};
   const std::string file = catalog::encode_package(m, std::string(4096, 'x'));
-  const std::string sig = *catalog::sign_detached(file, key.secret_key_b64);
+  const std::string sig =
+      *catalog::sign_package(file, {"product", "7.2.0", {}}, key.secret_key_b64);
   const auto spec = pairs_spec(1);
   for (auto _ : state) {
     VirtualScheduler clock;

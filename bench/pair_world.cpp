@@ -23,8 +23,9 @@ PairWorld make_pair_world(int pairs, const NodeProfile& profile) {
     c.kind = "failover-pair";
     c.traffic_kind = "shared-ip";
     c.service = pair_shared_ip(p);
-    c.nodes = {InventoryNode{a, "primary", "", "", "", "lab", "127.0.0.1:1", "t", {}, profile, 1},
-               InventoryNode{b, "backup", "", "", "", "lab", "127.0.0.1:2", "t", {}, profile, 2}};
+    c.nodes = {
+        InventoryNode{a, "primary", "", "", "", "lab", "127.0.0.1:1", "t", {}, profile, 1, ""},
+        InventoryNode{b, "backup", "", "", "", "lab", "127.0.0.1:2", "t", {}, profile, 2, ""}};
     for (const auto& n : c.nodes) {
       ObservedNode o;
       o.name = n.name;

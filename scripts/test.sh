@@ -84,6 +84,8 @@ run_benchmarks() {
     "apply_bench 3 0.005"
     "dns_swing_bench 50"
     "catalog_bench 10000 64"
+    "command_bench 100 1 8"
+    "ssh_bench 100 50"
   )
   begin "benchmarks"
   local st=0 cmd t0 rc

@@ -6,6 +6,7 @@
 
 #include <future>
 
+#include "catalog/minisign.hpp"
 #include "catalog/package.hpp"
 #include "catalog/signing.hpp"
 #include "lab/daemon/lab_dir.hpp"
@@ -175,11 +176,15 @@ clusters:
 void write_other_build(const Lab& lab) {
   catalog::PackageManifest m{"pulse", "9.1R3", "product", {}, {}, 0, 700};
   const std::string file = catalog::encode_package(m, "pulse 9.1R3, an earlier build");
-  std::string key = lab::read_file(lab.dir() + "/secrets/lab-signing.key");
-  while (!key.empty() && key.back() == '\n') key.pop_back();
+  const std::string key = lab::read_file(lab.dir() + "/secrets/lab-signing.key");
   ASSERT_EQ(system(("mkdir -p " + lab.dir() + "/other").c_str()), 0);
   write_text(lab.dir() + "/other/pulse-9.1R3.pkg", file);
-  write_text(lab.dir() + "/other/pulse-9.1R3.pkg.sig", *catalog::sign_detached(file, key));
+  const auto secret = catalog::parse_secret_key(key);
+  ASSERT_TRUE(secret) << secret.message();
+  write_text(lab.dir() + "/other/pulse-9.1R3.pkg.minisig",
+             catalog::minisign_sign(file, *secret,
+                                    catalog::package_trusted_comment({"pulse", "9.1R3", {}}))
+                 .file_text());
 }
 
 TEST(MembershipUpgrade, PlanShowsTheReplacedRevisionAndTheClusterUpgradesTheRejoiningMember) {

@@ -50,12 +50,21 @@ TEST(PlanBadInput, InventoryThatDoesNotMatchTheCluster) {
   // An unknown field is a file error with its line.
   write_text(lab.dir() + "/typo.yaml", lab::read_file(lab.inventory()) + "extra_field: 1\n");
   expect_refused(run_hitless("plan -i " + lab.dir() + "/typo.yaml --to 7.2.0"), "typo.yaml:");
-  // A node whose driver this build does not have: refused naming the node and the line.
+  // A command-driven node without a vendor profile: refused naming the node and the line.
   std::string mixed = lab::read_file(lab.inventory());
   mixed.replace(mixed.rfind("driver: lab"), 11, "driver: command");
   write_text(lab.dir() + "/mixed.yaml", mixed);
   expect_refused(run_hitless("plan -i " + lab.dir() + "/mixed.yaml --to 7.2.0"),
-                 ".nodes[b].driver: 'command' is not available in this build");
+                 "mixed.yaml:17: clusters[0].nodes[1].vendor_profile: required field missing");
+  // One whose profile does not load: refused naming the node and the profile's line.
+  write_text(lab.dir() + "/bad-profile.yaml", "profile: p\nactions:\n  status: {argv: [x]}\n");
+  mixed.replace(mixed.rfind("driver: command"), 15,
+                "driver: command\n        vendor_profile: bad-profile.yaml");
+  write_text(lab.dir() + "/mixed.yaml", mixed);
+  expect_refused(run_hitless("plan -i " + lab.dir() + "/mixed.yaml --to 7.2.0"),
+                 "node b: " + lab.dir() +
+                     "/bad-profile.yaml:3: actions.status.timeout: required "
+                     "field missing");
   expect_untouched(lab);
 }
 

@@ -48,6 +48,11 @@ Result<plan::Plan, int> make(const PlanArgs& a, const std::string& strategy, Upg
     std::cerr << "hitless " << cmd << ": " << p.message() << "\n";
     return make_error(kExitBadInput, p.message());
   }
+  // Refused now, not half-way through the run: a verb a node's vendor profile cannot carry out.
+  if (auto why = actions_missing_from_profiles(*p, ctx.inventory); !why.empty()) {
+    std::cerr << "hitless " << cmd << ": " << why << "\n";
+    return make_error(kExitBadInput, why);
+  }
   return std::move(*p);
 }
 

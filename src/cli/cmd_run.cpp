@@ -118,6 +118,8 @@ int run_apply(const RunArgs& a) {
               << plan.target_version << " -o PLAN\n";
     return kExitBadInput;
   }
+  if (auto why = actions_missing_from_profiles(plan, ctx->inventory); !why.empty())
+    return std::cerr << "hitless apply: " << why << "; nothing was done\n", kExitBadInput;
   const std::string hash = plan::plan_hash(plan);
   auto j = journal::SqliteJournal::create(journal_path, plan::to_json_text(plan), hash);
   if (!j) return std::cerr << "hitless apply: " << j.message() << "\n", kExitBadInput;

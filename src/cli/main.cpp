@@ -15,6 +15,7 @@ int main(int argc, char** argv) {
   hitless::cli::add_catalog_commands(app, exit_code);
   hitless::cli::add_lab_commands(app, exit_code);
   hitless::cli::add_probe_command(app, exit_code);
+  hitless::cli::add_profile_command(app, exit_code);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

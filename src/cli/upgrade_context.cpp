@@ -5,8 +5,10 @@
 #include <iostream>
 #include <sstream>
 
+#include "drivers/command/command_driver.hpp"
 #include "drivers/driver_set.hpp"
 #include "drivers/traffic_checks.hpp"
+#include "executor/verbs/action_kinds.hpp"
 #include "net/async_http_client.hpp"
 #include "planner/policy_checks.hpp"
 
@@ -41,6 +43,16 @@ Result<UpgradeContext, int> load_context(const std::string& inventory_path, std:
     error = why;
     return make_error(2, error);
   }
+  // Credentials and vendor profiles are read now (no node is contacted): a token file others
+  // can read, or a profile that does not load, stops the command before it observes anything.
+  {
+    boost::asio::io_context io;
+    net::AsyncHttpClient http(io);
+    if (auto d = drivers::DriverSet::create(http, *inv, 5); !d) {
+      error = d.message();
+      return make_error(2, error);
+    }
+  }
   return UpgradeContext{std::move(*inv), std::move(*cat)};
 }
 
@@ -69,6 +81,22 @@ bool apply_policy_flags(UpgradeContext& ctx, const std::vector<std::string>& fla
     return false;
   }
   return true;
+}
+
+std::string actions_missing_from_profiles(const plan::Plan& plan, const Inventory& inv) {
+  auto profiles = drivers::load_node_profiles(inv);
+  if (!profiles) return profiles.message();
+  if (profiles->empty()) return "";
+  const auto missing =
+      exec::missing_appliance_action(plan, [&](const std::string& node, const std::string& kind) {
+        auto it = profiles->find(node);
+        return it == profiles->end() || it->second->find(kind) != nullptr;
+      });
+  if (!missing) return "";
+  const auto& profile = *profiles->at(missing->node);
+  return "step " + missing->step + " (verb " + missing->verb + ") needs action '" + missing->kind +
+         "' on " + missing->node + ", which its vendor profile " + profile.name + " (" +
+         profile.file + ") does not define";
 }
 
 ObservedState observe_all(const Inventory& inv, double api_timeout_s) {

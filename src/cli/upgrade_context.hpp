@@ -9,6 +9,7 @@
 #include "catalog/catalog.hpp"
 #include "model/inventory.hpp"
 #include "model/observed_state.hpp"
+#include "planner/plan.hpp"
 
 namespace hitless::cli {
 
@@ -30,6 +31,9 @@ bool check_policy_flags(const std::vector<std::string>& flags, std::string& erro
 // checks the planned clusters' policies against their sizes. Pure: run it before observe_all.
 bool apply_policy_flags(UpgradeContext& ctx, const std::vector<std::string>& flags,
                         const std::vector<std::string>& clusters, std::string& error);
+// "" when every command-driven node's vendor profile defines every action `plan` needs on it;
+// otherwise which step needs which action on which node (checked before anything acts).
+std::string actions_missing_from_profiles(const plan::Plan& plan, const Inventory& inventory);
 // Every node of the inventory, observed through its driver (unreachable nodes are marked so).
 ObservedState observe_all(const Inventory& inventory, double api_timeout_s = 5);
 

@@ -1,5 +1,6 @@
 #include "drivers/driver_set.hpp"
 
+#include "drivers/command/command_driver.hpp"
 #include "drivers/dns_switch.hpp"
 #include "drivers/lab_drivers.hpp"
 #include "drivers/nat_switch.hpp"
@@ -33,7 +34,14 @@ const std::vector<DriverFactory>& driver_factories() {
          if (!d) return d.error();
          return std::unique_ptr<NodeDriver>(std::move(*d));
        }},
-      // {"command", ...}: the command/SSH driver with vendor profiles (issue 10) registers here.
+      {"command",
+       [](net::AsyncHttpClient& http, const Inventory& inv,
+          double) -> Result<std::unique_ptr<NodeDriver>, DriverErrc> {
+         // Each command carries its own timeout, from the node's vendor profile.
+         auto d = CommandApplianceDriver::create(http.io(), inv);
+         if (!d) return d.error();
+         return std::unique_ptr<NodeDriver>(std::move(*d));
+       }},
   };
   return factories;
 }

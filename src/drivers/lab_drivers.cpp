@@ -1,9 +1,7 @@
 #include "drivers/lab_drivers.hpp"
 
-#include <fstream>
-#include <sstream>
-
 #include "drivers/lab_protocol.hpp"
+#include "drivers/secrets.hpp"
 
 namespace hitless::drivers {
 namespace {
@@ -20,20 +18,6 @@ bool split(const std::string& address, std::string& host, std::uint16_t& port) {
   } catch (...) {
     return false;
   }
-}
-
-bool read_all(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  out = ss.str();
-  return true;
-}
-
-std::string trimmed(std::string s) {
-  while (!s.empty() && (s.back() == '\n' || s.back() == '\r' || s.back() == ' ')) s.pop_back();
-  return s;
 }
 
 }  // namespace
@@ -56,22 +40,19 @@ Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> LabApplianceDriver::crea
       if (!split(n.address, ep.host, ep.port))
         return make_error(DriverErrc::kProtocol,
                           "node " + n.name + ": address '" + n.address + "' is not host:port");
-      std::string token;
-      if (!read_all(n.token_file, token))
-        return make_error(DriverErrc::kProtocol,
-                          "node " + n.name + ": cannot read token file " + n.token_file);
-      ep.token = trimmed(token);
+      auto token = read_secret_file(n.token_file, "node " + n.name + ": token_file");
+      if (!token) return token.error();
+      ep.token = std::move(*token);
       d->nodes_[n.name] = ep;
       if (n.power) {
         LabEndpoint bmc;
         if (!split(n.power->address, bmc.host, bmc.port))
           return make_error(DriverErrc::kProtocol, "node " + n.name + ": power address '" +
                                                        n.power->address + "' is not host:port");
-        if (!read_all(n.power->token_file, token))
-          return make_error(
-              DriverErrc::kProtocol,
-              "node " + n.name + ": cannot read BMC token file " + n.power->token_file);
-        bmc.token = trimmed(token);
+        auto bmc_token =
+            read_secret_file(n.power->token_file, "node " + n.name + ": power.token_file");
+        if (!bmc_token) return bmc_token.error();
+        bmc.token = std::move(*bmc_token);
         bmc.path = n.power->path.empty() ? "/bmc/" + n.name + "/power" : n.power->path;
         d->bmc_[n.name] = bmc;
       }

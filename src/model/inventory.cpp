@@ -25,8 +25,9 @@ constexpr std::string_view kClusterKeys[] = {"name", "kind", "traffic", "policy"
 constexpr std::string_view kTrafficKeys[] = {"kind", "service", "dns", "nat"};
 constexpr std::string_view kDnsKeys[] = {"server", "zone", "record", "ttl", "key_file"};
 constexpr std::string_view kNatKeys[] = {"netns", "table", "chain"};
-constexpr std::string_view kNodeKeys[] = {"name",   "role",    "region",     "chassis", "slot",
-                                          "driver", "address", "token_file", "power",   "profile"};
+constexpr std::string_view kNodeKeys[] = {"name",  "role",    "region",        "chassis",
+                                          "slot",  "driver",  "address",       "token_file",
+                                          "power", "profile", "vendor_profile"};
 constexpr std::string_view kPowerKeys[] = {"driver", "address", "path", "token_file"};
 constexpr std::string_view kProfileKeys[] = {"install",        "reboot",  "boot_timeout",
                                              "sync_rate_mb_s", "data_mb", "session_lifetime"};
@@ -101,22 +102,29 @@ bool parse_node(YamlReader& r, const YamlField& item, InventoryNode& n) {
   n.line = item.line;
   for (const YamlField& e : *es) {
     const std::string& k = e.key;
-    const bool ok = k == "name"         ? r.read_name(e, n.name)
-                    : k == "role"       ? r.read_choice(e, kRoles, n.role)
-                    : k == "region"     ? r.read_name(e, n.region)
-                    : k == "chassis"    ? r.read_name(e, n.chassis)
-                    : k == "slot"       ? r.read_name(e, n.slot)
-                    : k == "driver"     ? r.read_choice(e, kDrivers, n.driver)
-                    : k == "address"    ? r.read_host_port(e, n.address)
-                    : k == "token_file" ? r.read_string(e, n.token_file)
-                    : k == "power"      ? parse_power(r, e, n.power)
-                                        : parse_profile(r, e, n.profile);
+    const bool ok = k == "name"             ? r.read_name(e, n.name)
+                    : k == "role"           ? r.read_choice(e, kRoles, n.role)
+                    : k == "region"         ? r.read_name(e, n.region)
+                    : k == "chassis"        ? r.read_name(e, n.chassis)
+                    : k == "slot"           ? r.read_name(e, n.slot)
+                    : k == "driver"         ? r.read_choice(e, kDrivers, n.driver)
+                    : k == "address"        ? r.read_host_port(e, n.address)
+                    : k == "token_file"     ? r.read_string(e, n.token_file)
+                    : k == "vendor_profile" ? r.read_string(e, n.vendor_profile)
+                    : k == "power"          ? parse_power(r, e, n.power)
+                                            : parse_profile(r, e, n.profile);
     if (!ok) return false;
   }
   if (n.name.empty()) return r.missing(item, "name");
   if (n.role.empty()) return r.missing(item, "role", "one of " + join_names(kRoles));
   if (n.address.empty()) return r.missing(item, "address", "host:port of the management API");
-  if (n.token_file.empty()) return r.missing(item, "token_file", "the node's API token");
+  // A command-driven node's profile says which secrets it needs (checked when it is loaded).
+  if (n.token_file.empty() && n.driver != "command")
+    return r.missing(item, "token_file", "the node's API token");
+  if (n.driver == "command" && n.vendor_profile.empty())
+    return r.missing(item, "vendor_profile", "the vendor profile of a command-driven node");
+  if (n.driver != "command" && !n.vendor_profile.empty())
+    return r.fail(YamlErrc::kConflict, item, "vendor_profile is for driver: command");
   return true;
 }
 
@@ -294,7 +302,8 @@ void resolve_paths(Inventory& inv, const std::string& default_base_dir) {
   for (InventoryCluster& c : inv.clusters) {
     if (c.dns && !c.dns->key_file.empty()) resolve(c.dns->key_file);
     for (InventoryNode& n : c.nodes) {
-      resolve(n.token_file);
+      if (!n.token_file.empty()) resolve(n.token_file);
+      if (!n.vendor_profile.empty()) resolve(n.vendor_profile);
       if (n.power) resolve(n.power->token_file);
     }
   }

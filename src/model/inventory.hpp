@@ -48,12 +48,15 @@ struct InventoryNode {
   std::string region;
   std::string chassis;
   std::string slot;
-  std::string driver = "lab";  // appliance driver: "lab" (more later: "command")
+  std::string driver = "lab";  // appliance driver: "lab" or "command" (vendor_profile)
   std::string address;         // host:port of the management API
-  std::string token_file;      // absolute after loading
+  std::string token_file;      // absolute after loading; optional with driver: command
   std::optional<PowerAccess> power;
   NodeProfile profile;
   int line = 0;
+  // driver: command: the vendor profile (profiles/); absolute after loading. Last, so that
+  // positional initialisers of the fields above stay valid.
+  std::string vendor_profile;
 };
 
 // traffic kind dns: the record clients resolve and how hitless updates it (RFC 2136 + TSIG).

@@ -70,6 +70,7 @@ clusters:
       - name: b
         role: backup
         driver: command
+        vendor_profile: profiles/vendor.yaml
         address: appliance-b.example.test:443
         token_file: /etc/hitless/b.token
 )");
@@ -113,6 +114,8 @@ clusters:
   EXPECT_EQ(b.driver, "command");
   EXPECT_EQ(b.address, "appliance-b.example.test:443");
   EXPECT_EQ(b.token_file, "/etc/hitless/b.token");
+  EXPECT_EQ(b.vendor_profile, "/tmp/lab/profiles/vendor.yaml");
+  EXPECT_EQ(a.vendor_profile, "");
   EXPECT_EQ(inv->find_node("b"), &b);
   EXPECT_EQ(inv->find_cluster("pair"), &c);
   EXPECT_EQ(c.find("a"), &a);
@@ -386,6 +389,23 @@ TEST(InventoryErrors, DnsAndNatTrafficNeedTheirSettingsAndOnlyThere) {
   ASSERT_FALSE(no_ttl);
   EXPECT_NE(no_ttl.message().find("inv.yaml:6: clusters[0].traffic.dns.ttl"), std::string::npos)
       << no_ttl.message();
+}
+
+TEST(InventoryErrors, CommandNodesNeedAVendorProfileAndOnlyThey) {
+  auto e = parse(with(kPair, "        token_file: secrets/b.token\n", "        driver: command\n"));
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.message().find("inv.yaml:12: clusters[0].nodes[1].vendor_profile: required field"),
+            std::string::npos)
+      << e.message();
+  e = parse(with(kPair, "        token_file: secrets/b.token\n",
+                 "        token_file: secrets/b.token\n        vendor_profile: p.yaml\n"));
+  ASSERT_FALSE(e.ok());
+  EXPECT_NE(e.message().find("vendor_profile is for driver: command"), std::string::npos)
+      << e.message();
+  // A command node's token file is optional: its profile says which secrets it needs.
+  EXPECT_TRUE(parse(with(kPair, "        token_file: secrets/b.token\n",
+                         "        driver: command\n        vendor_profile: p.yaml\n"))
+                  .ok());
 }
 
 }  // namespace

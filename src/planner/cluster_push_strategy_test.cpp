@@ -27,7 +27,7 @@ struct PulseWorld {
       const std::string role =
           kind == "active-passive" ? (line == 1 ? "active" : "passive") : "member";
       c.nodes.push_back(
-          InventoryNode{n, role, "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, line});
+          InventoryNode{n, role, "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, line, ""});
       ObservedNode o;
       o.name = n;
       o.reachable = true;

@@ -28,10 +28,11 @@ struct World {
     c.service = "127.0.0.100:4000";
     if (kind == "single") {
       c.nodes = {
-          InventoryNode{"n", "standalone", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, 1}};
+          InventoryNode{"n", "standalone", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, 1, ""}};
     } else {
-      c.nodes = {InventoryNode{"a", "primary", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, 1},
-                 InventoryNode{"b", "backup", "", "", "", "lab", "127.0.0.1:2", "t", {}, {}, 2}};
+      c.nodes = {
+          InventoryNode{"a", "primary", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, 1, ""},
+          InventoryNode{"b", "backup", "", "", "", "lab", "127.0.0.1:2", "t", {}, {}, 2, ""}};
     }
     inv.clusters = {c};
     for (const auto& n : c.nodes) {

@@ -27,8 +27,9 @@ struct World {
     prof.reboot_s = 120;
     prof.data_mb = 1000;
     prof.sync_mb_per_s = 100;
-    c.nodes = {InventoryNode{"a", "primary", "", "", "", "lab", "127.0.0.1:1", "t", {}, prof, 1},
-               InventoryNode{"b", "backup", "", "", "", "lab", "127.0.0.1:2", "t", {}, prof, 2}};
+    c.nodes = {
+        InventoryNode{"a", "primary", "", "", "", "lab", "127.0.0.1:1", "t", {}, prof, 1, ""},
+        InventoryNode{"b", "backup", "", "", "", "lab", "127.0.0.1:2", "t", {}, prof, 2, ""}};
     inv.clusters = {c};
     for (const auto& n : c.nodes) {
       ObservedNode o;

@@ -45,7 +45,7 @@ struct ClusterFixture : PairFixture {
     catalog::PackageManifest m{"product", "9.1R3", "product", {}, {}, 1800, 10};
     Signed s;
     s.file = catalog::encode_package(m, "pulse 9.1R3 build " + build);
-    s.signature = *catalog::sign_detached(s.file, key.secret_key_b64);
+    s.signature = *catalog::sign_package(s.file, {"product", "9.1R3", {}}, key.secret_key_b64);
     return s;
   }
   void stage(Node& node, const Signed& s) { ASSERT_OK(node.stage(s.file, s.signature)); }
