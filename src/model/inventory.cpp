@@ -22,7 +22,7 @@ constexpr std::string_view kTopKeys[] = {"inventory",  "base_dir", "time_scale",
                                          "repository", "policy",   "clusters"};
 constexpr std::string_view kRepositoryKeys[] = {"dir", "public_key_file"};
 constexpr std::string_view kClusterKeys[] = {"name", "kind", "traffic", "policy", "nodes"};
-constexpr std::string_view kTrafficKeys[] = {"kind", "service"};
+constexpr std::string_view kTrafficKeys[] = {"kind", "service", "runtime_socket", "backend"};
 constexpr std::string_view kNodeKeys[] = {"name",   "role",    "region",     "chassis", "slot",
                                           "driver", "address", "token_file", "power",   "profile"};
 constexpr std::string_view kPowerKeys[] = {"driver", "address", "path", "token_file"};
@@ -122,13 +122,23 @@ bool parse_traffic(YamlReader& r, const YamlField& f, InventoryCluster& c) {
   const auto es = r.entries(f, kTrafficKeys);
   if (!es) return false;
   for (const YamlField& e : *es) {
-    const bool ok = e.key == "kind" ? r.read_choice(e, kTrafficKinds, c.traffic_kind)
-                                    : r.read_host_port(e, c.service);
+    const bool ok = e.key == "kind"             ? r.read_choice(e, kTrafficKinds, c.traffic_kind)
+                    : e.key == "service"        ? r.read_host_port(e, c.service)
+                    : e.key == "runtime_socket" ? r.read_string(e, c.lb_runtime_socket)
+                                                : r.read_name(e, c.lb_backend);
     if (!ok) return false;
   }
   if (c.traffic_kind.empty()) return r.missing(f, "kind", "one of " + join_names(kTrafficKinds));
   if (c.traffic_kind != "none" && c.service.empty())
     return r.missing(f, "service", "host:port where clients connect");
+  // The load balancer is driven through HAProxy's runtime API: where it is and which backend.
+  if (c.traffic_kind == "load-balancer") {
+    if (c.lb_runtime_socket.empty())
+      return r.missing(f, "runtime_socket",
+                       "HAProxy's admin socket (stats socket ... level admin)");
+    if (c.lb_backend.empty())
+      return r.missing(f, "backend", "the HAProxy backend whose servers are the cluster's nodes");
+  }
   return true;
 }
 
@@ -238,6 +248,7 @@ void resolve_paths(Inventory& inv, const std::string& default_base_dir) {
   resolve(inv.repository_dir);
   resolve(inv.public_key_file);
   for (InventoryCluster& c : inv.clusters) {
+    if (!c.lb_runtime_socket.empty()) resolve(c.lb_runtime_socket);
     for (InventoryNode& n : c.nodes) {
       resolve(n.token_file);
       if (n.power) resolve(n.power->token_file);

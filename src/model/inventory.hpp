@@ -62,6 +62,10 @@ struct InventoryCluster {
                      // chassis, migration
   std::string traffic_kind;  // none, shared-ip, load-balancer, dns, nat
   std::string service;       // where clients connect (host:port)
+  // load-balancer: HAProxy's runtime API socket (absolute after loading) and the backend whose
+  // servers are named after the cluster's nodes.
+  std::string lb_runtime_socket;
+  std::string lb_backend;
   std::vector<InventoryNode> nodes;
   // Effective policy: the inventory's `policy:` with this cluster's `policy:` fields on top.
   Policy policy;

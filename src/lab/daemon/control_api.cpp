@@ -47,7 +47,7 @@ json inspect_json(ControlContext& ctx) {
     clusters.push_back({{"name", c.name},
                         {"kind", to_string(c.kind)},
                         {"traffic", to_string(c.traffic)},
-                        {"service", service_address(ctx.world->spec(), c, *ctx.runtime)},
+                        {"service", service_address(c, *ctx.runtime, *ctx.load_balancers)},
                         {"nodes", c.nodes}});
   return json{{"lab", ctx.world->spec().name},
               {"time", now},

@@ -100,13 +100,13 @@ std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& s
   return out;
 }
 
-std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt) {
+std::string service_address(const ClusterSpec& c, const LabRuntime& rt,
+                            const std::map<std::string, LoadBalancerInfo>& load_balancers) {
   if (auto vip = rt.shared_ip(c.name); !vip.empty()) return vip;
-  // The lab does not run the load balancer itself yet: a port-0 placeholder has no address.
+  if (auto lb = load_balancers.find(c.name); lb != load_balancers.end()) return lb->second.service;
   if (c.load_balancer && c.load_balancer->port != 0) return c.load_balancer->str();
   if (!c.nodes.empty()) {
     const auto& ep = rt.endpoint(c.nodes.front());
-    (void)spec;
     return ep.host + ":" + std::to_string(ep.port);
   }
   return {};
@@ -129,11 +129,16 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
     nodes[n.name] = node;
   }
   json clusters = json::object();
-  for (const auto& c : d.spec->clusters)
+  for (const auto& c : d.spec->clusters) {
     clusters[c.name] = {{"kind", to_string(c.kind)},
                         {"traffic", to_string(c.traffic)},
-                        {"service", service_address(*d.spec, c, *d.runtime)},
+                        {"service", service_address(c, *d.runtime, d.load_balancers)},
                         {"nodes", c.nodes}};
+    if (auto lb = d.load_balancers.find(c.name); lb != d.load_balancers.end())
+      clusters[c.name]["haproxy"] = {{"runtime_socket", lb->second.runtime_socket},
+                                     {"backend", lb->second.backend},
+                                     {"pid", lb->second.pid}};
+  }
   json repo = json::array();
   for (const auto& e : d.repo)
     repo.push_back({{"id", e.id},
@@ -186,7 +191,11 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
     key(y, "kind") << to_string(c.kind);
     key(y, "traffic") << YAML::Flow << YAML::BeginMap;
     key(y, "kind") << to_string(c.traffic);
-    key(y, "service") << service_address(*d.spec, c, *d.runtime);
+    key(y, "service") << service_address(c, *d.runtime, d.load_balancers);
+    if (auto lb = d.load_balancers.find(c.name); lb != d.load_balancers.end()) {
+      key(y, "runtime_socket") << lb->second.runtime_socket;
+      key(y, "backend") << lb->second.backend;
+    }
     y << YAML::EndMap;
     key(y, "nodes") << YAML::BeginSeq;
     for (const auto& name : c.nodes) {
