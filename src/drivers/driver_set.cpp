@@ -1,6 +1,8 @@
 #include "drivers/driver_set.hpp"
 
+#include "drivers/haproxy_traffic_switch.hpp"
 #include "drivers/lab_drivers.hpp"
+#include "drivers/shared_ip_switch.hpp"
 
 namespace hitless::drivers {
 namespace {
@@ -52,9 +54,11 @@ std::string unavailable_driver(const Inventory& inv) {
   return "";
 }
 
+DriverSet::~DriverSet() = default;
+
 Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpClient& http,
                                                                  const Inventory& inv,
-                                                                 double timeout) {
+                                                                 double timeout, Scheduler* clock) {
   if (auto why = unavailable_driver(inv); !why.empty())
     return make_error(DriverErrc::kUnsupported, why);
   std::unique_ptr<DriverSet> set(new DriverSet);
@@ -70,7 +74,32 @@ Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpC
       for (const auto& n : c.nodes) set->by_node_[n.name] = raw;
     }
   }
+  set->shared_ip_ = std::make_unique<SharedIpTrafficSwitch>(*set);
+  std::map<std::string, HaproxyBackend> balanced;
+  for (const auto& c : inv.clusters)
+    if (c.traffic_kind == "load-balancer" && !c.lb_runtime_socket.empty())
+      balanced[c.name] = HaproxyBackend{c.lb_runtime_socket, c.lb_backend};
+  if (!balanced.empty() && clock) {
+    // Look at HAProxy every 20 ms of wall time, in the model seconds the switch counts in.
+    const double poll_s = 0.02 / (inv.time_scale > 0 ? inv.time_scale : 1);
+    set->haproxy_ = std::make_unique<HaproxyTrafficSwitch>(http.io(), *clock, std::move(balanced),
+                                                           timeout, poll_s);
+  }
   return set;
+}
+
+void DriverSet::move_clients(const std::string& cluster, const std::string& from,
+                             const std::string& to, const std::string& via,
+                             Callback<nlohmann::json> done) {
+  shared_ip_->move_clients(cluster, from, to, via, std::move(done));
+}
+
+void DriverSet::balance(const std::string& cluster, const Action& action,
+                        Callback<nlohmann::json> done) {
+  if (!haproxy_)
+    return done(make_error(DriverErrc::kUnsupported,
+                           "cluster " + cluster + ": no load balancer driver in this run"));
+  haproxy_->balance(cluster, action, std::move(done));
 }
 
 NodeDriver* DriverSet::for_node(const std::string& node) const {

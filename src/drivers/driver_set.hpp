@@ -2,7 +2,8 @@
 // DriverSet: the drivers of one run, chosen per node from the inventory's `driver:` through one
 // explicit factory list (driver_factories()), behind one router, so that a run can mix them:
 // lab nodes over the lab's REST API beside (next) command-driven nodes over SSH. Power goes to
-// the driver of the node, the service probe to the driver of the cluster's first node.
+// the driver of the node, the service probe to the driver of the cluster's first node; traffic
+// to the cluster's switch (the shared IP through the appliances, HAProxy for load balancers).
 // Built once per run; single-threaded like the drivers it holds.
 
 #include <functional>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/scheduler.hpp"
 #include "drivers/drivers.hpp"
 #include "model/inventory.hpp"
 #include "net/async_http_client.hpp"
@@ -29,12 +31,22 @@ const std::vector<DriverFactory>& driver_factories();
 // "" when every node's driver is in the list; otherwise which node names which unknown driver.
 std::string unavailable_driver(const Inventory& inventory);
 
-class DriverSet final : public NodeDriver {
+class DriverSet final : public NodeDriver, public TrafficSwitch {
  public:
+  // `clock` (the run's) lets the traffic switches wait in model time; without it clusters behind
+  // a load balancer cannot be driven (observing nodes needs none).
   static Result<std::unique_ptr<DriverSet>, DriverErrc> create(net::AsyncHttpClient& http,
                                                                const Inventory& inventory,
-                                                               double api_timeout_s);
-  Drivers drivers() { return Drivers{this, this, this, nullptr}; }
+                                                               double api_timeout_s,
+                                                               Scheduler* clock = nullptr);
+  ~DriverSet() override;
+  Drivers drivers() { return Drivers{this, this, this, this}; }
+
+  // TrafficSwitch: shared IPs through the appliances, load balancers through HAProxy.
+  void move_clients(const std::string& cluster, const std::string& from, const std::string& to,
+                    const std::string& via, Callback<nlohmann::json> done) override;
+  void balance(const std::string& cluster, const Action& action,
+               Callback<nlohmann::json> done) override;
 
   void observe(const std::string& node, Callback<ObservedNode> done) override;
   void perform(const std::string& node, const Action& action,
@@ -47,6 +59,8 @@ class DriverSet final : public NodeDriver {
   std::vector<std::unique_ptr<NodeDriver>> owned_;
   std::map<std::string, NodeDriver*> by_node_;
   std::map<std::string, NodeDriver*> by_cluster_;
+  std::unique_ptr<TrafficSwitch> shared_ip_;
+  std::unique_ptr<TrafficSwitch> haproxy_;
 };
 
 }  // namespace hitless::drivers

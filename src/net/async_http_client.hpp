@@ -18,6 +18,7 @@ class AsyncHttpClient {
  public:
   explicit AsyncHttpClient(boost::asio::io_context& io) : io_(io) {}
   void request(ClientRequest rq, std::function<void(Result<HttpResponse, NetErrc>)> done);
+  boost::asio::io_context& io() const { return io_; }
 
  private:
   boost::asio::io_context& io_;
