@@ -28,7 +28,8 @@ using Callback = std::function<void(Result<T, DriverErrc>)>;
 //   backup | stage {package, file, signature} | compat-test {package} |
 //   install {package, activate: now|after-reboot} | reboot | select-boot-slot {slot} |
 //   ha-break | ha-establish {peer, role} | ha-sync | ha-role {role, force} |
-//   shared-ip {enabled} | accepting {accepting} | power-off
+//   shared-ip {enabled} | accepting {accepting} | power-off |
+//   member-enable | member-disable | vip-take (seed 000 clusters)
 struct Action {
   std::string kind;
   nlohmann::json params = nlohmann::json::object();

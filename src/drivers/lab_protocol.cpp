@@ -61,6 +61,10 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
     if (a.kind == "shared-ip") return put("/api/v1/shared-ip", {{"enabled", p.at("enabled")}});
     if (a.kind == "accepting") return put("/api/v1/traffic", {{"accepting", p.at("accepting")}});
     if (a.kind == "power-off") return post("/api/v1/power", {{"state", "off"}});
+    // Seed 000 clusters: membership and the VIP (manual failover / failback).
+    if (a.kind == "member-enable") return put("/api/v1/cluster/member", {{"enabled", true}});
+    if (a.kind == "member-disable") return put("/api/v1/cluster/member", {{"enabled", false}});
+    if (a.kind == "vip-take") return post("/api/v1/cluster/vip", nlohmann::json::object());
   } catch (const nlohmann::json::exception& e) {
     return make_error(DriverErrc::kProtocol, "action " + a.kind + ": " + e.what());
   }
@@ -94,7 +98,12 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
   n.install_state = j.at("install").at("state");
   n.install_package = j.at("install").at("package");
   n.install_error = j.at("install").at("error");
-  for (const auto& s : j.at("staged")) n.staged.push_back(s.at("id"));
+  for (const auto& s : j.at("staged")) {
+    n.staged.push_back(s.at("id"));
+    if (s.contains("revision")) n.staged_revisions[s.at("id")] = s.at("revision");
+  }
+  if (j.contains("member") && j.at("member").value("cluster_member", false))
+    n.membership = j.at("member").value("enabled", true) ? "enabled" : "disabled";
   n.data_checksum = j.at("data").at("checksum");
   n.config_checksum = j.at("data").value("config_checksum", "");
   n.lab = LabDiagnostics{j.at("boots").get<int>(), j.value("installs", 0),

@@ -13,6 +13,8 @@ void write_planning_view(JsonWriter& w, const ObservedNode& n) {
   w.key("active_slot"), w.integer(n.active_slot);
   w.key("ha_peer"), w.str(n.ha_peer);
   w.key("ha_role"), w.str(n.ha_role);
+  // Only where it exists, so that the hashes of plans for other clusters stay as they were.
+  if (!n.membership.empty()) w.key("membership"), w.str(n.membership);
   w.key("packages"), w.string_map(n.packages);
   w.key("powered"), w.boolean(n.powered);
   w.key("reachable"), w.boolean(n.reachable);
@@ -76,9 +78,11 @@ std::vector<std::string> ObservedState::differences(const ObservedState& now) co
     }
     const auto a = planning_view(was);
     const auto b = planning_view(*is);
-    for (const auto& [key, value] : a.items())
-      if (b.at(key) != value)
-        out.push_back(name + ": " + key + " " + value.dump() + " -> " + b.at(key).dump());
+    for (const auto& [key, value] : a.items()) {
+      const auto now_value = b.contains(key) ? b.at(key) : nlohmann::json();
+      if (now_value != value)
+        out.push_back(name + ": " + key + " " + value.dump() + " -> " + now_value.dump());
+    }
   }
   for (const auto& [name, n] : now.nodes)
     if (!find(name)) out.push_back(name + ": newly observed");
@@ -117,6 +121,8 @@ ObservedNode observed_node_from_json(const nlohmann::json& j) {
   n.install_package = j.value("install_package", "");
   n.install_error = j.value("install_error", "");
   n.staged = j.value("staged", std::vector<std::string>{});
+  n.staged_revisions = j.value("staged_revisions", std::map<std::string, std::string>{});
+  n.membership = j.value("membership", "");
   n.data_checksum = j.value("data_checksum", "");
   n.config_checksum = j.value("config_checksum", "");
   n.slot_packages = j.value("slot_packages", std::vector<std::map<std::string, std::string>>{});
@@ -152,6 +158,7 @@ void write_json(JsonWriter& w, const ObservedNode& n) {
     w.null();
   }
   w.key("last_sync_at"), w.number(n.last_sync_at);
+  w.key("membership"), w.str(n.membership);
   w.key("name"), w.str(n.name);
   w.key("packages"), w.string_map(n.packages);
   w.key("phase"), w.str(n.phase);
@@ -166,6 +173,7 @@ void write_json(JsonWriter& w, const ObservedNode& n) {
   w.end_array();
   w.key("slot_versions"), w.strings(n.slot_versions);
   w.key("staged"), w.strings(n.staged);
+  w.key("staged_revisions"), w.string_map(n.staged_revisions);
   w.key("syncing"), w.boolean(n.syncing);
   w.key("version"), w.str(n.version);
   w.end_object();

@@ -48,6 +48,12 @@ struct ObservedNode {
   std::string install_package;
   std::string install_error;
   std::vector<std::string> staged;
+  // Package id -> revision of each staged package (seed 000: the initiator's revision overwrites a
+  // different one on the other members). Empty when the driver cannot tell.
+  std::map<std::string, std::string> staged_revisions;
+  // Seed 000 cluster membership: "" when the node is not a member of such a cluster, else
+  // "enabled" or "disabled".
+  std::string membership;
   std::string data_checksum;
   std::string
       config_checksum;  // configuration only (users, settings), not recordings; "" if unknown

@@ -12,7 +12,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 23> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 26> kVerbs{{
     {Verb::kCheck, "check"},
     {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},
@@ -31,6 +31,9 @@ constexpr std::array<std::pair<Verb, const char*>, 23> kVerbs{{
     {Verb::kPowerOn, "power-on"},
     {Verb::kSelectBootSlot, "select-boot-slot"},
     {Verb::kRestoreSoftware, "restore-software"},
+    {Verb::kClusterPush, "cluster-push"},
+    {Verb::kSetMember, "set-member"},
+    {Verb::kTakeVip, "take-vip"},
     {Verb::kLbCheck, "lb-check"},
     {Verb::kLbDrain, "lb-drain"},
     {Verb::kLbMaint, "lb-maint"},

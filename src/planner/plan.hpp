@@ -38,6 +38,12 @@ enum class Verb {
   kSelectBootSlot,   // boot the other firmware slot at the next reboot (params: slot)
   kRestoreSoftware,  // rollback: boot the slot holding the node's pre-run software (params:
                      // version, packages)
+  // Seed 000 clusters (active-active, active-passive):
+  kClusterPush,  // wait while the initiator's push upgrades the other members (params: initiator,
+                 // package, version); acts on nothing, the cluster does
+  kSetMember,    // enable or disable a cluster member (params: enabled); enabling an older one
+                 // makes the cluster upgrade it
+  kTakeVip,      // a member takes the VIP, sessions transferred (params: from, to): manual failback
   // A member's state at the cluster's load balancer (HAProxy), target: the member.
   kLbCheck,   // the load balancer answers and knows every target (before anything leaves service)
   kLbDrain,   // no new sessions; wait for its sessions (params: drain_timeout_s,

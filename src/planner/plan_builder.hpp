@@ -62,6 +62,21 @@ class PlanBuilder {
   // Shared-IP switch: disable on `from`, enable on `to`.
   std::string switch_shared_ip(const std::string& from, const std::string& to,
                                const std::string& seed_ref);
+  // Seed 000 clusters. The wait for the push `initiator` started when it came up on `pkg`: the
+  // `members` install it at once (each after receiving the package, `push_s`, where needed);
+  // with `vip`, the VIP ends on the initiator and it answers the service address.
+  std::string cluster_push(const std::string& initiator, const std::vector<std::string>& members,
+                           const catalog::CatalogPackage& pkg, double push_s, bool vip,
+                           const std::string& seed_ref);
+  // Re-enables a disabled member; when it runs an older version than `version` the cluster
+  // upgrades it (`push_s` + install + reboot) and the gate waits for that.
+  std::string enable_member(const std::string& node, const std::string& version,
+                            const catalog::CatalogPackage* upgraded_with, double push_s,
+                            const std::string& seed_ref);
+  // `to` takes the VIP from `from`, sessions transferred (seed 000's manual failover).
+  std::string take_vip(const std::string& from, const std::string& to, const std::string& seed_ref);
+  // A line for the operator in the plan's notes.
+  void note(const std::string& text) { plan_.notes.push_back(text); }
 
  private:
   Step& add(Verb verb, std::vector<std::string> targets, std::string slug, std::string title);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <map>
 
+#include "planner/cluster_push_strategy.hpp"
+
 namespace hitless::plan {
 namespace {
 
@@ -129,6 +131,7 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
       return make_error(
           PlanningErrc::kAlreadyAtTarget,
           "cluster " + c->name + " already runs " + target + " on every node; nothing to do");
+    if (auto s = check_members_can_rejoin(*c, obs, target); !s) return s.error();
     StrategyInput in{*c, obs, target, {}, {}, {}};
     if (c->kind == "failover-pair")
       if (auto s = check_pair(*c, obs, in.primary, in.backup); !s) return s.error();

@@ -1,5 +1,6 @@
 #include "planner/strategy.hpp"
 
+#include "planner/cluster_push_strategy.hpp"
 #include "planner/pair_strategies.hpp"
 #include "planner/single_strategy.hpp"
 
@@ -10,7 +11,9 @@ const std::vector<const Strategy*>& all_strategies() {
   static const SynchronousPairStrategy synchronous;
   static const AsynchronousPairStrategy asynchronous;
   static const SingleNodeStrategy single;
-  static const std::vector<const Strategy*> list{&asynchronous, &synchronous, &single};
+  static const ClusterPushStrategy cluster_push;
+  static const std::vector<const Strategy*> list{&asynchronous, &synchronous, &single,
+                                                 &cluster_push};
   return list;
 }
 

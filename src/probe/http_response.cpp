@@ -99,6 +99,7 @@ SessionLine classify_session_line(std::string_view line) {
   line = trim(line);
   if (line.substr(0, 5) == "open ") return SessionLine::kOpen;
   if (line == "end completed") return SessionLine::kEndCompleted;
+  if (line.substr(0, 12) == "transferred ") return SessionLine::kTransferred;
   return SessionLine::kOther;
 }
 

@@ -36,7 +36,8 @@ Parse parse_response_head(std::string_view data, ResponseHead& head);
 // The "node" member of a JSON object body ({"node":"a",...}); "?" for anything else.
 std::string node_from_body(std::string_view body);
 
-enum class SessionLine { kOpen, kEndCompleted, kOther };
+// kTransferred: "transferred ID NODE", the session moved to another node (seed 000 VIP failover).
+enum class SessionLine { kOpen, kEndCompleted, kTransferred, kOther };
 // One line of a /session body, without its '\n' ("open 17 a", "end completed").
 SessionLine classify_session_line(std::string_view line);
 

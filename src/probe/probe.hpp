@@ -66,6 +66,9 @@ struct ProbeReport {
   uint64_t sessions_completed = 0;   // "end completed", then a clean close
   uint64_t session_failures = 0;     // attempts that never opened (refused, non-200, timeout, ...)
   uint64_t sessions_still_open = 0;  // open when the probe ended (closed by the probe)
+  // Moves of an open session to another node that it survived (seed 000 VIP failover); a session
+  // moved twice counts twice. Not an outcome: the session still ends completed or dropped.
+  uint64_t sessions_transferred = 0;
   std::vector<SecondBucket> series;
   std::map<std::string, uint64_t> answered_by;  // node named in a 200 body {"node":"a"}, else "?"
   bool interrupted = false;                     // stop_flag ended the probe early

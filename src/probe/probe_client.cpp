@@ -119,11 +119,13 @@ asio::awaitable<Opened> open_session(tcp::socket& socket, tcp::endpoint endpoint
 }
 
 // Consumes the complete lines at the front of `data`; true if one of them was "end completed".
-bool consume_lines(std::string& data) {
+// Each "transferred" line calls on_transfer (the session continues on another node).
+bool consume_lines(std::string& data, const std::function<void()>& on_transfer) {
   bool completed = false;
   for (auto eol = data.find('\n'); eol != std::string::npos; eol = data.find('\n')) {
-    completed = completed || classify_session_line(std::string_view(data).substr(0, eol)) ==
-                                 SessionLine::kEndCompleted;
+    const SessionLine line = classify_session_line(std::string_view(data).substr(0, eol));
+    completed = completed || line == SessionLine::kEndCompleted;
+    if (line == SessionLine::kTransferred && on_transfer) on_transfer();
     data.erase(0, eol + 1);
   }
   if (data.size() > kMaxLineBytes) data.clear();  // an endless line is not ours to keep
@@ -131,13 +133,14 @@ bool consume_lines(std::string& data) {
 }
 
 // After "open": read lines until the server closes. `data` holds bytes already read.
-asio::awaitable<SessionEnd> follow_session(tcp::socket& socket, std::string& data) {
+asio::awaitable<SessionEnd> follow_session(tcp::socket& socket, std::string& data,
+                                           std::function<void()> on_transfer) {
   std::array<char, kChunk> chunk;
-  bool completed = consume_lines(data);
+  bool completed = consume_lines(data, on_transfer);
   for (;;) {
     auto [ec, got] = co_await socket.async_read_some(asio::buffer(chunk), kTuple);
     data.append(chunk.data(), got);
-    completed = consume_lines(data) || completed;
+    completed = consume_lines(data, on_transfer) || completed;
     // A clean close and a reset end the same way: what matters is whether the end line came.
     if (ec) co_return completed ? SessionEnd::kCompleted : SessionEnd::kDropped;
   }
@@ -162,7 +165,8 @@ asio::awaitable<RequestResult> do_request(tcp::endpoint endpoint, Clock::duratio
 
 asio::awaitable<SessionEnd> hold_session(tcp::endpoint endpoint, std::string request,
                                          Clock::duration open_timeout, asio::steady_timer& shutdown,
-                                         std::function<void()> on_open) {
+                                         std::function<void()> on_open,
+                                         std::function<void()> on_transfer) {
   tcp::socket socket(co_await asio::this_coro::executor);
   std::string data;
   auto opened = co_await race(open_session(socket, endpoint, request, data),
@@ -172,7 +176,7 @@ asio::awaitable<SessionEnd> hold_session(tcp::endpoint endpoint, std::string req
     co_return SessionEnd::kFailed;
   }
   on_open();
-  auto ended = co_await race(follow_session(socket, data), shutdown);
+  auto ended = co_await race(follow_session(socket, data, std::move(on_transfer)), shutdown);
   if (ended.end == RaceEnd::kShutdown) co_return SessionEnd::kShutdown;
   co_return *ended.value;
 }

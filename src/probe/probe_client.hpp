@@ -37,6 +37,7 @@ boost::asio::awaitable<SessionEnd> hold_session(boost::asio::ip::tcp::endpoint e
                                                 std::string request,
                                                 std::chrono::steady_clock::duration open_timeout,
                                                 boost::asio::steady_timer& shutdown,
-                                                std::function<void()> on_open);
+                                                std::function<void()> on_open,
+                                                std::function<void()> on_transfer = {});
 
 }  // namespace hitless::probe::detail

@@ -145,6 +145,7 @@ TEST(ProbeHttp, ClassifiesSessionLines) {
   EXPECT_EQ(d::classify_session_line("open 17 a"), d::SessionLine::kOpen);
   EXPECT_EQ(d::classify_session_line("end completed\r"), d::SessionLine::kEndCompleted);
   EXPECT_EQ(d::classify_session_line("end dropped"), d::SessionLine::kOther);
+  EXPECT_EQ(d::classify_session_line("transferred 4 ap-2\r"), d::SessionLine::kTransferred);
 }
 
 TEST(ProbeStats, MaxGapRunsFromStartBetweenSuccessesAndToTheEnd) {
@@ -194,7 +195,7 @@ TEST(ProbeReportOutput, JsonHasEveryKey) {
   for (const char* key :
        {"target", "duration_s", "requests", "ok", "failed", "failures", "max_gap_ms",
         "sessions_opened", "sessions_dropped", "sessions_completed", "session_failures",
-        "sessions_still_open", "answered_by", "interrupted", "series"}) {
+        "sessions_still_open", "sessions_transferred", "answered_by", "interrupted", "series"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["failures"]["timeout"], 1);

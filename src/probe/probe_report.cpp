@@ -28,6 +28,7 @@ nlohmann::json to_json(const ProbeReport& r) {
       {"sessions_completed", r.sessions_completed},
       {"session_failures", r.session_failures},
       {"sessions_still_open", r.sessions_still_open},
+      {"sessions_transferred", r.sessions_transferred},
       {"answered_by", nlohmann::json(r.answered_by)},
       {"interrupted", r.interrupted},
       {"series", std::move(series)},
@@ -65,7 +66,8 @@ std::string to_text(const ProbeReport& r) {
   if (r.sessions_opened || r.session_failures) {
     out << "sessions: " << r.sessions_opened << " opened, " << r.sessions_completed
         << " completed, " << r.sessions_dropped << " dropped, " << r.sessions_still_open
-        << " still open at the end, " << r.session_failures << " failed to open\n";
+        << " still open at the end, " << r.session_failures << " failed to open, "
+        << r.sessions_transferred << " transferred\n";
   }
   return out.str();
 }

@@ -124,8 +124,12 @@ class ProbeRun {
     asio::steady_timer pause(io_);
     while (!stopping_) {
       auto end = co_await detail::hold_session(
-          endpoint_, session_request_, seconds(options_.request_timeout_s), shutdown_, [this] {
+          endpoint_, session_request_, seconds(options_.request_timeout_s), shutdown_,
+          [this] {
             if (!stopping_) stats_.session_opened(since_start(Clock::now()));
+          },
+          [this] {
+            if (!stopping_) stats_.session_transferred();
           });
       // A session open when the run ended stays counted as open: sessions_still_open.
       if (stopping_ || end == detail::SessionEnd::kShutdown) break;

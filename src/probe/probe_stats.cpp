@@ -62,6 +62,8 @@ void ProbeStats::session_ended(double t_s, bool completed) {
 
 void ProbeStats::session_failed() { ++report_.session_failures; }
 
+void ProbeStats::session_transferred() { ++report_.sessions_transferred; }
+
 ProbeReport ProbeStats::finish(double ended_s, bool interrupted) {
   ended_s = std::max(ended_s, 0.0);
   // A run of 2.0 s has buckets 0 and 1; one of 2.3 s also has a partial bucket 2.

@@ -22,6 +22,7 @@ class ProbeStats {
   void session_opened(double t_s);
   void session_ended(double t_s, bool completed);  // completed, else dropped
   void session_failed();
+  void session_transferred();  // still open, now on another node
   uint64_t sessions_open() const { return open_; }
 
   // Sessions still open become sessions_still_open; the series is filled up to `ended_s`.

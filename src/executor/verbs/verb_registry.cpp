@@ -27,6 +27,7 @@ const VerbRegistry& VerbRegistry::builtin() {
     register_package_verbs(r);
     register_traffic_verbs(r);
     register_power_verbs(r);
+    register_cluster_verbs(r);
     return r;
   }();
   return registry;

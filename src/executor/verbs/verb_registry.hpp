@@ -34,5 +34,6 @@ void register_package_verbs(
     VerbRegistry& r);  // stage, compat-test, install, reboot, select-boot-slot, restore-software
 void register_traffic_verbs(VerbRegistry& r);  // switch-traffic, set-accepting, lb-*
 void register_power_verbs(VerbRegistry& r);    // power-off, power-on
+void register_cluster_verbs(VerbRegistry& r);  // cluster-push, set-member, take-vip (seed 000)
 
 }  // namespace hitless::exec

@@ -146,6 +146,23 @@ void LabRuntime::session_ended(Node& node, SessionId id, bool dropped) {
   }
 }
 
+// Seed 000: the connection stays open and now belongs to the session on `to`; the client is told
+// with a `transferred NEW_ID NODE` line so it can count the move (not a drop).
+void LabRuntime::session_transferred(Node& from, SessionId id, Node& to, SessionId new_id) {
+  auto it = streams_.find({from.name(), id});
+  if (it == streams_.end()) return;
+  OpenSession moved = it->second;
+  streams_.erase(it);
+  auto stream = moved.stream.lock();
+  if (!stream) {
+    to.close_session(new_id);
+    return;
+  }
+  *moved.key = {to.name(), new_id};
+  streams_[*moved.key] = moved;
+  stream->write("transferred " + std::to_string(new_id) + " " + to.name() + "\n");
+}
+
 net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpRequest& req,
                                   bool via_shared_ip) {
   Node* node = world_.find(node_name);
@@ -226,12 +243,13 @@ net::HttpReply LabRuntime::data_plane(Node& node, const net::HttpRequest& req, b
     r.response.content_type = "text/plain";
     r.on_stream = [this, name = node.name(), sid = *id,
                    via_shared_ip](std::shared_ptr<net::HttpStream> s) {
-      streams_[{name, sid}] = OpenSession{s, via_shared_ip};
+      auto key = std::make_shared<SessionKey>(name, sid);
+      streams_[*key] = OpenSession{s, via_shared_ip, key};
       s->write("open " + std::to_string(sid) + " " + name + "\n");
-      s->on_closed([this, name, sid] {
+      s->on_closed([this, key] {
         // The client left before the session ended: forget it without counting a drop.
-        if (streams_.erase({name, sid}))
-          if (Node* n = world_.find(name)) n->close_session(sid);
+        if (streams_.erase(*key))
+          if (Node* n = world_.find(key->first)) n->close_session(key->second);
       });
     };
     return r;

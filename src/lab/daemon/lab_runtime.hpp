@@ -45,6 +45,7 @@ class LabRuntime final : public NodeObserver {
   // NodeObserver
   void node_changed(Node& node) override;
   void session_ended(Node& node, SessionId id, bool dropped) override;
+  void session_transferred(Node& from, SessionId id, Node& to, SessionId new_id) override;
 
  private:
   net::HttpReply handle(const std::string& node_name, const net::HttpRequest& req,
@@ -62,9 +63,12 @@ class LabRuntime final : public NodeObserver {
   std::map<std::string, NodeEndpoint> endpoints_;
   std::map<std::string, std::unique_ptr<net::HttpListener>> node_listeners_;
   std::map<std::string, std::unique_ptr<net::HttpListener>> vip_listeners_;
+  using SessionKey = std::pair<std::string, SessionId>;
   struct OpenSession {
     std::weak_ptr<net::HttpStream> stream;
     bool via_shared_ip;
+    // Where the session lives now; a transfer (seed 000) moves it, the close handler reads it.
+    std::shared_ptr<SessionKey> key;
   };
   std::map<std::pair<std::string, SessionId>, OpenSession> streams_;
   std::map<std::string, std::uint64_t> served_;

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "lab/daemon/cluster_api.hpp"
 #include "lab/model/node_json.hpp"
 
 namespace hitless::lab {
@@ -170,6 +171,8 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
     }
     return error_response(404, "no such endpoint: " + m + " " + path);
   }
+
+  if (auto r = handle_cluster(world, node, req)) return *r;
 
   Body b = parse_body(req);
   if (!b.problem.empty() && m != "GET") return error_response(400, b.problem);

@@ -49,9 +49,28 @@ class LabWorld {
   // Called by a node that stops running: syncs involving it are aborted.
   void node_went_down(Node& node);
 
+  // --- seed 000 clusters (active-active, active-passive); cluster_rules.cpp ------------------
+  // Disable: the member is no longer pushed to (if it holds the VIP, the VIP and its sessions
+  // move to another enabled serving member first). Enable (re-join): a member on an older
+  // version than the cluster is upgraded by the cluster; one on a newer version is refused with
+  // kMemberVersionNewer's text.
+  NodeStatus set_member_enabled(Node& self, bool enabled);
+  // The version the enabled members run ("" when none is enabled besides `except`).
+  std::string cluster_version(const Node& self, const Node* except = nullptr) const;
+  // Called by a member whose install completed: it pushes its package to every other enabled
+  // member on an older version, which install at once (after receiving the initiator's
+  // revision when theirs differs).
+  void cluster_install_completed(Node& initiator);
+  // Active/passive: move the VIP to `to` (a serving member), transferring the owner's sessions.
+  // The manual failback of seed 000 and the failover the push causes both come here.
+  NodeStatus move_vip(Node& to);
+
  private:
   Node* peer_of(Node& self);
   void finish_sync(const std::string& primary, const std::string& backup);
+  void push_to(Node& from, Node& to);
+  void install_pushed(const std::string& from, const std::string& to,
+                      const std::string& package_id);
 
   LabSpec spec_;
   Scheduler& clock_;

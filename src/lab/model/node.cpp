@@ -55,6 +55,7 @@ Node::Node(const NodeSpec& spec, ClusterKind kind, std::string main_package, Sch
       main_package_(std::move(main_package)),
       clock_(clock),
       world_(world) {
+  member_enabled_ = spec.enabled;
   slots_[0].version = spec.version;
   slots_[0].packages = spec.installed;
   slots_[0].packages[main_package_] = spec.version;
@@ -82,7 +83,7 @@ Result<StagedPackage, NodeErrc> Node::stage(const std::string& file,
   if (auto v = catalog::verify_detached(arrived, signature_b64, world_.trusted_key()); !v)
     return make_error(NodeErrc::kBadSignature,
                       "package " + decoded->id() + " rejected: " + v.message());
-  StagedPackage p{*decoded, catalog::sha256_hex(arrived)};
+  StagedPackage p{*decoded, catalog::sha256_hex(arrived), arrived, signature_b64};
   staged_[p.manifest.id()] = p;
   notify();
   return p;
@@ -282,7 +283,14 @@ void Node::finish_boot() {
   if (new_slot || store_.schema() != version()) migrate_store();
   if (install_state_ == InstallState::kPendingReboot && active_slot_ == install_slot_) {
     install_state_ = InstallState::kDone;
+    if (auto it = staged_.find(install_package_); it != staged_.end())
+      installed_package_ = it->second;
     staged_.erase(install_package_);
+    enter(Phase::kRunning);
+    notify();
+    // Seed 000: the member that completes an install pushes it to the rest of the cluster.
+    world_.cluster_install_completed(*this);
+    return;
   }
   enter(Phase::kRunning);
   notify();
@@ -341,15 +349,30 @@ Result<SessionId, NodeErrc> Node::open_session(double lifetime_override_s) {
   if (!serving()) return make_error(NodeErrc::kBusy, spec_.name + " is not serving");
   if (!accepting_)
     return make_error(NodeErrc::kRefused, spec_.name + " is not accepting new connections");
+  return start_session(lifetime_override_s > 0 ? lifetime_override_s : spec_.session_lifetime_s);
+}
+
+SessionId Node::start_session(double lifetime_s) {
   const SessionId id = next_session_++;
-  const double lifetime = lifetime_override_s > 0 ? lifetime_override_s : spec_.session_lifetime_s;
-  const TimerId t = clock_.call_after(lifetime, [this, id] {
+  const TimerId t = clock_.call_after(lifetime_s, [this, id] {
     sessions_.erase(id);
     ++sessions_completed_;
     if (observer_) observer_->session_ended(*this, id, false);
   });
-  sessions_.emplace(id, Session{t});
+  sessions_.emplace(id, Session{t, clock_.now() + lifetime_s});
   return id;
+}
+
+std::size_t Node::transfer_sessions_to(Node& to) {
+  auto sessions = std::move(sessions_);
+  sessions_.clear();
+  for (const auto& [id, s] : sessions) {
+    clock_.cancel(s.timer);
+    const SessionId moved = to.start_session(std::max(0.0, s.ends_at - clock_.now()));
+    ++sessions_transferred_;
+    if (observer_) observer_->session_transferred(*this, id, to, moved);
+  }
+  return sessions.size();
 }
 
 void Node::close_session(SessionId id) {

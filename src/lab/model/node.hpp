@@ -62,6 +62,10 @@ class NodeObserver {
   virtual ~NodeObserver() = default;
   virtual void node_changed(Node& node) = 0;
   virtual void session_ended(Node& node, SessionId id, bool dropped) = 0;
+  // Seed 000: the session moved to `to` (VIP failover) and continues there as `new_id`.
+  virtual void session_transferred(Node& from, SessionId id, Node& to, SessionId new_id) {
+    (void)from, (void)id, (void)to, (void)new_id;
+  }
 };
 
 struct Slot {
@@ -70,9 +74,16 @@ struct Slot {
   bool bootable = true;
 };
 
+// The file and signature are kept so that a seed 000 cluster member can push the package it
+// installed to the other members. The digest is the package's revision: two builds of one version
+// differ in it (seed 000: "the service package revision at the node where you first start the
+// installation process overwrites the service package revision at the other cluster's nodes").
 struct StagedPackage {
   catalog::PackageManifest manifest;
   std::string digest;  // sha256 of the file as it arrived
+  std::string file;
+  std::string signature_b64;
+  std::string revision() const { return digest.substr(0, 12); }
 };
 
 struct HaState {
@@ -124,6 +135,16 @@ class Node {
   std::uint64_t sessions_completed() const { return sessions_completed_; }
   int boot_count() const { return boots_; }
   int install_count() const { return installs_; }  // installs accepted since the lab started
+  // Seed 000 clusters (active-active, active-passive) --------------------------------------
+  bool cluster_member() const {
+    return kind_ == ClusterKind::kActiveActive || kind_ == ClusterKind::kActivePassive;
+  }
+  bool member_enabled() const { return member_enabled_; }
+  std::uint64_t sessions_transferred() const { return sessions_transferred_; }
+  // The package this node last installed (what it pushes); nullopt before its first install.
+  const std::optional<StagedPackage>& installed_package() const { return installed_package_; }
+  // What happened to the last push this node received ("" = none): the revision replaced, etc.
+  const std::string& last_push() const { return last_push_; }
   // Model seconds a configuration backup of the current data takes.
   double backup_duration_s() const { return kBackupFixedS + store_.size_mb() / kBackupMbPerS; }
 
@@ -141,6 +162,7 @@ class Node {
   // Boot the other slot at the next reboot (the way back after an upgrade).
   NodeStatus select_boot_slot(int slot);
   NodeStatus set_accepting(bool accepting);
+  // Seed 000 membership: see LabWorld::set_member_enabled for the version rules on re-enable.
   NodeStatus power(bool on);  // out-of-band: works whatever the node's state
   ConfigStore& mutable_store() { return store_; }
   // Configuration writes (management API), stamped with the model time. They work while the
@@ -159,6 +181,9 @@ class Node {
   void close_session(SessionId id);  // the client went away
   // The session's connection was cut on the node's side (its shared IP moved away): a drop.
   void drop_session(SessionId id);
+  // VIP failover (seed 000): every open session leaves this node and continues on `to` for the
+  // rest of its lifetime. Returns how many moved.
+  std::size_t transfer_sessions_to(Node& to);
 
   // --- faults -----------------------------------------------------------------------------
   void inject(Fault f) {
@@ -184,6 +209,7 @@ class Node {
   void drop_sessions();
   void cancel_timers();
   void notify();
+  SessionId start_session(double lifetime_s);
 
   NodeSpec spec_;
   ClusterKind kind_;
@@ -215,11 +241,17 @@ class Node {
 
   struct Session {
     TimerId timer;
+    double ends_at = 0;  // model time
   };
   std::map<SessionId, Session> sessions_;
   SessionId next_session_ = 1;
   std::uint64_t sessions_dropped_ = 0;
   std::uint64_t sessions_completed_ = 0;
+  std::uint64_t sessions_transferred_ = 0;
+
+  bool member_enabled_ = true;
+  std::optional<StagedPackage> installed_package_;
+  std::string last_push_;
 };
 
 }  // namespace hitless::lab

@@ -17,7 +17,8 @@ nlohmann::json node_status_json(const Node& n, double now) {
                       {"name", p.manifest.name},
                       {"version", p.manifest.version},
                       {"kind", p.manifest.kind},
-                      {"digest", p.digest}});
+                      {"digest", p.digest},
+                      {"revision", p.revision()}});
   json faults = json::array();
   for (Fault f : n.faults()) faults.push_back(to_string(f));
   const auto& ha = n.ha();
@@ -46,7 +47,8 @@ nlohmann::json node_status_json(const Node& n, double now) {
       {"sessions",
        {{"open", n.sessions_open()},
         {"dropped", n.sessions_dropped()},
-        {"completed", n.sessions_completed()}}},
+        {"completed", n.sessions_completed()},
+        {"transferred", n.sessions_transferred()}}},
       {"ha",
        {{"role", to_string(ha.role)},
         {"peer", ha.peer},
@@ -62,6 +64,12 @@ nlohmann::json node_status_json(const Node& n, double now) {
         {"recordings", n.store().recordings()},
         {"size_mb", n.store().size_mb()}}},
       {"faults", faults},
+      {"member",
+       {{"cluster_member", n.cluster_member()},
+        {"enabled", n.member_enabled()},
+        {"installed_revision",
+         n.installed_package() ? n.installed_package()->revision() : std::string()},
+        {"last_push", n.last_push()}}},
       {"oob_power", spec.oob_power},
       {"boots", n.boot_count()},
       {"installs", n.install_count()},

@@ -73,6 +73,9 @@ struct NodeSpec {
   Endpoint address;                              // management API and data plane
   bool oob_power = false;                        // reachable through the lab's BMC (IPMI) endpoint
   bool owns_shared_ip = false;                   // binds the cluster's shared IP at start
+  // Seed 000 cluster membership (active-active, active-passive): a disabled member is not pushed
+  // to; re-enabling it applies the seed's version rules.
+  bool enabled = true;
   std::string inter_appliance_key = "lab-inter-appliance-key";
   double reboot_s = 120;
   double boot_timeout_s = 600;  // a boot that does not finish in this time reverts to the old slot

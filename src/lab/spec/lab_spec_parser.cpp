@@ -32,7 +32,7 @@ constexpr std::string_view kNodeKeys[] = {
     "name",         "role",    "owns_shared_ip", "address",          "region",
     "chassis",      "slot",    "version",        "installed",        "reboot",
     "boot_timeout", "install", "sync_rate_mb_s", "session_lifetime", "inter_appliance_key",
-    "oob_power",    "data"};
+    "oob_power",    "data",    "enabled"};
 constexpr std::string_view kClusterKeys[] = {
     "name", "kind", "traffic", "shared_ip", "load_balancer", "nat", "dns", "ha", "nodes"};
 constexpr std::string_view kPackageKeys[] = {"name",    "version",  "kind",        "install",
@@ -200,6 +200,8 @@ bool parse_node(SpecReader& r, const Field& item, const NodeSpec& defaults,
       ok = r.read_name(e, n.chassis);
     else if (e.key == "slot")
       ok = r.read_choice(e, kSlots, n.slot);
+    else if (e.key == "enabled")
+      ok = r.read_bool(e, n.enabled);
     else
       ok = read_setting(r, e, n);
     if (!ok) return false;
