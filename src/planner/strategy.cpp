@@ -1,6 +1,7 @@
 #include "planner/strategy.hpp"
 
 #include "planner/cluster_push_strategy.hpp"
+#include "planner/load_balancer_strategies.hpp"
 #include "planner/pair_strategies.hpp"
 #include "planner/single_strategy.hpp"
 
@@ -12,8 +13,11 @@ const std::vector<const Strategy*>& all_strategies() {
   static const AsynchronousPairStrategy asynchronous;
   static const SingleNodeStrategy single;
   static const ClusterPushStrategy cluster_push;
-  static const std::vector<const Strategy*> list{&asynchronous, &synchronous, &single,
-                                                 &cluster_push};
+  static const LbRejoinStrategy lb_rejoin;
+  static const LbPushStrategy lb_push;
+  // Active/active: lb-rejoin keeps the capacity floor, so it is the default there.
+  static const std::vector<const Strategy*> list{&asynchronous, &synchronous,  &single,
+                                                 &lb_rejoin,    &cluster_push, &lb_push};
   return list;
 }
 

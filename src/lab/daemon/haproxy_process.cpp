@@ -9,6 +9,7 @@
 #include <boost/asio.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
+#include <boost/process/handles.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -99,8 +100,8 @@ Result<std::unique_ptr<HaproxyProcess>, HaproxyProcess::Errc> HaproxyProcess::st
   const std::string check_log = impl->dir + "/haproxy-check.log";
   int rc = -1;
   try {
-    rc = bp::system(exe, "-c", "-q", "-f", cfg,
-                    bp::std_in<bp::null, (bp::std_out & bp::std_err)> check_log);
+    rc = bp::system(exe, "-c", "-q", "-f", cfg, (bp::std_in < bp::null),
+                    ((bp::std_out & bp::std_err) > check_log), bp::limit_handles);
   } catch (const std::exception& e) {
     return make_error(Errc::kStart, std::string("cannot run haproxy -c: ") + e.what());
   }
@@ -109,9 +110,11 @@ Result<std::unique_ptr<HaproxyProcess>, HaproxyProcess::Errc> HaproxyProcess::st
                                          std::to_string(rc) +
                                          "): " + last_lines(read_or_empty(check_log), 8));
   try {
+    // limit_handles: HAProxy must not inherit the daemon's sockets (a node's listener kept open
+    // in HAProxy would stop that node from binding its address again after a reboot).
     impl->child =
-        bp::child(exe, "-db", "-f", cfg, bp::std_in<bp::null, (bp::std_out & bp::std_err)> log,
-                  die_with_parent());
+        bp::child(exe, "-db", "-f", cfg, (bp::std_in < bp::null),
+                  ((bp::std_out & bp::std_err) > log), bp::limit_handles, die_with_parent());
   } catch (const std::exception& e) {
     return make_error(Errc::kStart, std::string("cannot start haproxy: ") + e.what());
   }
