@@ -82,6 +82,7 @@ run_benchmarks() {
     "plan_bench 100"
     "executor_bench 1 10"
     "apply_bench 3 0.005"
+    "haproxy_bench 300"
   )
   begin "benchmarks"
   local st=0 cmd t0 rc
