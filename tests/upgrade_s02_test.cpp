@@ -133,5 +133,32 @@ TEST(S2ActiveActive, HaproxyKilledMidDrainStopsTheRunSafeAndServing) {
   }
 }
 
+TEST(S2ActiveActive, HaproxyFailingToStartStopsLabUpWithItsOwnError) {
+  // The load balancer's port is taken: HAProxy cannot bind its frontend.
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  ::inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(fd, 1), 0);
+  socklen_t len = sizeof a;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  const std::string port = std::to_string(ntohs(a.sin_port));
+  std::string yaml = s02_yaml("2m");
+  yaml.replace(yaml.find("    nodes:"), 0, "    load_balancer: 127.0.0.1:" + port + "\n");
+  const std::string dir = make_temp_dir("s02bad");
+  write_text(dir + "/lab.yaml", yaml);
+  auto r = run_hitless("lab up " + dir + "/lab.yaml --dir " + dir + "/run --time-scale 0.001");
+  ::close(fd);
+  EXPECT_NE(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("HAProxy"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("cannot bind socket"), std::string::npos) << "HAProxy's own words:\n"
+                                                                    << r.output;
+  EXPECT_FALSE(std::filesystem::exists(dir + "/run/lab.json"));
+  EXPECT_FALSE(std::filesystem::exists(dir + "/run/haproxy/admin.sock"));
+  std::error_code ec;
+  if (!HasFailure()) std::filesystem::remove_all(dir, ec);
+}
+
 }  // namespace
 }  // namespace hitless::testing
