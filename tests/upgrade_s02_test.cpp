@@ -89,6 +89,18 @@ TEST(S2ActiveActive, LabUpPutsHaproxyInFrontAndLabDownLeavesNothing) {
   EXPECT_FALSE(port_accepts(service)) << "the service port is still bound";
 }
 
+TEST(S2ActiveActive, LabDownAfterTheDaemonWasKilledStopsItsHaproxy) {
+  Lab lab(s02_yaml("2m"), kScale);
+  const auto d = lab.handle().description();
+  const int daemon = d.at("pid");
+  const int haproxy = d.at("clusters").at("aa").at("haproxy").at("pid");
+  ASSERT_EQ(::kill(daemon, SIGKILL), 0);
+  lab.down();
+  EXPECT_FALSE(process_alive(haproxy)) << "HAProxy outlived its lab";
+  EXPECT_FALSE(std::filesystem::exists(lab.dir() + "/haproxy/admin.sock"));
+  EXPECT_FALSE(port_accepts(d.at("clusters").at("aa").at("service")));
+}
+
 TEST(S2ActiveActive, UnderTheProbeThroughHaproxyNoRequestFailsAndNoSessionIsDropped) {
   UpgradeLab lab(s02_yaml("2m"), kScale);
   auto plan = plan_s02(lab, "lb-rejoin");
@@ -130,6 +142,23 @@ TEST(S2ActiveActive, HaproxyKilledMidDrainStopsTheRunSafeAndServing) {
   for (const char* n : kMembers) {
     EXPECT_EQ(lab.node_field(n, "version"), "9.1R1") << n;
     EXPECT_EQ(lab.node_field(n, "serving"), "true") << n;
+  }
+}
+
+TEST(S2ActiveActive, HaproxyGoneStopsTheRunBeforeAnyMemberLeavesService) {
+  UpgradeLab lab(s02_yaml("2m"), kScale);
+  auto plan = plan_s02(lab, "lb-rejoin");
+  ASSERT_EQ(plan.exit_code, 0) << plan.output;
+  const int pid = lab.handle().description().at("clusters").at("aa").at("haproxy").at("pid");
+  ASSERT_EQ(::kill(pid, SIGKILL), 0);
+  auto r = lab.apply();
+  ASSERT_EQ(r.exit_code, 1) << r.output;
+  EXPECT_NE(r.output.find("failed: aa/02-lb-check: HAProxy (cluster aa"), std::string::npos)
+      << r.output;
+  for (const char* n : kMembers) {
+    EXPECT_EQ(lab.node_field(n, "version"), "9.1R1") << n;
+    EXPECT_EQ(lab.node_field(n, "serving"), "true") << n;
+    EXPECT_EQ(lab.node(n).at("member").at("enabled"), true) << n << " was disabled";
   }
 }
 

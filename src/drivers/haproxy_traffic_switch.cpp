@@ -7,7 +7,10 @@ struct HaproxyTrafficSwitch::Target {
   std::string server;
   Cluster* c;
   std::string name() const { return c->config.backend + "/" + server; }
-  std::string who() const { return "HAProxy (cluster " + cluster + ", " + name() + ")"; }
+  std::string who() const {
+    return "HAProxy (cluster " + cluster + ", " +
+           (server.empty() ? "backend " + c->config.backend : name()) + ")";
+  }
 };
 
 // One wait in progress (a drain or a health gate) polling `show stat`.

@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/asio.hpp>
 #include <boost/process.hpp>
 #include <boost/process/extend.hpp>
@@ -118,7 +119,38 @@ Result<std::unique_ptr<HaproxyProcess>, HaproxyProcess::Errc> HaproxyProcess::st
   } catch (const std::exception& e) {
     return make_error(Errc::kStart, std::string("cannot start haproxy: ") + e.what());
   }
+  try {
+    write_file_atomic(impl->dir + "/haproxy.pid", std::to_string(impl->child.id()) + "\n");
+  } catch (const std::exception&) {
+    // Only stop_leftover() reads it; the daemon stops its child without it.
+  }
   return std::unique_ptr<HaproxyProcess>(new HaproxyProcess(std::move(impl)));
+}
+
+bool HaproxyProcess::stop_leftover(const std::string& lab_dir) {
+  const std::string dir = fs::absolute(lab_dir).lexically_normal().string() + "/haproxy";
+  const std::string text = read_or_empty(dir + "/haproxy.pid");
+  std::error_code ec;
+  int pid = 0;
+  try {
+    pid = std::stoi(text);
+  } catch (...) {
+    pid = 0;
+  }
+  // Only the HAProxy started on this lab's configuration, never a recycled pid.
+  std::string cmdline = read_or_empty("/proc/" + std::to_string(pid) + "/cmdline");
+  std::replace(cmdline.begin(), cmdline.end(), '\0', ' ');
+  const bool ours = pid > 0 && cmdline.find(dir + "/haproxy.cfg") != std::string::npos;
+  if (ours) {
+    ::kill(pid, SIGTERM);
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (::kill(pid, 0) == 0 && std::chrono::steady_clock::now() < give_up)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    if (::kill(pid, 0) == 0) ::kill(pid, SIGKILL);
+  }
+  fs::remove(dir + "/admin.sock", ec);
+  fs::remove(dir + "/haproxy.pid", ec);
+  return ours;
 }
 
 bool HaproxyProcess::running() {

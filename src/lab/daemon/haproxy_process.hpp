@@ -3,7 +3,8 @@
 // It writes DIR/haproxy/haproxy.cfg (haproxy_config.hpp), checks it with `haproxy -c`, starts
 // `haproxy -db` (foreground, its output in DIR/haproxy/haproxy.log) through Boost.Process, and
 // stops it (SIGTERM, then SIGKILL) leaving no process, socket or bound port. HAProxy is told to
-// die with the daemon (PR_SET_PDEATHSIG) so a killed daemon does not leave it behind.
+// die with the daemon (PR_SET_PDEATHSIG, which holds while it runs as the daemon's user);
+// stop_leftover() is `lab down`'s way for the case it does not.
 // Runs on the daemon's io_context thread.
 
 #include <functional>
@@ -41,6 +42,11 @@ class HaproxyProcess {
   int pid() const;
   // HAProxy's own output so far (the last lines), for error messages.
   std::string log_tail() const;
+  // After a daemon that was killed: stops the HAProxy it left in `lab_dir` (found by
+  // DIR/haproxy/haproxy.pid and checked by its command line) and removes its socket. HAProxy
+  // loses PR_SET_PDEATHSIG when it drops to nobody, so `lab down` calls this. True if it stopped
+  // one.
+  static bool stop_leftover(const std::string& lab_dir);
 
  private:
   struct Impl;
