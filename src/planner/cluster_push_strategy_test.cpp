@@ -53,7 +53,6 @@ struct PulseWorld {
     rq.observed = &obs;
     rq.catalog = &cat;
     rq.target = "9.1R3";
-    rq.strategy = "cluster-push";  // active/active defaults to lb-rejoin (S2)
     return make_plan(rq);
   }
 };

@@ -11,14 +11,18 @@ constexpr const char* kSeed = "000 Junos Pulse Secure Access Cluster";
 
 std::string seed_ref(const std::string& what) { return std::string(kSeed) + " > " + what; }
 
-Status<PlanningErrc> needs_load_balancer(const InventoryCluster& c) {
-  if (c.traffic_kind == "load-balancer") return Unit{};
+}  // namespace
+
+Status<PlanningErrc> check_load_balancer(const InventoryCluster& c) {
+  if (c.kind != "active-active" || c.traffic_kind == "load-balancer") return Unit{};
   return make_error(PlanningErrc::kMismatch,
                     "cluster " + c.name +
                         " is active/active but has no load balancer (traffic: " + c.traffic_kind +
                         "): nothing could drain a member before it leaves service; put it behind "
                         "HAProxy (traffic: {kind: load-balancer, runtime_socket, backend})");
 }
+
+namespace {
 
 struct Members {
   std::vector<std::string> enabled, disabled, all;
@@ -111,7 +115,7 @@ RejoinShape rejoin_shape(const Policy& policy, int members) {
 
 Status<PlanningErrc> LbRejoinStrategy::build(PlanBuilder& b, const StrategyInput& in) const {
   const InventoryCluster& c = in.cluster;
-  if (auto s = needs_load_balancer(c); !s) return s;
+  if (auto s = check_load_balancer(c); !s) return s;
   Members m = members_of(in);
   if (m.enabled.empty())
     return make_error(PlanningErrc::kMismatch,
@@ -195,7 +199,7 @@ Status<PlanningErrc> LbRejoinStrategy::build(PlanBuilder& b, const StrategyInput
 
 Status<PlanningErrc> LbPushStrategy::build(PlanBuilder& b, const StrategyInput& in) const {
   const InventoryCluster& c = in.cluster;
-  if (auto s = needs_load_balancer(c); !s) return s;
+  if (auto s = check_load_balancer(c); !s) return s;
   Members m = members_of(in);
   if (!m.disabled.empty())
     return make_error(PlanningErrc::kMismatch,

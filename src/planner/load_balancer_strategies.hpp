@@ -11,7 +11,8 @@
 //    then the disabled members are re-enabled in batches of that size, each upgraded by the
 //    cluster on re-join. Members that report no membership (no push) are installed batch by
 //    batch instead.
-// An active/active cluster with no load balancer is refused: nothing could drain its members.
+// An active/active cluster with no load balancer is refused (check_load_balancer, made by the
+// planner for every strategy): nothing could drain its members.
 // Pure.
 
 #include "planner/strategy.hpp"
@@ -39,6 +40,10 @@ class LbPushStrategy final : public Strategy {
   bool fits(const std::string& kind) const override { return kind == "active-active"; }
   Status<PlanningErrc> build(PlanBuilder& b, const StrategyInput& in) const override;
 };
+
+// An active/active cluster must sit behind a load balancer (whatever the strategy): kMismatch
+// naming the cluster and what to configure otherwise.
+Status<PlanningErrc> check_load_balancer(const InventoryCluster& cluster);
 
 // The members serving while an lb-rejoin plan upgrades `members` enabled members under `policy`
 // (N - batch), and the batch size; the seed's order leaves 1.

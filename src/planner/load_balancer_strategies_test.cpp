@@ -92,9 +92,9 @@ TEST(ActiveActivePlan, KeepsTheFloorByDisablingMembersAndReEnablingThemInBatches
   ActiveActive w;
   w.policy().capacity_floor = CapacityFloor{true, 50};
   w.policy().max_unavailable = 2;
-  auto p = w.plan();
+  auto p = w.plan("lb-rejoin");
   ASSERT_TRUE(p.ok()) << p.message();
-  EXPECT_EQ(p->strategies, std::vector<std::string>{"lb-rejoin"}) << "the default for S2";
+  EXPECT_EQ(p->strategies, std::vector<std::string>{"lb-rejoin"});
   EXPECT_EQ(shape(*p),
             with_prepare({// aa-3 and aa-4 keep serving, out of the push's reach
                           "set-member aa-3 off", "set-member aa-4 off",
@@ -159,7 +159,7 @@ TEST(ActiveActivePlan, TheSeedsOrderLeavesOneOfNAndIsRefusedBelowTheFloorNamingT
 
 TEST(ActiveActivePlan, WithoutMembershipEachBatchIsInstalledMemberByMember) {
   ActiveActive w(3, "");
-  auto p = w.plan();
+  auto p = w.plan("lb-rejoin");
   ASSERT_TRUE(p.ok()) << p.message();
   const auto s = shape(*p);
   EXPECT_EQ(std::count(s.begin(), s.end(), "install aa-1") +
@@ -174,7 +174,7 @@ TEST(ActiveActivePlan, WithoutMembershipEachBatchIsInstalledMemberByMember) {
 TEST(ActiveActivePlan, NoLoadBalancerIsRefusedAtPlanTime) {
   ActiveActive w;
   w.inv.clusters[0].traffic_kind = "none";
-  auto p = w.plan();
+  auto p = w.plan();  // whatever the strategy
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.code(), PlanningErrc::kMismatch);
   EXPECT_NE(p.message().find("cluster aa is active/active but has no load balancer"),

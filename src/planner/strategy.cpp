@@ -15,9 +15,10 @@ const std::vector<const Strategy*>& all_strategies() {
   static const ClusterPushStrategy cluster_push;
   static const LbRejoinStrategy lb_rejoin;
   static const LbPushStrategy lb_push;
-  // Active/active: lb-rejoin keeps the capacity floor, so it is the default there.
-  static const std::vector<const Strategy*> list{&asynchronous, &synchronous,  &single,
-                                                 &lb_rejoin,    &cluster_push, &lb_push};
+  // Active/active: cluster-push (the seed's order, S3) stays the default; lb-rejoin (S2, keeps
+  // the capacity floor behind a load balancer) and lb-push are asked for with --strategy.
+  static const std::vector<const Strategy*> list{&asynchronous, &synchronous, &single,
+                                                 &cluster_push, &lb_rejoin,   &lb_push};
   return list;
 }
 
