@@ -29,10 +29,10 @@ std::string UpgradeLab::node_field(const std::string& node, const std::string& a
   return v.is_string() ? v.get<std::string>() : v.dump();
 }
 
-bool UpgradeLab::service_answers(std::string* who) {
+bool UpgradeLab::service_answers(std::string* who, const std::string& cluster) {
   std::string host;
   std::uint16_t port = 0;
-  lab::split_address(service(), host, port);
+  lab::split_address(service(cluster), host, port);
   net::ClientRequest rq;
   rq.host = host;
   rq.port = port;

@@ -32,7 +32,7 @@ class UpgradeLab : public Lab {
   std::string checksum(const std::string& node) { return node_field(node, "data", "checksum"); }
   std::string node_field(const std::string& node, const std::string& a, const std::string& b = "");
   // True when the cluster's service address answers a request (and who answered).
-  bool service_answers(std::string* who = nullptr);
+  bool service_answers(std::string* who = nullptr, const std::string& cluster = "pair");
   // Writes on a node's management API while a run is under way (data that must not be lost).
   void add_recording(const std::string& node, const std::string& id);
   void set_setting(const std::string& node, const std::string& key, const std::string& value);

@@ -30,7 +30,13 @@ void print_inspect_table(const json& j) {
     std::string ha = n.at("ha").at("role").get<std::string>();
     if (ha != "none") ha += ":" + n.at("ha").at("peer").get<std::string>();
     std::string extra;
-    for (const auto& s : n.at("staged")) extra += s.at("id").get<std::string>() + " ";
+    // Seed 000 clusters: a disabled member, and each staged package's revision.
+    if (n.contains("member") && n.at("member").value("cluster_member", false) &&
+        !n.at("member").value("enabled", true))
+      extra += "[disabled] ";
+    for (const auto& s : n.at("staged"))
+      extra += s.at("id").get<std::string>() +
+               (s.contains("revision") ? "@" + s.at("revision").get<std::string>() : "") + " ";
     for (const auto& f : n.at("faults")) extra += "!" + f.get<std::string>() + " ";
     if (!n.at("install").at("error").get<std::string>().empty())
       extra += "(" + n.at("install").at("error").get<std::string>() + ")";

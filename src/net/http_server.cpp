@@ -46,6 +46,7 @@ class Connection final : public HttpStream, public std::enable_shared_from_this<
   }
   bool open() const override { return open_; }
   void on_closed(std::function<void()> fn) override { on_closed_ = std::move(fn); }
+  void detach() override;
 
   asio::awaitable<void> serve();
 
@@ -221,6 +222,11 @@ class ListenerImpl final : public HttpListener {
 };
 
 }  // namespace
+
+void Connection::detach() {
+  if (auto owner = owner_.lock()) owner->connections.erase(this);
+  owner_.reset();
+}
 
 Result<std::unique_ptr<HttpListener>, NetErrc> HttpListener::open(asio::io_context& io,
                                                                   const std::string& host,

@@ -31,6 +31,9 @@ class HttpStream {
   virtual bool open() const = 0;
   // Called once when the connection ends for any reason (peer closed, finish, reset).
   virtual void on_closed(std::function<void()> fn) = 0;
+  // Keeps the connection open when its listener closes: what it carries moved on with the
+  // address it was made to (the lab's seed 000 VIP failover transfers sessions).
+  virtual void detach() = 0;
 };
 
 struct HttpReply {

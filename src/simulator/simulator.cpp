@@ -56,6 +56,7 @@ lab::LabSpec world_spec(const plan::Plan& plan, const Inventory& inv, const cata
       for (const auto& [pkg, v] : o.packages)
         if (v != o.version || pkg == "base") ns.installed[pkg] = v;
       ns.owns_shared_ip = o.shared_ip_enabled;
+      ns.enabled = o.membership != "disabled";  // seed 000 clusters
       ns.inter_appliance_key = "simulated";
       ns.install_s = n.profile.install_s;
       ns.reboot_s = n.profile.reboot_s;

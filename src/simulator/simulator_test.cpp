@@ -87,6 +87,63 @@ TEST(Simulator, SynchronousDowntimeIsThePrimarysInstallsAndReboots) {
   EXPECT_EQ(final_version(r, "a"), "7.2.0");
 }
 
+// S1 (seed 000): the passive node b installs, then its push installs the active node a while b
+// serves behind the VIP: no downtime, and the makespan is two installs and reboots in a row.
+TEST(Simulator, ActivePassivePushHasNoDowntimeAndEndsWithTheVipOnThePassiveNode) {
+  World w;
+  auto& c = w.inv.clusters[0];
+  c.kind = "active-passive";
+  c.nodes[0].role = "active";
+  c.nodes[1].role = "passive";
+  w.cat = catalog::Catalog::from_manifests({{"product", "7.2.0", "product", {}, {}, 1800, 900}});
+  for (auto& [name, o] : w.obs.nodes) {
+    o.packages = {{"product", "7.1.0"}};
+    o.membership = "enabled";
+    o.ha_role = name == "a" ? "primary" : "backup";
+  }
+  auto r = w.run("cluster-push");
+  EXPECT_EQ(r.outcome, "completed") << r.message;
+  EXPECT_EQ(final_version(r, "a"), "7.2.0");
+  EXPECT_EQ(final_version(r, "b"), "7.2.0");
+  EXPECT_EQ(r.downtime_s, 0);
+  const double two_upgrades = 2 * (1800 + 120);
+  EXPECT_GT(r.makespan_s, two_upgrades);
+  EXPECT_LT(r.makespan_s, two_upgrades * 1.05);
+  for (const auto& t : r.nodes) EXPECT_EQ(t.segments.back().holds_service, t.node == "b") << t.node;
+}
+
+// S3 (seed 000): c is a disabled member on an older release. The simulated cluster upgrades it
+// when the plan re-enables it, after the push: three upgrades in a row, never all down.
+TEST(Simulator, DisabledMemberIsUpgradedByTheSimulatedClusterWhenItRejoins) {
+  World w;
+  auto& c = w.inv.clusters[0];
+  c.kind = "active-active";
+  c.traffic_kind = "load-balancer";
+  c.nodes[0].role = c.nodes[1].role = "member";
+  InventoryNode third = c.nodes[1];
+  third.name = "c";
+  c.nodes.push_back(third);
+  w.cat = catalog::Catalog::from_manifests({{"product", "7.2.0", "product", {}, {}, 1800, 900}});
+  w.obs.nodes["c"] = w.obs.nodes["b"];
+  w.obs.nodes["c"].name = "c";
+  for (auto& [name, o] : w.obs.nodes) {
+    o.packages = {{"product", name == "c" ? "7.0.0" : "7.1.0"}};
+    o.version = name == "c" ? "7.0.0" : "7.1.0";
+    o.membership = name == "c" ? "disabled" : "enabled";
+    o.ha_role = "none";
+    o.ha_peer.clear();
+    o.shared_ip.clear();
+    o.shared_ip_enabled = false;
+  }
+  auto r = w.run("cluster-push");
+  EXPECT_EQ(r.outcome, "completed") << r.message;
+  for (const char* n : {"a", "b", "c"}) EXPECT_EQ(final_version(r, n), "7.2.0") << n;
+  EXPECT_EQ(r.downtime_s, 0);
+  const double three_upgrades = 3 * (1800 + 120);
+  EXPECT_GT(r.makespan_s, three_upgrades);
+  EXPECT_LT(r.makespan_s, three_upgrades * 1.05);
+}
+
 TEST(Simulator, IsDeterministic) {
   World w;
   auto r1 = w.run("asynchronous");

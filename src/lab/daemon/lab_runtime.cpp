@@ -160,6 +160,7 @@ void LabRuntime::session_transferred(Node& from, SessionId id, Node& to, Session
   }
   *moved.key = {to.name(), new_id};
   streams_[*moved.key] = moved;
+  stream->detach();  // the old owner's VIP listener closes next; the connection stays
   stream->write("transferred " + std::to_string(new_id) + " " + to.name() + "\n");
 }
 

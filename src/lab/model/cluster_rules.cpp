@@ -41,12 +41,18 @@ NodeStatus LabWorld::set_member_enabled(Node& self, bool enabled) {
   if (self.member_enabled_ == enabled) return Unit{};  // idempotent
   if (!enabled) {
     if (self.shared_ip_enabled_) {
+      Node* heir = nullptr;
       for (const auto& n : nodes_)
         if (n.get() != &self && n->spec().cluster == self.spec().cluster && n->member_enabled() &&
             n->serving()) {
-          if (auto s = move_vip(*n); !s) return s;
+          heir = n.get();
           break;
         }
+      if (!heir)
+        return make_error(NodeErrc::kRefused,
+                          "cannot disable " + self.name() +
+                              ": it holds the VIP and no other enabled member serves to take it");
+      if (auto s = move_vip(*heir); !s) return s;
     }
     self.member_enabled_ = false;
     self.notify();
@@ -131,10 +137,24 @@ void LabWorld::install_pushed(const std::string& from_name, const std::string& t
   }
 }
 
+void LabWorld::vip_owner_stops_serving(Node& owner) {
+  for (const auto& n : nodes_)
+    if (n.get() != &owner && n->spec().cluster == owner.spec().cluster && n->member_enabled() &&
+        n->serving() && !n->shared_ip_.empty()) {
+      if (auto moved = move_vip(*n); !moved)
+        owner.last_error_ = "VIP failover to " + n->name() + " failed: " + moved.message();
+      return;
+    }
+}
+
 NodeStatus LabWorld::move_vip(Node& to) {
   if (auto s = to.require_management(); !s) return s;
   if (to.shared_ip_.empty())
     return make_error(NodeErrc::kRefused, to.name() + " has no shared IP configured");
+  if (to.cluster_member() && !to.member_enabled())
+    return make_error(NodeErrc::kRefused, to.name() + " is disabled in cluster " +
+                                              to.spec().cluster +
+                                              "; enable it before it can take the VIP");
   if (!to.serving())
     return make_error(NodeErrc::kRefused, to.name() + " is not serving (" + to_string(to.phase()) +
                                               "); the VIP can only move to a serving member");
@@ -143,6 +163,11 @@ NodeStatus LabWorld::move_vip(Node& to) {
   if (owner) {
     owner->transfer_sessions_to(to);
     owner->shared_ip_enabled_ = false;
+    // The VIP owner is the active node (Clustering > Status): the roles follow the VIP.
+    if (owner->ha_.peer == to.name() && to.ha_.role == HaRole::kBackup) {
+      owner->ha_.role = HaRole::kBackup;
+      to.ha_.role = HaRole::kPrimary;
+    }
     owner->notify();
   }
   to.shared_ip_enabled_ = true;

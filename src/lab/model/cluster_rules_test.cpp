@@ -145,6 +145,7 @@ TEST(ClusterRules, ActivePassivePushMovesTheVipAndTransfersSessionsToTheUpgraded
   EXPECT_EQ(f.n("b").sessions_completed(), 3u);
   EXPECT_EQ(f.n("a").version(), "9.1R3");
   EXPECT_EQ(f.world->shared_ip_owner("127.0.0.100:4443"), &f.n("b"));  // no automatic failback
+  EXPECT_EQ(f.n("b").ha().role, HaRole::kPrimary);  // the active node is the VIP owner
 
   ASSERT_TRUE(f.n("b").open_session(100).ok());
   ASSERT_TRUE(f.world->move_vip(f.n("a")).ok());  // the manual failback
@@ -164,6 +165,19 @@ TEST(ClusterRules, ActiveMemberFailingThePushedInstallKeepsServingAndTheVipStays
   EXPECT_EQ(f.n("a").version(), "9.1R1");
   EXPECT_EQ(f.n("b").version(), "9.1R3");
   EXPECT_EQ(f.world->shared_ip_owner("127.0.0.100:4443"), &f.n("b"));
+}
+
+TEST(ClusterRules, VipOwnerThatRebootsFailsTheVipOverWithItsSessions) {
+  ClusterFixture f(ClusterKind::kActivePassive, 2);
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(f.n("a").open_session(4000).ok());
+  ASSERT_TRUE(f.n("a").reboot().ok());
+  EXPECT_EQ(f.world->shared_ip_owner("127.0.0.100:4443"), &f.n("b"));
+  EXPECT_EQ(f.n("b").sessions_open(), 2u);
+  EXPECT_EQ(f.n("a").sessions_dropped(), 0u);
+  // With nobody to take it, the VIP stays with its owner and goes down with it.
+  ASSERT_TRUE(f.n("b").power(false).ok());
+  EXPECT_EQ(f.world->shared_ip_owner("127.0.0.100:4443"), &f.n("b"));
+  EXPECT_EQ(f.n("b").sessions_dropped(), 2u);
 }
 
 TEST(ClusterRules, MembershipIsOnlyForSeed000Clusters) {

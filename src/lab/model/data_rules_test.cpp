@@ -93,7 +93,10 @@ TEST(Relation, InstallKeepsTheRelationForAtlasChassisAndActivePassive) {
     PairFixture f(testing::pair_spec(kind));
     f.stage_upgrade(f.a);
     EXPECT_TRUE(f.a.install("base-3.1.0", true).ok()) << to_string(kind);
-    EXPECT_EQ(f.a.ha().role, HaRole::kPrimary);
+    // Active/passive (seed 000): the VIP, and with it the primary role, fails over to b.
+    EXPECT_EQ(f.a.ha().role,
+              kind == ClusterKind::kActivePassive ? HaRole::kBackup : HaRole::kPrimary);
+    EXPECT_EQ(f.a.ha().peer, "b");
   }
 }
 

@@ -64,6 +64,9 @@ class LabWorld {
   // Active/passive: move the VIP to `to` (a serving member), transferring the owner's sessions.
   // The manual failback of seed 000 and the failover the push causes both come here.
   NodeStatus move_vip(Node& to);
+  // Called by a VIP owner that stops serving (install, reboot, power-off): the VIP and its
+  // sessions fail over to another enabled serving member, when there is one.
+  void vip_owner_stops_serving(Node& owner);
 
  private:
   Node* peer_of(Node& self);

@@ -341,6 +341,10 @@ void Node::enter(Phase p) {
   const bool was_serving = serving();
   const bool was_up = phase_ == Phase::kRunning || phase_ == Phase::kInstalling;
   phase_ = p;
+  // Seed 000: the VIP of an active/passive cluster does not go down with its owner; it fails
+  // over to a serving member, taking the owner's sessions along.
+  if (was_serving && !serving() && cluster_member() && shared_ip_enabled_)
+    world_.vip_owner_stops_serving(*this);
   if (was_serving && !serving()) drop_sessions();
   if (was_up && !(p == Phase::kRunning || p == Phase::kInstalling)) world_.node_went_down(*this);
 }

@@ -392,5 +392,28 @@ TEST(LabSpecErrors, RelationsThatMakeNoSense) {
       "repository has no package of that name"));
 }
 
+TEST(LabSpecErrors, MembershipOnlyForSeed000ClustersAndNeverTheVipOwner) {
+  const std::string ap = with(with(kPair, "kind: failover-pair", "kind: active-passive"),
+                              "role: primary", "role: active");
+  const std::string aps = with(ap, "role: backup", "role: passive");
+  const auto parsed = parse_lab_spec_text(
+      with(aps, "role: passive", "role: passive\n        enabled: false"), "lab.yaml");
+  ASSERT_TRUE(parsed.ok()) << parsed.message();
+  EXPECT_FALSE(parsed->nodes[1].enabled);
+  EXPECT_TRUE(parsed->nodes[0].enabled);
+  EXPECT_TRUE(fails(with(kPair, "role: backup", "role: backup\n        enabled: false"),
+                    SpecErrc::kConflict,
+                    "lab.yaml:14: clusters[0].nodes[1].enabled: a failover-pair cluster has no "
+                    "membership to disable (only active-active and active-passive clusters do)"));
+  EXPECT_TRUE(
+      fails(with(aps, "owns_shared_ip: true", "owns_shared_ip: true\n        enabled: false"),
+            SpecErrc::kConflict,
+            "lab.yaml:12: clusters[0].nodes[0].enabled: a disabled member cannot own the "
+            "shared IP"));
+  EXPECT_TRUE(fails(
+      with(aps, "role: passive", "role: passive\n        enabled: maybe"), SpecErrc::kWrongType,
+      "lab.yaml:14: clusters[0].nodes[1].enabled: expected true or false, got 'maybe'"));
+}
+
 }  // namespace
 }  // namespace hitless::lab

@@ -36,7 +36,8 @@ class Validator {
       const ClusterSpec& c = lab_.clusters[i];
       const ClusterView v{c, std::span(lab_.nodes).subspan(first, c.nodes.size()), cluster_path(i)};
       first += c.nodes.size();
-      if (!roles(v) || !chassis(v) || !ha(v) || !traffic(v) || !owners(v) || !timings(v))
+      if (!roles(v) || !chassis(v) || !ha(v) || !traffic(v) || !owners(v) || !membership(v) ||
+          !timings(v))
         return false;
     }
     return addresses();
@@ -292,6 +293,30 @@ class Validator {
                       "no node owns shared IP " + c.shared_ip->host +
                           " while the HA relation is established (set owns_shared_ip: true on the "
                           "node that serves it, or ha: broken)");
+    return true;
+  }
+
+  // Seed 000 membership: only its clusters have it; the VIP owner and at least one member are
+  // enabled.
+  bool membership(const ClusterView& v) {
+    const bool seed000 =
+        v.spec.kind == ClusterKind::kActiveActive || v.spec.kind == ClusterKind::kActivePassive;
+    bool any_enabled = false;
+    for (std::size_t j = 0; j < v.nodes.size(); ++j) {
+      if (v.nodes[j].enabled) {
+        any_enabled = true;
+        continue;
+      }
+      const std::string path = v.node(j) + ".enabled";
+      if (!seed000)
+        return conflict(path, std::string("a ") + to_string(v.spec.kind) +
+                                  " cluster has no membership to disable (only active-active and "
+                                  "active-passive clusters do)");
+      if (v.nodes[j].owns_shared_ip)
+        return conflict(path, "a disabled member cannot own the shared IP");
+    }
+    if (seed000 && !v.nodes.empty() && !any_enabled)
+      return conflict(v.node(0) + ".enabled", "every member is disabled; enable at least one");
     return true;
   }
 
