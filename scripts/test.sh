@@ -86,6 +86,7 @@ run_benchmarks() {
     "catalog_bench 10000 64"
     "command_bench 100 1 8"
     "ssh_bench 100 50"
+    "haproxy_bench 300"
   )
   begin "benchmarks"
   local st=0 cmd t0 rc

@@ -118,15 +118,21 @@ int run_simulate(const PlanArgs& a) {
   if (a.format == "json") {
     std::cout << (all.size() == 1 ? all[0] : nlohmann::json{{"comparison", all}}).dump(2) << "\n";
   } else {
-    std::printf("%-14s %-10s %12s %12s %12s\n", "strategy", "outcome", "downtime", "makespan",
-                "exposure");
-    for (const auto& r : results)
-      std::printf("%-14s %-10s %12s %12s %12s\n", r.strategies.c_str(), r.outcome.c_str(),
+    std::printf("%-14s %-10s %12s %12s %12s  %s\n", "strategy", "outcome", "downtime", "makespan",
+                "exposure", "min serving");
+    for (const auto& r : results) {
+      std::string serving;
+      for (const auto& [cluster, n] : r.min_serving_by_cluster)
+        serving += (serving.empty() ? "" : ", ") + cluster + " " + std::to_string(n) + "/" +
+                   std::to_string(
+                       r.members_by_cluster.count(cluster) ? r.members_by_cluster.at(cluster) : 0);
+      std::printf("%-14s %-10s %12s %12s %12s  %s\n", r.strategies.c_str(), r.outcome.c_str(),
                   format_duration(r.downtime_s).c_str(), format_duration(r.makespan_s).c_str(),
-                  format_duration(r.exposure_s).c_str());
+                  format_duration(r.exposure_s).c_str(), serving.c_str());
+    }
     std::printf(
         "(model time; downtime: no node serving the cluster's clients; exposure: no failover "
-        "protection)\n");
+        "protection; min serving: fewest members clients could reach at once)\n");
   }
   if (!a.output.empty())
     std::ofstream(a.output)

@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "cli/exit_codes.hpp"
+#include "lab/daemon/haproxy_process.hpp"
 #include "lab/daemon/lab_dir.hpp"
 #include "lab/daemon/lab_handle.hpp"
 #include "lab/spec/lab_spec_parser.hpp"
@@ -167,6 +168,9 @@ int lab_down(const std::string& dir) {
     (void)lab->shutdown();
   }
   if (pid == 0) {
+    // A daemon that was killed may have left its HAProxy behind.
+    if (lab::HaproxyProcess::stop_leftover(dir))
+      std::cout << "stopped the HAProxy a killed lab left in " << dir << "\n";
     std::cout << "no lab is running in " << dir << "\n";
     return kExitOk;
   }
@@ -184,6 +188,7 @@ int lab_down(const std::string& dir) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
+  lab::HaproxyProcess::stop_leftover(dir);  // the daemon stops it; this is for one SIGKILLed
   std::error_code ec;
   fs::remove(dir + "/lab.pid", ec);
   fs::remove(dir + "/lab.json", ec);

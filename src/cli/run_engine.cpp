@@ -16,7 +16,7 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx,
   boost::asio::io_context io;
   net::AsioScheduler clock(io, plan.time_scale);
   net::AsyncHttpClient http(io);
-  auto driver = drivers::DriverSet::create(http, ctx.inventory, o.api_timeout_s);
+  auto driver = drivers::DriverSet::create(http, ctx.inventory, o.api_timeout_s, &clock);
   if (!driver) return {"failed", driver.message()};
   ProgressPrinter printer(plan, stdout, o.quiet);
   exec::ExecutorOptions eo;

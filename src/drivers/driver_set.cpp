@@ -2,6 +2,7 @@
 
 #include "drivers/command/command_driver.hpp"
 #include "drivers/dns_switch.hpp"
+#include "drivers/haproxy_traffic_switch.hpp"
 #include "drivers/lab_drivers.hpp"
 #include "drivers/nat_switch.hpp"
 #include "drivers/shared_ip_switch.hpp"
@@ -63,9 +64,11 @@ std::string unavailable_driver(const Inventory& inv) {
   return "";
 }
 
+DriverSet::~DriverSet() = default;
+
 Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpClient& http,
                                                                  const Inventory& inv,
-                                                                 double timeout) {
+                                                                 double timeout, Scheduler* clock) {
   if (auto why = unavailable_driver(inv); !why.empty())
     return make_error(DriverErrc::kUnsupported, why);
   std::unique_ptr<DriverSet> set(new DriverSet);
@@ -88,6 +91,17 @@ Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpC
   auto nat = NatTrafficSwitch::create(inv);
   if (!nat) return nat.error();
   set->traffic_.add("nat", std::move(*nat));
+  std::map<std::string, HaproxyBackend> balanced;
+  for (const auto& c : inv.clusters)
+    if (c.traffic_kind == "load-balancer" && !c.lb_runtime_socket.empty())
+      balanced[c.name] = HaproxyBackend{c.lb_runtime_socket, c.lb_backend};
+  if (!balanced.empty() && clock) {
+    // Look at HAProxy every 20 ms of wall time, in the model seconds the switch counts in.
+    const double poll_s = 0.02 / (inv.time_scale > 0 ? inv.time_scale : 1);
+    set->traffic_.add("load-balancer",
+                      std::make_unique<HaproxyTrafficSwitch>(http.io(), *clock, std::move(balanced),
+                                                             timeout, poll_s));
+  }
   return set;
 }
 

@@ -2,7 +2,8 @@
 // DriverSet: the drivers of one run, chosen per node from the inventory's `driver:` through one
 // explicit factory list (driver_factories()), behind one router, so that a run can mix them:
 // lab nodes over the lab's REST API beside (next) command-driven nodes over SSH. Power goes to
-// the driver of the node, the service probe to the driver of the cluster's first node.
+// the driver of the node, the service probe to the driver of the cluster's first node; traffic
+// to the cluster's switch (the shared IP through the appliances, HAProxy for load balancers).
 // Built once per run; single-threaded like the drivers it holds.
 
 #include <functional>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "common/scheduler.hpp"
 #include "drivers/drivers.hpp"
 #include "drivers/traffic_router.hpp"
 #include "model/inventory.hpp"
@@ -32,10 +34,14 @@ std::string unavailable_driver(const Inventory& inventory);
 
 class DriverSet final : public NodeDriver {
  public:
+  // `clock` (the run's) lets the traffic switches wait in model time; without it clusters behind
+  // a load balancer cannot be driven (observing nodes needs none).
   static Result<std::unique_ptr<DriverSet>, DriverErrc> create(net::AsyncHttpClient& http,
                                                                const Inventory& inventory,
-                                                               double api_timeout_s);
-  // Traffic moves go to the switch of the plan's `via` (shared IP, DNS, NAT).
+                                                               double api_timeout_s,
+                                                               Scheduler* clock = nullptr);
+  ~DriverSet() override;
+  // Traffic moves go to the switch of the plan's `via` (shared IP, DNS, NAT, load balancer).
   Drivers drivers() { return Drivers{this, this, this, &traffic_}; }
 
   void observe(const std::string& node, Callback<ObservedNode> done) override;

@@ -62,6 +62,18 @@ class ServiceProbe {
 // Moves a cluster's clients from one node to another: a shared IP (SharedIpTrafficSwitch), and
 // next a load balancer, a DNS record or a NAT rule behind the same call. `via` names the mechanism
 // the plan expects; a switch that does not provide it answers kUnsupported.
+// A load balancer in front of an active/active cluster (HaproxyTrafficSwitch) also sets one
+// member's state there through `balance`, `action.kind` being one of:
+//   lb-check  {servers}      the load balancer answers and knows every server in the list
+//   lb-drain  {server, drain_timeout_s, on_drain_timeout: wait|force|stop}
+//                            no new sessions to it; answers once its sessions ended, or at the
+//                            timeout waits on, cuts them ({"forced": N}) or fails, as told
+//   lb-maint  {server}       no traffic at all (the member may now go down)
+//   lb-health {server, timeout_s}
+//                            out of maintenance but still drained; answers once the load
+//                            balancer's own health check sees the member up
+//   lb-ready  {server}       takes new sessions again
+// Times are model seconds. Any refusal names the load balancer and its own answer.
 class TrafficSwitch {
  public:
   virtual ~TrafficSwitch() = default;
@@ -75,6 +87,12 @@ class TrafficSwitch {
     (void)cluster;
     (void)via;
     done(nlohmann::json::object());
+  }
+  virtual void balance(const std::string& cluster, const Action& action,
+                       Callback<nlohmann::json> done) {
+    done(make_error(
+        DriverErrc::kUnsupported,
+        "cluster " + cluster + ": no load balancer is configured for '" + action.kind + "'"));
   }
 };
 

@@ -22,4 +22,11 @@ void TrafficRouter::check(const std::string& cluster, const std::string& via,
                   "cluster " + cluster + ": no traffic switch for '" + via + "' is configured"));
 }
 
+void TrafficRouter::balance(const std::string& cluster, const Action& action,
+                            Callback<nlohmann::json> done) {
+  if (TrafficSwitch* s = find("load-balancer")) return s->balance(cluster, action, std::move(done));
+  done(make_error(DriverErrc::kUnsupported,
+                  "cluster " + cluster + ": no load balancer driver in this run"));
+}
+
 }  // namespace hitless::drivers

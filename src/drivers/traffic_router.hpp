@@ -19,6 +19,9 @@ class TrafficRouter final : public TrafficSwitch {
                     const std::string& via, Callback<nlohmann::json> done) override;
   void check(const std::string& cluster, const std::string& via,
              Callback<nlohmann::json> done) override;
+  // Load-balancer actions (drain, maint, health, ready) go to the "load-balancer" switch.
+  void balance(const std::string& cluster, const Action& action,
+               Callback<nlohmann::json> done) override;
 
  private:
   TrafficSwitch* find(const std::string& via) const;

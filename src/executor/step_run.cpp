@@ -363,6 +363,9 @@ void Executor::Run::act() {
       if (kind == "check")
         return ex_.traffic()->check(call.target, p.value("via", ""),
                                     ex_.later<nlohmann::json>(answered));
+      if (kind != "switch")  // a member's state at the load balancer
+        return ex_.traffic()->balance(call.target, call.action,
+                                      ex_.later<nlohmann::json>(answered));
       return ex_.traffic()->move_clients(call.target, p.value("from", ""), p.value("to", ""),
                                          p.value("via", "shared-ip"),
                                          ex_.later<nlohmann::json>(answered));

@@ -22,7 +22,8 @@ constexpr std::string_view kTopKeys[] = {"inventory",  "base_dir", "time_scale",
                                          "repository", "policy",   "clusters"};
 constexpr std::string_view kRepositoryKeys[] = {"dir", "public_key_file"};
 constexpr std::string_view kClusterKeys[] = {"name", "kind", "traffic", "policy", "nodes"};
-constexpr std::string_view kTrafficKeys[] = {"kind", "service", "dns", "nat"};
+constexpr std::string_view kTrafficKeys[] = {"kind", "service",        "dns",
+                                             "nat",  "runtime_socket", "backend"};
 constexpr std::string_view kDnsKeys[] = {"server", "zone", "record", "ttl", "key_file"};
 constexpr std::string_view kNatKeys[] = {"netns", "table", "chain"};
 constexpr std::string_view kNodeKeys[] = {"name",  "role",    "region",        "chassis",
@@ -175,10 +176,12 @@ bool parse_traffic(YamlReader& r, const YamlField& f, InventoryCluster& c) {
   const auto es = r.entries(f, kTrafficKeys);
   if (!es) return false;
   for (const YamlField& e : *es) {
-    const bool ok = e.key == "kind"  ? r.read_choice(e, kTrafficKinds, c.traffic_kind)
-                    : e.key == "dns" ? parse_dns(r, e, c.dns)
-                    : e.key == "nat" ? parse_nat(r, e, c.nat)
-                                     : r.read_host_port(e, c.service);
+    const bool ok = e.key == "kind"             ? r.read_choice(e, kTrafficKinds, c.traffic_kind)
+                    : e.key == "dns"            ? parse_dns(r, e, c.dns)
+                    : e.key == "nat"            ? parse_nat(r, e, c.nat)
+                    : e.key == "runtime_socket" ? r.read_string(e, c.lb_runtime_socket)
+                    : e.key == "backend"        ? r.read_name(e, c.lb_backend)
+                                                : r.read_host_port(e, c.service);
     if (!ok) return false;
   }
   if (c.traffic_kind.empty()) return r.missing(f, "kind", "one of " + join_names(kTrafficKinds));
@@ -191,6 +194,14 @@ bool parse_traffic(YamlReader& r, const YamlField& f, InventoryCluster& c) {
     return r.fail(YamlErrc::kConflict, f, "dns: is only for traffic kind dns");
   if (c.nat && c.traffic_kind != "nat")
     return r.fail(YamlErrc::kConflict, f, "nat: is only for traffic kind nat");
+  // The load balancer is driven through HAProxy's runtime API: where it is and which backend.
+  if (c.traffic_kind == "load-balancer") {
+    if (c.lb_runtime_socket.empty())
+      return r.missing(f, "runtime_socket",
+                       "HAProxy's admin socket (stats socket ... level admin)");
+    if (c.lb_backend.empty())
+      return r.missing(f, "backend", "the HAProxy backend whose servers are the cluster's nodes");
+  }
   return true;
 }
 
@@ -301,6 +312,7 @@ void resolve_paths(Inventory& inv, const std::string& default_base_dir) {
   resolve(inv.public_key_file);
   for (InventoryCluster& c : inv.clusters) {
     if (c.dns && !c.dns->key_file.empty()) resolve(c.dns->key_file);
+    if (!c.lb_runtime_socket.empty()) resolve(c.lb_runtime_socket);
     for (InventoryNode& n : c.nodes) {
       if (!n.token_file.empty()) resolve(n.token_file);
       if (!n.vendor_profile.empty()) resolve(n.vendor_profile);

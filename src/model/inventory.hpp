@@ -83,6 +83,10 @@ struct InventoryCluster {
                      // chassis, migration
   std::string traffic_kind;  // none, shared-ip, load-balancer, dns, nat
   std::string service;       // where clients connect (host:port; dns: record:port)
+  // load-balancer: HAProxy's runtime API socket (absolute after loading) and the backend whose
+  // servers are named after the cluster's nodes.
+  std::string lb_runtime_socket;
+  std::string lb_backend;
   std::optional<DnsTraffic> dns;
   std::optional<NatTraffic> nat;
   std::vector<InventoryNode> nodes;

@@ -408,5 +408,19 @@ TEST(InventoryErrors, CommandNodesNeedAVendorProfileAndOnlyThey) {
                   .ok());
 }
 
+TEST(Inventory, LoadBalancerNamesHaproxysRuntimeSocketAndBackend) {
+  const std::string lb = "traffic: {kind: load-balancer, service: 127.0.0.1:4000";
+  const auto inv = parse(with(kPair, "traffic: {kind: shared-ip, service: 127.0.0.100:4000}",
+                              lb + ", runtime_socket: haproxy/admin.sock, backend: aa}"));
+  ASSERT_TRUE(inv.ok()) << inv.message();
+  EXPECT_EQ(inv->clusters[0].lb_runtime_socket, "/srv/inv/haproxy/admin.sock");
+  EXPECT_EQ(inv->clusters[0].lb_backend, "aa");
+  expect_error(with(kPair, "traffic: {kind: shared-ip, service: 127.0.0.100:4000}", lb + "}"),
+               InventoryErrc::kMissingField, "inv.yaml:6: clusters[0].traffic.runtime_socket:");
+  expect_error(with(kPair, "traffic: {kind: shared-ip, service: 127.0.0.100:4000}",
+                    lb + ", runtime_socket: s}"),
+               InventoryErrc::kMissingField, "inv.yaml:6: clusters[0].traffic.backend:");
+}
+
 }  // namespace
 }  // namespace hitless

@@ -12,7 +12,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 22> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 27> kVerbs{{
     {Verb::kCheck, "check"},
     {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},
@@ -35,6 +35,11 @@ constexpr std::array<std::pair<Verb, const char*>, 22> kVerbs{{
     {Verb::kClusterPush, "cluster-push"},
     {Verb::kSetMember, "set-member"},
     {Verb::kTakeVip, "take-vip"},
+    {Verb::kLbCheck, "lb-check"},
+    {Verb::kLbDrain, "lb-drain"},
+    {Verb::kLbMaint, "lb-maint"},
+    {Verb::kLbHealth, "lb-health"},
+    {Verb::kLbReady, "lb-ready"},
 }};
 
 }  // namespace

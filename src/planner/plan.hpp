@@ -45,6 +45,14 @@ enum class Verb {
   kSetMember,    // enable or disable a cluster member (params: enabled); enabling an older one
                  // makes the cluster upgrade it
   kTakeVip,      // a member takes the VIP, sessions transferred (params: from, to): manual failback
+  // A member's state at the cluster's load balancer (HAProxy), target: the member.
+  kLbCheck,   // the load balancer answers and knows every target (before anything leaves service)
+  kLbDrain,   // no new sessions; wait for its sessions (params: drain_timeout_s,
+              // on_drain_timeout)
+  kLbMaint,   // no traffic at all: the member may go down
+  kLbHealth,  // out of maintenance, still drained, until the balancer's check sees it up
+              // (params: timeout_s)
+  kLbReady,   // takes new sessions again
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);

@@ -74,15 +74,18 @@ Step& PlanBuilder::add(Verb verb, std::vector<std::string> targets, std::string 
 
 std::vector<std::string> PlanBuilder::parallel(const std::vector<std::function<void()>>& branches) {
   const std::string fork = last_;
+  // A join still pending (parallel() right after parallel()): every branch starts after it.
+  const auto join = next_after_;
   std::vector<std::string> ends;
   for (const auto& branch : branches) {
     last_ = fork;
-    next_after_.reset();
+    next_after_ = join;
     const std::size_t before = plan_.steps.size();
     branch();
     if (plan_.steps.size() > before) ends.push_back(last_);
   }
   last_ = fork;
+  next_after_ = join;
   if (!ends.empty()) {
     last_ = ends.back();
     next_after_ = ends;

@@ -75,6 +75,19 @@ class PlanBuilder {
                             const std::string& seed_ref);
   // `to` takes the VIP from `from`, sessions transferred (seed 000's manual failover).
   std::string take_vip(const std::string& from, const std::string& to, const std::string& seed_ref);
+  // Disables a member: the cluster no longer pushes to it; it keeps serving (seed 000: "If you
+  // disable or remove any cluster nodes, then upgrade the cluster, these devices will be
+  // automatically upgraded ... when they are re-enabled").
+  std::string disable_member(const std::string& node, const std::string& seed_ref);
+  // A member's state at the cluster's load balancer (plan_builder_lb.cpp). Checks every member
+  // is known to it; drains one (waiting for its sessions within the policy's drain timeout, then
+  // the policy's action); puts one in maintenance; waits until the balancer's own health check
+  // sees it up again (still drained); lets new sessions in.
+  std::string lb_check(const std::vector<std::string>& members, const std::string& seed_ref);
+  std::string lb_drain(const std::string& node, const std::string& seed_ref);
+  std::string lb_maint(const std::string& node, const std::string& seed_ref);
+  std::string lb_health(const std::string& node, const std::string& seed_ref);
+  std::string lb_ready(const std::string& node, const std::string& seed_ref);
   // A line for the operator in the plan's notes.
   void note(const std::string& text) { plan_.notes.push_back(text); }
   // A DNS swing (via "dns": clients holding the old answer may reach `from` for up to `gap_s`,

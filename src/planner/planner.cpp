@@ -4,6 +4,7 @@
 #include <map>
 
 #include "planner/cluster_push_strategy.hpp"
+#include "planner/load_balancer_strategies.hpp"
 
 namespace hitless::plan {
 namespace {
@@ -132,6 +133,7 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
           PlanningErrc::kAlreadyAtTarget,
           "cluster " + c->name + " already runs " + target + " on every node; nothing to do");
     if (auto s = check_members_can_rejoin(*c, obs, target); !s) return s.error();
+    if (auto s = check_load_balancer(*c); !s) return s.error();
     StrategyInput in{*c, obs, target, {}, {}, {}};
     if (c->kind == "failover-pair")
       if (auto s = check_pair(*c, obs, in.primary, in.backup); !s) return s.error();

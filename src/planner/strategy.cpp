@@ -1,7 +1,8 @@
 #include "planner/strategy.hpp"
 
-#include "planner/cluster_push_strategy.hpp"
 #include "common/durations.hpp"
+#include "planner/cluster_push_strategy.hpp"
+#include "planner/load_balancer_strategies.hpp"
 #include "planner/pair_strategies.hpp"
 #include "planner/single_strategy.hpp"
 
@@ -19,8 +20,12 @@ const std::vector<const Strategy*>& all_strategies() {
   static const AsynchronousPairStrategy asynchronous;
   static const SingleNodeStrategy single;
   static const ClusterPushStrategy cluster_push;
+  static const LbRejoinStrategy lb_rejoin;
+  static const LbPushStrategy lb_push;
+  // Active/active: cluster-push (the seed's order, S3) stays the default; lb-rejoin (S2, keeps
+  // the capacity floor behind a load balancer) and lb-push are asked for with --strategy.
   static const std::vector<const Strategy*> list{&asynchronous, &synchronous, &single,
-                                                 &cluster_push};
+                                                 &cluster_push, &lb_rejoin,   &lb_push};
   return list;
 }
 

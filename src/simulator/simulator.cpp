@@ -6,6 +6,7 @@
 #include "journal/memory_journal.hpp"
 #include "lab/model/lab_world.hpp"
 #include "simulator/sim_drivers.hpp"
+#include "simulator/sim_load_balancer.hpp"
 
 namespace hitless::sim {
 namespace {
@@ -78,7 +79,7 @@ lab::LabSpec world_spec(const plan::Plan& plan, const Inventory& inv, const cata
 // Watches every node and integrates downtime and exposure as the world changes.
 class Recorder final : public lab::NodeObserver {
  public:
-  Recorder(lab::LabWorld& w) : world_(w) {
+  Recorder(lab::LabWorld& w, const SimLoadBalancer& lb) : world_(w), lb_(lb) {
     for (const auto& n : w.nodes()) {
       n->set_observer(this);
       timelines_[n->name()] = NodeTimeline{n->name(), n->spec().cluster, {}};
@@ -109,7 +110,12 @@ class Recorder final : public lab::NodeObserver {
     for (auto& [name, t] : timelines_)
       if (!t.segments.empty()) t.segments.back().end = end;
   }
+  // Re-counts after a load balancer state change (no node changed).
+  void balancer_changed() { account(world_.clock().now()); }
   std::map<std::string, double> downtime;
+  // Per cluster: the fewest members that served clients at once (for a cluster behind a load
+  // balancer, members it sends traffic to).
+  std::map<std::string, int> min_serving;
   double exposure = 0;
   std::map<std::string, NodeTimeline> timelines_;
 
@@ -123,17 +129,22 @@ class Recorder final : public lab::NodeObserver {
     }
     for (const auto& [cluster, nodes] : clusters_) {
       bool served = false, relation = false, all_up = true;
+      int serving = 0;
       for (const lab::Node* n : nodes) {
+        if (n->serving() && lb_.takes_traffic(n->name())) ++serving;
         const bool reaches = n->shared_ip().empty() || n->shared_ip_enabled();
-        served = served || (reaches && n->serving());
+        served = served || (reaches && n->serving() && lb_.takes_traffic(n->name()));
         relation = relation || n->ha().role == lab::HaRole::kPrimary;
         all_up = all_up && n->serving();
       }
+      auto [m, fresh] = min_serving.emplace(cluster, serving);
+      if (!fresh) m->second = std::min(m->second, serving);
       served_[cluster] = served;
       protected_[cluster] = relation && all_up;
     }
   }
   lab::LabWorld& world_;
+  const SimLoadBalancer& lb_;
   std::map<std::string, std::vector<const lab::Node*>> clusters_;
   std::map<std::string, bool> served_, protected_;
   double last_ = 0;
@@ -173,8 +184,10 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   std::map<std::string, std::string> vips;
   const auto key = catalog::generate_signing_key();
   lab::LabWorld world(world_spec(plan, inv, cat, vips), clock, key.public_key_b64, vips);
-  Recorder recorder(world);
   SimDrivers drivers(world, cat, key.secret_key_b64);
+  SimLoadBalancer balancer(world, clock, drivers, 0.01);
+  Recorder recorder(world, balancer);
+  balancer.on_change = [&recorder] { recorder.balancer_changed(); };
   journal::MemoryJournal journal(plan::plan_hash(plan));
   StepRecorder steps;
   exec::ExecutorOptions eo;
@@ -184,7 +197,7 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   if (options.poll_interval_s <= 0)
     eo.reaction_s = exec::default_reaction_s(plan.time_scale);  // poll as a real run does
   exec::Executor executor(plan, &cat, clock,
-                          drivers::Drivers{&drivers, &drivers, &drivers, &drivers}, journal, eo,
+                          drivers::Drivers{&drivers, &drivers, &drivers, &balancer}, journal, eo,
                           &steps);
   SimulationResult result;
   bool finished = false;
@@ -218,6 +231,10 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
     result.downtime_s += gap;
   }
   result.exposure_s = recorder.exposure;
+  result.min_serving_by_cluster = recorder.min_serving;
+  for (const auto& name : plan.clusters)
+    if (const InventoryCluster* c = inv.find_cluster(name))
+      result.members_by_cluster[name] = static_cast<int>(c->nodes.size());
   for (const auto& [name, t] : recorder.timelines_) result.nodes.push_back(t);
   result.steps = steps.spans();
   for (std::size_t i = 0; i < plan.strategies.size(); ++i)
@@ -253,6 +270,8 @@ nlohmann::json to_json(const SimulationResult& r) {
           {"makespan_s", r.makespan_s},
           {"exposure_s", r.exposure_s},
           {"downtime_by_cluster", r.downtime_by_cluster},
+          {"min_serving_by_cluster", r.min_serving_by_cluster},
+          {"members_by_cluster", r.members_by_cluster},
           {"timeline", nodes},
           {"steps", steps}};
 }

@@ -29,6 +29,10 @@ struct SimulationResult {
   double makespan_s = 0;
   double exposure_s = 0;
   std::map<std::string, double> downtime_by_cluster;
+  // The fewest members serving clients at once (behind a load balancer: that it sends new
+  // clients to), and how many members each cluster has.
+  std::map<std::string, int> min_serving_by_cluster;
+  std::map<std::string, int> members_by_cluster;
   std::vector<NodeTimeline> nodes;
   std::vector<StepSpan> steps;
 };

@@ -1,7 +1,7 @@
 // Traffic verbs: move a cluster's clients from one node to another through the cluster's
-// TrafficSwitch (shared IP, DNS swing, NAT swing; the load balancer behind the same call), check
-// that the mechanism takes changes before a run takes nodes out, and stop or resume accepting new
-// connections on a node.
+// TrafficSwitch (shared IP, DNS swing, NAT swing), check that the mechanism takes changes before a
+// run takes nodes out, stop or resume accepting new connections on a node, and set a member's
+// state at the cluster's load balancer.
 #include "executor/verbs/verb_registry.hpp"
 
 namespace hitless::exec {
@@ -64,12 +64,61 @@ class SetAccepting : public VerbHandler {
   }
 };
 
+// A member's state at the cluster's load balancer: one handler for the lb-* family, told apart
+// by the verb. The call goes to the cluster's TrafficSwitch (HAProxy), whose answer ends the step:
+// a drain answers once the member's sessions ended (or the policy said what to do at the
+// timeout), a health gate once the balancer's own check sees the member up. Every call only sets
+// a state, so a step interrupted by a crash is sent again.
+class LoadBalancerMember : public VerbHandler {
+ public:
+  explicit LoadBalancerMember(plan::Verb v) : verb_(v) {}
+  plan::Verb verb() const override { return verb_; }
+  const char* summary() const override {
+    switch (verb_) {
+      case plan::Verb::kLbCheck:
+        return "checks that the load balancer answers and knows every member";
+      case plan::Verb::kLbDrain:
+        return "drains a member at the load balancer and waits for its sessions to end";
+      case plan::Verb::kLbMaint:
+        return "puts a member in maintenance at the load balancer (no traffic at all)";
+      case plan::Verb::kLbHealth:
+        return "waits until the load balancer's own health check sees the member up";
+      default:
+        return "lets the load balancer send new sessions to a member again";
+    }
+  }
+  Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
+    const auto& s = c.step;
+    if (s.targets.empty()) return make_error(VerbErrc::kRefused, "names no member");
+    nlohmann::json params = s.params;
+    std::string kind = plan::to_string(verb_);
+    if (verb_ == plan::Verb::kLbCheck)
+      params["servers"] = s.targets;
+    else
+      params["server"] = s.targets.front();
+    return std::vector<DriverCall>{{Channel::kTraffic, s.cluster, {kind, params}}};
+  }
+  std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {
+    // Drained, in maintenance, or back but still drained: no new clients reach it.
+    if (verb_ == plan::Verb::kLbDrain || verb_ == plan::Verb::kLbMaint ||
+        verb_ == plan::Verb::kLbHealth)
+      return {s.targets.at(0)};
+    return {};
+  }
+
+ private:
+  plan::Verb verb_;
+};
+
 }  // namespace
 
 void register_traffic_verbs(VerbRegistry& r) {
   r.add(std::make_unique<SwitchTraffic>());
   r.add(std::make_unique<CheckTraffic>());
   r.add(std::make_unique<SetAccepting>());
+  for (auto v : {plan::Verb::kLbCheck, plan::Verb::kLbDrain, plan::Verb::kLbMaint,
+                 plan::Verb::kLbHealth, plan::Verb::kLbReady})
+    r.add(std::make_unique<LoadBalancerMember>(v));
 }
 
 }  // namespace hitless::exec

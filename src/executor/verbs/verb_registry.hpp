@@ -32,7 +32,7 @@ void register_backup_verbs(VerbRegistry& r);  // backup
 void register_ha_verbs(VerbRegistry& r);      // sync, break-ha, establish-ha, set-role
 void register_package_verbs(
     VerbRegistry& r);  // stage, compat-test, install, reboot, select-boot-slot, restore-software
-void register_traffic_verbs(VerbRegistry& r);  // switch-traffic, set-accepting
+void register_traffic_verbs(VerbRegistry& r);  // switch-traffic, set-accepting, lb-*
 void register_power_verbs(VerbRegistry& r);    // power-off, power-on
 void register_cluster_verbs(VerbRegistry& r);  // cluster-push, set-member, take-vip (seed 000)
 

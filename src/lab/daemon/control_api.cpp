@@ -44,12 +44,12 @@ json inspect_json(ControlContext& ctx) {
   }
   json clusters = json::array();
   for (const auto& c : ctx.world->spec().clusters)
-    clusters.push_back(
-        {{"name", c.name},
-         {"kind", to_string(c.kind)},
-         {"traffic", to_string(c.traffic)},
-         {"service", service_address(ctx.world->spec(), c, *ctx.runtime, ctx.traffic)},
-         {"nodes", c.nodes}});
+    clusters.push_back({{"name", c.name},
+                        {"kind", to_string(c.kind)},
+                        {"traffic", to_string(c.traffic)},
+                        {"service", service_address(ctx.world->spec(), c, *ctx.runtime, ctx.traffic,
+                                                    ctx.load_balancers)},
+                        {"nodes", c.nodes}});
   return json{{"lab", ctx.world->spec().name},
               {"time", now},
               {"time_scale", ctx.time_scale},

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "lab/daemon/lab_dir.hpp"
 #include "lab/daemon/lab_runtime.hpp"
 #include "net/http_server.hpp"
 
@@ -21,6 +22,7 @@ struct ControlContext {
   double time_scale;
   std::function<void()> shutdown;       // stops the daemon after the reply is sent
   const LabTraffic* traffic = nullptr;  // DNS / NAT components (service addresses)
+  const std::map<std::string, LoadBalancerInfo>* load_balancers = nullptr;  // behind HAProxy
 };
 
 net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req);

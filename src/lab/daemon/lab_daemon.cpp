@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "lab/daemon/control_api.hpp"
+#include "lab/daemon/haproxy_process.hpp"
 #include "lab/daemon/lab_dir.hpp"
 #include "lab/spec/lab_spec_parser.hpp"
 
@@ -30,6 +31,15 @@ void raise_fd_limit() {
     rl.rlim_cur = rl.rlim_max;
     setrlimit(RLIMIT_NOFILE, &rl);
   }
+}
+
+// A free port on `host`, chosen by binding port 0 (for addresses written with port 0).
+Result<std::uint16_t, net::NetErrc> free_port(boost::asio::io_context& io,
+                                              const std::string& host) {
+  auto probe = net::HttpListener::open(io, host, 0,
+                                       [](const net::HttpRequest&) { return net::HttpReply{}; });
+  if (!probe) return probe.error();
+  return (*probe)->port();
 }
 
 }  // namespace
@@ -58,13 +68,12 @@ int run_lab_daemon(const DaemonOptions& opt) {
     if (!c.shared_ip) continue;
     std::uint16_t port = c.shared_ip->port;
     if (port == 0) {
-      auto probe = net::HttpListener::open(
-          io, c.shared_ip->host, 0, [](const net::HttpRequest&) { return net::HttpReply{}; });
+      auto probe = free_port(io, c.shared_ip->host);
       if (!probe)
         return fail_start(
             opt.dir,
             "cluster " + c.name + ": shared IP " + c.shared_ip->host + ": " + probe.message(), 1);
-      port = (*probe)->port();
+      port = *probe;
     }
     shared_ips[c.name] = c.shared_ip->host + ":" + std::to_string(port);
   }
@@ -80,7 +89,41 @@ int run_lab_daemon(const DaemonOptions& opt) {
   if (auto s = traffic.start(spec, runtime, opt.dir); !s)
     return fail_start(opt.dir, s.message(), 1);
 
+  // Active/active clusters get the lab's HAProxy in front, health-checking every node.
+  std::vector<BalancedCluster> balanced;
+  std::map<std::string, LoadBalancerInfo> load_balancers;
+  for (const auto& c : spec.clusters) {
+    if (c.traffic != TrafficSteering::kLoadBalancer) continue;
+    Endpoint front = c.load_balancer.value_or(Endpoint{});
+    if (front.port == 0) {
+      auto port = free_port(io, front.host);
+      if (!port)
+        return fail_start(
+            opt.dir, "cluster " + c.name + ": load balancer " + front.host + ": " + port.message(),
+            1);
+      front.port = *port;
+    }
+    BalancedCluster b{c.name, front.str(), {}};
+    for (const auto& n : c.nodes) {
+      const auto& ep = runtime.endpoint(n);
+      b.servers.push_back({n, ep.host + ":" + std::to_string(ep.port)});
+    }
+    balanced.push_back(b);
+    load_balancers[c.name] = LoadBalancerInfo{front.str(), kHaproxySocket, c.name};
+  }
+  std::unique_ptr<HaproxyProcess> haproxy;
+  if (!balanced.empty()) {
+    auto h = HaproxyProcess::start(opt.dir, balanced);
+    if (!h) {
+      runtime.stop();
+      return fail_start(opt.dir, "HAProxy: " + h.message(), 1);
+    }
+    haproxy = std::move(*h);
+    for (auto& [cluster, lb] : load_balancers) lb.pid = haproxy->pid();
+  }
+
   bool stopping = false;
+  int exit_code = 0;
   std::unique_ptr<net::HttpListener> control;
   auto shutdown = [&] {
     if (stopping) return;
@@ -88,12 +131,14 @@ int run_lab_daemon(const DaemonOptions& opt) {
     // Let the reply to the shutdown request leave first.
     boost::asio::post(io, [&] {
       traffic.stop();
+      if (haproxy) haproxy->stop();
       runtime.stop();
       if (control) control->close();
       io.stop();
     });
   };
-  ControlContext ctx{&world, &runtime, secrets.control_token, opt.time_scale, shutdown, &traffic};
+  ControlContext ctx{&world,   &runtime, secrets.control_token, opt.time_scale,
+                     shutdown, &traffic, &load_balancers};
   auto cl = net::HttpListener::open(
       io, "127.0.0.1", 0, [&](const net::HttpRequest& r) { return handle_control(ctx, r); });
   if (!cl) return fail_start(opt.dir, "control endpoint: " + cl.message(), 1);
@@ -111,23 +156,41 @@ int run_lab_daemon(const DaemonOptions& opt) {
                       getpid(),
                       repo,
                       secrets.signing_key.public_key_b64,
-                      &traffic};
-  try {
-    write_inventory(opt.dir, desc);
-    write_file_atomic(opt.dir + "/lab.pid", std::to_string(getpid()) + "\n");
-    write_lab_json(opt.dir, desc);  // last: its presence means "ready"
-  } catch (const std::exception& e) {
-    return fail_start(opt.dir, e.what(), 1);
-  }
-  std::fprintf(stderr, "hitless lab: %s up with %zu nodes, control on %s, time scale %g\n",
-               spec.name.c_str(), spec.nodes.size(), desc.control_address.c_str(), opt.time_scale);
-  std::fflush(stderr);
+                      &traffic,
+                      load_balancers};
+  // lab.json is written last: its presence means "ready", so HAProxy must serve first.
+  auto publish = [&] {
+    try {
+      write_inventory(opt.dir, desc);
+      write_file_atomic(opt.dir + "/lab.pid", std::to_string(getpid()) + "\n");
+      write_lab_json(opt.dir, desc);
+    } catch (const std::exception& e) {
+      exit_code = fail_start(opt.dir, e.what(), 1);
+      return shutdown();
+    }
+    std::fprintf(stderr, "hitless lab: %s up with %zu nodes, control on %s, time scale %g\n",
+                 spec.name.c_str(), spec.nodes.size(), desc.control_address.c_str(),
+                 opt.time_scale);
+    for (const auto& [cluster, lb] : load_balancers)
+      std::fprintf(stderr, "hitless lab: cluster %s behind HAProxy (pid %d) at %s\n",
+                   cluster.c_str(), haproxy->pid(), lb.service.c_str());
+    std::fflush(stderr);
+  };
+  if (haproxy)
+    haproxy->when_serving(io, 10, [&](const std::string& why) {
+      if (why.empty()) return publish();
+      exit_code = fail_start(opt.dir, "HAProxy: " + why, 1);
+      shutdown();
+    });
+  else
+    publish();
 
   io.run();
   std::error_code ec;
   std::filesystem::remove(opt.dir + "/lab.pid", ec);
+  if (haproxy) haproxy->stop();
   std::fprintf(stderr, "hitless lab: %s stopped\n", spec.name.c_str());
-  return 0;
+  return exit_code;
 }
 
 }  // namespace hitless::lab

@@ -128,16 +128,18 @@ std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& s
 }
 
 std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt,
-                            const LabTraffic* traffic) {
+                            const LabTraffic* traffic,
+                            const std::map<std::string, LoadBalancerInfo>* load_balancers) {
   if (auto vip = rt.shared_ip(c.name); !vip.empty()) return vip;
   if (const DnsService* d = traffic ? traffic->dns(c.name) : nullptr)
     return d->record + ":" + std::to_string(d->port);
   if (const NatService* n = traffic ? traffic->nat(c.name) : nullptr) return n->public_address;
-  // The lab does not run the load balancer itself yet: a port-0 placeholder has no address.
+  if (load_balancers)
+    if (auto lb = load_balancers->find(c.name); lb != load_balancers->end())
+      return lb->second.service;
   if (c.load_balancer && c.load_balancer->port != 0) return c.load_balancer->str();
   if (!c.nodes.empty()) {
     const auto& ep = rt.endpoint(c.nodes.front());
-    (void)spec;
     return ep.host + ":" + std::to_string(ep.port);
   }
   return {};
@@ -163,7 +165,7 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
   for (const auto& c : d.spec->clusters) {
     json cj{{"kind", to_string(c.kind)},
             {"traffic", to_string(c.traffic)},
-            {"service", service_address(*d.spec, c, *d.runtime, d.traffic)},
+            {"service", service_address(*d.spec, c, *d.runtime, d.traffic, &d.load_balancers)},
             {"nodes", c.nodes}};
     if (const DnsService* dns = d.traffic ? d.traffic->dns(c.name) : nullptr)
       cj["dns"] = {{"server", dns->server},       {"zone", dns->zone},
@@ -175,6 +177,10 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
                    {"table", nat->table},
                    {"chain", nat->chain},
                    {"public", nat->public_address}};
+    if (auto lb = d.load_balancers.find(c.name); lb != d.load_balancers.end())
+      cj["haproxy"] = {{"runtime_socket", lb->second.runtime_socket},
+                       {"backend", lb->second.backend},
+                       {"pid", lb->second.pid}};
     clusters[c.name] = cj;
   }
   json repo = json::array();
@@ -229,7 +235,7 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
     key(y, "kind") << to_string(c.kind);
     key(y, "traffic") << YAML::Flow << YAML::BeginMap;
     key(y, "kind") << to_string(c.traffic);
-    key(y, "service") << service_address(*d.spec, c, *d.runtime, d.traffic);
+    key(y, "service") << service_address(*d.spec, c, *d.runtime, d.traffic, &d.load_balancers);
     if (const DnsService* dns = d.traffic ? d.traffic->dns(c.name) : nullptr) {
       key(y, "dns") << YAML::Flow << YAML::BeginMap;
       key(y, "server") << dns->server;
@@ -245,6 +251,10 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
       key(y, "table") << nat->table;
       key(y, "chain") << nat->chain;
       y << YAML::EndMap;
+    }
+    if (auto lb = d.load_balancers.find(c.name); lb != d.load_balancers.end()) {
+      key(y, "runtime_socket") << lb->second.runtime_socket;
+      key(y, "backend") << lb->second.backend;
     }
     y << YAML::EndMap;
     key(y, "nodes") << YAML::BeginSeq;

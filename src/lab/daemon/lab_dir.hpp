@@ -7,6 +7,8 @@
 //   DIR/knot/             knot.conf, zones and knotd.log of the lab's DNS server (DNS clusters)
 //   DIR/repo/             the lab's package repository: signed packages and the public key
 //   DIR/lab.pid, lab.log  the daemon's process id and log
+//   DIR/haproxy/          the HAProxy in front of active/active clusters: haproxy.cfg, its log,
+//                         pid file and runtime API socket (admin.sock)
 // Files are written atomically (temp file + rename). Runs in the daemon before and after binding.
 
 #include <map>
@@ -40,6 +42,15 @@ LabSecrets create_secrets(const std::string& dir, const LabSpec& spec);
 std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& spec,
                                         const catalog::SigningKeyPair& key);
 
+// A cluster served through the lab's HAProxy: where clients connect, and what the HAProxy
+// traffic driver needs (the runtime socket, relative to the lab directory, and the backend).
+struct LoadBalancerInfo {
+  std::string service;
+  std::string runtime_socket;
+  std::string backend;
+  int pid = 0;  // HAProxy's process id
+};
+
 struct LabDescription {
   const LabSpec* spec;
   const LabRuntime* runtime;
@@ -49,12 +60,15 @@ struct LabDescription {
   std::vector<RepoEntry> repo;
   std::string public_key;
   const LabTraffic* traffic = nullptr;
+  std::map<std::string, LoadBalancerInfo> load_balancers;  // by cluster
 };
 void write_lab_json(const std::string& dir, const LabDescription& d);
 void write_inventory(const std::string& dir, const LabDescription& d);
-// Where clients of a cluster connect: its shared IP, load balancer, DNS name (record:port), NAT
-// public address, or its only node.
-std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt,
-                            const LabTraffic* traffic = nullptr);
+// Where clients of a cluster connect: its shared IP, its load balancer (the lab's HAProxy), its
+// DNS name (record:port), its NAT public address, or its only node.
+std::string service_address(
+    const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt,
+    const LabTraffic* traffic = nullptr,
+    const std::map<std::string, LoadBalancerInfo>* load_balancers = nullptr);
 
 }  // namespace hitless::lab
