@@ -29,7 +29,7 @@ struct ActiveActive {
     for (int i = 1; i <= members; ++i) {
       const std::string n = "aa-" + std::to_string(i);
       c.nodes.push_back(
-          InventoryNode{n, "member", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, i});
+          InventoryNode{n, "member", "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, i, ""});
       ObservedNode o;
       o.name = n;
       o.reachable = true;

@@ -3,7 +3,8 @@
 // keeps each member's state (ready, drain, maint) as HAProxy would and answers the lb-* calls of
 // TrafficSwitch::balance on the virtual clock: a drain ends once the member's sessions in the
 // node model ended (bounded by the drain timeout, then the policy's action), the health gate once
-// the member serves. Shared-IP moves go to the appliance driver as in a real run. The recorder
+// the member serves. Client moves (shared IP, DNS, NAT) and their checks go to `moves`, the
+// simulator's own traffic switch. The recorder
 // asks `takes_traffic` to count what clients can reach. Single-threaded.
 
 #include <functional>
@@ -11,20 +12,24 @@
 #include <string>
 
 #include "common/scheduler.hpp"
-#include "drivers/shared_ip_switch.hpp"
+#include "drivers/drivers.hpp"
 #include "lab/model/lab_world.hpp"
 
 namespace hitless::sim {
 
 class SimLoadBalancer final : public drivers::TrafficSwitch {
  public:
-  SimLoadBalancer(lab::LabWorld& world, Scheduler& clock, drivers::ApplianceDriver& appliance,
+  SimLoadBalancer(lab::LabWorld& world, Scheduler& clock, drivers::TrafficSwitch& moves,
                   double latency_s)
-      : world_(world), clock_(clock), shared_ip_(appliance), latency_s_(latency_s) {}
+      : world_(world), clock_(clock), moves_(moves), latency_s_(latency_s) {}
 
   void move_clients(const std::string& cluster, const std::string& from, const std::string& to,
                     const std::string& via, drivers::Callback<nlohmann::json> done) override {
-    shared_ip_.move_clients(cluster, from, to, via, std::move(done));
+    moves_.move_clients(cluster, from, to, via, std::move(done));
+  }
+  void check(const std::string& cluster, const std::string& via,
+             drivers::Callback<nlohmann::json> done) override {
+    moves_.check(cluster, via, std::move(done));
   }
   void balance(const std::string& cluster, const drivers::Action& action,
                drivers::Callback<nlohmann::json> done) override;
@@ -44,7 +49,7 @@ class SimLoadBalancer final : public drivers::TrafficSwitch {
 
   lab::LabWorld& world_;
   Scheduler& clock_;
-  drivers::SharedIpTrafficSwitch shared_ip_;
+  drivers::TrafficSwitch& moves_;
   double latency_s_;
   std::map<std::string, std::string> state_;
 };

@@ -44,6 +44,11 @@ std::vector<std::string> appliance_actions_of(plan::Verb verb, const nlohmann::j
     case Verb::kRestoreSoftware:
       return {"status", "select-boot-slot", "reboot"};
     case Verb::kCheckTraffic:  // the traffic component only (DNS server, NAT gateway)
+    case Verb::kLbCheck:       // the load balancer only (HAProxy's runtime API)
+    case Verb::kLbDrain:
+    case Verb::kLbMaint:
+    case Verb::kLbHealth:
+    case Verb::kLbReady:
       return {};
     case Verb::kClusterPush:  // only watches the members
       return {"status"};

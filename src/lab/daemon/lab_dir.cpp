@@ -127,7 +127,7 @@ std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& s
   return out;
 }
 
-std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt,
+std::string service_address(const LabSpec& /*spec*/, const ClusterSpec& c, const LabRuntime& rt,
                             const LabTraffic* traffic,
                             const std::map<std::string, LoadBalancerInfo>* load_balancers) {
   if (auto vip = rt.shared_ip(c.name); !vip.empty()) return vip;
