@@ -12,7 +12,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 21> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 25> kVerbs{{
     {Verb::kCheck, "check"},
     {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},
@@ -34,6 +34,10 @@ constexpr std::array<std::pair<Verb, const char*>, 21> kVerbs{{
     {Verb::kClusterPush, "cluster-push"},
     {Verb::kSetMember, "set-member"},
     {Verb::kTakeVip, "take-vip"},
+    {Verb::kDistribute, "distribute"},
+    {Verb::kWaitDrained, "wait-drained"},
+    {Verb::kClusterSync, "cluster-sync"},
+    {Verb::kBackupOperations, "backup-operations"},
 }};
 
 }  // namespace

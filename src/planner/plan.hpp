@@ -44,6 +44,13 @@ enum class Verb {
   kSetMember,    // enable or disable a cluster member (params: enabled); enabling an older one
                  // makes the cluster upgrade it
   kTakeVip,      // a member takes the VIP, sessions transferred (params: from, to): manual failback
+  // Seed 001 Atlas clusters (a set-accepting step with params.master acts through that master):
+  kDistribute,        // the primary master distributes a staged package to every node (params:
+                      // package)
+  kWaitDrained,       // wait until a node's connected clients ended (params: timeout_s,
+                      // on_timeout: stop | force | wait)
+  kClusterSync,       // Cluster :: Status > Sync Now on the primary master
+  kBackupOperations,  // Failover > Enable Backup Operations (params: enabled)
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);

@@ -1,5 +1,6 @@
 #include "planner/strategy.hpp"
 
+#include "planner/atlas_strategy.hpp"
 #include "planner/cluster_push_strategy.hpp"
 #include "planner/pair_strategies.hpp"
 #include "planner/single_strategy.hpp"
@@ -12,8 +13,9 @@ const std::vector<const Strategy*>& all_strategies() {
   static const AsynchronousPairStrategy asynchronous;
   static const SingleNodeStrategy single;
   static const ClusterPushStrategy cluster_push;
+  static const AtlasStrategy atlas;
   static const std::vector<const Strategy*> list{&asynchronous, &synchronous, &single,
-                                                 &cluster_push};
+                                                 &cluster_push, &atlas};
   return list;
 }
 
