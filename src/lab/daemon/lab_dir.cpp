@@ -129,11 +129,15 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
     nodes[n.name] = node;
   }
   json clusters = json::object();
-  for (const auto& c : d.spec->clusters)
+  for (const auto& c : d.spec->clusters) {
     clusters[c.name] = {{"kind", to_string(c.kind)},
                         {"traffic", to_string(c.traffic)},
                         {"service", service_address(*d.spec, c, *d.runtime)},
                         {"nodes", c.nodes}};
+    // Atlas: each region's service address (the lab's dispatcher), by region.
+    if (auto regions = d.runtime->region_addresses(c.name); !regions.empty())
+      clusters[c.name]["regions"] = regions;
+  }
   json repo = json::array();
   for (const auto& e : d.repo)
     repo.push_back({{"id", e.id},
