@@ -29,7 +29,9 @@ using Callback = std::function<void(Result<T, DriverErrc>)>;
 //   install {package, activate: now|after-reboot} | reboot | select-boot-slot {slot} |
 //   ha-break | ha-establish {peer, role} | ha-sync | ha-role {role, force} |
 //   shared-ip {enabled} | accepting {accepting} | power-off |
-//   member-enable | member-disable | vip-take (seed 000 clusters)
+//   member-enable | member-disable | vip-take (seed 000 clusters) |
+//   atlas-distribute {package} | atlas-accepting {node, accepting} | atlas-sync |
+//   atlas-backup-ops {enabled} (seed 001 Atlas clusters, sent to a master)
 struct Action {
   std::string kind;
   nlohmann::json params = nlohmann::json::object();

@@ -65,6 +65,15 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
     if (a.kind == "member-enable") return put("/api/v1/cluster/member", {{"enabled", true}});
     if (a.kind == "member-disable") return put("/api/v1/cluster/member", {{"enabled", false}});
     if (a.kind == "vip-take") return post("/api/v1/cluster/vip", nlohmann::json::object());
+    // Seed 001 Atlas clusters, on the primary master (backup operations: either master).
+    if (a.kind == "atlas-distribute")
+      return post("/api/v1/atlas/distribute", {{"package", p.at("package")}});
+    if (a.kind == "atlas-accepting")
+      return put("/api/v1/atlas/traffic/" + p.at("node").get<std::string>(),
+                 {{"accepting", p.at("accepting")}});
+    if (a.kind == "atlas-sync") return post("/api/v1/atlas/sync", nlohmann::json::object());
+    if (a.kind == "atlas-backup-ops")
+      return put("/api/v1/atlas/backup-operations", {{"enabled", p.at("enabled")}});
   } catch (const nlohmann::json::exception& e) {
     return make_error(DriverErrc::kProtocol, "action " + a.kind + ": " + e.what());
   }
@@ -106,6 +115,7 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
     n.membership = j.at("member").value("enabled", true) ? "enabled" : "disabled";
   n.data_checksum = j.at("data").at("checksum");
   n.config_checksum = j.at("data").value("config_checksum", "");
+  n.connected_clients = j.at("sessions").at("open").get<int>();
   n.lab = LabDiagnostics{j.at("boots").get<int>(), j.value("installs", 0),
                          j.at("sessions").at("open").get<int>()};
   return n;

@@ -12,11 +12,18 @@ bool counts_as_serving(const std::string& node, const Evidence& e) {
   return it != e.nodes.end() && it->second.reachable && it->second.serving;
 }
 
+// Region guards (seed 001 Atlas) count nodes that take new clients: serving and accepting.
+bool counts_as_accepting(const std::string& node, const Evidence& e) {
+  if (!counts_as_serving(node, e)) return false;
+  return e.nodes.at(node).accepting;
+}
+
 std::optional<std::string> unmet_cluster_wide(const plan::Condition& c, const Evidence& e) {
   int up = 0;
   std::string down;
+  const bool region = c.kind == Cond::kRegionServing;
   for (const auto& n : c.nodes) {
-    if (counts_as_serving(n, e)) {
+    if (region ? counts_as_accepting(n, e) : counts_as_serving(n, e)) {
       ++up;
     } else {
       down += (down.empty() ? "" : ", ") + n + (e.going_out.count(n) ? " (taken out)" : "");
@@ -42,9 +49,20 @@ std::optional<std::string> unmet_cluster_wide(const plan::Condition& c, const Ev
     case Cond::kPairUp:
       if (up >= 1 || total == 0) return std::nullopt;
       return "both members of the pair would be down (" + down + ")";
-    case Cond::kRegionServing:
-      if (up >= 1 || total == 0) return std::nullopt;
-      return "region " + c.value + " would have no serving node (" + down + ")";
+    case Cond::kRegionServing: {
+      // "REGION" (at least one) or "REGION:N" (at least N accepting new clients).
+      const auto colon = c.value.find(':');
+      int need = 1;
+      if (colon != std::string::npos) {
+        auto n = plan::required_count(c.value.substr(colon + 1), total);
+        if (!n) return "malformed region floor '" + c.value + "'";
+        need = *n;
+      }
+      if (up >= need || total == 0) return std::nullopt;
+      return "region " + c.value.substr(0, colon) + " would have " + std::to_string(up) +
+             " node(s) accepting new clients, fewer than " + std::to_string(need) +
+             " (down: " + down + ")";
+    }
     default:
       return "not a cluster-wide condition";
   }
@@ -107,6 +125,14 @@ std::optional<std::string> unmet(const plan::Condition& c, const std::string& cl
     case Cond::kNotSyncing:
       if (!n.syncing) return std::nullopt;
       return c.node + " is syncing";
+    case Cond::kAccepting:
+      if (n.accepting == (c.value != "no")) return std::nullopt;
+      return c.node + (n.accepting ? " still accepts" : " does not accept") +
+             " new client connections";
+    case Cond::kDrained:
+      if (n.connected_clients == 0) return std::nullopt;
+      if (n.connected_clients < 0) return c.node + " does not report its connected clients";
+      return c.node + " still has " + std::to_string(n.connected_clients) + " connected clients";
     case Cond::kSynced: {
       auto b = e.sync_baseline.find(c.node);
       const double before = b == e.sync_baseline.end() ? -1 : b->second;

@@ -233,8 +233,7 @@ void Executor::Run::reconcile() {
       ex_.event("reconcile", journal_id_, node, r.why);
       stage_ = Stage::kGating;
       acted_at_ = ex_.clock_.now() - step_.estimate_s / 2;  // it was sent some time ago
-      deadline_ =
-          ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
+      deadline_ = gate_deadline();
       return wait_gate();
     case Reconciled::kResend:
       ex_.event("reconcile", journal_id_, node, r.why);
@@ -328,10 +327,14 @@ void Executor::Run::intent_then_act() {
                       if (!s) return fail("cannot write the journal: " + s.message());
                       intent_recorded_ = true;
                       acted_at_ = ex_.clock_.now();
-                      deadline_ = ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor +
-                                  ex_.opt_.timeout_slack_s;
+                      deadline_ = gate_deadline();
                       act();
                     });
+}
+
+double Executor::Run::gate_deadline() const {
+  if (auto t = handler_->gate_timeout_s(step_)) return ex_.clock_.now() + *t;
+  return ex_.clock_.now() + step_.estimate_s * ex_.opt_.timeout_factor + ex_.opt_.timeout_slack_s;
 }
 
 void Executor::Run::act() {
@@ -450,6 +453,8 @@ void Executor::Run::wait_gate() {
     const std::string missing = unmet_gate();
     if (missing.empty()) return record_configuration(0, "gate passed: " + gate_text(gate_));
     if (auto why = handler_->early_failure(context())) return fail(*why);
+    if (ex_.clock_.now() > deadline_)
+      if (auto done = handler_->on_gate_timeout(context())) return record_configuration(0, *done);
     if (ex_.clock_.now() > deadline_)
       return fail("timed out after " + format_duration(ex_.clock_.now() - started_) +
                   " waiting for: " + missing);

@@ -42,6 +42,8 @@ struct Executor::Run {
   void intent_then_act();
   bool prepare_calls();
   void act();
+  // When the gate stops being waited for (the verb may set its own timeout).
+  double gate_deadline() const;
   void after_calls();
   void stale_after_acting(const DriverCall& call);
   static bool reads_only(const std::string& kind);

@@ -57,6 +57,9 @@ struct ObservedNode {
   std::string data_checksum;
   std::string
       config_checksum;  // configuration only (users, settings), not recordings; "" if unknown
+  // Seed 001: the Connected Clients table (/login > Status > Information): open client and
+  // representative sessions. A live reading, not part of the observed-state hash; -1 unknown.
+  int connected_clients = -1;
   std::optional<LabDiagnostics> lab;
 };
 

@@ -7,7 +7,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Cond, const char*>, 17> kConds{{
+constexpr std::array<std::pair<Cond, const char*>, 19> kConds{{
     {Cond::kReachable, "reachable"},
     {Cond::kServing, "serving"},
     {Cond::kVersion, "version"},
@@ -21,6 +21,8 @@ constexpr std::array<std::pair<Cond, const char*>, 17> kConds{{
     {Cond::kNotSyncing, "not-syncing"},
     {Cond::kSynced, "synced"},
     {Cond::kPoweredOff, "powered-off"},
+    {Cond::kAccepting, "accepting"},
+    {Cond::kDrained, "drained"},
     {Cond::kMinServing, "min-serving"},
     {Cond::kMaxOut, "max-out"},
     {Cond::kPairUp, "pair-up"},
@@ -97,14 +99,22 @@ std::string Condition::text() const {
       return node + " finished a sync";
     case Cond::kPoweredOff:
       return node + " is powered off";
+    case Cond::kAccepting:
+      return node + (value == "no" ? " does not accept" : " accepts") + " new client connections";
+    case Cond::kDrained:
+      return node + " has no connected clients";
     case Cond::kMinServing:
       return "at least " + value + " of " + join(nodes) + " serving";
     case Cond::kMaxOut:
       return "at most " + value + " of " + join(nodes) + " out of service";
     case Cond::kPairUp:
       return "never both of " + join(nodes) + " down";
-    case Cond::kRegionServing:
-      return "at least one node of region " + value + " (" + join(nodes) + ") serving";
+    case Cond::kRegionServing: {
+      const auto colon = value.find(':');
+      return "at least " + (colon == std::string::npos ? "one" : value.substr(colon + 1)) +
+             " node(s) of region " + value.substr(0, colon) + " (" + join(nodes) +
+             ") serving and accepting new clients";
+    }
   }
   return "?";
 }

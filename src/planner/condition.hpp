@@ -26,11 +26,13 @@ enum class Cond {
   kNotSyncing,      // node is not syncing
   kSynced,          // node finished a sync after the step acted
   kPoweredOff,      // node does not answer (powered off)
+  kAccepting,       // node accepts new client connections: `value` "yes" or "no"
+  kDrained,         // node's Connected Clients table is empty (seed 001)
   // Cluster-wide: count over `nodes`, treating nodes that steps in flight take out as not serving.
   kMinServing,     // at least `value` ("N" or "P%") of `nodes` serving
   kMaxOut,         // at most `value` (K) of `nodes` out of service
   kPairUp,         // never both members of the pair (`nodes`, two names) down
-  kRegionServing,  // at least one of `nodes` (region `value`) serving
+  kRegionServing,  // at least N (value "REGION:N"; "REGION": one) of `nodes` serving and accepting
 };
 const char* to_string(Cond c);
 std::optional<Cond> parse_cond(const std::string& s);

@@ -12,7 +12,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 27> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 31> kVerbs{{
     {Verb::kCheck, "check"},
     {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},
@@ -40,6 +40,10 @@ constexpr std::array<std::pair<Verb, const char*>, 27> kVerbs{{
     {Verb::kLbMaint, "lb-maint"},
     {Verb::kLbHealth, "lb-health"},
     {Verb::kLbReady, "lb-ready"},
+    {Verb::kDistribute, "distribute"},
+    {Verb::kWaitDrained, "wait-drained"},
+    {Verb::kClusterSync, "cluster-sync"},
+    {Verb::kBackupOperations, "backup-operations"},
 }};
 
 }  // namespace

@@ -53,6 +53,13 @@ enum class Verb {
   kLbHealth,  // out of maintenance, still drained, until the balancer's check sees it up
               // (params: timeout_s)
   kLbReady,   // takes new sessions again
+  // Seed 001 Atlas clusters (a set-accepting step with params.master acts through that master):
+  kDistribute,        // the primary master distributes a staged package to every node (params:
+                      // package)
+  kWaitDrained,       // wait until a node's connected clients ended (params: timeout_s,
+                      // on_timeout: stop | force | wait)
+  kClusterSync,       // Cluster :: Status > Sync Now on the primary master
+  kBackupOperations,  // Failover > Enable Backup Operations (params: enabled)
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);

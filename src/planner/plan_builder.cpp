@@ -94,7 +94,7 @@ std::vector<std::string> PlanBuilder::parallel(const std::vector<std::function<v
 }
 
 void PlanBuilder::guard_out_of_service(Step& s, const std::string& node) const {
-  (void)node;
+  if (cluster_.kind == "atlas") return guard_region(s, node);
   std::vector<std::string> members;
   for (const auto& n : cluster_.nodes) members.push_back(n.name);
   const bool pair = cluster_.kind == "failover-pair" || cluster_.kind == "ha-pair";

@@ -88,6 +88,28 @@ class PlanBuilder {
   std::string lb_maint(const std::string& node, const std::string& seed_ref);
   std::string lb_health(const std::string& node, const std::string& seed_ref);
   std::string lb_ready(const std::string& node, const std::string& seed_ref);
+  // Seed 001 Atlas clusters (plan_builder_atlas.cpp). "Distribute to Cluster" on the primary
+  // master: `pkg` staged on every one of `nodes`.
+  std::string distribute(const std::string& master, const catalog::CatalogPackage& pkg,
+                         const std::vector<std::string>& nodes, const std::string& seed_ref);
+  // Management > Cluster on `master`: traffic node `node`'s "Accepting New Client Connections".
+  std::string set_traffic_accepting(const std::string& master, const std::string& node,
+                                    bool accepting, const std::string& seed_ref);
+  // Waits until `node`'s connected clients ended, bounded by the policy's drain_timeout_s, then
+  // its on_drain_timeout.
+  std::string wait_drained(const std::string& node, const std::string& seed_ref);
+  // Sync Now on `master`: each traffic node ends accepting as `expect` says; `backup_master`
+  // (when not empty) finished a data sync.
+  std::string cluster_sync(const std::string& master, const std::map<std::string, bool>& expect,
+                           const std::string& backup_master, const std::string& seed_ref);
+  std::string backup_operations(const std::string& master, bool enabled,
+                                const std::string& seed_ref);
+  // Failover page: `node` becomes `role` ("primary" | "backup"); with force even if the peer
+  // cannot be contacted.
+  std::string set_role(const std::string& node, const std::string& role, bool force,
+                       const std::string& seed_ref);
+  // The region guard of an Atlas traffic node: how many of its region must stay accepting.
+  static int region_floor(const Policy& policy, int region_size);
   // A line for the operator in the plan's notes.
   void note(const std::string& text) { plan_.notes.push_back(text); }
   // A DNS swing (via "dns": clients holding the old answer may reach `from` for up to `gap_s`,
@@ -104,6 +126,9 @@ class PlanBuilder {
   const NodeProfile& profile(const std::string& node) const;
   // Guards for a step that takes `node` out of service: never both members of a pair down.
   void guard_out_of_service(Step& s, const std::string& node) const;
+  // Atlas: a traffic node's region keeps region_floor() accepting nodes; masters serve no
+  // clients themselves and need no guard.
+  void guard_region(Step& s, const std::string& node) const;
   // Counts the slot writes per node; the write that overwrites the pre-run slot is marked.
   void note_slot_write(Step& s, const std::string& node, const std::string& what);
   // policy.approval_phases: whether the current phase ends with a person's approval.

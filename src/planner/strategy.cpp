@@ -1,6 +1,7 @@
 #include "planner/strategy.hpp"
 
 #include "common/durations.hpp"
+#include "planner/atlas_strategy.hpp"
 #include "planner/cluster_push_strategy.hpp"
 #include "planner/load_balancer_strategies.hpp"
 #include "planner/pair_strategies.hpp"
@@ -22,10 +23,11 @@ const std::vector<const Strategy*>& all_strategies() {
   static const ClusterPushStrategy cluster_push;
   static const LbRejoinStrategy lb_rejoin;
   static const LbPushStrategy lb_push;
+  static const AtlasStrategy atlas;
   // Active/active: cluster-push (the seed's order, S3) stays the default; lb-rejoin (S2, keeps
   // the capacity floor behind a load balancer) and lb-push are asked for with --strategy.
-  static const std::vector<const Strategy*> list{&asynchronous, &synchronous, &single,
-                                                 &cluster_push, &lb_rejoin,   &lb_push};
+  static const std::vector<const Strategy*> list{
+      &asynchronous, &synchronous, &single, &cluster_push, &lb_rejoin, &lb_push, &atlas};
   return list;
 }
 

@@ -1,5 +1,7 @@
 #include "simulator/simulator.hpp"
 
+#include <set>
+
 #include "catalog/signing.hpp"
 #include "common/virtual_scheduler.hpp"
 #include "executor/executor.hpp"
@@ -52,6 +54,7 @@ lab::LabSpec world_spec(const plan::Plan& plan, const Inventory& inv, const cata
       ns.name = n.name;
       ns.cluster = c->name;
       ns.role = n.role;
+      ns.region = n.region;
       ns.version = o.version;
       for (const auto& [pkg, v] : o.packages)
         if (v != o.version || pkg == "base") ns.installed[pkg] = v;
@@ -103,7 +106,12 @@ class Recorder final : public lab::NodeObserver {
     }
     account(now);
   }
-  void session_ended(lab::Node&, lab::SessionId, bool) override {}
+  void session_ended(lab::Node& n, lab::SessionId, bool dropped) override {
+    if (dropped && n.atlas_traffic()) ++regions[region_key(n)].sessions_dropped;
+  }
+  static std::string region_key(const lab::Node& n) {
+    return n.spec().cluster + "/" + n.spec().region;
+  }
 
   void close(double end) {
     account(end);
@@ -116,6 +124,7 @@ class Recorder final : public lab::NodeObserver {
   // Per cluster: the fewest members that served clients at once (for a cluster behind a load
   // balancer, members it sends traffic to).
   std::map<std::string, int> min_serving;
+  std::map<std::string, RegionFigures> regions;
   double exposure = 0;
   std::map<std::string, NodeTimeline> timelines_;
 
@@ -123,6 +132,8 @@ class Recorder final : public lab::NodeObserver {
   void account(double now) {
     const double dt = now - last_;
     last_ = now;
+    for (auto& [key, accepting] : accepting_)
+      if (dt > 0 && accepting == 0) regions[key].no_accepting_s += dt;
     for (const auto& [cluster, nodes] : clusters_) {
       if (dt > 0 && !served_[cluster]) downtime[cluster] += dt;
       if (dt > 0 && !protected_[cluster] && nodes.size() > 1) exposure += dt;
@@ -131,8 +142,24 @@ class Recorder final : public lab::NodeObserver {
       bool served = false, relation = false, all_up = true;
       int serving = 0;
       for (const lab::Node* n : nodes) {
-        if (n->serving() && lb_.takes_traffic(n->name())) ++serving;
+        if (!n->atlas_traffic()) continue;
+        accepting_[region_key(*n)] = 0;
+      }
+      for (const lab::Node* n : nodes) {
         const bool reaches = n->shared_ip().empty() || n->shared_ip_enabled();
+        if (n->atlas_traffic()) {
+          // Atlas: clients reach traffic nodes that serve and accept; masters serve none.
+          const bool takes = n->serving() && n->accepting();
+          served = served || takes;
+          accepting_[region_key(*n)] += takes ? 1 : 0;
+          all_up = all_up && n->serving();
+          continue;
+        }
+        if (n->atlas_master()) {
+          relation = relation || n->ha().role == lab::HaRole::kPrimary;
+          continue;
+        }
+        if (n->serving() && lb_.takes_traffic(n->name())) ++serving;
         served = served || (reaches && n->serving() && lb_.takes_traffic(n->name()));
         relation = relation || n->ha().role == lab::HaRole::kPrimary;
         all_up = all_up && n->serving();
@@ -140,6 +167,10 @@ class Recorder final : public lab::NodeObserver {
       auto [m, fresh] = min_serving.emplace(cluster, serving);
       if (!fresh) m->second = std::min(m->second, serving);
       served_[cluster] = served;
+      for (const auto& [key, count] : accepting_) {
+        auto& f = regions[key];
+        if (f.min_accepting < 0 || count < f.min_accepting) f.min_accepting = count;
+      }
       protected_[cluster] = relation && all_up;
     }
   }
@@ -147,7 +178,53 @@ class Recorder final : public lab::NodeObserver {
   const SimLoadBalancer& lb_;
   std::map<std::string, std::vector<const lab::Node*>> clusters_;
   std::map<std::string, bool> served_, protected_;
+  std::map<std::string, int> accepting_;  // Atlas "cluster/region" -> traffic nodes accepting
   double last_ = 0;
+};
+
+// Atlas clients: every 1/rate seconds one client arrives at each region's service address and
+// opens a session on an accepting traffic node of the region (the lab's dispatcher rule), or is
+// refused when there is none. One client per traffic node is already connected at the start.
+class ClientLoad {
+ public:
+  ClientLoad(lab::LabWorld& w, Recorder& r, double rate) : world_(w), recorder_(r) {
+    if (rate <= 0) return;
+    for (const auto& n : w.nodes())
+      if (n->atlas_traffic()) regions_.insert({n->spec().cluster, n->spec().region});
+    interval_ = 1.0 / rate;
+    // The run starts on a cluster in use: one client already connected to each traffic node.
+    for (const auto& n : w.nodes())
+      if (n->atlas_traffic() && n->open_session())
+        ++r.regions[Recorder::region_key(*n)].clients_served;
+    if (!regions_.empty()) arm();
+  }
+  void stop() {
+    if (timer_) world_.clock().cancel(timer_);
+    timer_ = 0;
+    stopped_ = true;
+  }
+
+ private:
+  void arm() {
+    timer_ = world_.clock().call_after(interval_, [this] {
+      timer_ = 0;
+      for (const auto& [cluster, region] : regions_) {
+        auto& f = recorder_.regions[cluster + "/" + region];
+        lab::Node* n = world_.route_client(cluster, region);
+        if (n && n->open_session())
+          ++f.clients_served;
+        else
+          ++f.clients_refused;
+      }
+      if (!stopped_) arm();
+    });
+  }
+  lab::LabWorld& world_;
+  Recorder& recorder_;
+  std::set<std::pair<std::string, std::string>> regions_;
+  double interval_ = 0;
+  TimerId timer_ = 0;
+  bool stopped_ = false;
 };
 
 class StepRecorder final : public exec::ProgressSink {
@@ -188,6 +265,16 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   SimLoadBalancer balancer(world, clock, drivers, 0.01);
   Recorder recorder(world, balancer);
   balancer.on_change = [&recorder] { recorder.balancer_changed(); };
+  for (const auto& [node, fault] : options.faults) {
+    lab::Node* n = world.find(node);
+    auto f = lab::parse_fault(fault);
+    if (!n || !f)
+      return make_error(SimErrc::kBadInput, "fault " + fault + " on " + node +
+                                                ": unknown node or fault (" + lab::fault_names() +
+                                                ")");
+    n->inject(*f);
+  }
+  ClientLoad clients(world, recorder, options.clients_per_region_per_s);
   journal::MemoryJournal journal(plan::plan_hash(plan));
   StepRecorder steps;
   exec::ExecutorOptions eo;
@@ -203,6 +290,7 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   bool finished = false;
   executor.start([&](const exec::RunOutcome& o) {
     finished = true;
+    clients.stop();
     result.outcome = o.state;
     result.message = o.message;
     result.makespan_s = clock.now();
@@ -235,6 +323,7 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   for (const auto& name : plan.clusters)
     if (const InventoryCluster* c = inv.find_cluster(name))
       result.members_by_cluster[name] = static_cast<int>(c->nodes.size());
+  result.regions = recorder.regions;
   for (const auto& [name, t] : recorder.timelines_) result.nodes.push_back(t);
   result.steps = steps.spans();
   for (std::size_t i = 0; i < plan.strategies.size(); ++i)
@@ -259,6 +348,17 @@ nlohmann::json to_json(const StepSpan& s) {
           {"start_s", s.start}, {"end_s", s.end}, {"state", s.state}};
 }
 
+nlohmann::json regions_json(const std::map<std::string, RegionFigures>& regions) {
+  nlohmann::json out = nlohmann::json::object();
+  for (const auto& [key, f] : regions)
+    out[key] = {{"no_accepting_s", f.no_accepting_s},
+                {"min_accepting", f.min_accepting},
+                {"clients_served", f.clients_served},
+                {"clients_refused", f.clients_refused},
+                {"sessions_dropped", f.sessions_dropped}};
+  return out;
+}
+
 nlohmann::json to_json(const SimulationResult& r) {
   nlohmann::json nodes = nlohmann::json::array(), steps = nlohmann::json::array();
   for (const auto& t : r.nodes) nodes.push_back(to_json(t));
@@ -272,6 +372,7 @@ nlohmann::json to_json(const SimulationResult& r) {
           {"downtime_by_cluster", r.downtime_by_cluster},
           {"min_serving_by_cluster", r.min_serving_by_cluster},
           {"members_by_cluster", r.members_by_cluster},
+          {"regions", regions_json(r.regions)},
           {"timeline", nodes},
           {"steps", steps}};
 }

@@ -19,6 +19,21 @@ namespace hitless::sim {
 struct SimOptions {
   double poll_interval_s = 0;  // 0: as a real run at the plan's time scale polls
   double max_time_s = 14 * 24 * 3600.0;
+  // Atlas clusters: new clients per second arriving at each region's service address (each
+  // reaches an accepting traffic node of its region; sessions last the node's session
+  // lifetime). 0: no clients.
+  double clients_per_region_per_s = 0;
+  // Faults in force from the start, node -> fault name (`hitless lab fault` names).
+  std::map<std::string, std::string> faults;
+};
+
+// Per Atlas region ("cluster/region"): what its clients saw.
+struct RegionFigures {
+  double no_accepting_s = 0;  // time with no traffic node of the region serving and accepting
+  int min_accepting = -1;     // fewest traffic nodes serving and accepting at any moment
+  long clients_served = 0;    // sessions opened
+  long clients_refused = 0;   // arrivals that found no accepting node
+  long sessions_dropped = 0;  // sessions cut by an install or reboot
 };
 
 struct SimulationResult {
@@ -33,6 +48,7 @@ struct SimulationResult {
   // clients to), and how many members each cluster has.
   std::map<std::string, int> min_serving_by_cluster;
   std::map<std::string, int> members_by_cluster;
+  std::map<std::string, RegionFigures> regions;  // Atlas clusters only
   std::vector<NodeTimeline> nodes;
   std::vector<StepSpan> steps;
 };

@@ -251,6 +251,10 @@ const std::map<std::string, std::vector<std::string>>& profile_action_kinds() {
       {"member-enable", {}},
       {"member-disable", {}},
       {"vip-take", {}},
+      {"atlas-distribute", {"package"}},
+      {"atlas-accepting", {"node", "accepting"}},
+      {"atlas-sync", {}},
+      {"atlas-backup-ops", {"enabled"}},
       {"power-on", {}},
       {"power-off", {}},
   };

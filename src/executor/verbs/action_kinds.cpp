@@ -34,8 +34,8 @@ std::vector<std::string> appliance_actions_of(plan::Verb verb, const nlohmann::j
       return {"status", "who-answers"};
     case Verb::kSetRole:
       return {"status", "ha-role"};
-    case Verb::kSetAccepting:
-      return {"status", "accepting"};
+    case Verb::kSetAccepting:  // Atlas: set on the primary master as cluster configuration
+      return {"status", params.contains("master") ? "atlas-accepting" : "accepting"};
     case Verb::kPowerOff:
       return {"power-off"};
     case Verb::kPowerOn:
@@ -56,6 +56,14 @@ std::vector<std::string> appliance_actions_of(plan::Verb verb, const nlohmann::j
       return {"status", params.value("enabled", true) ? "member-enable" : "member-disable"};
     case Verb::kTakeVip:
       return {"status", "vip-take"};
+    case Verb::kDistribute:
+      return {"status", "atlas-distribute"};
+    case Verb::kWaitDrained:  // only watches the node's clients
+      return {"status"};
+    case Verb::kClusterSync:
+      return {"status", "atlas-sync"};
+    case Verb::kBackupOperations:
+      return {"status", "atlas-backup-ops"};
   }
   return {};
 }

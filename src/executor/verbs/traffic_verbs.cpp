@@ -54,9 +54,21 @@ class SetAccepting : public VerbHandler {
     return "stops or resumes accepting new connections on a node";
   }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
+    const auto& p = c.step.params;
+    // Seed 001 Atlas: the flag is cluster configuration, set on the primary master.
+    if (p.contains("master"))
+      return std::vector<DriverCall>{
+          {Channel::kAppliance,
+           p.at("master").get<std::string>(),
+           {"atlas-accepting",
+            {{"node", c.step.targets.at(0)}, {"accepting", p.at("accepting")}}}}};
     return std::vector<DriverCall>{{Channel::kAppliance,
                                     c.step.targets.at(0),
-                                    {"accepting", {{"accepting", c.step.params.at("accepting")}}}}};
+                                    {"accepting", {{"accepting", p.at("accepting")}}}}};
+  }
+  std::vector<plan::Condition> implied_gate(const plan::Step& s) const override {
+    if (!s.gate.empty()) return s.gate;
+    return {{Cond::kAccepting, s.targets.at(0), s.params.value("accepting", true) ? "yes" : "no"}};
   }
   std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {
     if (!s.params.value("accepting", true)) return {s.targets.at(0)};

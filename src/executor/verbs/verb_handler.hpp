@@ -74,6 +74,14 @@ class VerbHandler {
   virtual std::optional<std::string> early_failure(const VerbContext&) const {
     return std::nullopt;
   }
+  // Model seconds the gate may take before the step times out; nullopt: the step's estimate
+  // times the executor's timeout factor plus its slack; infinity: it never times out.
+  virtual std::optional<double> gate_timeout_s(const plan::Step&) const { return std::nullopt; }
+  // When the gate timed out: the message with which the step counts as done anyway (a policy
+  // says so); nullopt fails the step.
+  virtual std::optional<std::string> on_gate_timeout(const VerbContext&) const {
+    return std::nullopt;
+  }
   // After a crash (c.gate is the gate journaled with the intent). Default: done if the gate
   // holds; otherwise sent again.
   virtual Reconcile reconcile(const VerbContext& c) const;

@@ -28,6 +28,7 @@ const VerbRegistry& VerbRegistry::builtin() {
     register_traffic_verbs(r);
     register_power_verbs(r);
     register_cluster_verbs(r);
+    register_atlas_verbs(r);
     return r;
   }();
   return registry;

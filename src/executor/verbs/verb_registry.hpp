@@ -35,5 +35,7 @@ void register_package_verbs(
 void register_traffic_verbs(VerbRegistry& r);  // switch-traffic, set-accepting, lb-*
 void register_power_verbs(VerbRegistry& r);    // power-off, power-on
 void register_cluster_verbs(VerbRegistry& r);  // cluster-push, set-member, take-vip (seed 000)
+// distribute, wait-drained, cluster-sync, backup-operations (seed 001 Atlas)
+void register_atlas_verbs(VerbRegistry& r);
 
 }  // namespace hitless::exec

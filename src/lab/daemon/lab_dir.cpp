@@ -181,6 +181,9 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
       cj["haproxy"] = {{"runtime_socket", lb->second.runtime_socket},
                        {"backend", lb->second.backend},
                        {"pid", lb->second.pid}};
+    // Atlas: each region's service address (the lab's dispatcher), by region.
+    if (auto regions = d.runtime->region_addresses(c.name); !regions.empty())
+      cj["regions"] = regions;
     clusters[c.name] = cj;
   }
   json repo = json::array();

@@ -46,6 +46,7 @@ Status<net::NetErrc> LabRuntime::start() {
     ep.port = l->port();  // keep the chosen port across reboots
     node_listeners_[n->name()] = std::move(l);
   }
+  if (auto s = open_region_dispatchers(); !s) return s;
   started_ = true;
   for (const auto& n : world_.nodes()) reconcile(*n);
   for (const auto& n : world_.nodes())
@@ -53,6 +54,45 @@ Status<net::NetErrc> LabRuntime::start() {
       return make_error(net::NetErrc::kBind,
                         "node " + n->name() + ": cannot bind shared IP " + n->shared_ip());
   return Unit{};
+}
+
+Status<net::NetErrc> LabRuntime::open_region_dispatchers() {
+  if (!region_listeners_.empty()) return Unit{};  // kept across stop/start: addresses stay
+  for (const auto& n : world_.nodes()) {
+    if (!n->atlas_traffic()) continue;
+    const auto key = std::make_pair(n->spec().cluster, n->spec().region);
+    if (region_listeners_.count(key)) continue;
+    auto l = net::HttpListener::open(io_, "127.0.0.1", 0, [this, key](const net::HttpRequest& r) {
+      return dispatch(key.first, key.second, r);
+    });
+    if (!l)
+      return make_error(net::NetErrc::kBind,
+                        "cluster " + key.first + " region " + key.second +
+                            ": cannot bind its service address: " + l.message());
+    region_listeners_[key] = std::move(*l);
+  }
+  return Unit{};
+}
+
+std::map<std::string, std::string> LabRuntime::region_addresses(const std::string& cluster) const {
+  std::map<std::string, std::string> out;
+  for (const auto& [key, l] : region_listeners_)
+    if (key.first == cluster) out[key.second] = "127.0.0.1:" + std::to_string(l->port());
+  return out;
+}
+
+net::HttpReply LabRuntime::dispatch(const std::string& cluster, const std::string& region,
+                                    const net::HttpRequest& req) {
+  if (req.path().rfind("/api/", 0) == 0)
+    return net::HttpReply::json(404,
+                                R"({"error":"a region's service address has no management API"})");
+  Node* node = world_.route_client(cluster, region);
+  if (!node)
+    return net::HttpReply::json(
+        503, nlohmann::json{{"error", "no traffic node of region " + region + " of " + cluster +
+                                          " accepts new clients"}}
+                 .dump());
+  return data_plane(*node, req, false);
 }
 
 void LabRuntime::stop() {

@@ -37,6 +37,10 @@ class LabRuntime final : public NodeObserver {
   // Resolved "host:port" of a cluster's shared IP ("" when it has none).
   std::string shared_ip(const std::string& cluster) const;
   bool listening(const std::string& node) const { return node_listeners_.count(node) > 0; }
+  // Seed 001 Atlas: the service address of each region, "host:port" by region, for `cluster`
+  // (empty for other clusters). The lab's own dispatcher: a new client reaches an accepting
+  // traffic node of the region (LabWorld::route_client), or is refused with 503.
+  std::map<std::string, std::string> region_addresses(const std::string& cluster) const;
   bool vip_bound(const std::string& node) const { return vip_listeners_.count(node) > 0; }
   std::uint64_t requests_served(const std::string& node) const;  // data plane (clients)
   std::uint64_t management_requests(
@@ -57,12 +61,18 @@ class LabRuntime final : public NodeObserver {
                                             std::string* error = nullptr);
   void drop_shared_ip_sessions(Node& node);
   void reconcile(Node& node);
+  Status<net::NetErrc> open_region_dispatchers();
+  net::HttpReply dispatch(const std::string& cluster, const std::string& region,
+                          const net::HttpRequest& req);
 
   boost::asio::io_context& io_;
   LabWorld& world_;
   std::map<std::string, NodeEndpoint> endpoints_;
   std::map<std::string, std::unique_ptr<net::HttpListener>> node_listeners_;
   std::map<std::string, std::unique_ptr<net::HttpListener>> vip_listeners_;
+  // Atlas: (cluster, region) -> the region's dispatcher, bound on loopback at a chosen port.
+  std::map<std::pair<std::string, std::string>, std::unique_ptr<net::HttpListener>>
+      region_listeners_;
   using SessionKey = std::pair<std::string, SessionId>;
   struct OpenSession {
     std::weak_ptr<net::HttpStream> stream;

@@ -257,6 +257,29 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
     if (!field(b, "accepting", accepting, problem)) return error_response(400, problem);
     return from(node.set_accepting(accepting), {{"accepting", accepting}});
   }
+  // Seed 001 Atlas clusters: the primary master's Distribute to Cluster, Management > Cluster
+  // (accepting per traffic node), Sync Now; Failover > Enable Backup Operations.
+  if (path == "/api/v1/atlas/distribute" && m == "POST") {
+    std::string package;
+    if (!field(b, "package", package, problem)) return error_response(400, problem);
+    return from(world.distribute(node, package), {{"accepted", "distribute"}}, 202);
+  }
+  if (path.rfind("/api/v1/atlas/traffic/", 0) == 0 && m == "PUT") {
+    bool accepting = true;
+    if (!field(b, "accepting", accepting, problem)) return error_response(400, problem);
+    const std::string traffic = path.substr(22);
+    if (traffic.empty() || traffic.find('/') != std::string::npos)
+      return error_response(400, "traffic node name missing or malformed in the path");
+    return from(world.set_traffic_accepting(node, traffic, accepting),
+                {{"node", traffic}, {"accepting", accepting}});
+  }
+  if (path == "/api/v1/atlas/sync" && m == "POST")
+    return from(world.cluster_sync_now(node), {{"accepted", "sync"}}, 202);
+  if (path == "/api/v1/atlas/backup-operations" && m == "PUT") {
+    bool enabled = true;
+    if (!field(b, "enabled", enabled, problem)) return error_response(400, problem);
+    return from(world.set_backup_operations(node, enabled), {{"enabled", enabled}});
+  }
   return error_response(404, "no such endpoint: " + m + " " + path);
 }
 

@@ -18,6 +18,7 @@ enum class Fault {
   kDiskFull,      // staging a package fails for lack of space
   kCorruptStage,  // a staged package arrives altered, so its signature check fails
   kCompatFail,    // the compatibility test reports an error and installs are refused (S11)
+  kNeverDrains,   // client sessions on the node never end by themselves (S6/S7 drain fault)
 };
 
 std::optional<Fault> parse_fault(std::string_view name);

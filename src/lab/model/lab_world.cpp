@@ -79,6 +79,14 @@ LabWorld::LabWorld(LabSpec spec, Scheduler& clock, std::string trusted_public_ke
       backups[0]->store_ = primaries[0]->store_;
       backups[0]->store_.set_schema(backups[0]->version());
     }
+    if (c.kind == ClusterKind::kAtlas) {
+      // Every traffic node starts accepting, in every master's copy of the configuration.
+      backup_operations_[c.name] = true;
+      for (const auto& m : c.nodes)
+        if (by_name_.at(m)->atlas_master())
+          for (const auto& t : c.nodes)
+            if (by_name_.at(t)->atlas_traffic()) by_name_.at(m)->atlas_config_[t] = true;
+    }
   }
 }
 

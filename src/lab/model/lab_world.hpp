@@ -68,6 +68,30 @@ class LabWorld {
   // sessions fail over to another enabled serving member, when there is one.
   void vip_owner_stops_serving(Node& owner);
 
+  // --- seed 001 Atlas clusters (S6, S7); atlas_rules.cpp ------------------------------------
+  // The master whose cluster configuration is in force: the primary of the masters' failover
+  // relation, or the only master when there is no relation. Null when it is not running.
+  Node* atlas_primary(const std::string& cluster);
+  // "Distribute to Cluster" on the primary master: every other node of the cluster receives the
+  // staged package (size / sync rate of model time each) and holds it staged; nothing installs.
+  NodeStatus distribute(Node& self, const std::string& package_id);
+  // Management > Cluster on the primary master: a traffic node's "Accepting New Client
+  // Connections". The change is saved in the primary's configuration and sent to the node.
+  NodeStatus set_traffic_accepting(Node& self, const std::string& traffic, bool accepting);
+  // Cluster :: Status > Sync Now on the primary master: every traffic node takes the primary's
+  // configuration (its accepting flag); with backup operations enabled, the backup master is
+  // data-synced too (refused while it runs other software: disable backup operations first).
+  NodeStatus cluster_sync_now(Node& self);
+  // Failover > Enable Backup Operations, a setting of the masters' relation (either master).
+  NodeStatus set_backup_operations(Node& self, bool enabled);
+  bool backup_operations(const std::string& cluster) const;
+  // Called by a node whose install completed: a master marks every traffic node not accepting
+  // in its own copy of the cluster configuration (seed 001's warning); nothing is sent.
+  void atlas_install_completed(Node& node);
+  // Where the cluster's service address of `region` sends a new client: the serving, accepting
+  // traffic node of that region with the fewest open sessions; null when there is none.
+  Node* route_client(const std::string& cluster, const std::string& region);
+
  private:
   Node* peer_of(Node& self);
   void finish_sync(const std::string& primary, const std::string& backup);
@@ -80,6 +104,7 @@ class LabWorld {
   std::string trusted_key_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::map<std::string, Node*> by_name_;
+  std::map<std::string, bool> backup_operations_;  // atlas cluster -> enabled
 };
 
 }  // namespace hitless::lab

@@ -1,5 +1,7 @@
 #include "lab/model/node.hpp"
 
+#include <algorithm>
+
 #include "catalog/signing.hpp"
 #include "lab/model/lab_world.hpp"
 #include "model/version.hpp"
@@ -292,6 +294,8 @@ void Node::finish_boot() {
     notify();
     // Seed 000: the member that completes an install pushes it to the rest of the cluster.
     world_.cluster_install_completed(*this);
+    // Seed 001: an Atlas master that installs marks every traffic node not accepting.
+    world_.atlas_install_completed(*this);
     return;
   }
   enter(Phase::kRunning);
@@ -360,13 +364,23 @@ Result<SessionId, NodeErrc> Node::open_session(double lifetime_override_s) {
 
 SessionId Node::start_session(double lifetime_s) {
   const SessionId id = next_session_++;
-  const TimerId t = clock_.call_after(lifetime_s, [this, id] {
-    sessions_.erase(id);
-    ++sessions_completed_;
-    if (observer_) observer_->session_ended(*this, id, false);
-  });
+  const TimerId t = clock_.call_after(lifetime_s, [this, id] { session_lifetime_ended(id); });
   sessions_.emplace(id, Session{t, clock_.now() + lifetime_s});
   return id;
+}
+
+void Node::session_lifetime_ended(SessionId id) {
+  auto it = sessions_.find(id);
+  if (it == sessions_.end()) return;
+  if (has_fault(Fault::kNeverDrains)) {  // the client stays connected: look again a lifetime on
+    const double again = std::max(1.0, spec_.session_lifetime_s);
+    it->second.ends_at = clock_.now() + again;
+    it->second.timer = clock_.call_after(again, [this, id] { session_lifetime_ended(id); });
+    return;
+  }
+  sessions_.erase(it);
+  ++sessions_completed_;
+  if (observer_) observer_->session_ended(*this, id, false);
 }
 
 std::size_t Node::transfer_sessions_to(Node& to) {

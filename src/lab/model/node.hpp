@@ -145,6 +145,15 @@ class Node {
   const std::optional<StagedPackage>& installed_package() const { return installed_package_; }
   // What happened to the last push this node received ("" = none): the revision replaced, etc.
   const std::string& last_push() const { return last_push_; }
+  // Seed 001 Atlas clusters (atlas_rules.cpp) -----------------------------------------------
+  bool atlas_master() const {
+    return kind_ == ClusterKind::kAtlas &&
+           (spec_.role == "master" || spec_.role == "backup-master");
+  }
+  bool atlas_traffic() const { return kind_ == ClusterKind::kAtlas && spec_.role == "traffic"; }
+  // A master's copy of the cluster configuration: per traffic node, "Accepting New Client
+  // Connections". The primary master's copy is the one in force.
+  const std::map<std::string, bool>& atlas_accepting_config() const { return atlas_config_; }
   // Model seconds a configuration backup of the current data takes.
   double backup_duration_s() const { return kBackupFixedS + store_.size_mb() / kBackupMbPerS; }
 
@@ -210,6 +219,7 @@ class Node {
   void cancel_timers();
   void notify();
   SessionId start_session(double lifetime_s);
+  void session_lifetime_ended(SessionId id);
 
   NodeSpec spec_;
   ClusterKind kind_;
@@ -250,6 +260,7 @@ class Node {
   std::uint64_t sessions_transferred_ = 0;
 
   bool member_enabled_ = true;
+  std::map<std::string, bool> atlas_config_;  // masters only: traffic node -> accepting
   std::optional<StagedPackage> installed_package_;
   std::string last_push_;
 };

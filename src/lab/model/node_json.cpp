@@ -70,6 +70,8 @@ nlohmann::json node_status_json(const Node& n, double now) {
         {"installed_revision",
          n.installed_package() ? n.installed_package()->revision() : std::string()},
         {"last_push", n.last_push()}}},
+      // Seed 001 Atlas: a master's copy of the cluster configuration (traffic node -> accepting).
+      {"atlas_accepting_config", n.atlas_accepting_config()},
       {"oob_power", spec.oob_power},
       {"boots", n.boot_count()},
       {"installs", n.install_count()},
