@@ -60,7 +60,10 @@ struct PairFixture {
   explicit PairFixture(LabSpec spec = pair_spec())
       : world(std::make_unique<LabWorld>(std::move(spec), clock, key.public_key_b64)),
         a(*world->find("a")),
-        b(*world->find("b")) {}
+        b(node_or(world->find("b"), a)) {}
+  // A spec without node "b" (an Atlas cluster with a single master) binds `b` to `a`, never to
+  // a null reference.
+  static Node& node_or(Node* n, Node& fallback) { return n ? *n : fallback; }
   VirtualScheduler clock;
   catalog::SigningKeyPair key = catalog::generate_signing_key();
   std::unique_ptr<LabWorld> world;
