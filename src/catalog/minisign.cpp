@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <vector>
 
+#include "catalog/signing.hpp"  // from_base64
+
 namespace hitless::catalog {
 namespace {
 
@@ -35,17 +37,6 @@ std::vector<std::string_view> lines_of(std::string_view text) {
   }
   while (!out.empty() && out.back().empty()) out.pop_back();
   return out;
-}
-
-bool decode_base64(std::string_view text, std::string& out) {
-  ensure_sodium();
-  out.assign(text.size(), '\0');
-  size_t len = 0;
-  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),
-                        text.size(), nullptr, &len, nullptr, sodium_base64_VARIANT_ORIGINAL) != 0)
-    return false;
-  out.resize(len);
-  return true;
 }
 
 std::string encode_base64(const void* data, std::size_t size) {
@@ -142,7 +133,7 @@ Result<MinisignPublicKey, MinisignErrc> parse_public_key(std::string_view text) 
   if (lines.size() != 1)
     return malformed("a minisign public key is one comment line and one base64 line");
   std::string raw;
-  if (!decode_base64(lines[0], raw) || raw.size() != 42 || raw.compare(0, 2, "Ed") != 0)
+  if (!from_base64(lines[0], raw) || raw.size() != 42 || raw.compare(0, 2, "Ed") != 0)
     return malformed("not a minisign Ed25519 public key (bad base64 line)");
   MinisignPublicKey pk;
   std::memcpy(pk.key_id.data(), raw.data() + 2, 8);
@@ -155,7 +146,7 @@ Result<MinisignSecretKey, MinisignErrc> parse_secret_key(std::string_view text) 
   if (lines.size() != 2 || lines[0].substr(0, kUntrusted.size()) != kUntrusted)
     return malformed("a minisign secret key is one comment line and one base64 line");
   std::string raw;
-  if (!decode_base64(lines[1], raw) || raw.size() != kSecretHeader + 8 + 64 + 32 ||
+  if (!from_base64(lines[1], raw) || raw.size() != kSecretHeader + 8 + 64 + 32 ||
       raw.compare(0, 2, "Ed") != 0 || raw.compare(4, 2, "B2") != 0)
     return malformed("not a minisign Ed25519 secret key (bad base64 line)");
   if (raw[2] != 0 || raw[3] != 0)
@@ -189,7 +180,7 @@ Result<MinisignSignature, MinisignErrc> parse_signature(std::string_view text) {
         "global signature");
   MinisignSignature sig;
   std::string raw;
-  if (!decode_base64(lines[1], raw) || raw.size() != 74)
+  if (!from_base64(lines[1], raw) || raw.size() != 74)
     return malformed("the signature line is not a minisign Ed25519 signature");
   if (raw.compare(0, 2, "ED") == 0)
     sig.prehashed = true;
@@ -200,7 +191,7 @@ Result<MinisignSignature, MinisignErrc> parse_signature(std::string_view text) {
   std::memcpy(sig.key_id.data(), raw.data() + 2, 8);
   std::memcpy(sig.signature.data(), raw.data() + 10, 64);
   sig.trusted_comment = std::string(lines[2].substr(kTrusted.size()));
-  if (!decode_base64(lines[3], raw) || raw.size() != 64)
+  if (!from_base64(lines[3], raw) || raw.size() != 64)
     return malformed("the global signature line is not an Ed25519 signature");
   std::memcpy(sig.global_signature.data(), raw.data(), 64);
   return sig;
