@@ -76,6 +76,8 @@ class YamlReader {
 
   // The line where `path` was declared, else that of its nearest recorded parent, else 1.
   int line_of(std::string path) const;
+  // Whether the document had a field at `path` (entries() and items() record every one).
+  bool seen(const std::string& path) const { return lines_.count(path) > 0; }
 
  private:
   std::string file_;

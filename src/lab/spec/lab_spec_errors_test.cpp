@@ -54,7 +54,7 @@ TEST(LabSpecErrors, EmptyFileSyntaxErrorsAndOtherShapes) {
   EXPECT_TRUE(
       fails("lab: t\n  bad: indent\n", SpecErrc::kSyntax, "lab.yaml:2: YAML syntax error..."));
   EXPECT_TRUE(fails(kPair + "---\nlab: u\n", SpecErrc::kSyntax,
-                    "lab.yaml:15: more than one YAML document; a lab file holds exactly one"));
+                    "lab.yaml:15: more than one YAML document; the file holds exactly one"));
   EXPECT_TRUE(fails("- lab\n", SpecErrc::kWrongType, "lab.yaml:1: expected a map, got a list"));
 }
 

@@ -337,28 +337,11 @@ bool parse_lab(SpecReader& r, const Field& root, LabSpec& lab) {
 Result<LabSpec, SpecErrc> parse_lab_spec_text(const std::string& yaml,
                                               const std::string& file_name) {
   SpecReader r(file_name);
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(yaml);
-  } catch (const YAML::Exception& e) {
-    r.fail(SpecErrc::kSyntax, e.mark.line >= 0 ? e.mark.line + 1 : 1, "",
-           "YAML syntax error: " + e.msg);
-    return r.error();
-  }
-  if (docs.size() > 1) {
-    r.fail(SpecErrc::kSyntax, docs[1].Mark().line >= 0 ? docs[1].Mark().line + 1 : 1, "",
-           "more than one YAML document; a lab file holds exactly one");
-    return r.error();
-  }
-  if (docs.empty() || docs[0].IsNull()) {
-    r.fail(SpecErrc::kMissingField, 1, "",
-           "empty file (a lab needs at least 'lab' and 'clusters')");
-    return r.error();
-  }
-  const Field root{docs[0], "", "", docs[0].Mark().line >= 0 ? docs[0].Mark().line + 1 : 1};
+  const std::optional<Field> root = r.load(yaml, "a lab needs at least 'lab' and 'clusters'");
+  if (!root) return r.error();
   LabSpec lab;
   lab.file = file_name;
-  if (!parse_lab(r, root, lab) || !detail::validate_lab(r, lab)) return r.error();
+  if (!parse_lab(r, *root, lab) || !detail::validate_lab(r, lab)) return r.error();
   return lab;
 }
 

@@ -1,13 +1,10 @@
 #pragma once
-// SpecReader: the strict YAML-reading toolkit behind the lab definition parser. It turns yaml-cpp
-// nodes into typed values, remembers the line of every field it has seen (so the validation pass
-// can point at it) and keeps the first error as "FILE:LINE: FIELD: message".
+// SpecReader: the project's strict YAML reader (model/yaml_reader.hpp) with the lab definition's
+// own error codes and the two readers only the lab file needs (addresses as host[:port], enums
+// spelled by a table). Everything else (paths, lines, unknown keys, scalars, durations, versions)
+// is YamlReader's, so the inventory and the lab file report bad input the same way.
 // Internal to lab/spec; one instance per parse, not thread-safe.
 
-#include <yaml-cpp/yaml.h>
-
-#include <map>
-#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -16,17 +13,11 @@
 #include "common/result.hpp"
 #include "lab/spec/lab_spec.hpp"
 #include "lab/spec/lab_spec_parser.hpp"
+#include "model/yaml_reader.hpp"
 
 namespace hitless::lab::detail {
 
-// A value in the document with its path ("clusters[0].nodes[1].name") and 1-based line (the
-// line of its key, or of the item for sequence items).
-struct Field {
-  YAML::Node node;
-  std::string path;
-  std::string key;  // the map key naming it; "" for sequence items and the document
-  int line = 1;
-};
+using Field = YamlField;
 
 template <class E>
 struct EnumName {
@@ -34,42 +25,28 @@ struct EnumName {
   E value;
 };
 
-// "a, b, c": for "allowed: ..." in messages.
-std::string join(std::span<const std::string_view> names);
+inline std::string join(std::span<const std::string_view> names) { return join_names(names); }
+inline bool is_name(std::string_view text) { return is_plain_name(text); }
 bool is_ipv4(std::string_view host);
-// [A-Za-z0-9][A-Za-z0-9._-]*, up to 64 characters: node, cluster, package and region names.
-bool is_name(std::string_view text);
 
-class SpecReader {
+class SpecReader : public YamlReader {
  public:
-  explicit SpecReader(std::string file) : file_(std::move(file)) {}
+  explicit SpecReader(std::string file) : YamlReader(std::move(file)) {}
 
-  // Keeps the error if it is the first one; always returns false so callers can
-  // `return r.fail(...)`.
-  bool fail(SpecErrc code, int line, const std::string& path, const std::string& message);
+  // The lab file's codes over YamlReader's; kUnreadable never reaches the reader (the file
+  // could not be read at all).
+  bool fail(SpecErrc code, int line, const std::string& path, const std::string& message) {
+    return YamlReader::fail(to_yaml_errc(code), line, path, message);
+  }
   bool fail(SpecErrc code, const Field& f, const std::string& message) {
     return fail(code, f.line, f.path, message);
   }
-  bool failed() const { return error_.has_value(); }
-  const Error<SpecErrc>& error() const { return *error_; }
+  Error<SpecErrc> error() const {
+    const Error<YamlErrc>& e = YamlReader::error();
+    return Error<SpecErrc>{to_spec_errc(e.code), e.message};
+  }
 
-  // A map's entries in file order, checked against the allowed keys (unknown or repeated keys
-  // fail; an empty `allowed` takes any key). nullopt after a failure.
-  std::optional<std::vector<Field>> entries(const Field& map,
-                                            std::span<const std::string_view> allowed);
-  // A sequence's items. `what` names the items in messages ("nodes").
-  std::optional<std::vector<Field>> items(const Field& seq, const char* what);
-
-  bool read_scalar(const Field& f, const char* expected, std::string& out);
-  bool read_string(const Field& f, std::string& out);  // any non-empty scalar
-  bool read_name(const Field& f, std::string& out);    // [A-Za-z0-9][A-Za-z0-9._-]*
-  bool read_version(const Field& f, std::string& out);
-  bool read_duration(const Field& f, double& out);
-  bool read_number(const Field& f, double min, bool min_inclusive, double& out);
-  bool read_count(const Field& f, int& out);  // a non-negative integer
-  bool read_bool(const Field& f, bool& out);
-  bool read_endpoint(const Field& f, Endpoint& out);  // host or host:port
-  bool read_choice(const Field& f, std::span<const std::string_view> allowed, std::string& out);
+  bool read_endpoint(const Field& f, Endpoint& out);  // host or host:port (port 0-65535)
   template <class E>
   bool read_enum(const Field& f, std::span<const EnumName<E>> names, E& out) {
     std::string text;
@@ -86,14 +63,9 @@ class SpecReader {
                 "unknown " + f.key + " '" + text + "' (allowed: " + join(spelled) + ")");
   }
 
-  // The line where `path` was declared, else that of its nearest recorded parent, else 1.
-  int line_of(std::string path) const;
-  bool seen(const std::string& path) const { return lines_.count(path) > 0; }
-
  private:
-  std::string file_;
-  std::optional<Error<SpecErrc>> error_;
-  std::map<std::string, int> lines_;
+  static YamlErrc to_yaml_errc(SpecErrc code);
+  static SpecErrc to_spec_errc(YamlErrc code);
 };
 
 }  // namespace hitless::lab::detail
