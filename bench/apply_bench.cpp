@@ -54,68 +54,6 @@ clusters:
   return y;
 }
 
-struct Child {
-  int exit_code = -1;
-  double wall_s = 0, cpu_s = 0, max_rss_mb = 0;
-};
-
-// fork + exec of the hitless binary, output to `log`; wait4 gives the child's peak RSS and CPU.
-Child run_measured(const std::vector<std::string>& args, const std::string& log) {
-  Child c;
-  std::vector<char*> argv;
-  std::string bin = HITLESS_BIN;
-  argv.push_back(bin.data());
-  std::vector<std::string> copy = args;
-  for (auto& a : copy) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  const auto t0 = std::chrono::steady_clock::now();
-  const pid_t pid = fork();
-  if (pid == 0) {
-    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    if (fd >= 0) {
-      dup2(fd, 1);
-      dup2(fd, 2);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  if (pid < 0) return c;
-  int status = 0;
-  rusage ru{};
-  wait4(pid, &status, 0, &ru);
-  c.wall_s = bench::seconds_since(t0);
-  c.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  c.cpu_s =
-      ru.ru_utime.tv_sec + ru.ru_stime.tv_sec + (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-  c.max_rss_mb = ru.ru_maxrss / 1024.0;  // KiB on Linux
-  return c;
-}
-
-// User + system CPU seconds of another process (/proc/PID/stat), -1 if unknown.
-double process_cpu_s(int pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  const auto close = stat.rfind(')');
-  if (close == std::string::npos) return -1;
-  std::vector<std::string> fields;
-  std::string f;
-  for (char ch : stat.substr(close + 2)) {
-    if (ch == ' ')
-      fields.push_back(std::move(f)), f.clear();
-    else
-      f += ch;
-  }
-  if (fields.size() < 13) return -1;  // fields[11], [12]: utime, stime (fields 14, 15 of stat)
-  return (std::stod(fields[11]) + std::stod(fields[12])) /
-         static_cast<double>(sysconf(_SC_CLK_TCK));
-}
-
-std::string tail(const std::string& path, std::size_t bytes = 1500) {
-  std::ifstream in(path);
-  std::string s((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  return s.size() > bytes ? s.substr(s.size() - bytes) : s;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -178,17 +116,17 @@ int main(int argc, char** argv) {
     return total;
   };
   const long calls_before = management_calls();
-  Child apply;
+  bench::Measured apply;
   double daemon_cpu = -1;
   if (exit_code == 0) {
-    const double d0 = process_cpu_s(daemon_pid);
-    apply = run_measured({"apply", dir + "/plan.json", "--auto-approve", "--quiet", "--journal",
-                          dir + "/journal.db"},
-                         dir + "/apply.log");
-    daemon_cpu = process_cpu_s(daemon_pid) - d0;
+    const double d0 = bench::process_cpu_s(daemon_pid);
+    apply = bench::run_measured({"apply", dir + "/plan.json", "--auto-approve", "--quiet",
+                                 "--journal", dir + "/journal.db"},
+                                dir + "/apply.log");
+    daemon_cpu = bench::process_cpu_s(daemon_pid) - d0;
     if (apply.exit_code != 0) {
       std::printf("apply exited %d; end of %s/apply.log:\n%s\n", apply.exit_code, dir.c_str(),
-                  tail(dir + "/apply.log").c_str());
+                  bench::tail_of(dir + "/apply.log").c_str());
       exit_code = 1;
     }
   }

@@ -80,7 +80,7 @@ run_benchmarks() {
     "probe_bench 1000"
     "lab_model_bench --benchmark_min_time=0.05"
     "plan_bench 100"
-    "atlas_bench 20 4"
+    "atlas_bench --execute 20 4 0.005"
     "executor_bench 1 10"
     "apply_bench 3 0.005"
     "dns_swing_bench 50"
