@@ -6,56 +6,16 @@
 #include <algorithm>
 #include <set>
 
+#include "planner/atlas_world_fixture.hpp"
 #include "planner/planner.hpp"
 
 namespace hitless::plan {
 namespace {
 
-// An Atlas cluster on 23.1.2 with traffic nodes per region; product 23.2.1 in the catalog.
-struct AtlasWorld {
-  Inventory inv;
-  ObservedState obs;
-  catalog::Catalog cat = catalog::Catalog::from_manifests({
-      {"product", "23.2.1", "product", {}, {}, 1500, 400},
-  });
-
-  AtlasWorld(bool failover, std::vector<std::pair<std::string, int>> regions) {
-    inv.name = "t";
-    inv.file = "inventory.yaml";
-    InventoryCluster c;
-    c.name = "atlas";
-    c.kind = "atlas";
-    c.traffic_kind = "none";
-    int line = 1;
-    auto add = [&](const std::string& n, const std::string& role, const std::string& region,
-                   const std::string& ha) {
-      c.nodes.push_back(
-          InventoryNode{n, role, region, "", "", "lab", "127.0.0.1:1", "t", {}, {}, line++, ""});
-      ObservedNode o;
-      o.name = n;
-      o.reachable = true;
-      o.version = "23.1.2";
-      o.packages = {{"product", "23.1.2"}};
-      o.serving = o.accepting = o.powered = true;
-      o.ha_role = ha;
-      obs.nodes[n] = o;
-    };
-    add("master-a", "master", "", failover ? "primary" : "none");
-    if (failover) add("master-b", "backup-master", "", "backup");
-    for (const auto& [region, count] : regions)
-      for (int i = 1; i <= count; ++i)
-        add(region + "-" + std::to_string(i), "traffic", region, "none");
-    inv.clusters = {c};
-  }
-  InventoryCluster& cluster() { return inv.clusters.front(); }
-  Result<Plan, PlanningErrc> plan() {
-    PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = "23.2.1";
-    return make_plan(rq);
-  }
+// The shared Atlas cluster (planner/atlas_world_fixture.hpp), planned to 23.2.1.
+struct AtlasWorld : fixture::AtlasWorld {
+  using fixture::AtlasWorld::AtlasWorld;
+  Result<Plan, PlanningErrc> plan() { return make_plan(request()); }
 };
 
 // Index of the first step with this verb whose targets include `node`; -1 if none.

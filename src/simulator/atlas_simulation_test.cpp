@@ -2,60 +2,30 @@
 // clock) with clients arriving at every region: figures, per-region service and the drain fault.
 #include <gtest/gtest.h>
 
+#include "planner/atlas_world_fixture.hpp"
 #include "planner/planner.hpp"
 #include "simulator/simulator.hpp"
 
 namespace hitless::sim {
 namespace {
 
-struct AtlasWorld {
-  Inventory inv;
-  ObservedState obs;
-  catalog::Catalog cat = catalog::Catalog::from_manifests({
-      {"product", "23.2.1", "product", {}, {}, 1500, 400},
-  });
-  AtlasWorld(bool failover, std::vector<std::pair<std::string, int>> regions) {
-    inv.name = "t";
-    inv.file = "inventory.yaml";
-    InventoryCluster c;
-    c.name = "atlas";
-    c.kind = "atlas";
-    c.traffic_kind = "none";
-    NodeProfile prof;
-    prof.install_s = 1500;
-    prof.reboot_s = 180;
-    prof.session_lifetime_s = 900;
-    prof.data_mb = 500;
-    int line = 1;
-    auto add = [&](const std::string& n, const std::string& role, const std::string& region,
-                   const std::string& ha) {
-      c.nodes.push_back(
-          InventoryNode{n, role, region, "", "", "lab", "127.0.0.1:1", "t", {}, prof, line++, ""});
-      ObservedNode o;
-      o.name = n;
-      o.reachable = true;
-      o.version = "23.1.2";
-      o.packages = {{"product", "23.1.2"}};
-      o.serving = o.accepting = o.powered = true;
-      o.ha_role = ha;
-      obs.nodes[n] = o;
-    };
-    add("master-a", "master", "", failover ? "primary" : "none");
-    if (failover) add("master-b", "backup-master", "", "backup");
-    for (const auto& [region, count] : regions)
-      for (int i = 1; i <= count; ++i)
-        add(region + "-" + std::to_string(i), "traffic", region, "none");
-    c.policy.drain_timeout_s = 1200;  // sessions last up to 900 s
-    inv.clusters = {c};
+NodeProfile atlas_profile() {
+  NodeProfile prof;
+  prof.install_s = 1500;
+  prof.reboot_s = 180;
+  prof.session_lifetime_s = 900;
+  prof.data_mb = 500;
+  return prof;
+}
+
+// The shared Atlas cluster (planner/atlas_world_fixture.hpp) with sessions of up to 900 s.
+struct AtlasWorld : plan::fixture::AtlasWorld {
+  AtlasWorld(bool failover, const std::vector<std::pair<std::string, int>>& regions)
+      : plan::fixture::AtlasWorld(failover, regions, atlas_profile()) {
+    policy().drain_timeout_s = 1200;  // sessions last up to 900 s
   }
-  Policy& policy() { return inv.clusters.front().policy; }
   plan::Plan plan() {
-    plan::PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = "23.2.1";
-    auto p = plan::make_plan(rq);
+    auto p = plan::make_plan(request());
     EXPECT_TRUE(p.ok()) << p.message();
     return *p;
   }
