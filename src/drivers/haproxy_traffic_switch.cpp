@@ -1,5 +1,7 @@
 #include "drivers/haproxy_traffic_switch.hpp"
 
+#include <functional>
+
 namespace hitless::drivers {
 
 struct HaproxyTrafficSwitch::Target {
@@ -22,6 +24,9 @@ struct HaproxyTrafficSwitch::Wait {
   long last_scur = -1;
   std::string last_seen;
   Callback<nlohmann::json> done;
+  // Looks at the member's current `show stat` line: true when the wait is over (and `done` has
+  // been answered), false to look again after the poll interval.
+  std::function<bool(const std::shared_ptr<Wait>&, const HaproxyServerStat&)> check;
 };
 
 namespace {
@@ -154,50 +159,15 @@ void HaproxyTrafficSwitch::drain(const Target& t, double timeout_s, DrainTimeout
   w->timeout_s = timeout_s;
   w->on_timeout = on_timeout;
   w->done = std::move(done);
+  w->check = [this](const std::shared_ptr<Wait>& self, const HaproxyServerStat& s) {
+    return drain_check(self, s);
+  };
   set_state(t, "drain",
             [this, w, alive = std::weak_ptr<bool>(alive_)](Result<nlohmann::json, DriverErrc> r) {
               if (!alive.lock()) return;
               if (!r) return w->done(std::move(r));
-              poll_drain(w);
+              poll(w);
             });
-}
-
-void HaproxyTrafficSwitch::poll_drain(std::shared_ptr<Wait> w) {
-  stats(w->t, [this, w, alive = std::weak_ptr<bool>(alive_)](
-                  Result<std::map<std::string, HaproxyServerStat>, DriverErrc> r) {
-    if (!alive.lock()) return;
-    if (!r) return w->done(r.error());
-    auto s = r->find(w->t.server);
-    if (s == r->end())
-      return w->done(
-          make_error(DriverErrc::kRejected, w->t.who() + ": no such server in show stat"));
-    const double waited = clock_.now() - w->started;
-    if (s->second.scur == 0)
-      return w->done(nlohmann::json{{"state", "drain"}, {"sessions", 0}, {"waited_s", waited}});
-    w->last_scur = s->second.scur;
-    if (waited >= w->timeout_s && w->on_timeout != DrainTimeoutAction::kWait) {
-      const std::string open = std::to_string(s->second.scur) +
-                               " session(s) still open after the "
-                               "drain timeout (" +
-                               std::to_string(static_cast<long>(w->timeout_s)) + " s)";
-      if (w->on_timeout == DrainTimeoutAction::kStop)
-        return w->done(make_error(DriverErrc::kRejected,
-                                  w->t.who() + ": " + open +
-                                      "; policy on_drain_timeout is stop: the member stays "
-                                      "drained and serving its sessions"));
-      // force: cut them; HAProxy closes the client connections of that server.
-      const long forced = s->second.scur;
-      return set(
-          w->t, "shutdown sessions server " + w->t.name(),
-          [w, forced, waited](Result<nlohmann::json, DriverErrc> f) {
-            if (!f) return w->done(std::move(f));
-            w->done(nlohmann::json{{"state", "drain"}, {"forced", forced}, {"waited_s", waited}});
-          });
-    }
-    clock_.call_after(poll_s_, [this, w, alive = std::weak_ptr<bool>(alive_)] {
-      if (alive.lock()) poll_drain(w);
-    });
-  });
 }
 
 void HaproxyTrafficSwitch::health(const Target& t, double timeout_s,
@@ -207,17 +177,20 @@ void HaproxyTrafficSwitch::health(const Target& t, double timeout_s,
   w->started = clock_.now();
   w->timeout_s = timeout_s;
   w->done = std::move(done);
+  w->check = [this](const std::shared_ptr<Wait>& self, const HaproxyServerStat& s) {
+    return health_check(self, s);
+  };
   // Out of maintenance the health checks run again; drained, the member takes no new sessions
   // until HAProxy's own check has seen it up and `lb-ready` lets them in.
   set_state(t, "drain",
             [this, w, alive = std::weak_ptr<bool>(alive_)](Result<nlohmann::json, DriverErrc> r) {
               if (!alive.lock()) return;
               if (!r) return w->done(std::move(r));
-              poll_health(w);
+              poll(w);
             });
 }
 
-void HaproxyTrafficSwitch::poll_health(std::shared_ptr<Wait> w) {
+void HaproxyTrafficSwitch::poll(std::shared_ptr<Wait> w) {
   stats(w->t, [this, w, alive = std::weak_ptr<bool>(alive_)](
                   Result<std::map<std::string, HaproxyServerStat>, DriverErrc> r) {
     if (!alive.lock()) return;
@@ -226,22 +199,58 @@ void HaproxyTrafficSwitch::poll_health(std::shared_ptr<Wait> w) {
     if (s == r->end())
       return w->done(
           make_error(DriverErrc::kRejected, w->t.who() + ": no such server in show stat"));
-    if (check_sees_up(s->second))
-      return w->done(nlohmann::json{{"status", s->second.status},
-                                    {"check", s->second.check_status},
-                                    {"waited_s", clock_.now() - w->started}});
-    w->last_seen = s->second.status + " " + s->second.check_status;
-    if (clock_.now() - w->started >= w->timeout_s)
-      return w->done(
-          make_error(DriverErrc::kRejected, w->t.who() +
-                                                ": its health check does not see the member up "
-                                                "after " +
-                                                std::to_string(static_cast<long>(w->timeout_s)) +
-                                                " s (last seen: " + w->last_seen + ")"));
+    if (w->check(w, s->second)) return;
     clock_.call_after(poll_s_, [this, w, alive = std::weak_ptr<bool>(alive_)] {
-      if (alive.lock()) poll_health(w);
+      if (alive.lock()) poll(w);
     });
   });
+}
+
+// Drained when HAProxy counts no current session on the member; at the timeout the policy
+// decides: keep waiting, cut the sessions, or stop with the member drained and serving them.
+bool HaproxyTrafficSwitch::drain_check(const std::shared_ptr<Wait>& w, const HaproxyServerStat& s) {
+  const double waited = clock_.now() - w->started;
+  if (s.scur == 0) {
+    w->done(nlohmann::json{{"state", "drain"}, {"sessions", 0}, {"waited_s", waited}});
+    return true;
+  }
+  w->last_scur = s.scur;
+  if (waited < w->timeout_s || w->on_timeout == DrainTimeoutAction::kWait) return false;
+  const std::string open = std::to_string(s.scur) +
+                           " session(s) still open after the drain timeout (" +
+                           std::to_string(static_cast<long>(w->timeout_s)) + " s)";
+  if (w->on_timeout == DrainTimeoutAction::kStop) {
+    w->done(make_error(DriverErrc::kRejected,
+                       w->t.who() + ": " + open +
+                           "; policy on_drain_timeout is stop: the member stays drained and "
+                           "serving its sessions"));
+    return true;
+  }
+  // force: cut them; HAProxy closes the client connections of that server.
+  const long forced = s.scur;
+  set(w->t, "shutdown sessions server " + w->t.name(),
+      [w, forced, waited](Result<nlohmann::json, DriverErrc> f) {
+        if (!f) return w->done(std::move(f));
+        w->done(nlohmann::json{{"state", "drain"}, {"forced", forced}, {"waited_s", waited}});
+      });
+  return true;
+}
+
+// Healthy when HAProxy's own check sees the member up; the timeout names what it last saw.
+bool HaproxyTrafficSwitch::health_check(const std::shared_ptr<Wait>& w,
+                                        const HaproxyServerStat& s) {
+  if (check_sees_up(s)) {
+    w->done(nlohmann::json{
+        {"status", s.status}, {"check", s.check_status}, {"waited_s", clock_.now() - w->started}});
+    return true;
+  }
+  w->last_seen = s.status + " " + s.check_status;
+  if (clock_.now() - w->started < w->timeout_s) return false;
+  w->done(make_error(DriverErrc::kRejected,
+                     w->t.who() + ": its health check does not see the member up after " +
+                         std::to_string(static_cast<long>(w->timeout_s)) +
+                         " s (last seen: " + w->last_seen + ")"));
+  return true;
 }
 
 }  // namespace hitless::drivers

@@ -49,8 +49,10 @@ class HaproxyTrafficSwitch final : public TrafficSwitch {
   void drain(const Target& t, double timeout_s, DrainTimeoutAction on_timeout,
              Callback<nlohmann::json> done);
   void health(const Target& t, double timeout_s, Callback<nlohmann::json> done);
-  void poll_drain(std::shared_ptr<Wait> w);
-  void poll_health(std::shared_ptr<Wait> w);
+  // Reads the member's `show stat` line every poll interval until the wait's check ends it.
+  void poll(std::shared_ptr<Wait> w);
+  bool drain_check(const std::shared_ptr<Wait>& w, const HaproxyServerStat& s);
+  bool health_check(const std::shared_ptr<Wait>& w, const HaproxyServerStat& s);
 
   Scheduler& clock_;
   double poll_s_;
