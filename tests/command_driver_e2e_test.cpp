@@ -68,26 +68,7 @@ std::string sqlite_dump(const std::string& path) {
 TEST(CommandDriverPair, UpgradedThroughCurlWithTheLabRestProfileLikeTheLabDriver) {
   UpgradeLab lab;
   use_command_driver(lab, lab_rest());
-  const std::string sum_a = lab.checksum("a"), sum_b = lab.checksum("b");
-  ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
-  BackgroundProbe probe(lab.service(), 200, 4);
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));  // the probe's baseline
-  auto r = lab.apply();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  auto report = probe.stop();
-  ASSERT_EQ(r.exit_code, 0) << r.output;
-  // As for the lab driver: only the shared-IP switch (two curl calls) may drop a few requests.
-  EXPECT_LE(report.failed, 10u) << probe::to_text(report);
-  EXPECT_LT(report.max_gap_ms, 500) << probe::to_text(report);
-  EXPECT_GT(report.answered_by["b"], 0u);
-  for (const char* n : {"a", "b"}) EXPECT_EQ(lab.node_field(n, "version"), "7.2.0") << n;
-  EXPECT_EQ(lab.node_field("b", "ha", "role"), "primary");
-  EXPECT_EQ(lab.node_field("a", "ha", "role"), "backup");
-  EXPECT_EQ(lab.node_field("b", "owns_shared_ip"), "true");
-  EXPECT_EQ(lab.checksum("a"), sum_a);
-  EXPECT_EQ(lab.checksum("b"), sum_b);
-  auto status = run_hitless("status --journal " + lab.journal_path() + " --format json");
-  EXPECT_EQ(json::parse(status.output).at("state"), "completed");
+  expect_async_pair_upgrade_seen_only_as_the_switch(lab);
 }
 
 TEST(CommandDriverSecrets, TheNodeTokensAreInNoFileOrStreamTheRunProduced) {

@@ -40,6 +40,12 @@ class UpgradeLab : public Lab {
   nlohmann::json config(const std::string& node);
 };
 
+// The asynchronous pair upgrade under the probe, asserted as clients and operators see it: the
+// run completes, only the shared-IP switch may cost a handful of requests, b is primary and
+// holds the shared IP, both nodes run 7.2.0 and keep their data, `hitless status` says
+// completed. Shared by every driver that can run it (lab REST, command + lab-rest profile).
+void expect_async_pair_upgrade_seen_only_as_the_switch(UpgradeLab& lab);
+
 // Waits (polling the journal read-only, as `hitless status` does) until `pred` holds for the
 // run's journal: its run state and its steps. Chosen points of a run, not wall-clock delays.
 // Returns false after `timeout_s` (generous: a guard against a hung run, not a timing).
