@@ -88,6 +88,7 @@ run_benchmarks() {
     "command_bench 100 1 8"
     "ssh_bench 100 50"
     "haproxy_bench 300"
+    "lb_upgrade_bench 4 0.002"
   )
   begin "benchmarks"
   local st=0 cmd t0 rc

@@ -193,7 +193,8 @@ TEST(MembershipUpgrade, PlanShowsTheReplacedRevisionAndTheClusterUpgradesTheRejo
   auto [status, staged] = lab.stage("aa-2", "../other/pulse-9.1R3");
   ASSERT_EQ(status, 201) << staged.dump();
   const std::string old_revision = staged.at("digest").get<std::string>().substr(0, 12);
-  auto planned = lab.plan("", "9.1R3");
+  // The seed's own order (behind the load balancer the default is lb-rejoin).
+  auto planned = lab.plan("cluster-push", "9.1R3");
   ASSERT_EQ(planned.exit_code, 0) << planned.output;
   EXPECT_NE(planned.output.find("aa-2: staged revision " + old_revision +
                                 " of pulse-9.1R3 will be replaced by revision"),

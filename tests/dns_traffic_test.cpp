@@ -4,10 +4,14 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
+#include <boost/asio.hpp>
 #include <filesystem>
+#include <fstream>
 
+#include "drivers/dns_switch.hpp"
 #include "lab/daemon/knot_server.hpp"
 #include "net/dns_client.hpp"
+#include "net/tsig_key.hpp"
 
 namespace hitless {
 namespace {
@@ -101,6 +105,71 @@ TEST_F(DnsTraffic, SilentServerIsUnreachableAfterTheRetryPolicy) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.code(), net::DnsErrc::kUnreachable);
   EXPECT_NE(r.message().find("2 attempts"), std::string::npos) << r.message();
+}
+
+// The switch the executor calls: the ldns update runs off the io thread, which keeps serving
+// (a timer fires) while the update waits; the result comes back on the io thread.
+struct SwitchRun {
+  bool timer_fired_first = false;
+  Result<nlohmann::json, drivers::DriverErrc> result = nlohmann::json();
+};
+
+SwitchRun move_through_switch(const std::string& server, const std::string& key_file) {
+  Inventory inv;
+  inv.file = "inventory.yaml";
+  InventoryCluster c;
+  c.name = "pair";
+  c.traffic_kind = "dns";
+  c.dns = hitless::DnsTraffic{server, "example.test", "app.example.test", 5, key_file, 1};
+  for (const char* n : {"a", "b"}) {
+    InventoryNode node;
+    node.name = n;
+    node.address = std::string(n) == "a" ? "127.0.0.11:80" : "127.0.0.12:80";
+    c.nodes.push_back(node);
+  }
+  inv.clusters = {c};
+  boost::asio::io_context io;
+  auto sw = drivers::DnsTrafficSwitch::create(io, inv);
+  EXPECT_TRUE(sw) << sw.message();
+  SwitchRun run;
+  bool done = false, fired = false;
+  boost::asio::steady_timer tick(io, std::chrono::milliseconds(1));
+  tick.async_wait([&](const boost::system::error_code&) { fired = true; });
+  (*sw)->move_clients("pair", "a", "b", "dns", [&](auto r) {
+    run.timer_fired_first = fired;
+    run.result = std::move(r);
+    done = true;
+  });
+  io.run();
+  EXPECT_TRUE(done);
+  return run;
+}
+
+TEST_F(DnsTraffic, SwitchUpdatesOffTheIoThreadAndAnswersOnIt) {
+  const std::string key_file = (dir_ / "update.tsig").string();
+  { std::ofstream(key_file) << net::format_tsig_key(key_) << "\n"; }
+  fs::permissions(key_file, fs::perms::owner_read | fs::perms::owner_write,
+                  fs::perm_options::replace);
+  auto moved = move_through_switch(knot_->server().str(), key_file);
+  ASSERT_TRUE(moved.result) << moved.result.message();
+  EXPECT_EQ(moved.result->at("address"), "127.0.0.12");
+  auto answer = net::query_a(knot_->server(), "app.example.test");
+  ASSERT_TRUE(answer) << answer.message();
+  EXPECT_EQ(answer->addresses, std::vector<std::string>{"127.0.0.12"});
+
+  // A server that never answers: the io thread keeps running meanwhile (the timer fires long
+  // before the retries run out, 2 x 2 s), then the switch reports it unreachable, naming it.
+  // Updates go over TCP: a listener whose connections the kernel completes and nobody reads.
+  // (A stopped knotd is no such server: its closed port refuses at once.)
+  boost::asio::io_context quiet;
+  boost::asio::ip::tcp::acceptor never_answers(
+      quiet, boost::asio::ip::tcp::endpoint(boost::asio::ip::make_address("127.0.0.1"), 0));
+  const std::string silent = "127.0.0.1:" + std::to_string(never_answers.local_endpoint().port());
+  auto stuck = move_through_switch(silent, key_file);
+  EXPECT_TRUE(stuck.timer_fired_first);
+  ASSERT_FALSE(stuck.result);
+  EXPECT_EQ(stuck.result.code(), drivers::DriverErrc::kUnreachable);
+  EXPECT_NE(stuck.result.message().find(silent), std::string::npos) << stuck.result.message();
 }
 
 }  // namespace

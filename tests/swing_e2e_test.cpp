@@ -280,5 +280,35 @@ TEST(LabDown, LeavesNoKnotdNoNamespaceAndNoBoundPort) {
   }
 }
 
+// A SIGKILLed daemon cannot stop knotd nor delete the NAT namespace; `lab down` does, from what
+// the lab recorded when it created them (knotd's pid checked against its command line).
+TEST(LabDown, AfterTheDaemonWasKilledRemovesItsKnotdAndNamespace) {
+  std::string yaml = swing_yaml(dns_traffic()) + R"(  - name: natpair
+    kind: failover-pair
+    traffic: nat
+    nat: 127.0.0.1:0
+    nodes:
+      - {name: c, role: primary}
+      - {name: d, role: backup}
+)";
+  UpgradeLab lab(yaml, kTimeScale);
+  const json description = lab.handle().description();
+  const int daemon = description.at("pid");
+  const int knot_pid = description.at("clusters").at("pair").at("dns").at("pid");
+  const std::string dns = description.at("clusters").at("pair").at("dns").at("server");
+  const std::string netns = description.at("clusters").at("natpair").at("nat").at("netns");
+  ASSERT_EQ(::kill(daemon, SIGKILL), 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  while (lab::process_alive(daemon) && seconds_since(t0) < 10)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_FALSE(lab::process_alive(daemon));
+  ASSERT_TRUE(lab::process_alive(knot_pid)) << "knotd should outlive a SIGKILLed daemon";
+  ASSERT_TRUE(fs::exists("/run/netns/" + netns));
+  lab.down();
+  EXPECT_FALSE(lab::process_alive(knot_pid)) << "knotd " << knot_pid << " still runs";
+  EXPECT_FALSE(fs::exists("/run/netns/" + netns)) << netns;
+  EXPECT_TRUE(port_free(dns));
+}
+
 }  // namespace
 }  // namespace hitless::testing

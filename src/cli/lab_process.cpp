@@ -17,6 +17,7 @@
 #include "lab/daemon/haproxy_process.hpp"
 #include "lab/daemon/lab_dir.hpp"
 #include "lab/daemon/lab_handle.hpp"
+#include "lab/daemon/leftovers.hpp"
 #include "lab/spec/lab_spec_parser.hpp"
 
 namespace hitless::cli {
@@ -168,9 +169,11 @@ int lab_down(const std::string& dir) {
     (void)lab->shutdown();
   }
   if (pid == 0) {
-    // A daemon that was killed may have left its HAProxy behind.
+    // A daemon that was killed may have left its HAProxy, knotd and namespaces behind.
     if (lab::HaproxyProcess::stop_leftover(dir))
       std::cout << "stopped the HAProxy a killed lab left in " << dir << "\n";
+    for (const auto& what : lab::remove_leftovers(lab::leftovers_dir(dir)))
+      std::cout << "removed " << what << " that a killed lab left in " << dir << "\n";
     std::cout << "no lab is running in " << dir << "\n";
     return kExitOk;
   }
@@ -188,7 +191,10 @@ int lab_down(const std::string& dir) {
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  lab::HaproxyProcess::stop_leftover(dir);  // the daemon stops it; this is for one SIGKILLed
+  // The daemon stops what it started; this is for one SIGKILLed (or stopped with SIGKILL above).
+  lab::HaproxyProcess::stop_leftover(dir);
+  for (const auto& what : lab::remove_leftovers(lab::leftovers_dir(dir)))
+    std::cout << "removed " << what << " that the lab left behind\n";
   std::error_code ec;
   fs::remove(dir + "/lab.pid", ec);
   fs::remove(dir + "/lab.json", ec);

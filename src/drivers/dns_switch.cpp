@@ -3,6 +3,12 @@
 #include <chrono>
 
 namespace hitless::drivers {
+namespace {
+
+// The longest an ldns call to `s` can take (every attempt timing out), and a margin.
+double worst_case_s(const net::DnsServer& s) { return s.timeout_s * s.attempts + 1; }
+
+}  // namespace
 
 bool split_host_port(const std::string& address, std::string& host, std::uint16_t& port) {
   const auto colon = address.rfind(':');
@@ -19,8 +25,8 @@ bool split_host_port(const std::string& address, std::string& host, std::uint16_
 }
 
 Result<std::unique_ptr<DnsTrafficSwitch>, DriverErrc> DnsTrafficSwitch::create(
-    const Inventory& inv) {
-  std::unique_ptr<DnsTrafficSwitch> s(new DnsTrafficSwitch);
+    boost::asio::io_context& io, const Inventory& inv) {
+  std::unique_ptr<DnsTrafficSwitch> s(new DnsTrafficSwitch(io));
   for (const auto& c : inv.clusters) {
     if (c.traffic_kind != "dns" || !c.dns) continue;
     const std::string where =
@@ -60,20 +66,35 @@ void DnsTrafficSwitch::move_clients(const std::string& cluster, const std::strin
                            "cluster " + cluster + " has no node " + to + " for its DNS record"));
   auto key = net::read_tsig_key_file(d.key_file);
   if (!key) return done(make_error(DriverErrc::kRejected, key.message()));
-  const auto t0 = std::chrono::steady_clock::now();
-  auto r = net::replace_a_record(d.server, *key, d.zone, d.record, d.ttl, addr->second);
-  if (!r)
-    return done(make_error(
-        r.code() == net::DnsErrc::kUnreachable ? DriverErrc::kUnreachable : DriverErrc::kRejected,
-        "DNS swing of " + d.record + " from " + from + " to " + to + ": " + r.message()));
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  done(nlohmann::json{{"via", "dns"},
-                      {"record", d.record},
-                      {"address", addr->second},
-                      {"ttl_s", d.ttl},
-                      {"server", d.server.str()},
-                      {"update_ms", ms}});
+  const std::string what = "DNS swing of " + d.record + " from " + from + " to " + to;
+  auto outcome = std::make_shared<Status<net::DnsErrc>>(Unit{});
+  auto took_ms = std::make_shared<double>(0);
+  worker_.run(
+      [outcome, took_ms, d, key = *key, address = addr->second] {
+        const auto t0 = std::chrono::steady_clock::now();
+        *outcome = net::replace_a_record(d.server, key, d.zone, d.record, d.ttl, address);
+        *took_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                       .count();
+      },
+      worst_case_s(d.server),
+      [outcome, took_ms, what, d, address = addr->second, done = std::move(done)](bool returned) {
+        if (!returned)
+          return done(make_error(DriverErrc::kUnreachable,
+                                 what + ": " + d.server.str() + " did not answer within " +
+                                     std::to_string(static_cast<int>(worst_case_s(d.server))) +
+                                     " s"));
+        if (!*outcome)
+          return done(make_error(outcome->code() == net::DnsErrc::kUnreachable
+                                     ? DriverErrc::kUnreachable
+                                     : DriverErrc::kRejected,
+                                 what + ": " + outcome->message()));
+        done(nlohmann::json{{"via", "dns"},
+                            {"record", d.record},
+                            {"address", address},
+                            {"ttl_s", d.ttl},
+                            {"server", d.server.str()},
+                            {"update_ms", *took_ms}});
+      });
 }
 
 void DnsTrafficSwitch::check(const std::string& cluster, const std::string& via,
@@ -85,12 +106,23 @@ void DnsTrafficSwitch::check(const std::string& cluster, const std::string& via,
   const DnsCluster& d = it->second;
   auto key = net::read_tsig_key_file(d.key_file);
   if (!key) return done(make_error(DriverErrc::kRejected, key.message()));
-  auto r = net::check_update_allowed(d.server, *key, d.zone);
-  if (!r)
-    return done(make_error(
-        r.code() == net::DnsErrc::kUnreachable ? DriverErrc::kUnreachable : DriverErrc::kRejected,
-        "cluster " + cluster + ": " + r.message()));
-  done(nlohmann::json{{"via", "dns"}, {"server", d.server.str()}, {"zone", d.zone}});
+  auto outcome = std::make_shared<Status<net::DnsErrc>>(Unit{});
+  worker_.run(
+      [outcome, d, key = *key] { *outcome = net::check_update_allowed(d.server, key, d.zone); },
+      worst_case_s(d.server),
+      [outcome, cluster, d, done = std::move(done)](bool returned) {
+        if (!returned)
+          return done(make_error(
+              DriverErrc::kUnreachable,
+              "cluster " + cluster + ": DNS server " + d.server.str() + " did not answer within " +
+                  std::to_string(static_cast<int>(worst_case_s(d.server))) + " s"));
+        if (!*outcome)
+          return done(make_error(outcome->code() == net::DnsErrc::kUnreachable
+                                     ? DriverErrc::kUnreachable
+                                     : DriverErrc::kRejected,
+                                 "cluster " + cluster + ": " + outcome->message()));
+        done(nlohmann::json{{"via", "dns"}, {"server", d.server.str()}, {"zone", d.zone}});
+      });
 }
 
 }  // namespace hitless::drivers

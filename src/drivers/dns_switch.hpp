@@ -3,13 +3,16 @@
 // 2136 update signed with TSIG replaces the record's A with the new node's address. Clients that
 // resolved before keep the old answer for up to the record's TTL, which is why the planner
 // counts the TTL in the predicted gap. The key file is read at every call, so a key changed or
-// revoked during a run is noticed at the next step. Blocking (a local update takes ~10 ms, at
-// most timeout x attempts); single-threaded like the executor.
+// revoked during a run is noticed at the next step. The ldns calls block (a local update takes
+// ~10 ms, at most timeout x attempts), so they run on a worker thread (net::BlockingWorker) with
+// that bound as deadline; callbacks come back on the io_context's thread, the executor's.
+// Create and call on that thread.
 
 #include <map>
 
 #include "drivers/drivers.hpp"
 #include "model/inventory.hpp"
+#include "net/blocking_worker.hpp"
 #include "net/dns_client.hpp"
 
 namespace hitless::drivers {
@@ -24,7 +27,8 @@ struct DnsCluster {
 class DnsTrafficSwitch final : public TrafficSwitch {
  public:
   // The clusters of `inventory` with traffic kind dns; errors name the field that is wrong.
-  static Result<std::unique_ptr<DnsTrafficSwitch>, DriverErrc> create(const Inventory& inventory);
+  static Result<std::unique_ptr<DnsTrafficSwitch>, DriverErrc> create(boost::asio::io_context& io,
+                                                                      const Inventory& inventory);
   bool serves(const std::string& cluster) const { return clusters_.count(cluster) > 0; }
 
   void move_clients(const std::string& cluster, const std::string& from, const std::string& to,
@@ -33,7 +37,9 @@ class DnsTrafficSwitch final : public TrafficSwitch {
              Callback<nlohmann::json> done) override;
 
  private:
+  explicit DnsTrafficSwitch(boost::asio::io_context& io) : worker_(io) {}
   std::map<std::string, DnsCluster> clusters_;
+  net::BlockingWorker worker_;
 };
 
 // "host:port" split; false when it is not that.

@@ -85,7 +85,7 @@ Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpC
     }
   }
   set->traffic_.add("shared-ip", std::make_unique<SharedIpTrafficSwitch>(*set));
-  auto dns = DnsTrafficSwitch::create(inv);
+  auto dns = DnsTrafficSwitch::create(http.io(), inv);
   if (!dns) return dns.error();
   set->traffic_.add("dns", std::move(*dns));
   auto nat = NatTrafficSwitch::create(inv);

@@ -171,6 +171,23 @@ TEST(ActiveActivePlan, WithoutMembershipEachBatchIsInstalledMemberByMember) {
             0);
 }
 
+TEST(ActiveActivePlan, DefaultsToTheOrderThatKeepsTheFloorWhereMembershipCanBeDisabled) {
+  ActiveActive w;
+  w.policy().capacity_floor = CapacityFloor{true, 50};
+  w.policy().max_unavailable = 2;
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(p->strategies, std::vector<std::string>{"lb-rejoin"});
+  // Members that cannot be disabled: the seed's cluster-push stays the default (and is refused
+  // below the floor, naming the figure).
+  ActiveActive without(4, "");
+  without.policy().capacity_floor = CapacityFloor{true, 50};
+  without.policy().max_unavailable = 2;
+  auto q = without.plan();
+  ASSERT_FALSE(q.ok());
+  EXPECT_NE(q.message().find("leaving 1 of 4 members serving"), std::string::npos) << q.message();
+}
+
 TEST(ActiveActivePlan, NoLoadBalancerIsRefusedAtPlanTime) {
   ActiveActive w;
   w.inv.clusters[0].traffic_kind = "none";

@@ -110,7 +110,7 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
 
   for (const auto* c : chosen) {
     const Strategy* strategy =
-        rq.strategy.empty() ? default_strategy(c->kind) : find_strategy(rq.strategy);
+        rq.strategy.empty() ? default_strategy(*c, obs) : find_strategy(rq.strategy);
     if (!strategy) {
       std::string names;
       for (const Strategy* s : all_strategies())

@@ -24,8 +24,8 @@ const std::vector<const Strategy*>& all_strategies() {
   static const LbRejoinStrategy lb_rejoin;
   static const LbPushStrategy lb_push;
   static const AtlasStrategy atlas;
-  // Active/active: cluster-push (the seed's order, S3) stays the default; lb-rejoin (S2, keeps
-  // the capacity floor behind a load balancer) and lb-push are asked for with --strategy.
+  // Active/active: cluster-push (the seed's order, S3) is the first that fits; behind a load
+  // balancer with members that can be disabled, default_strategy() picks lb-rejoin (S2).
   static const std::vector<const Strategy*> list{
       &asynchronous, &synchronous, &single, &cluster_push, &lb_rejoin, &lb_push, &atlas};
   return list;
@@ -41,6 +41,18 @@ const Strategy* default_strategy(const std::string& cluster_kind) {
   for (const Strategy* s : all_strategies())  // the first listed that fits: the least downtime
     if (s->fits(cluster_kind)) return s;
   return nullptr;
+}
+
+const Strategy* default_strategy(const InventoryCluster& cluster, const ObservedState& observed) {
+  bool members_can_be_disabled = !cluster.nodes.empty();
+  for (const auto& n : cluster.nodes) {
+    const ObservedNode* o = observed.find(n.name);
+    members_can_be_disabled = members_can_be_disabled && o && !o->membership.empty();
+  }
+  if (cluster.kind == "active-active" && cluster.traffic_kind == "load-balancer" &&
+      members_can_be_disabled)
+    return find_strategy("lb-rejoin");
+  return default_strategy(cluster.kind);
 }
 
 }  // namespace hitless::plan

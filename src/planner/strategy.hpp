@@ -53,7 +53,11 @@ std::string soak_phase_name(const catalog::CatalogPackage& done,
 
 const std::vector<const Strategy*>& all_strategies();
 const Strategy* find_strategy(const std::string& name);
-// The strategy used when none is asked for.
+// The strategy used when none is asked for: the first listed that fits the kind (the least
+// downtime), except for an active/active cluster behind a load balancer whose members can all be
+// disabled (seed 000 membership): lb-rejoin, the order that keeps the capacity floor, since the
+// seed's own push leaves 1 of N serving and an operator expects the load balancer to be used.
 const Strategy* default_strategy(const std::string& cluster_kind);
+const Strategy* default_strategy(const InventoryCluster& cluster, const ObservedState& observed);
 
 }  // namespace hitless::plan

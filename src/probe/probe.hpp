@@ -34,8 +34,8 @@ inline constexpr int kMaxInFlight = 256;
 inline constexpr double kSessionReopenPauseS = 0.05;
 
 struct ProbeOptions {
-  // IP literal in 127.0.0.0/8 or ::1 ("localhost" accepted), or 198.18.0.0/15 (the lab's NAT
-  // gateways); with dns_server, a DNS name.
+  // IP literal in 127.0.0.0/8 or ::1 ("localhost" accepted), 198.18.0.0/15 (the lab's NAT
+  // gateways) or 100.64.0.0/10 (the lab's shared-IP namespaces); with dns_server, a DNS name.
   std::string host = "127.0.0.1";
   uint16_t port = 0;
   // "ip:port" of a (loopback) DNS server: `host` is a name resolved there, as a client would,

@@ -11,8 +11,9 @@ namespace hitless::probe {
 namespace {
 
 constexpr std::string_view kLoopbackHint =
-    "the probe only targets loopback addresses (127.0.0.0/8 or [::1]) or the lab's NAT "
-    "gateways (198.18.0.0/15), e.g. 127.0.0.1:8080";
+    "the probe only targets loopback addresses (127.0.0.0/8 or [::1]), the lab's NAT "
+    "gateways (198.18.0.0/15) or the lab's shared-IP namespaces (100.64.0.0/10), e.g. "
+    "127.0.0.1:8080";
 
 Error<ProbeErrc> bad_target(std::string_view addr, std::string_view why) {
   return make_error(ProbeErrc::kBadTarget,
@@ -33,9 +34,11 @@ std::string loopback_problem(const std::string& host) {
   boost::system::error_code ec;
   auto address = boost::asio::ip::make_address(host, ec);
   if (ec) return "'" + host + "' is not an IP address; " + std::string(kLoopbackHint);
-  // 198.18.0.0/15 is where the lab's NAT gateways put a cluster's public address.
+  // 198.18.0.0/15 is where the lab's NAT gateways put a cluster's public address, 100.64.0.0/10
+  // where `shared_ip: netns` clusters put their nodes and VIP (reached through the lab's bridge).
   const auto v4 = address.is_v4() ? address.to_v4().to_uint() : 0u;
-  bool loopback = address.is_v4() ? (v4 >> 24) == 127 || (v4 >> 17) == (0xC612u >> 1)
+  bool loopback = address.is_v4() ? (v4 >> 24) == 127 || (v4 >> 17) == (0xC612u >> 1) ||
+                                        (v4 >> 22) == (0x6440u >> 6)
                                   : address.to_v6().is_loopback();
   if (!loopback) return "'" + host + "' is not a loopback address; " + std::string(kLoopbackHint);
   return {};

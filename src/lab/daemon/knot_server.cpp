@@ -11,6 +11,8 @@
 #include <fstream>
 #include <thread>
 
+#include "lab/daemon/leftovers.hpp"
+
 namespace hitless::lab {
 namespace fs = std::filesystem;
 
@@ -121,6 +123,7 @@ Result<std::unique_ptr<KnotServer>, KnotErrc> KnotServer::start(const KnotOption
   auto child = net::ChildProcess::start({"knotd", "-c", conf}, log);
   if (!child) return make_error(KnotErrc::kStart, child.message());
   k->process_ = std::move(*child);
+  record_process(o.record_dir, "knotd", k->process_->pid(), conf);
 
   // Ready when it answers for every zone; a knotd that exits (bad config, port taken) says why
   // in its log.

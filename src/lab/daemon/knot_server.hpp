@@ -32,6 +32,7 @@ struct KnotOptions {
   std::vector<KnotZone> zones;
   net::TsigKey key;  // the only key allowed to update the zones
   double start_timeout_s = 10;
+  std::string record_dir;  // knotd is recorded there for `lab down` (leftovers.hpp) unless ""
 };
 
 class KnotServer {

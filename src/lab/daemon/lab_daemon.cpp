@@ -10,6 +10,7 @@
 #include "lab/daemon/control_api.hpp"
 #include "lab/daemon/haproxy_process.hpp"
 #include "lab/daemon/lab_dir.hpp"
+#include "lab/daemon/leftovers.hpp"
 #include "lab/spec/lab_spec_parser.hpp"
 
 namespace hitless::lab {
@@ -62,10 +63,17 @@ int run_lab_daemon(const DaemonOptions& opt) {
     return fail_start(opt.dir, e.what(), 1);
   }
 
+  // DNS and NAT clusters: their nodes' addresses come from the components that reach them.
+  LabTraffic traffic;
+  if (auto s = traffic.prepare(spec, secrets.endpoints, leftovers_dir(opt.dir)); !s)
+    return fail_start(opt.dir, s.message(), 1);
+
   // Shared IPs written without a port get a free one now, kept for the lab's lifetime.
   std::map<std::string, std::string> shared_ips;
+  if (auto s = traffic.prepare_shared_ips(spec, shared_ips); !s)
+    return fail_start(opt.dir, s.message(), 1);
   for (const auto& c : spec.clusters) {
-    if (!c.shared_ip) continue;
+    if (!c.shared_ip || c.shared_ip_netns) continue;
     std::uint16_t port = c.shared_ip->port;
     if (port == 0) {
       auto probe = free_port(io, c.shared_ip->host);
@@ -78,13 +86,10 @@ int run_lab_daemon(const DaemonOptions& opt) {
     shared_ips[c.name] = c.shared_ip->host + ":" + std::to_string(port);
   }
 
-  // DNS and NAT clusters: their nodes' addresses come from the components that reach them.
-  LabTraffic traffic;
-  if (auto s = traffic.prepare(spec, secrets.endpoints); !s)
-    return fail_start(opt.dir, s.message(), 1);
-
   LabWorld world(spec, clock, secrets.signing_key.public_key_b64, shared_ips);
   LabRuntime runtime(io, world, secrets.endpoints);
+  for (const auto& c : spec.clusters)
+    if (SharedIpNetns* net = traffic.shared_ip_netns(c.name)) runtime.use_netns(c.name, *net);
   if (auto s = runtime.start(); !s) return fail_start(opt.dir, s.message(), 1);
   if (auto s = traffic.start(spec, runtime, opt.dir); !s)
     return fail_start(opt.dir, s.message(), 1);

@@ -177,6 +177,13 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
                    {"table", nat->table},
                    {"chain", nat->chain},
                    {"public", nat->public_address}};
+    if (const SharedIpNetns* net = d.traffic ? d.traffic->shared_ip_netns(c.name) : nullptr) {
+      json by_node = json::object();
+      for (const auto& n : c.nodes) by_node[n] = net->netns_of(n);
+      cj["shared_ip_netns"] = {{"namespaces", net->namespaces()},
+                               {"nodes", by_node},
+                               {"client_interface", net->client_interface()}};
+    }
     if (auto lb = d.load_balancers.find(c.name); lb != d.load_balancers.end())
       cj["haproxy"] = {{"runtime_socket", lb->second.runtime_socket},
                        {"backend", lb->second.backend},

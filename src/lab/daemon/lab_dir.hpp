@@ -5,6 +5,8 @@
 //   DIR/secrets/          node API tokens, BMC tokens, the control token, the lab signing key,
 //                         the TSIG key of the lab's DNS server (dns-update.tsig)
 //   DIR/knot/             knot.conf, zones and knotd.log of the lab's DNS server (DNS clusters)
+//   DIR/leftovers/        what the daemon created outside itself (namespaces, knotd's pid), for
+//                         `lab down` after a SIGKILLed daemon (leftovers.hpp)
 //   DIR/repo/             the lab's package repository: signed packages and the public key
 //   DIR/lab.pid, lab.log  the daemon's process id and log
 //   DIR/haproxy/          the HAProxy in front of active/active clusters: haproxy.cfg, its log,

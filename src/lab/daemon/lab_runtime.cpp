@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lab/daemon/management_api.hpp"
+#include "lab/daemon/netns_scope.hpp"
 
 namespace hitless::lab {
 namespace {
@@ -162,14 +163,41 @@ void LabRuntime::reconcile(Node& node) {
 
   const bool want_vip = up && node.shared_ip_enabled();
   auto vl = vip_listeners_.find(name);
+  const auto vip_net = netns_.find(node.spec().cluster);
   if (want_vip && vl == vip_listeners_.end()) {
     auto [host, port] = split_host_port(node.shared_ip());
+    if (vip_net != netns_.end()) return claim_in_netns(node, *vip_net->second, host, port);
     if (auto l = listen(name, host, port, true)) vip_listeners_[name] = std::move(l);
   } else if (!want_vip && vl != vip_listeners_.end()) {
     drop_shared_ip_sessions(node);
     vl->second->close();
     vip_listeners_.erase(vl);
+    if (vip_net != netns_.end()) vip_net->second->remove_vip(name);
   }
+}
+
+// As Linux appliances take a VIP: the address onto the interface, the service listening on it,
+// then the gratuitous ARP that makes clients send to this node's MAC from now on.
+void LabRuntime::claim_in_netns(Node& node, SharedIpNetns& vip_net, const std::string& host,
+                                std::uint16_t port) {
+  const std::string& name = node.name();
+  if (auto s = vip_net.add_vip(name); !s) {
+    std::fprintf(stderr, "hitless lab: %s\n", s.message().c_str());
+    return;
+  }
+  std::unique_ptr<net::HttpListener> l;
+  {
+    NetnsScope in(vip_net.netns_of(name));
+    if (!in.entered()) {
+      std::fprintf(stderr, "hitless lab: %s: %s\n", name.c_str(), in.error().c_str());
+      return;
+    }
+    l = listen(name, host, port, true);
+  }
+  if (!l) return;
+  vip_listeners_[name] = std::move(l);
+  if (auto s = vip_net.announce(name); !s)
+    std::fprintf(stderr, "hitless lab: %s\n", s.message().c_str());
 }
 
 void LabRuntime::session_ended(Node& node, SessionId id, bool dropped) {

@@ -10,6 +10,7 @@
 #include <memory>
 #include <string>
 
+#include "lab/daemon/shared_ip_netns.hpp"
 #include "lab/model/lab_world.hpp"
 #include "net/asio_scheduler.hpp"
 #include "net/http_server.hpp"
@@ -29,6 +30,9 @@ class LabRuntime final : public NodeObserver {
              std::map<std::string, NodeEndpoint> endpoints);
   ~LabRuntime() override;
 
+  // `cluster`'s shared IP lives in `net`'s namespaces: its owner's listener opens in the owner's
+  // namespace, after the VIP is added there; a gratuitous ARP follows. Call before start().
+  void use_netns(const std::string& cluster, SharedIpNetns& net) { netns_[cluster] = &net; }
   // Binds every node (and the shared IPs of their owners). On failure names the node and address.
   Status<net::NetErrc> start();
   void stop();
@@ -61,6 +65,8 @@ class LabRuntime final : public NodeObserver {
                                             std::string* error = nullptr);
   void drop_shared_ip_sessions(Node& node);
   void reconcile(Node& node);
+  void claim_in_netns(Node& node, SharedIpNetns& vip_net, const std::string& host,
+                      std::uint16_t port);
   Status<net::NetErrc> open_region_dispatchers();
   net::HttpReply dispatch(const std::string& cluster, const std::string& region,
                           const net::HttpRequest& req);
@@ -83,6 +89,7 @@ class LabRuntime final : public NodeObserver {
   std::map<std::pair<std::string, SessionId>, OpenSession> streams_;
   std::map<std::string, std::uint64_t> served_;
   std::map<std::string, std::uint64_t> management_requests_;
+  std::map<std::string, SharedIpNetns*> netns_;  // clusters with `shared_ip: netns`
   bool started_ = false;
 };
 

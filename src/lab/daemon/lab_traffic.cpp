@@ -64,7 +64,9 @@ std::string initial_service_node(const LabSpec& spec, const ClusterSpec& c) {
 }
 
 Status<KnotErrc> LabTraffic::prepare(const LabSpec& spec,
-                                     std::map<std::string, NodeEndpoint>& endpoints) {
+                                     std::map<std::string, NodeEndpoint>& endpoints,
+                                     const std::string& record_dir) {
+  record_dir_ = record_dir;
   for (std::size_t i = 0; i < spec.clusters.size(); ++i) {
     const ClusterSpec& c = spec.clusters[i];
     if (c.traffic == TrafficSteering::kDns && c.dns) {
@@ -81,7 +83,7 @@ Status<KnotErrc> LabTraffic::prepare(const LabSpec& spec,
     }
     if (c.traffic == TrafficSteering::kNat) {
       if (!gateway_) {
-        auto g = NatGateway::create();
+        auto g = NatGateway::create(record_dir_);
         if (!g) return make_error(KnotErrc::kStart, g.message());
         gateway_ = std::move(*g);
       }
@@ -96,6 +98,25 @@ Status<KnotErrc> LabTraffic::prepare(const LabSpec& spec,
     }
   }
   return Unit{};
+}
+
+Status<KnotErrc> LabTraffic::prepare_shared_ips(const LabSpec& spec,
+                                                std::map<std::string, std::string>& shared_ips) {
+  for (const auto& c : spec.clusters) {
+    if (!c.shared_ip_netns) continue;
+    auto net = SharedIpNetns::create(c.name, c.nodes, record_dir_);
+    if (!net) return make_error(KnotErrc::kStart, net.message());
+    // Fresh namespaces: any port is free in them.
+    const std::uint16_t port = c.shared_ip && c.shared_ip->port != 0 ? c.shared_ip->port : 8080;
+    shared_ips[c.name] = (*net)->vip() + ":" + std::to_string(port);
+    shared_ip_netns_[c.name] = std::move(*net);
+  }
+  return Unit{};
+}
+
+SharedIpNetns* LabTraffic::shared_ip_netns(const std::string& cluster) const {
+  auto it = shared_ip_netns_.find(cluster);
+  return it == shared_ip_netns_.end() ? nullptr : it->second.get();
 }
 
 Status<KnotErrc> LabTraffic::start(const LabSpec& spec, const LabRuntime& runtime,
@@ -116,6 +137,7 @@ Status<KnotErrc> LabTraffic::start(const LabSpec& spec, const LabRuntime& runtim
 
   KnotOptions o;
   o.dir = dir + "/knot";
+  o.record_dir = record_dir_;
   o.key = generate_tsig_key("hitless-update");
   const std::string key_file = "secrets/dns-update.tsig";
   try {
@@ -151,6 +173,7 @@ void LabTraffic::stop() {
   knot_.reset();
   if (gateway_) gateway_->remove();
   gateway_.reset();
+  shared_ip_netns_.clear();  // deletes the namespaces
 }
 
 const DnsService* LabTraffic::dns(const std::string& cluster) const {

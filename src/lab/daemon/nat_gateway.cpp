@@ -2,6 +2,7 @@
 
 #include <sodium.h>
 
+#include "lab/daemon/leftovers.hpp"
 #include "net/child_process.hpp"
 
 namespace hitless::lab {
@@ -35,7 +36,7 @@ std::string hex(std::uint32_t v, int digits) {
 
 }  // namespace
 
-Result<std::unique_ptr<NatGateway>, NatErrc> NatGateway::create() {
+Result<std::unique_ptr<NatGateway>, NatErrc> NatGateway::create(const std::string& record_dir) {
   for (const char* tool : {"ip", "nft"})
     if (net::find_program(tool).empty())
       return make_error(NatErrc::kNotInstalled,
@@ -62,6 +63,7 @@ Result<std::unique_ptr<NatGateway>, NatErrc> NatGateway::create() {
     if (made) break;
   }
   if (!made) return made.error();
+  record_namespace(record_dir, g->netns_);
   const std::string ns = g->netns_;
   const std::vector<std::vector<std::string>> setup{
       {"ip", "link", "add", g->veth_out_, "type", "veth", "peer", "name", g->veth_in_, "netns", ns},

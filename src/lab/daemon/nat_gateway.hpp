@@ -20,8 +20,9 @@ enum class NatErrc { kNotInstalled, kCommand };
 
 class NatGateway {
  public:
-  // Creates the namespace, the veth pair and the nft table (no cluster chains yet).
-  static Result<std::unique_ptr<NatGateway>, NatErrc> create();
+  // Creates the namespace, the veth pair and the nft table (no cluster chains yet). The
+  // namespace is recorded in `record_dir` (see leftovers.hpp) when that is not empty.
+  static Result<std::unique_ptr<NatGateway>, NatErrc> create(const std::string& record_dir = "");
   ~NatGateway();
   NatGateway(const NatGateway&) = delete;
   NatGateway& operator=(const NatGateway&) = delete;

@@ -97,7 +97,10 @@ struct ClusterSpec {
   std::string name;
   ClusterKind kind = ClusterKind::kSingle;
   TrafficSteering traffic = TrafficSteering::kNone;
-  std::optional<Endpoint> shared_ip;      // kSharedIp: the VIP, bound by its owner only
+  std::optional<Endpoint> shared_ip;  // kSharedIp: the VIP, bound by its owner only
+  // `shared_ip: netns`: the nodes' data planes in network namespaces of their own, the VIP moved
+  // with `ip addr` and a gratuitous ARP; the lab picks the address (shared_ip is then 0.0.0.0).
+  bool shared_ip_netns = false;
   std::optional<Endpoint> load_balancer;  // kLoadBalancer: where clients connect
   std::optional<DnsSpec> dns;             // kDns
   std::optional<Endpoint> nat;            // kNat: the public address the NAT rule forwards

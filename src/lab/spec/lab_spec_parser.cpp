@@ -213,7 +213,12 @@ bool parse_node(SpecReader& r, const Field& item, const NodeSpec& defaults,
   return true;
 }
 
-bool read_vip(SpecReader& r, const Field& f, std::optional<Endpoint>& out) {
+bool read_vip(SpecReader& r, const Field& f, std::optional<Endpoint>& out, bool& netns) {
+  if (f.node.IsScalar() && f.node.Scalar() == "netns") {
+    netns = true;
+    out = Endpoint{"0.0.0.0", 0};
+    return true;
+  }
   Endpoint ep;
   if (!r.read_endpoint(f, ep)) return false;
   if (!detail::is_ipv4(ep.host))
@@ -264,7 +269,7 @@ bool parse_cluster(SpecReader& r, const Field& item, const NodeSpec& defaults, L
     else if (e.key == "traffic")
       ok = r.read_enum<TrafficSteering>(e, kTraffic, c.traffic);
     else if (e.key == "shared_ip")
-      ok = read_vip(r, e, c.shared_ip);
+      ok = read_vip(r, e, c.shared_ip, c.shared_ip_netns);
     else if (e.key == "load_balancer")
       ok = read_endpoint_opt(r, e, c.load_balancer);
     else if (e.key == "nat")

@@ -262,6 +262,45 @@ clusters:
 )");
 }
 
+// `shared_ip: netns`: the lab picks each cluster's VIP in namespaces of its own, so two such
+// clusters never clash; anything else must still be an IPv4 address.
+TEST(LabSpecParser, SharedIpInNetworkNamespacesIsAskedForWithNetns) {
+  const LabSpec lab = parse_ok(R"(lab: ok
+defaults: {version: 1.0}
+clusters:
+  - name: one
+    kind: failover-pair
+    traffic: shared-ip
+    shared_ip: netns
+    nodes: [{name: a1, role: primary, owns_shared_ip: true}, {name: a2, role: backup}]
+  - name: two
+    kind: failover-pair
+    traffic: shared-ip
+    shared_ip: netns
+    nodes: [{name: b1, role: primary, owns_shared_ip: true}, {name: b2, role: backup}]
+  - name: three
+    kind: failover-pair
+    traffic: shared-ip
+    shared_ip: 127.0.0.100
+    nodes: [{name: c1, role: primary, owns_shared_ip: true}, {name: c2, role: backup}]
+)");
+  EXPECT_TRUE(lab.clusters[0].shared_ip_netns);
+  EXPECT_TRUE(lab.clusters[1].shared_ip_netns);
+  EXPECT_FALSE(lab.clusters[2].shared_ip_netns);
+  auto bad = parse_lab_spec_text(R"(lab: bad
+defaults: {version: 1.0}
+clusters:
+  - name: one
+    kind: failover-pair
+    traffic: shared-ip
+    shared_ip: namespaces
+    nodes: [{name: a1, role: primary, owns_shared_ip: true}, {name: a2, role: backup}]
+)",
+                                 "lab.yaml");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.message().find("lab.yaml:7"), std::string::npos) << bad.message();
+}
+
 TEST(LabSpecParser, SpellsEnumsAsTheFormatDoes) {
   EXPECT_STREQ(to_string(ClusterKind::kFailoverPair), "failover-pair");
   EXPECT_STREQ(to_string(ClusterKind::kHaPair), "ha-pair");

@@ -346,7 +346,7 @@ class Validator {
     for (std::size_t i = 0; i < lab_.clusters.size(); ++i) {
       const auto& vip = lab_.clusters[i].shared_ip;
       const std::string path = cluster_path(i) + ".shared_ip";
-      if (!vip) continue;
+      if (!vip || lab_.clusters[i].shared_ip_netns) continue;  // the lab picks a fresh address
       if (const auto [it, fresh] = vips.emplace(vip->host, path); !fresh)
         return conflict(path, "shared IP " + vip->host + " already belongs to " + it->second +
                                   " (" + at_line(r_, it->second) + ")");
