@@ -1,8 +1,11 @@
 #include "lab/daemon/junos_ssh_front.hpp"
 
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
+
+#include "catalog/package.hpp"
 
 namespace hitless::lab {
 namespace {
@@ -21,6 +24,31 @@ net::SshExecReply split_errors(const CliReply& r) {
   return reply;
 }
 
+// `file copy SOURCE DESTINATION`: how the profile's stage puts an image on the router. The lab
+// shares the orchestrator's host, so SOURCE is a path it can read; the image's manifest says
+// which version it holds. Read here, outside the model call (it is file I/O).
+std::optional<CliReply> copy_file(Chassis& chassis, const OnModel& on_model,
+                                  const std::string& command) {
+  std::istringstream in(command);
+  std::string file, copy, source, destination, extra;
+  in >> file >> copy >> source >> destination;
+  if (file != "file" || copy != "copy") return std::nullopt;
+  if (destination.empty() || (in >> extra))
+    return CliReply{"error: usage: file copy SOURCE DESTINATION\n", 1, false};
+  std::ifstream src(source, std::ios::binary);
+  std::ostringstream bytes;
+  bytes << src.rdbuf();
+  if (!src) return CliReply{"error: " + source + ": No such file or directory\n", 1, false};
+  auto manifest = catalog::decode_package(bytes.str());
+  if (!manifest)
+    return CliReply{"error: " + source + ": not a software image: " + manifest.message() + "\n", 1,
+                    false};
+  return on_model([&] {
+    chassis.stage(destination, manifest->version);
+    return CliReply{"Copying file '" + source + "' to '" + destination + "' ... done\n", 0, false};
+  });
+}
+
 }  // namespace
 
 JunosSshFront::JunosSshFront(Chassis& chassis, OnModel on_model, const std::string& lab_dir,
@@ -35,6 +63,7 @@ JunosSshFront::JunosSshFront(Chassis& chassis, OnModel on_model, const std::stri
     servers_[slot] = std::make_unique<net::SshServer>(
         options, [&chassis, on_model, slot](const std::string& command, const std::string& input,
                                             const std::atomic<bool>&) {
+          if (auto copied = copy_file(chassis, on_model, command)) return split_errors(*copied);
           CliReply r = on_model([&] { return run_junos_command(chassis, slot, command, input); });
           return split_errors(r);
         });

@@ -44,6 +44,12 @@ std::optional<std::string> Chassis::staged_version(const std::string& path) cons
   return it->second;
 }
 
+std::vector<std::string> Chassis::staged_paths() const {
+  std::vector<std::string> out;
+  for (const auto& [path, version] : staged_) out.push_back(path);
+  return out;
+}
+
 ChassisOutcome Chassis::validate(const std::string& path) const {
   ChassisOutcome out;
   out.lines.push_back("Checking compatibility with configuration");
@@ -166,12 +172,12 @@ ChassisOutcome Chassis::reboot(int slot) {
       switchover(ignored);
     } else {
       // No engine left to forward: the chassis stops carrying its sessions.
-      dropped_sessions_ += open_sessions_;
-      open_sessions_ = 0;
+      drop_sessions();
     }
   }
   re.state = EngineState::kRebooting;
   clock_.call_after(reboot_s_, [this, slot] { boot(slot); });
+  if (on_change_) on_change_();
   return out;
 }
 
@@ -179,6 +185,7 @@ void Chassis::switchover(std::vector<std::string>& lines) {
   int old_master = *master_slot();
   engines_[old_master].state = EngineState::kBackup;
   engines_[1 - old_master].state = EngineState::kMaster;
+  if (on_change_) on_change_();
   if (hitless_switch_configured()) {
     lines.push_back("Switchover to re" + std::to_string(1 - old_master) +
                     " (graceful; nonstop routing kept every session)");
@@ -187,9 +194,14 @@ void Chassis::switchover(std::vector<std::string>& lines) {
     // session is re-established. Either way the clients' sessions are lost.
     lines.push_back("Switchover to re" + std::to_string(1 - old_master) +
                     " (not graceful: forwarding restarted)");
-    dropped_sessions_ += open_sessions_;
-    open_sessions_ = 0;
+    drop_sessions();
   }
+}
+
+void Chassis::drop_sessions() {
+  dropped_sessions_ += open_sessions_;
+  open_sessions_ = 0;
+  if (on_dropped_) on_dropped_();
 }
 
 void Chassis::boot(int slot) {
@@ -199,6 +211,7 @@ void Chassis::boot(int slot) {
     re.pending_version.clear();  // a failed boot falls back to the software it had
   }
   re.state = master_slot() ? EngineState::kBackup : EngineState::kMaster;
+  if (on_change_) on_change_();
 }
 
 }  // namespace hitless::lab

@@ -6,6 +6,7 @@
 // orchestrator that switches without the prerequisites is visibly wrong.
 // Pure model on the Scheduler seam (an engine's reboot takes model time). Single-threaded.
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -53,8 +54,14 @@ class Chassis {
   // The forwarding plane forwards while an engine is master (or was, with GRES, moments ago).
   bool forwarding() const { return master_slot().has_value(); }
 
-  // Client sessions carried by the forwarding plane.
+  // Client sessions carried by the forwarding plane. `on_dropped` runs when the chassis drops
+  // every one of them (a switchover without GRES+NSR, or no engine left), so the lab's data
+  // plane resets the clients' connections.
   void open_sessions(int n) { open_sessions_ += n; }
+  void close_session() { open_sessions_ -= open_sessions_ > 0 ? 1 : 0; }
+  void set_on_dropped(std::function<void()> on_dropped) { on_dropped_ = std::move(on_dropped); }
+  // Runs after an engine's state or the mastership changed (the simulator's accounting).
+  void set_on_change(std::function<void()> on_change) { on_change_ = std::move(on_change); }
   int open_sessions() const { return open_sessions_; }
   long dropped_sessions() const { return dropped_sessions_; }
 
@@ -64,6 +71,8 @@ class Chassis {
   // An image copied to the chassis (what scp/file copy would leave in /var/tmp).
   void stage(const std::string& path, const std::string& version) { staged_[path] = version; }
   std::optional<std::string> staged_version(const std::string& path) const;
+  // Paths of every staged image, sorted.
+  std::vector<std::string> staged_paths() const;
 
   // request system software validate PATH: the image against the configuration.
   ChassisOutcome validate(const std::string& path) const;
@@ -79,6 +88,7 @@ class Chassis {
   // Moves mastership to the other engine; keeps or drops sessions as configured.
   void switchover(std::vector<std::string>& lines);
   void boot(int slot);
+  void drop_sessions();
   bool hitless_switch_configured() const {
     return config_.graceful_switchover && config_.nonstop_routing;
   }
@@ -91,6 +101,8 @@ class Chassis {
   std::map<std::string, std::string> staged_;
   int open_sessions_ = 0;
   long dropped_sessions_ = 0;
+  std::function<void()> on_dropped_;
+  std::function<void()> on_change_;
 };
 
 }  // namespace hitless::lab

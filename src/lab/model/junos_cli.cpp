@@ -83,6 +83,16 @@ CliReply run_junos_command(Chassis& chassis, int slot, const std::string& comman
   if (is({"show", "chassis", "routing-engine"}))
     return {show_routing_engine(chassis, w.size() > 3 ? std::stoi(w[3]) : -1), 0, false};
   if (is({"show", "configuration"})) return {show_configuration_set(chassis), 0, false};
+  if (is({"file", "list"}) && w.size() == 3) {
+    // "file list /var/tmp/": the directory, then one file name a line.
+    std::string dir = w[2];
+    if (dir.back() != '/') dir += '/';
+    std::string text = dir + ":\n";
+    for (const auto& path : chassis.staged_paths())
+      if (path.rfind(dir, 0) == 0 && path.find('/', dir.size()) == std::string::npos)
+        text += path.substr(dir.size()) + "\n";
+    return {text, 0, false};
+  }
   if ((is({"set"}) || is({"delete"})) && w.size() > 1) {
     std::string statement;
     for (std::size_t i = 1; i < w.size(); ++i) statement += (i > 1 ? " " : "") + w[i];
