@@ -172,6 +172,10 @@ int run_resume(const RunArgs& a, bool rollback) {
   // A way back must stay open: rollback uses even an expired catalog (with the warning logged).
   auto ctx = load_context(plan.inventory_file, error, rollback || a.allow_expired_catalog);
   if (!ctx) return std::cerr << "hitless " << cmd << ": " << error << "\n", kExitBadInput;
+  // The inventory may name other vendor profiles than when the plan was applied: a step (or,
+  // for rollback, an undo) whose action a profile lacks is refused now, not met mid-run.
+  if (auto why = actions_missing_from_profiles(plan, ctx->inventory); !why.empty())
+    return std::cerr << "hitless " << cmd << ": " << why << "; nothing was done\n", kExitBadInput;
   std::printf("%s plan %s — journal %s\n", rollback ? "rolling back" : "resuming",
               plan::plan_hash(plan).substr(0, 12).c_str(), a.journal.c_str());
   EngineOptions o = engine_options(a, a.journal);

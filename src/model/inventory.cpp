@@ -6,6 +6,7 @@
 #include <fstream>
 #include <map>
 #include <sstream>
+#include <vector>
 
 #include "model/yaml_reader.hpp"
 
@@ -355,6 +356,23 @@ bool validate(YamlReader& r, const Inventory& inv) {
                     "a " + c.kind + " needs exactly one primary and one backup (found " +
                         std::to_string(roles["primary"]) + " primary, " +
                         std::to_string(roles["backup"]) + " backup)");
+    if (c.kind == "chassis") {
+      // An in-service upgrade (seed 002) needs two routing engines in each chassis: one to
+      // upgrade while the other carries the chassis' sessions.
+      std::map<std::string, std::vector<std::string>> engines;
+      for (const InventoryNode& n : c.nodes) engines[n.chassis].push_back(n.name);
+      for (const auto& [chassis, names] : engines) {
+        if (names.size() == 2) continue;
+        std::string list;
+        for (const auto& name : names) list += (list.empty() ? "" : ", ") + name;
+        return r.fail(YamlErrc::kConflict, r.line_of(cpath + ".nodes"), cpath + ".nodes",
+                      (chassis.empty() ? std::string("nodes without a chassis")
+                                       : "chassis '" + chassis + "'") +
+                          " has " + std::to_string(names.size()) + " routing engine" +
+                          (names.size() == 1 ? "" : "s") + " (" + list +
+                          "); an in-service upgrade needs exactly two (re0 and re1)");
+      }
+    }
   }
   return true;
 }

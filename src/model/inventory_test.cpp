@@ -270,6 +270,14 @@ TEST(InventoryErrors, RejectDuplicatesAndConflicts) {
       with(kPair, "role: backup", "role: primary"), InventoryErrc::kConflict,
       "inv.yaml:7: clusters[0].nodes: a failover-pair needs exactly one primary and one backup "
       "(found 2 primary, 0 backup)");
+  // S10: a chassis with one routing engine cannot be upgraded in service.
+  const std::string chassis = with(with(with(kPair, "kind: failover-pair", "kind: chassis"),
+                                        "role: primary\n", "role: master\n        chassis: mx-1\n"),
+                                   "role: backup\n", "role: backup\n        chassis: mx-2\n");
+  expect_error(chassis, InventoryErrc::kConflict,
+               "inv.yaml:7: clusters[0].nodes: chassis 'mx-1' has 1 routing engine (a); an "
+               "in-service upgrade needs exactly two (re0 and re1)");
+  EXPECT_TRUE(parse(with(chassis, "chassis: mx-2", "chassis: mx-1")).ok());
   expect_error(with(kPair, "inventory: t", "inventory: t\ninventory: u"), InventoryErrc::kDuplicate,
                "inv.yaml:2: inventory: field given twice (first at line 1)");
 }

@@ -18,6 +18,7 @@ void write_planning_view(JsonWriter& w, const ObservedNode& n) {
   w.key("packages"), w.string_map(n.packages);
   w.key("powered"), w.boolean(n.powered);
   w.key("reachable"), w.boolean(n.reachable);
+  if (!n.settings.empty()) w.key("settings"), w.string_map(n.settings);
   w.key("shared_ip_enabled"), w.boolean(n.shared_ip_enabled);
   w.key("version"), w.str(n.version);
   w.end_object();
@@ -123,6 +124,7 @@ ObservedNode observed_node_from_json(const nlohmann::json& j) {
   n.staged = j.value("staged", std::vector<std::string>{});
   n.staged_revisions = j.value("staged_revisions", std::map<std::string, std::string>{});
   n.membership = j.value("membership", "");
+  n.settings = j.value("settings", std::map<std::string, std::string>{});
   n.data_checksum = j.value("data_checksum", "");
   n.config_checksum = j.value("config_checksum", "");
   n.slot_packages = j.value("slot_packages", std::vector<std::map<std::string, std::string>>{});
@@ -165,6 +167,7 @@ void write_json(JsonWriter& w, const ObservedNode& n) {
   w.key("powered"), w.boolean(n.powered);
   w.key("reachable"), w.boolean(n.reachable);
   w.key("serving"), w.boolean(n.serving);
+  if (!n.settings.empty()) w.key("settings"), w.string_map(n.settings);
   w.key("shared_ip"), w.str(n.shared_ip);
   w.key("shared_ip_enabled"), w.boolean(n.shared_ip_enabled);
   w.key("slot_packages");

@@ -60,6 +60,10 @@ struct ObservedNode {
   // Seed 001: the Connected Clients table (/login > Status > Information): open client and
   // representative sessions. A live reading, not part of the observed-state hash; -1 unknown.
   int connected_clients = -1;
+  // Configuration statements a device reports as set, name -> value (seed 002: the redundancy
+  // statements an in-service upgrade needs, "graceful-switchover": "true"). Empty when the
+  // driver reads none; planning depends on them, so they are hashed when present.
+  std::map<std::string, std::string> settings;
   std::optional<LabDiagnostics> lab;
 };
 

@@ -209,6 +209,10 @@ Status<PolicyErrc> set_from_text(Policy& p, std::string_view key, std::string_vi
     if (text != "true" && text != "false")
       return wrong("expected true or false, got " + quoted(text));
     p.failback = text == "true";
+  } else if (key == "old_master_reboot") {
+    if (text != "now" && text != "leave")
+      return wrong("expected now or leave, got " + quoted(text));
+    p.reboot_old_master = text == "now";
   } else if (key == "windows") {
     return windows_from_text(p, text);
   } else if (key == "approval_phases") {

@@ -78,7 +78,10 @@ struct Policy {
   double drain_timeout_s = 600;                 // > 0
   DrainTimeoutAction on_drain_timeout = DrainTimeoutAction::kStop;
   bool failback = false;  // give the original primary its role back at the end
-  double soak_s = 0;      // >= 0: wait between product versions (intermediate hops)
+  // Seed 002 (S10): after an in-service upgrade the old master stays on the old code; `now`
+  // (true) reboots it into the new one in the run, `leave` (false) leaves that to the operator.
+  bool reboot_old_master = true;
+  double soak_s = 0;  // >= 0: wait between product versions (intermediate hops)
   std::vector<MaintenanceWindow> windows;  // sorted by start, non-overlapping; empty: any time
   ApprovalPhases approval_phases;
   ConfigChangeAction config_changes = ConfigChangeAction::kPause;

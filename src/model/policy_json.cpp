@@ -15,7 +15,8 @@ namespace {
 
 constexpr const char* kJsonKeys[] = {"max_unavailable",  "capacity_floor",  "drain_timeout_s",
                                      "on_drain_timeout", "failback",        "soak_s",
-                                     "windows",          "approval_phases", "config_changes"};
+                                     "windows",          "approval_phases", "config_changes",
+                                     "old_master_reboot"};
 
 Error<PolicyErrc> malformed(const std::string& field, const std::string& why) {
   return make_error(PolicyErrc::kMalformed, "policy." + field + ": " + why);
@@ -51,7 +52,8 @@ nlohmann::json to_json(const Policy& p) {
           {"soak_s", p.soak_s},
           {"windows", windows},
           {"approval_phases", approvals},
-          {"config_changes", to_string(p.config_changes)}};
+          {"config_changes", to_string(p.config_changes)},
+          {"old_master_reboot", p.reboot_old_master ? "now" : "leave"}};
 }
 
 Result<Policy, PolicyErrc> policy_from_json(const nlohmann::json& j) {
@@ -136,6 +138,7 @@ std::string to_text(const Policy& p) {
          (p.approval_phases.mode == ApprovalPhases::Mode::kStrategy ? "as planned"
                                                                     : to_string(p.approval_phases));
   out += std::string(", config_changes ") + to_string(p.config_changes);
+  out += std::string(", old_master_reboot ") + (p.reboot_old_master ? "now" : "leave");
   return out;
 }
 

@@ -34,7 +34,8 @@ TEST(PolicyJson, RoundTripsCanonically) {
   EXPECT_EQ(
       to_json(everything()).dump(),
       R"({"approval_phases":[1,4],"capacity_floor":"67%","config_changes":"carry-over","drain_timeout_s":90.5,)"
-      R"("failback":true,"max_unavailable":3,"on_drain_timeout":"wait","soak_s":7200.0,"windows":[)"
+      R"("failback":true,"max_unavailable":3,"old_master_reboot":"now","on_drain_timeout":"wait",)"
+      R"("soak_s":7200.0,"windows":[)"
       R"({"end":"2026-12-01T05:00:00Z","start":"2026-12-01T01:00:00Z"},)"
       R"({"end":"2026-12-08T05:00:00Z","start":"2026-12-08T01:00:00Z"}]})");
   Policy count;

@@ -198,7 +198,7 @@ TEST(Policy, RefusesUnknownKeysNamingThem) {
                "inventory.yaml:4: policy.max_unavailible: unknown field 'max_unavailible' "
                "(allowed: max_unavailable, "
                "capacity_floor, drain_timeout, on_drain_timeout, failback, soak, windows, "
-               "approval_phases, config_changes)");
+               "approval_phases, config_changes, old_master_reboot)");
   const auto inv = parse("failback: true", "strategy: fast");
   ASSERT_FALSE(inv.ok());
   EXPECT_EQ(inv.code(), InventoryErrc::kUnknownField);
@@ -273,7 +273,8 @@ TEST(PolicyCli, ErrorsNameTheFlag) {
   fails("speed=fast", PolicyErrc::kUnknownField,
         "--policy speed=fast: speed: unknown field 'speed' (allowed: max_unavailable, "
         "capacity_floor, drain_timeout, "
-        "on_drain_timeout, failback, soak, windows, approval_phases, config_changes)");
+        "on_drain_timeout, failback, soak, windows, approval_phases, config_changes, "
+        "old_master_reboot)");
   fails("failback", PolicyErrc::kWrongType,
         "--policy failback: expected KEY=VALUE (such as max_unavailable=2)");
   fails("windows=2026-12-01T05:00:00Z/2026-12-01T01:00:00Z", PolicyErrc::kConflict,
@@ -327,7 +328,7 @@ TEST(Policy, EnumsPrintAndParse) {
   EXPECT_EQ(to_text(Policy{}),
             "max_unavailable 1, capacity_floor none, drain_timeout 10m then stop, failback no, "
             "soak none, windows any time, "
-            "approvals as planned, config_changes pause");
+            "approvals as planned, config_changes pause, old_master_reboot now");
 }
 
 }  // namespace

@@ -97,7 +97,9 @@ void PlanBuilder::guard_out_of_service(Step& s, const std::string& node) const {
   if (cluster_.kind == "atlas") return guard_region(s, node);
   std::vector<std::string> members;
   for (const auto& n : cluster_.nodes) members.push_back(n.name);
-  const bool pair = cluster_.kind == "failover-pair" || cluster_.kind == "ha-pair";
+  // A chassis' two routing engines are a pair too: never both down.
+  const bool pair =
+      cluster_.kind == "failover-pair" || cluster_.kind == "ha-pair" || cluster_.kind == "chassis";
   if (pair && members.size() == 2) s.guards.push_back({Cond::kPairUp, "", "", members});
   const Policy& policy = cluster_.policy;
   if (policy.capacity_floor)

@@ -110,6 +110,19 @@ class PlanBuilder {
                        const std::string& seed_ref);
   // The region guard of an Atlas traffic node: how many of its region must stay accepting.
   static int region_floor(const Policy& policy, int region_size);
+  // Seed 002 chassis (plan_builder_issu.cpp). `request system software in-service-upgrade` run
+  // on `master`: `backup` installs `pkg`, reboots, and takes mastership; `master` stays on its
+  // software as the backup. The gate: `backup` runs the new version as master.
+  std::string in_service_upgrade(const std::string& master, const std::string& backup,
+                                 const catalog::CatalogPackage& pkg, const std::string& seed_ref);
+  // `request system reboot` on the old master engine (now the backup): it comes back on the
+  // software the upgrade left pending for it. No undo in the run (JunOS' own `request system
+  // software rollback` is outside the profile): the step names that.
+  std::string reboot_engine(const std::string& node, const std::string& version,
+                            const std::string& seed_ref);
+  // `request chassis routing-engine master switch`, run on `node`, which becomes master; with
+  // GRES and NSR configured no session is lost.
+  std::string switch_mastership(const std::string& node, const std::string& seed_ref);
   // A line for the operator in the plan's notes.
   void note(const std::string& text) { plan_.notes.push_back(text); }
   // A DNS swing (via "dns": clients holding the old answer may reach `from` for up to `gap_s`,

@@ -19,7 +19,15 @@ void SimDrivers::reply(drivers::Callback<T> done, Result<T, DriverErrc> r) {
                             [done = std::move(done), shared] { done(std::move(*shared)); });
 }
 
+SimChassis* SimDrivers::chassis_of(const std::string& node) const {
+  for (SimChassis* c : chassis_)
+    if (c->has(node)) return c;
+  return nullptr;
+}
+
 void SimDrivers::observe(const std::string& name, drivers::Callback<ObservedNode> done) {
+  if (SimChassis* c = chassis_of(name))
+    return reply<ObservedNode>(std::move(done), c->observe(name));
   lab::Node* n = world_.find(name);
   if (!n)
     return reply<ObservedNode>(std::move(done),
@@ -34,6 +42,16 @@ void SimDrivers::observe(const std::string& name, drivers::Callback<ObservedNode
 
 void SimDrivers::perform(const std::string& name, const drivers::Action& action,
                          drivers::Callback<nlohmann::json> done) {
+  if (SimChassis* c = chassis_of(name)) {
+    auto shared = std::make_shared<drivers::Callback<nlohmann::json>>(std::move(done));
+    return c->perform(
+        name, action, catalog_,
+        [this, shared](double delay_s, Result<nlohmann::json, DriverErrc> r) {
+          auto result = std::make_shared<Result<nlohmann::json, DriverErrc>>(std::move(r));
+          world_.clock().call_after(latency_s_ + delay_s,
+                                    [shared, result] { (*shared)(std::move(*result)); });
+        });
+  }
   lab::Node* n = world_.find(name);
   if (!n)
     return reply<nlohmann::json>(std::move(done),

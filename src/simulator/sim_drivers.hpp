@@ -10,6 +10,7 @@
 #include "catalog/catalog.hpp"
 #include "drivers/drivers.hpp"
 #include "lab/model/lab_world.hpp"
+#include "simulator/sim_chassis.hpp"
 
 namespace hitless::sim {
 
@@ -25,6 +26,9 @@ class SimDrivers final : public drivers::ApplianceDriver,
         catalog_(catalog),
         secret_(std::move(signing_secret_b64)),
         latency_s_(latency_s) {}
+
+  // A chassis cluster's engines are answered by `chassis` (not by the world's nodes).
+  void add_chassis(SimChassis* chassis) { chassis_.push_back(chassis); }
 
   void observe(const std::string& node, drivers::Callback<ObservedNode> done) override;
   void perform(const std::string& node, const drivers::Action& action,
@@ -44,6 +48,8 @@ class SimDrivers final : public drivers::ApplianceDriver,
   const catalog::Catalog& catalog_;
   std::string secret_;
   double latency_s_;
+  SimChassis* chassis_of(const std::string& node) const;
+  std::vector<SimChassis*> chassis_;
   std::map<std::string, std::string> pointed_at_;  // DNS/NAT clusters: node clients reach
 };
 

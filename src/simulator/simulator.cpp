@@ -1,5 +1,6 @@
 #include "simulator/simulator.hpp"
 
+#include <algorithm>
 #include <set>
 
 #include "catalog/signing.hpp"
@@ -44,6 +45,7 @@ lab::LabSpec world_spec(const plan::Plan& plan, const Inventory& inv, const cata
   }
   for (const auto& name : plan.clusters) {
     const InventoryCluster* c = inv.find_cluster(name);
+    if (c->kind == "chassis") continue;  // a SimChassis answers for its engines
     lab::ClusterSpec cs;
     cs.name = c->name;
     cs.kind = kind_of(c->kind);
@@ -262,10 +264,22 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   const auto key = catalog::generate_signing_key();
   lab::LabWorld world(world_spec(plan, inv, cat, vips), clock, key.public_key_b64, vips);
   SimDrivers drivers(world, cat, key.secret_key_b64);
+  std::vector<std::unique_ptr<SimChassis>> chassis;
+  for (const auto& name : plan.clusters)
+    if (const InventoryCluster* c = inv.find_cluster(name); c->kind == "chassis") {
+      chassis.push_back(std::make_unique<SimChassis>(clock, *c, plan.observed));
+      drivers.add_chassis(chassis.back().get());
+    }
   SimLoadBalancer balancer(world, clock, drivers, 0.01);
   Recorder recorder(world, balancer);
   balancer.on_change = [&recorder] { recorder.balancer_changed(); };
   for (const auto& [node, fault] : options.faults) {
+    if (auto c = std::find_if(chassis.begin(), chassis.end(),
+                              [&](const auto& sc) { return sc->has(node); });
+        c != chassis.end() && fault == "boot-fail") {
+      (*c)->fail_boot(node);
+      continue;
+    }
     lab::Node* n = world.find(node);
     auto f = lab::parse_fault(fault);
     if (!n || !f)
@@ -319,6 +333,12 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
     result.downtime_s += gap;
   }
   result.exposure_s = recorder.exposure;
+  // Chassis: no forwarding plane is downtime; not two routing engines up is exposure.
+  for (const auto& c : chassis) {
+    result.downtime_by_cluster[c->cluster()] += c->downtime_s();
+    result.downtime_s += c->downtime_s();
+    result.exposure_s += c->exposure_s();
+  }
   result.min_serving_by_cluster = recorder.min_serving;
   for (const auto& name : plan.clusters)
     if (const InventoryCluster* c = inv.find_cluster(name))

@@ -218,7 +218,10 @@ Result<ObservedNode, DriverErrc> observed_from_answer(const std::string& node,
   text("version", n.version);
   if (a.contains("packages")) n.packages = as_map(a["packages"]);
   for (const auto& [k, v] : a.items())
-    if (k.rfind("packages.", 0) == 0) n.packages[k.substr(9)] = as_text(v);
+    if (k.rfind("packages.", 0) == 0)
+      n.packages[k.substr(9)] = as_text(v);
+    else if (k.rfind("settings.", 0) == 0)
+      n.settings[k.substr(9)] = as_text(v);
   number("active_slot", n.active_slot);
   n.boot_slot = n.active_slot;
   number("boot_slot", n.boot_slot);

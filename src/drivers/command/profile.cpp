@@ -263,13 +263,13 @@ const std::map<std::string, std::vector<std::string>>& profile_action_kinds() {
 
 const std::vector<std::string>& status_field_names() {
   static const std::vector<std::string> names{
-      "version",          "packages",        "active_slot",   "boot_slot",
-      "slot_versions",    "slot_packages",   "phase",         "serving",
-      "accepting",        "powered",         "ha_role",       "ha_peer",
-      "syncing",          "last_sync_at",    "shared_ip",     "shared_ip_enabled",
-      "install_state",    "install_package", "install_error", "staged",
-      "data_checksum",    "config_checksum", "lab_boots",     "lab_installs",
-      "lab_sessions_open"};
+      "version",           "packages",        "active_slot",   "boot_slot",
+      "slot_versions",     "slot_packages",   "phase",         "serving",
+      "accepting",         "powered",         "ha_role",       "ha_peer",
+      "syncing",           "last_sync_at",    "shared_ip",     "shared_ip_enabled",
+      "install_state",     "install_package", "install_error", "staged",
+      "data_checksum",     "config_checksum", "lab_boots",     "lab_installs",
+      "lab_sessions_open", "settings"};
   return names;
 }
 

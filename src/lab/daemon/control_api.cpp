@@ -48,13 +48,15 @@ json inspect_json(ControlContext& ctx) {
                         {"kind", to_string(c.kind)},
                         {"traffic", to_string(c.traffic)},
                         {"service", service_address(ctx.world->spec(), c, *ctx.runtime, ctx.traffic,
-                                                    ctx.load_balancers)},
+                                                    ctx.load_balancers, ctx.chassis_services)},
                         {"nodes", c.nodes}});
-  return json{{"lab", ctx.world->spec().name},
-              {"time", now},
-              {"time_scale", ctx.time_scale},
-              {"clusters", clusters},
-              {"nodes", nodes}};
+  json out{{"lab", ctx.world->spec().name},
+           {"time", now},
+           {"time_scale", ctx.time_scale},
+           {"clusters", clusters},
+           {"nodes", nodes}};
+  if (ctx.chassis_inspect) out["chassis"] = ctx.chassis_inspect();
+  return out;
 }
 
 net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req) {
@@ -126,6 +128,7 @@ net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req) 
     } else {
       return fail(400, "unknown fault '" + kind + "'; known: " + fault_names());
     }
+    if (ctx.on_fault) ctx.on_fault(n->name(), kind);
     json faults = json::array();
     for (Fault f : n->faults()) faults.push_back(to_string(f));
     return net::HttpReply::json(200, json{{"node", n->name()}, {"faults", faults}}.dump());

@@ -23,6 +23,11 @@ struct ControlContext {
   std::function<void()> shutdown;       // stops the daemon after the reply is sent
   const LabTraffic* traffic = nullptr;  // DNS / NAT components (service addresses)
   const std::map<std::string, LoadBalancerInfo>* load_balancers = nullptr;  // behind HAProxy
+  // Chassis clusters (seed 002): a fault injected into a routing engine reaches the chassis
+  // model too (boot-fail, clear); their state for inspect.
+  std::function<void(const std::string& node, const std::string& kind)> on_fault;
+  std::function<nlohmann::json()> chassis_inspect;
+  const std::map<std::string, std::string>* chassis_services = nullptr;  // by cluster
 };
 
 net::HttpReply handle_control(ControlContext& ctx, const net::HttpRequest& req);

@@ -9,6 +9,7 @@
 
 #include "lab/daemon/control_api.hpp"
 #include "lab/daemon/haproxy_process.hpp"
+#include "lab/daemon/lab_chassis.hpp"
 #include "lab/daemon/lab_dir.hpp"
 #include "lab/daemon/leftovers.hpp"
 #include "lab/spec/lab_spec_parser.hpp"
@@ -94,6 +95,37 @@ int run_lab_daemon(const DaemonOptions& opt) {
   if (auto s = traffic.start(spec, runtime, opt.dir); !s)
     return fail_start(opt.dir, s.message(), 1);
 
+  // Chassis clusters (seed 002): the chassis model, its JunOS CLI over SSH per routing engine
+  // and its own service address.
+  std::vector<std::unique_ptr<LabChassis>> chassis;
+  std::map<std::string, ChassisInfo> chassis_info;
+  for (const auto& c : spec.clusters) {
+    if (c.kind != ClusterKind::kChassis) continue;
+    try {
+      chassis.push_back(std::make_unique<LabChassis>(io, clock, spec, c, opt.dir));
+    } catch (const std::exception& e) {
+      runtime.stop();
+      return fail_start(opt.dir, "cluster " + c.name + ": " + e.what(), 1);
+    }
+    const LabChassis& lc = *chassis.back();
+    ChassisInfo info{lc.service(), {}, {}, lc.front().client_key(), lc.front().known_hosts()};
+    // Relative to the lab directory, as the inventory's other files are.
+    for (std::string* path : {&info.client_key, &info.known_hosts})
+      *path = std::filesystem::path(*path).filename().string();
+    for (const auto& n : c.nodes) {
+      info.ssh_ports[n] = lc.ssh_port(n);
+      info.engines[n] = lc.engine_of(n);
+    }
+    chassis_info[c.name] = info;
+  }
+  std::map<std::string, std::string> chassis_services;
+  for (const auto& [cluster, info] : chassis_info) chassis_services[cluster] = info.service;
+  auto chassis_of = [&](const std::string& node) -> LabChassis* {
+    for (auto& lc : chassis)
+      if (lc->engine_of(node) >= 0) return lc.get();
+    return nullptr;
+  };
+
   // Active/active clusters get the lab's HAProxy in front, health-checking every node.
   std::vector<BalancedCluster> balanced;
   std::map<std::string, LoadBalancerInfo> load_balancers;
@@ -135,6 +167,7 @@ int run_lab_daemon(const DaemonOptions& opt) {
     stopping = true;
     // Let the reply to the shutdown request leave first.
     boost::asio::post(io, [&] {
+      for (auto& lc : chassis) lc->stop();
       traffic.stop();
       if (haproxy) haproxy->stop();
       runtime.stop();
@@ -143,7 +176,22 @@ int run_lab_daemon(const DaemonOptions& opt) {
     });
   };
   ControlContext ctx{&world,   &runtime, secrets.control_token, opt.time_scale,
-                     shutdown, &traffic, &load_balancers};
+                     shutdown, &traffic, &load_balancers,       {},
+                     {},       nullptr};
+  ctx.chassis_services = &chassis_services;
+  ctx.on_fault = [&](const std::string& node, const std::string& kind) {
+    LabChassis* lc = chassis_of(node);
+    if (!lc) return;
+    // A routing engine that fails to boot new software comes back on the old one.
+    if (kind == "boot-fail" || kind == "clear")
+      lc->chassis().engine(lc->engine_of(node)).boot_fails = kind == "boot-fail";
+  };
+  if (!chassis.empty())
+    ctx.chassis_inspect = [&] {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& lc : chassis) out.push_back(lc->inspect());
+      return out;
+    };
   auto cl = net::HttpListener::open(
       io, "127.0.0.1", 0, [&](const net::HttpRequest& r) { return handle_control(ctx, r); });
   if (!cl) return fail_start(opt.dir, "control endpoint: " + cl.message(), 1);
@@ -162,7 +210,9 @@ int run_lab_daemon(const DaemonOptions& opt) {
                       repo,
                       secrets.signing_key.public_key_b64,
                       &traffic,
-                      load_balancers};
+                      load_balancers,
+                      chassis_info,
+                      HITLESS_PROFILES_DIR};
   // lab.json is written last: its presence means "ready", so HAProxy must serve first.
   auto publish = [&] {
     try {

@@ -129,7 +129,10 @@ std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& s
 
 std::string service_address(const LabSpec& /*spec*/, const ClusterSpec& c, const LabRuntime& rt,
                             const LabTraffic* traffic,
-                            const std::map<std::string, LoadBalancerInfo>* load_balancers) {
+                            const std::map<std::string, LoadBalancerInfo>* load_balancers,
+                            const std::map<std::string, std::string>* chassis_services) {
+  if (chassis_services)
+    if (auto it = chassis_services->find(c.name); it != chassis_services->end()) return it->second;
   if (auto vip = rt.shared_ip(c.name); !vip.empty()) return vip;
   if (const DnsService* d = traffic ? traffic->dns(c.name) : nullptr)
     return d->record + ":" + std::to_string(d->port);
@@ -145,7 +148,14 @@ std::string service_address(const LabSpec& /*spec*/, const ClusterSpec& c, const
   return {};
 }
 
+std::map<std::string, std::string> LabDescription::chassis_services() const {
+  std::map<std::string, std::string> out;
+  for (const auto& [cluster, info] : chassis) out[cluster] = info.service;
+  return out;
+}
+
 void write_lab_json(const std::string& dir, const LabDescription& d) {
+  const auto chassis_services = d.chassis_services();
   using nlohmann::json;
   json nodes = json::object();
   for (const auto& n : d.spec->nodes) {
@@ -165,7 +175,8 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
   for (const auto& c : d.spec->clusters) {
     json cj{{"kind", to_string(c.kind)},
             {"traffic", to_string(c.traffic)},
-            {"service", service_address(*d.spec, c, *d.runtime, d.traffic, &d.load_balancers)},
+            {"service", service_address(*d.spec, c, *d.runtime, d.traffic, &d.load_balancers,
+                                        &chassis_services)},
             {"nodes", c.nodes}};
     if (const DnsService* dns = d.traffic ? d.traffic->dns(c.name) : nullptr)
       cj["dns"] = {{"server", dns->server},       {"zone", dns->zone},
@@ -191,6 +202,11 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
     // Atlas: each region's service address (the lab's dispatcher), by region.
     if (auto regions = d.runtime->region_addresses(c.name); !regions.empty())
       cj["regions"] = regions;
+    if (auto ch = d.chassis.find(c.name); ch != d.chassis.end())
+      cj["chassis"] = {{"ssh_ports", ch->second.ssh_ports},
+                       {"engines", ch->second.engines},
+                       {"client_key", ch->second.client_key},
+                       {"known_hosts", ch->second.known_hosts}};
     clusters[c.name] = cj;
   }
   json repo = json::array();
@@ -227,6 +243,7 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
     return ec == std::errc() ? std::string(buf, end) : std::to_string(v);
   };
   const auto seconds = [&](double s) { return plain_number(s) + "s"; };
+  const auto chassis_services = d.chassis_services();
   YAML::Emitter y;
   y << YAML::Comment(
       "Written by `hitless lab up`: the lab's appliances as `hitless plan/apply` see them.");
@@ -245,7 +262,8 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
     key(y, "kind") << to_string(c.kind);
     key(y, "traffic") << YAML::Flow << YAML::BeginMap;
     key(y, "kind") << to_string(c.traffic);
-    key(y, "service") << service_address(*d.spec, c, *d.runtime, d.traffic, &d.load_balancers);
+    key(y, "service") << service_address(*d.spec, c, *d.runtime, d.traffic, &d.load_balancers,
+                                         &chassis_services);
     if (const DnsService* dns = d.traffic ? d.traffic->dns(c.name) : nullptr) {
       key(y, "dns") << YAML::Flow << YAML::BeginMap;
       key(y, "server") << dns->server;
@@ -268,6 +286,7 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
     }
     y << YAML::EndMap;
     key(y, "nodes") << YAML::BeginSeq;
+    const auto chassis = d.chassis.find(c.name);
     for (const auto& name : c.nodes) {
       const NodeSpec& n = *d.spec->find_node(name);
       const auto& ep = d.runtime->endpoint(name);
@@ -276,10 +295,20 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
       key(y, "role") << n.role;
       if (!n.region.empty()) key(y, "region") << n.region;
       if (!n.chassis.empty()) key(y, "chassis") << n.chassis;
-      if (!n.slot.empty()) key(y, "slot") << n.slot;
-      key(y, "driver") << "lab";
-      key(y, "address") << ep.host + ":" + std::to_string(ep.port);
-      key(y, "token_file") << "secrets/" + name + ".token";
+      if (chassis != d.chassis.end()) {
+        // A routing engine: its JunOS CLI over SSH, driven through the shipped junos profile.
+        // `slot` is the engine's number as JunOS counts it; the key authenticates as root.
+        key(y, "slot") << std::to_string(chassis->second.engines.at(name));
+        key(y, "driver") << "command";
+        key(y, "vendor_profile") << d.profiles_dir + "/junos.yaml";
+        key(y, "address") << "127.0.0.1:" + std::to_string(chassis->second.ssh_ports.at(name));
+        key(y, "token_file") << chassis->second.client_key;
+      } else {
+        if (!n.slot.empty()) key(y, "slot") << n.slot;
+        key(y, "driver") << "lab";
+        key(y, "address") << ep.host + ":" + std::to_string(ep.port);
+        key(y, "token_file") << "secrets/" + name + ".token";
+      }
       if (n.oob_power) {
         key(y, "power") << YAML::Flow << YAML::BeginMap;
         key(y, "driver") << "lab-bmc";

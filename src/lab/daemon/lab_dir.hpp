@@ -53,6 +53,16 @@ struct LoadBalancerInfo {
   int pid = 0;  // HAProxy's process id
 };
 
+// A chassis cluster (seed 002): its service address (the chassis' forwarding plane) and, per
+// routing engine, the JunOS CLI's SSH port and engine number; the client key and known_hosts
+// relative to the lab directory.
+struct ChassisInfo {
+  std::string service;
+  std::map<std::string, int> ssh_ports;  // by node
+  std::map<std::string, int> engines;    // by node: 0 or 1
+  std::string client_key, known_hosts;
+};
+
 struct LabDescription {
   const LabSpec* spec;
   const LabRuntime* runtime;
@@ -63,14 +73,17 @@ struct LabDescription {
   std::string public_key;
   const LabTraffic* traffic = nullptr;
   std::map<std::string, LoadBalancerInfo> load_balancers;  // by cluster
+  std::map<std::string, ChassisInfo> chassis;              // by cluster
+  std::string profiles_dir;  // where the shipped vendor profiles are (profiles/junos.yaml)
+  std::map<std::string, std::string> chassis_services() const;
 };
 void write_lab_json(const std::string& dir, const LabDescription& d);
 void write_inventory(const std::string& dir, const LabDescription& d);
 // Where clients of a cluster connect: its shared IP, its load balancer (the lab's HAProxy), its
 // DNS name (record:port), its NAT public address, or its only node.
-std::string service_address(
-    const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt,
-    const LabTraffic* traffic = nullptr,
-    const std::map<std::string, LoadBalancerInfo>* load_balancers = nullptr);
+std::string service_address(const LabSpec& spec, const ClusterSpec& c, const LabRuntime& rt,
+                            const LabTraffic* traffic = nullptr,
+                            const std::map<std::string, LoadBalancerInfo>* load_balancers = nullptr,
+                            const std::map<std::string, std::string>* chassis_services = nullptr);
 
 }  // namespace hitless::lab

@@ -105,7 +105,13 @@ struct ClusterSpec {
   std::optional<DnsSpec> dns;             // kDns
   std::optional<Endpoint> nat;            // kNat: the public address the NAT rule forwards
   bool ha_established = true;             // pairs: the relation exists at start
-  std::vector<std::string> nodes;         // names, in file order
+  // Chassis (seed 002): the redundancy statements configured at start, in the order the seed
+  // sets them: chassis redundancy graceful-switchover, routing-options nonstop-routing, system
+  // commit synchronize. All off unless the file says so.
+  bool graceful_switchover = false;
+  bool nonstop_routing = false;
+  bool commit_synchronize = false;
+  std::vector<std::string> nodes;  // names, in file order
   int line = 0;
 };
 

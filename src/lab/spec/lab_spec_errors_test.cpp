@@ -280,6 +280,26 @@ clusters:
       - {name: re1, role: backup, chassis: mx, slot: re1}
 )";
 
+TEST(LabSpecErrors, ChassisRedundancyStatementsBelongToAChassis) {
+  auto ok = parse_lab_spec_text(
+      with(kChassis, "    kind: chassis\n",
+           "    kind: chassis\n    redundancy: {graceful_switchover: true, nonstop_routing: "
+           "true}\n"),
+      "lab.yaml");
+  ASSERT_TRUE(ok.ok()) << ok.message();
+  EXPECT_TRUE(ok->clusters[0].graceful_switchover);
+  EXPECT_TRUE(ok->clusters[0].nonstop_routing);
+  EXPECT_FALSE(ok->clusters[0].commit_synchronize);
+  EXPECT_TRUE(
+      fails(with(kPair, "    nodes:\n", "    redundancy: {nonstop_routing: true}\n    nodes:\n"),
+            SpecErrc::kConflict,
+            "lab.yaml:8: clusters[0].redundancy: redundancy statements apply only to a "
+            "chassis cluster..."));
+  EXPECT_TRUE(fails(
+      with(kChassis, "    kind: chassis\n", "    kind: chassis\n    redundancy: {gres: true}\n"),
+      SpecErrc::kUnknownField, "lab.yaml:6: clusters[0].redundancy.gres..."));
+}
+
 TEST(LabSpecErrors, RelationsThatMakeNoSense) {
   EXPECT_TRUE(parse_lab_spec_text(kChassis, "lab.yaml").ok());
   EXPECT_TRUE(fails(with(kPair, "role: backup", "role: primary"), SpecErrc::kConflict,

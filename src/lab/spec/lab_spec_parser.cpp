@@ -33,8 +33,11 @@ constexpr std::string_view kNodeKeys[] = {
     "chassis",      "slot",    "version",        "installed",        "reboot",
     "boot_timeout", "install", "sync_rate_mb_s", "session_lifetime", "inter_appliance_key",
     "oob_power",    "data",    "enabled"};
-constexpr std::string_view kClusterKeys[] = {
-    "name", "kind", "traffic", "shared_ip", "load_balancer", "nat", "dns", "ha", "nodes"};
+constexpr std::string_view kClusterKeys[] = {"name",          "kind", "traffic", "shared_ip",
+                                             "load_balancer", "nat",  "dns",     "ha",
+                                             "redundancy",    "nodes"};
+constexpr std::string_view kRedundancyKeys[] = {"graceful_switchover", "nonstop_routing",
+                                                "commit_synchronize"};
 constexpr std::string_view kPackageKeys[] = {"name",    "version",  "kind",        "install",
                                              "size_mb", "requires", "upgrade_from"};
 constexpr std::string_view kDnsKeys[] = {"zone", "record", "server", "ttl"};
@@ -253,6 +256,19 @@ bool read_dns(SpecReader& r, const Field& f, std::optional<DnsSpec>& out) {
   return true;
 }
 
+// A chassis' redundancy statements: {graceful_switchover, nonstop_routing, commit_synchronize}.
+bool read_redundancy(SpecReader& r, const Field& f, ClusterSpec& c) {
+  const auto es = r.entries(f, kRedundancyKeys);
+  if (!es) return false;
+  for (const Field& e : *es) {
+    bool& flag = e.key == "graceful_switchover" ? c.graceful_switchover
+                 : e.key == "nonstop_routing"   ? c.nonstop_routing
+                                                : c.commit_synchronize;
+    if (!r.read_bool(e, flag)) return false;
+  }
+  return true;
+}
+
 bool parse_cluster(SpecReader& r, const Field& item, const NodeSpec& defaults, LabSpec& lab) {
   const auto es = r.entries(item, kClusterKeys);
   if (!es) return false;
@@ -278,6 +294,8 @@ bool parse_cluster(SpecReader& r, const Field& item, const NodeSpec& defaults, L
       ok = read_dns(r, e, c.dns);
     else if (e.key == "ha")
       ok = r.read_enum<bool>(e, kHaStates, c.ha_established);
+    else if (e.key == "redundancy")
+      ok = read_redundancy(r, e, c);
     else
       nodes = &e;
     if (!ok) return false;

@@ -190,6 +190,11 @@ class Validator {
   }
 
   bool chassis(const ClusterView& v) {
+    const ClusterSpec& c = v.spec;
+    if (c.kind != ClusterKind::kChassis &&
+        (c.graceful_switchover || c.nonstop_routing || c.commit_synchronize))
+      return conflict(v.path + ".redundancy",
+                      "redundancy statements apply only to a chassis cluster");
     for (std::size_t j = 0; j < v.nodes.size(); ++j) {
       const NodeSpec& n = v.nodes[j];
       if (v.spec.kind != ClusterKind::kChassis) {
