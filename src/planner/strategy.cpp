@@ -4,6 +4,7 @@
 #include "planner/atlas_strategy.hpp"
 #include "planner/cluster_push_strategy.hpp"
 #include "planner/load_balancer_strategies.hpp"
+#include "planner/migration_strategy.hpp"
 #include "planner/pair_strategies.hpp"
 #include "planner/single_strategy.hpp"
 
@@ -24,10 +25,11 @@ const std::vector<const Strategy*>& all_strategies() {
   static const LbRejoinStrategy lb_rejoin;
   static const LbPushStrategy lb_push;
   static const AtlasStrategy atlas;
+  static const MigrationStrategy migrate;
   // Active/active: cluster-push (the seed's order, S3) stays the default; lb-rejoin (S2, keeps
   // the capacity floor behind a load balancer) and lb-push are asked for with --strategy.
   static const std::vector<const Strategy*> list{
-      &asynchronous, &synchronous, &single, &cluster_push, &lb_rejoin, &lb_push, &atlas};
+      &asynchronous, &synchronous, &single, &cluster_push, &lb_rejoin, &lb_push, &atlas, &migrate};
   return list;
 }
 
