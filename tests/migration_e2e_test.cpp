@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iostream>
 #include <thread>
 
 #include "upgrade_harness.hpp"
@@ -72,16 +73,17 @@ TEST(HardwareMigration, MovesToTheSpareUnderTheProbeCarryingDataWrittenDuringThe
   EXPECT_EQ(lab.node_field("new-box", "factory_defaults"), "true");
   EXPECT_EQ(lab.node_field("new-box", "certificate"), "null");
 
-  auto planned = run_hitless("plan -i " + lab.inventory() + " -o " + lab.plan_path());
+  auto planned = run_hitless("plan -i " + lab.inventory() + " --to latest -o " + lab.plan_path());
   ASSERT_EQ(planned.exit_code, 0) << planned.output;
   EXPECT_NE(planned.output.find("(migrate)"), std::string::npos) << planned.output;
   EXPECT_NE(planned.output.find("plan to 23.1.2"), std::string::npos) << planned.output;
   // Simulated figures: the cut-over's TTL is the only predicted gap; the install dominates.
-  auto sim = run_hitless("simulate -i " + lab.inventory() + " --format json");
+  auto sim = run_hitless("simulate -i " + lab.inventory() + " --to 23.1.2 --format json");
   ASSERT_EQ(sim.exit_code, 0) << sim.output;
   const json figures = json::parse(sim.output);
-  EXPECT_EQ(figures.value("outcome", ""), "succeeded") << sim.output;
-  EXPECT_LE(figures.at("downtime_s").get<double>(), kTtlS + 1) << sim.output;
+  EXPECT_EQ(figures.value("outcome", ""), "completed") << sim.output;
+  const double predicted_gap_s = figures.at("downtime_s").get<double>() * kTimeScale;
+  EXPECT_NEAR(predicted_gap_s, kTtlS, 0.05) << sim.output;
   EXPECT_GE(figures.at("makespan_s").get<double>(), 25 * 60) << sim.output;
 
   const double rate = 100;
@@ -97,9 +99,13 @@ TEST(HardwareMigration, MovesToTheSpareUnderTheProbeCarryingDataWrittenDuringThe
   lab.set_setting("old-box", "setting.during-run", "written on old-box during the run");
   const std::string old_sum = lab.checksum("old-box");
   auto result = run.get();
-  std::this_thread::sleep_for(std::chrono::milliseconds(200));
-  const auto report = probe.stop();
+  // The probe's cached answer expires one TTL (wall time) after its last lookup: only then does
+  // it ask DNS again and reach the new box.
+  std::this_thread::sleep_for(std::chrono::milliseconds(static_cast<int>(kTtlS * 1500)));
+  auto report = probe.stop();
   ASSERT_EQ(result.exit_code, 0) << result.output;
+  std::cout << "S9 predicted gap " << predicted_gap_s << " s; measured: " << probe::to_text(report)
+            << "\n";
 
   EXPECT_EQ(lab.node_field("new-box", "version"), "23.1.2");
   EXPECT_EQ(lab.checksum("new-box"), old_sum) << "the new box holds exactly the old box's data";
@@ -125,7 +131,8 @@ TEST(HardwareMigration, MovesToTheSpareUnderTheProbeCarryingDataWrittenDuringThe
   // while the old box was reset and shut down.
   EXPECT_GT(report.answered_by["old-box"], 0u) << probe::to_text(report);
   EXPECT_GT(report.answered_by["new-box"], 0u) << probe::to_text(report);
-  EXPECT_LE(report.failed / rate, kTtlS + 0.5) << probe::to_text(report);
+  EXPECT_LE(report.failed / rate, predicted_gap_s + 0.1) << probe::to_text(report);
+  EXPECT_EQ(report.failures_by_cause.count("dns"), 0u) << probe::to_text(report);
 
   // The passphrase is in no output: plan, journal, command output, status, report, lab files.
   auto status = run_hitless("status --journal " + lab.journal_path() + " --format json");
@@ -147,13 +154,13 @@ TEST(HardwareMigration, MovesToTheSpareUnderTheProbeCarryingDataWrittenDuringThe
 TEST(HardwareMigration, RestoreRefusedEndsSafeAndServingOnTheOldBox) {
   UpgradeLab lab(migration_yaml(), kTimeScale);
   ASSERT_EQ(lab.run_fault("new-box", "refuses-restore"), 0);
-  auto planned = run_hitless("plan -i " + lab.inventory() + " -o " + lab.plan_path());
+  auto planned = run_hitless("plan -i " + lab.inventory() + " --to latest -o " + lab.plan_path());
   ASSERT_EQ(planned.exit_code, 0) << planned.output;
   const std::string old_sum = lab.checksum("old-box");
   BackgroundProbe probe(lab.service("move"), 100, 0, 120, dns_server(lab));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto result = lab.apply();
-  const auto report = probe.stop();
+  auto report = probe.stop();
   EXPECT_NE(result.exit_code, 0) << result.output;
   EXPECT_NE(result.output.find("restore-new-box"), std::string::npos) << result.output;
   EXPECT_NE(result.output.find("refused the backup"), std::string::npos) << result.output;
@@ -172,7 +179,7 @@ TEST(HardwareMigration, PassphraseFileOthersCanReadIsRefusedAtPlanTime) {
   UpgradeLab lab(migration_yaml(), kTimeScale);
   const std::string file = lab.dir() + "/secrets/move.passphrase";
   fs::permissions(file, fs::perms::group_read | fs::perms::others_read, fs::perm_options::add);
-  auto r = run_hitless("plan -i " + lab.inventory() + " -o " + lab.plan_path());
+  auto r = run_hitless("plan -i " + lab.inventory() + " --to latest -o " + lab.plan_path());
   EXPECT_EQ(r.exit_code, 2) << r.output;
   EXPECT_NE(r.output.find("passphrase_file"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("chmod 600 " + file), std::string::npos) << r.output;
@@ -183,7 +190,7 @@ TEST(HardwareMigration, PassphraseFileOthersCanReadIsRefusedAtPlanTime) {
 
 TEST(HardwareMigration, SpareSmallerThanTheDataIsRefusedAtPlanTime) {
   UpgradeLab lab(migration_yaml("version: 22.3.0", "4000"), kTimeScale);
-  auto r = run_hitless("plan -i " + lab.inventory() + " -o " + lab.plan_path());
+  auto r = run_hitless("plan -i " + lab.inventory() + " --to latest -o " + lab.plan_path());
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("4000 MB of disk but old-box holds 8000 MB"), std::string::npos)
       << r.output;
@@ -192,7 +199,7 @@ TEST(HardwareMigration, SpareSmallerThanTheDataIsRefusedAtPlanTime) {
 
 TEST(HardwareMigration, SpareOnNewerSoftwareIsRefusedAtPlanTime) {
   UpgradeLab lab(migration_yaml("version: 24.1.0"), kTimeScale);
-  auto r = run_hitless("plan -i " + lab.inventory() + " -o " + lab.plan_path());
+  auto r = run_hitless("plan -i " + lab.inventory() + " --to latest -o " + lab.plan_path());
   EXPECT_NE(r.exit_code, 0) << r.output;
   EXPECT_NE(r.output.find("runs 24.1.0, newer than old-box's 23.1.2"), std::string::npos)
       << r.output;
