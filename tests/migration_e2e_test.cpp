@@ -151,6 +151,27 @@ TEST(HardwareMigration, MovesToTheSpareUnderTheProbeCarryingDataWrittenDuringThe
   }
 }
 
+TEST(HardwareMigration, OldBoxIsResetAndShutDownOnlyAfterTheApproval) {
+  UpgradeLab lab(migration_yaml(), kTimeScale);
+  auto planned = run_hitless("plan -i " + lab.inventory() + " --to latest -o " + lab.plan_path());
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  auto run = std::async(std::launch::async, [&] { return lab.apply(""); });
+  ASSERT_TRUE(wait_journal(lab.journal_path(), [](const std::string& state, const auto&) {
+    return state == "waiting-approval";
+  }));
+  // Clients are on the new box; the old one still holds everything and runs.
+  std::string who;
+  EXPECT_TRUE(lab.service_answers(&who, "move"));
+  EXPECT_EQ(who, "new-box");
+  EXPECT_EQ(lab.node_field("old-box", "factory_defaults"), "false");
+  EXPECT_EQ(lab.node_field("old-box", "power"), "on");
+  EXPECT_EQ(lab.node_field("old-box", "certificate", "issued_to"), "support.example.test");
+  ASSERT_EQ(run_hitless("approve --journal " + lab.journal_path()).exit_code, 0);
+  auto result = run.get();
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_EQ(lab.node_field("old-box", "power"), "off");
+}
+
 TEST(HardwareMigration, RestoreRefusedEndsSafeAndServingOnTheOldBox) {
   UpgradeLab lab(migration_yaml(), kTimeScale);
   ASSERT_EQ(lab.run_fault("new-box", "refuses-restore"), 0);
