@@ -7,6 +7,7 @@
 
 #include "drivers/command/command_driver.hpp"
 #include "drivers/driver_set.hpp"
+#include "drivers/migration_checks.hpp"
 #include "drivers/traffic_checks.hpp"
 #include "executor/verbs/action_kinds.hpp"
 #include "net/async_http_client.hpp"
@@ -40,6 +41,11 @@ Result<UpgradeContext, int> load_context(const std::string& inventory_path, std:
   }
   // A DNS cluster's TSIG key must be there and private before a plan is made.
   if (auto why = drivers::traffic_problem(*inv); !why.empty()) {
+    error = why;
+    return make_error(2, error);
+  }
+  // A migration's passphrase file likewise: a file others can read is refused before planning.
+  if (auto why = drivers::migration_problem(*inv); !why.empty()) {
     error = why;
     return make_error(2, error);
   }

@@ -3,6 +3,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "drivers/secrets.hpp"
+
 namespace hitless::drivers {
 
 Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
@@ -74,6 +76,19 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
     if (a.kind == "atlas-sync") return post("/api/v1/atlas/sync", nlohmann::json::object());
     if (a.kind == "atlas-backup-ops")
       return put("/api/v1/atlas/backup-operations", {{"enabled", p.at("enabled")}});
+    // Seed 004 hardware migration. The passphrase is read from its owner-only file here, at the
+    // last moment, and travels only in the request body.
+    if (a.kind == "cert-export" || a.kind == "cert-import") {
+      auto passphrase = read_secret_file(p.at("passphrase_file"), "certificate passphrase");
+      if (!passphrase) return passphrase.error();
+      if (a.kind == "cert-export")
+        return post("/api/v1/certificate/export", {{"passphrase", *passphrase}});
+      return post("/api/v1/certificate/import",
+                  {{"bundle", p.at("bundle")}, {"passphrase", *passphrase}});
+    }
+    if (a.kind == "cert-assign-ip") return put("/api/v1/certificate/ip", {{"ip", p.at("ip")}});
+    if (a.kind == "restore") return post("/api/v1/restore", {{"backup", p.at("backup")}});
+    if (a.kind == "factory-reset") return post("/api/v1/factory-reset", nlohmann::json::object());
   } catch (const nlohmann::json::exception& e) {
     return make_error(DriverErrc::kProtocol, "action " + a.kind + ": " + e.what());
   }
@@ -116,6 +131,18 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
   n.data_checksum = j.at("data").at("checksum");
   n.config_checksum = j.at("data").value("config_checksum", "");
   n.connected_clients = j.at("sessions").at("open").get<int>();
+  if (j.contains("factory_defaults")) {  // seed 004 hardware migration
+    MigrationFacts m;
+    if (const auto& c = j.at("certificate"); c.is_object()) {
+      m.certificate = c.at("issued_to");
+      m.certificate_fingerprint = c.at("fingerprint");
+      m.certificate_ip = c.at("assigned_ip");
+    }
+    m.factory_defaults = j.at("factory_defaults");
+    m.data_mb = j.at("data").at("size_mb");
+    m.disk_mb = j.at("disk_mb");
+    n.migration = m;
+  }
   n.lab = LabDiagnostics{j.at("boots").get<int>(), j.value("installs", 0),
                          j.at("sessions").at("open").get<int>()};
   return n;

@@ -68,6 +68,45 @@ std::optional<std::string> unmet_cluster_wide(const plan::Condition& c, const Ev
   }
 }
 
+// Seed 004 hardware migration. nullopt: `c` is not one of these kinds; otherwise the verdict.
+std::optional<std::optional<std::string>> unmet_migration(const plan::Condition& c,
+                                                          const ObservedNode& n,
+                                                          const Evidence& e) {
+  using Verdict = std::optional<std::string>;
+  switch (c.kind) {
+    case Cond::kDataEqual: {
+      const std::string other = c.nodes.empty() ? "" : c.nodes.front();
+      auto o = e.nodes.find(other);
+      if (o == e.nodes.end() || !o->second.reachable)
+        return Verdict(other + " was not observed: its data cannot be compared");
+      if (!n.data_checksum.empty() && n.data_checksum == o->second.data_checksum)
+        return Verdict(std::nullopt);
+      return Verdict(c.node + " holds data " + n.data_checksum.substr(0, 12) + ", " + other +
+                     " holds " + o->second.data_checksum.substr(0, 12));
+    }
+    case Cond::kCertificate: {
+      if (!n.migration) return Verdict(c.node + " does not report its certificates");
+      const auto at = c.value.find('@');
+      const std::string name = c.value.substr(0, at);
+      if (n.migration->certificate != name)
+        return Verdict(c.node + " holds " +
+                       (n.migration->certificate.empty()
+                            ? std::string("no certificate")
+                            : "a certificate issued to " + n.migration->certificate) +
+                       ", not one issued to " + name);
+      if (at != std::string::npos && n.migration->certificate_ip != c.value.substr(at + 1))
+        return Verdict(c.node + "'s certificate is assigned to '" + n.migration->certificate_ip +
+                       "', not " + c.value.substr(at + 1));
+      return Verdict(std::nullopt);
+    }
+    case Cond::kFactoryDefaults:
+      if (n.migration && n.migration->factory_defaults) return Verdict(std::nullopt);
+      return Verdict(c.node + " is not in factory state");
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace
 
 std::optional<std::string> unmet(const plan::Condition& c, const std::string& cluster,
@@ -88,6 +127,7 @@ std::optional<std::string> unmet(const plan::Condition& c, const std::string& cl
   if (!n.reachable)
     return c.node + " does not answer its management API" +
            (n.error.empty() ? "" : " (" + n.error + ")");
+  if (auto m = unmet_migration(c, n, e)) return *m;
   switch (c.kind) {
     case Cond::kReachable:
       return std::nullopt;

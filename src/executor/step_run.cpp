@@ -339,7 +339,22 @@ double Executor::Run::gate_deadline() const {
 
 void Executor::Run::act() {
   if (next_call_ >= calls_.size()) return after_calls();
-  const DriverCall call = calls_[next_call_++];
+  DriverCall call = calls_[next_call_++];
+  // A field of an earlier call's answer ("kind.field") becomes a parameter of this one (a file
+  // carried from one appliance to another within the step; held in memory only).
+  if (auto refs = call.action.params.find("@from_answer"); refs != call.action.params.end()) {
+    const nlohmann::json wanted = *refs;
+    call.action.params.erase("@from_answer");
+    for (const auto& [param, ref] : wanted.items()) {
+      const std::string r = ref.get<std::string>();
+      const auto dot = r.find('.');
+      const std::string of = r.substr(0, dot), field = r.substr(dot + 1);
+      if (!answers_.contains(of) || !answers_[of].contains(field))
+        return fail("the answer to " + of + " carried no " + field + " for " + call.action.kind +
+                    " on " + call.target);
+      call.action.params[param] = answers_[of][field];
+    }
+  }
   const std::string kind = call.action.kind;
   if (!reads_only(kind)) stale_after_acting(call);
   auto answered = [this, kind, call](Result<nlohmann::json, drivers::DriverErrc> r) {

@@ -22,7 +22,8 @@ namespace fs = std::filesystem;
 constexpr std::string_view kTopKeys[] = {"inventory",  "base_dir", "time_scale",
                                          "repository", "policy",   "clusters"};
 constexpr std::string_view kRepositoryKeys[] = {"dir", "public_key_file"};
-constexpr std::string_view kClusterKeys[] = {"name", "kind", "traffic", "policy", "nodes"};
+constexpr std::string_view kClusterKeys[] = {"name",   "kind",  "traffic",
+                                             "policy", "nodes", "passphrase_file"};
 constexpr std::string_view kTrafficKeys[] = {"kind", "service",        "dns",
                                              "nat",  "runtime_socket", "backend"};
 constexpr std::string_view kDnsKeys[] = {"server", "zone", "record", "ttl", "key_file"};
@@ -229,6 +230,8 @@ bool parse_cluster(YamlReader& r, const YamlField& item, const Policy& base, Inv
       ok = parse_traffic(r, e, c);
     else if (e.key == "policy")
       ok = parse_policy(r, e, base, c.policy);
+    else if (e.key == "passphrase_file")
+      ok = r.read_string(e, c.passphrase_file);
     else
       nodes = &e;
     if (!ok) return false;
@@ -237,6 +240,11 @@ bool parse_cluster(YamlReader& r, const YamlField& item, const Policy& base, Inv
   if (c.kind.empty()) return r.missing(item, "kind", "one of " + join_names(kClusterKinds));
   if (c.traffic_kind.empty()) return r.missing(item, "traffic", "{kind: ..., service: host:port}");
   if (!nodes) return r.missing(item, "nodes", "a list of the cluster's nodes");
+  // A passphrase protects the certificate export of a hardware migration (S9) only.
+  if (!c.passphrase_file.empty() && c.kind != "migration")
+    for (const YamlField& e : *es)
+      if (e.key == "passphrase_file")
+        return r.fail(YamlErrc::kConflict, e, "passphrase_file: is only for kind migration");
   const auto list = r.items(*nodes, "nodes");
   if (!list) return false;
   if (list->empty())
@@ -314,6 +322,7 @@ void resolve_paths(Inventory& inv, const std::string& default_base_dir) {
   for (InventoryCluster& c : inv.clusters) {
     if (c.dns && !c.dns->key_file.empty()) resolve(c.dns->key_file);
     if (!c.lb_runtime_socket.empty()) resolve(c.lb_runtime_socket);
+    if (!c.passphrase_file.empty()) resolve(c.passphrase_file);
     for (InventoryNode& n : c.nodes) {
       if (!n.token_file.empty()) resolve(n.token_file);
       if (!n.vendor_profile.empty()) resolve(n.vendor_profile);

@@ -93,6 +93,9 @@ struct InventoryCluster {
   // Effective policy: the inventory's `policy:` with this cluster's `policy:` fields on top.
   Policy policy;
   int line = 0;
+  // migration (S9): the file holding the passphrase the certificate export is encrypted under
+  // (owner-only; absolute after loading). Last, for positional initialisers.
+  std::string passphrase_file;
 
   const InventoryNode* find(const std::string& node) const;
 };

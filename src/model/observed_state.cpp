@@ -133,6 +133,13 @@ ObservedNode observed_node_from_json(const nlohmann::json& j) {
     n.lab =
         LabDiagnostics{l.value("boots", 0), l.value("installs", 0), l.value("sessions_open", 0)};
   }
+  if (j.contains("migration") && j.at("migration").is_object()) {
+    const auto& m = j.at("migration");
+    n.migration =
+        MigrationFacts{m.value("certificate", ""),    m.value("certificate_fingerprint", ""),
+                       m.value("certificate_ip", ""), m.value("factory_defaults", false),
+                       m.value("data_mb", 0.0),       m.value("disk_mb", 0.0)};
+  }
   return n;
 }
 
@@ -161,6 +168,18 @@ void write_json(JsonWriter& w, const ObservedNode& n) {
   }
   w.key("last_sync_at"), w.number(n.last_sync_at);
   w.key("membership"), w.str(n.membership);
+  if (n.migration) {  // only for drivers that report it: other plans keep their form
+    const MigrationFacts& m = *n.migration;
+    w.key("migration");
+    w.begin_object();
+    w.key("certificate"), w.str(m.certificate);
+    w.key("certificate_fingerprint"), w.str(m.certificate_fingerprint);
+    w.key("certificate_ip"), w.str(m.certificate_ip);
+    w.key("data_mb"), w.number(m.data_mb);
+    w.key("disk_mb"), w.number(m.disk_mb);
+    w.key("factory_defaults"), w.boolean(m.factory_defaults);
+    w.end_object();
+  }
   w.key("name"), w.str(n.name);
   w.key("packages"), w.string_map(n.packages);
   w.key("phase"), w.str(n.phase);

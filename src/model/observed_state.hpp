@@ -21,6 +21,18 @@ struct LabDiagnostics {
   bool operator==(const LabDiagnostics&) const = default;
 };
 
+// Seed 004 hardware migration (S9): what Security :: Certificates, Status > Basics and the disk
+// show. Absent for devices whose driver does not report them.
+struct MigrationFacts {
+  std::string certificate;  // issued to ("" = no certificate)
+  std::string certificate_fingerprint;
+  std::string certificate_ip;  // the IP it is assigned to ("" = none)
+  bool factory_defaults = false;
+  double data_mb = 0;  // configuration data and recordings a backup carries
+  double disk_mb = 0;  // room for data
+  bool operator==(const MigrationFacts&) const = default;
+};
+
 // What every appliance reports (version, packages, slots, serving, role and relation, data
 // checksums, install state), plus lab-only diagnostics when the driver has them.
 struct ObservedNode {
@@ -65,6 +77,7 @@ struct ObservedNode {
   // driver reads none; planning depends on them, so they are hashed when present.
   std::map<std::string, std::string> settings;
   std::optional<LabDiagnostics> lab;
+  std::optional<MigrationFacts> migration;
 };
 
 struct ObservedState {

@@ -7,7 +7,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Cond, const char*>, 19> kConds{{
+constexpr std::array<std::pair<Cond, const char*>, 22> kConds{{
     {Cond::kReachable, "reachable"},
     {Cond::kServing, "serving"},
     {Cond::kVersion, "version"},
@@ -27,6 +27,9 @@ constexpr std::array<std::pair<Cond, const char*>, 19> kConds{{
     {Cond::kMaxOut, "max-out"},
     {Cond::kPairUp, "pair-up"},
     {Cond::kRegionServing, "region-serving"},
+    {Cond::kDataEqual, "data-equal"},
+    {Cond::kCertificate, "certificate"},
+    {Cond::kFactoryDefaults, "factory-defaults"},
 }};
 
 std::string join(const std::vector<std::string>& v) {
@@ -115,6 +118,16 @@ std::string Condition::text() const {
              " node(s) of region " + value.substr(0, colon) + " (" + join(nodes) +
              ") serving and accepting new clients";
     }
+    case Cond::kDataEqual:
+      return node + " holds the same data as " + join(nodes) + " (checksums equal)";
+    case Cond::kCertificate: {
+      const auto at = value.find('@');
+      if (at == std::string::npos) return node + " holds the certificate issued to " + value;
+      return node + " holds the certificate issued to " + value.substr(0, at) + ", assigned to " +
+             value.substr(at + 1);
+    }
+    case Cond::kFactoryDefaults:
+      return node + " is reset to factory defaults";
   }
   return "?";
 }

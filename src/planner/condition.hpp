@@ -33,6 +33,10 @@ enum class Cond {
   kMaxOut,         // at most `value` (K) of `nodes` out of service
   kPairUp,         // never both members of the pair (`nodes`, two names) down
   kRegionServing,  // at least N (value "REGION:N"; "REGION": one) of `nodes` serving and accepting
+  // Seed 004 hardware migration (S9):
+  kDataEqual,        // node's data checksum equals that of `nodes`[0] (the node it was moved from)
+  kCertificate,      // node holds a certificate issued to `value` ("NAME", or "NAME@IP": assigned)
+  kFactoryDefaults,  // node is in factory state: no data, no certificate, default credentials
 };
 const char* to_string(Cond c);
 std::optional<Cond> parse_cond(const std::string& s);

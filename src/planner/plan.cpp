@@ -12,7 +12,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 31> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 36> kVerbs{{
     {Verb::kCheck, "check"},
     {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},
@@ -44,6 +44,11 @@ constexpr std::array<std::pair<Verb, const char*>, 31> kVerbs{{
     {Verb::kWaitDrained, "wait-drained"},
     {Verb::kClusterSync, "cluster-sync"},
     {Verb::kBackupOperations, "backup-operations"},
+    {Verb::kCertTransfer, "cert-transfer"},
+    {Verb::kCertAssignIp, "cert-assign-ip"},
+    {Verb::kRestore, "restore"},
+    {Verb::kFactoryReset, "factory-reset"},
+    {Verb::kShutDown, "shut-down"},
 }};
 
 }  // namespace

@@ -60,6 +60,13 @@ enum class Verb {
                       // on_timeout: stop | force | wait)
   kClusterSync,       // Cluster :: Status > Sync Now on the primary master
   kBackupOperations,  // Failover > Enable Backup Operations (params: enabled)
+  // Seed 004 hardware migration (S9):
+  kCertTransfer,  // export the certificate, key and chain from targets[0] under a passphrase and
+                  // import them into targets[1] (params: passphrase_file, issued_to)
+  kCertAssignIp,  // Assign IP: the imported certificate serves an address (params: ip, issued_to)
+  kRestore,       // a fresh backup of params.from restored onto the target (params: from)
+  kFactoryReset,  // Reset Appliance to Factory Defaults
+  kShutDown,      // Shut Down This Appliance (through its management API)
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);

@@ -129,6 +129,27 @@ class PlanBuilder {
   // the record's TTL) or a NAT swing (via "nat": new connections move at once, gap_s 0).
   std::string switch_traffic(const std::string& from, const std::string& to, const std::string& via,
                              double gap_s, const std::string& what, const std::string& seed_ref);
+  // Seed 004 hardware migration (plan_builder_migration.cpp). Certificate, chain and key leave
+  // `from` encrypted under the passphrase in `passphrase_file` and are imported into `to`.
+  std::string cert_transfer(const std::string& from, const std::string& to,
+                            const std::string& issued_to, const std::string& passphrase_file,
+                            const std::string& seed_ref);
+  // Assign IP: the certificate issued to `issued_to` serves `node`'s own address.
+  std::string cert_assign_ip(const std::string& node, const std::string& issued_to,
+                             const std::string& seed_ref);
+  // A fresh backup of `from` restored onto `to` (which must run `version`).
+  std::string restore(const std::string& to, const std::string& from, const std::string& version,
+                      const std::string& seed_ref);
+  // `to` serves at `version` with `from`'s data (checksums equal) and its certificate assigned.
+  std::string verify_migrated(const std::string& to, const std::string& from,
+                              const std::string& version, const std::string& issued_to,
+                              const std::string& seed_ref);
+  // A person confirms the new appliance works; unlike approval() the policy cannot drop it.
+  std::string required_approval(const std::string& what, const std::string& seed_ref);
+  // Reset to factory defaults once clients are served by `successor`; then Shut Down.
+  std::string factory_reset(const std::string& node, const std::string& successor,
+                            const std::string& seed_ref);
+  std::string shut_down(const std::string& node, const std::string& seed_ref);
   // Before anything leaves service: the DNS server takes our signed updates / the NAT chain is
   // there, so a refusal stops the run while every node still serves.
   std::string check_traffic(const std::vector<std::string>& nodes, const std::string& via,

@@ -5,6 +5,7 @@
 
 #include "planner/cluster_push_strategy.hpp"
 #include "planner/load_balancer_strategies.hpp"
+#include "planner/migration_strategy.hpp"
 
 namespace hitless::plan {
 namespace {
@@ -96,6 +97,10 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
         return make_error(PlanningErrc::kMismatch, "node " + n.name + " is powered off");
     }
   if (chosen.empty()) return make_error(PlanningErrc::kMismatch, "no cluster to plan for");
+  // A hardware migration (S9) installs the old appliance's own version on the new one.
+  if (target == "latest" && chosen.front()->kind == "migration")
+    for (const auto& n : chosen.front()->nodes)
+      if (n.role == "standalone") target = obs.find(n.name)->version;
   if (target == "latest") {
     const ObservedNode& first = *obs.find(chosen.front()->nodes.front().name);
     auto latest = cat.latest(first.packages, main_package(first, cat));
@@ -126,7 +131,12 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
           PlanningErrc::kNoStrategy,
           "cluster " + c->name + ": strategy " + strategy->name() + " does not fit a " + c->kind);
 
-    bool all_there = true;
+    const bool migration = c->kind == "migration";
+    // Its own checks first: a spare that cannot take the old box's backup is refused before the
+    // catalog is asked for a path (a newer spare would read as a downgrade).
+    if (migration)
+      if (auto m = check_migration(*c, obs, target); !m) return m.error();
+    bool all_there = !migration;  // the old box always runs the target: nothing to compare
     for (const auto& n : c->nodes) all_there = all_there && obs.find(n.name)->version == target;
     if (all_there)
       return make_error(
@@ -155,12 +165,12 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
       in.hops[n.name] = *hops;
       anything = true;
     }
-    if (!anything)
+    if (!anything && !migration)
       return make_error(
           PlanningErrc::kAlreadyAtTarget,
           "cluster " + c->name + " already runs " + target + " on every node; nothing to do");
     for (const auto& n : c->nodes)
-      if (in.hops[n.name].empty())
+      if (in.hops[n.name].empty() && !migration)
         return make_error(
             PlanningErrc::kMismatch,
             "cluster " + c->name + ": " + n.name + " already runs " + target +

@@ -5,6 +5,7 @@
 #include "planner/cluster_push_strategy.hpp"
 #include "planner/issu_strategy.hpp"
 #include "planner/load_balancer_strategies.hpp"
+#include "planner/migration_strategy.hpp"
 #include "planner/pair_strategies.hpp"
 #include "planner/single_strategy.hpp"
 
@@ -26,10 +27,12 @@ const std::vector<const Strategy*>& all_strategies() {
   static const LbPushStrategy lb_push;
   static const AtlasStrategy atlas;
   static const IssuStrategy issu;
+  static const MigrationStrategy migrate;
   // Active/active: cluster-push (the seed's order, S3) is the first that fits; behind a load
   // balancer with members that can be disabled, default_strategy() picks lb-rejoin (S2).
-  static const std::vector<const Strategy*> list{
-      &asynchronous, &synchronous, &single, &cluster_push, &lb_rejoin, &lb_push, &atlas, &issu};
+  static const std::vector<const Strategy*> list{&asynchronous, &synchronous, &single,
+                                                 &cluster_push, &lb_rejoin,   &lb_push,
+                                                 &atlas,        &issu,        &migrate};
   return list;
 }
 

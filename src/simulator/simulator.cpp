@@ -69,12 +69,18 @@ lab::LabSpec world_spec(const plan::Plan& plan, const Inventory& inv, const cata
       ns.sync_mb_per_s = n.profile.sync_mb_per_s;
       ns.session_lifetime_s = n.profile.session_lifetime_s;
       ns.data.size_mb = n.profile.data_mb;
+      if (o.migration) {  // S9: the spare's disk, the old box's data as it reports them
+        ns.data.disk_mb = o.migration->disk_mb;
+        if (o.migration->data_mb > 0) ns.data.size_mb = o.migration->data_mb;
+      }
       if (o.ha_role != "none") established = true;
       if (!o.shared_ip.empty()) vips[c->name] = o.shared_ip;
       cs.nodes.push_back(n.name);
       spec.nodes.push_back(ns);
     }
     cs.ha_established = established;
+    // The name certificates are issued to (S9 moves the one issued to the record clients resolve).
+    if (c->dns) cs.dns = lab::DnsSpec{c->dns->zone, c->dns->record, {}, c->dns->ttl_s};
     if (vips.count(c->name)) cs.traffic = lab::TrafficSteering::kSharedIp;
     spec.clusters.push_back(cs);
   }

@@ -255,6 +255,12 @@ const std::map<std::string, std::vector<std::string>>& profile_action_kinds() {
       {"atlas-accepting", {"node", "accepting"}},
       {"atlas-sync", {}},
       {"atlas-backup-ops", {"enabled"}},
+      // Seed 004 hardware migration: the passphrase stays in its file (never on a command line).
+      {"cert-export", {"passphrase_file"}},
+      {"cert-import", {"passphrase_file", "bundle"}},
+      {"cert-assign-ip", {"ip"}},
+      {"restore", {"backup"}},
+      {"factory-reset", {}},
       {"power-on", {}},
       {"power-off", {}},
   };

@@ -64,6 +64,16 @@ std::vector<std::string> appliance_actions_of(plan::Verb verb, const nlohmann::j
       return {"status", "atlas-sync"};
     case Verb::kBackupOperations:
       return {"status", "atlas-backup-ops"};
+    case Verb::kCertTransfer:  // cert-export on targets[0], cert-import on targets[1]
+      return {"status", "cert-export", "cert-import"};
+    case Verb::kCertAssignIp:
+      return {"status", "cert-assign-ip"};
+    case Verb::kRestore:  // the backup is taken from params.from
+      return {"status", "restore"};
+    case Verb::kFactoryReset:
+      return {"status", "factory-reset"};
+    case Verb::kShutDown:
+      return {"status", "power-off"};
   }
   return {};
 }

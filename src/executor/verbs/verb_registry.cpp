@@ -29,6 +29,7 @@ const VerbRegistry& VerbRegistry::builtin() {
     register_power_verbs(r);
     register_cluster_verbs(r);
     register_atlas_verbs(r);
+    register_migration_verbs(r);
     return r;
   }();
   return registry;

@@ -37,5 +37,6 @@ void register_power_verbs(VerbRegistry& r);    // power-off, power-on
 void register_cluster_verbs(VerbRegistry& r);  // cluster-push, set-member, take-vip (seed 000)
 // distribute, wait-drained, cluster-sync, backup-operations (seed 001 Atlas)
 void register_atlas_verbs(VerbRegistry& r);
+void register_migration_verbs(VerbRegistry& r);  // seed 004 hardware migration (S9)
 
 }  // namespace hitless::exec

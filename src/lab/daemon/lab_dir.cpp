@@ -68,6 +68,11 @@ LabSecrets create_secrets(const std::string& dir, const LabSpec& spec) {
       write_file_atomic(dir + "/secrets/" + n.name + ".bmc-token", ep.bmc_token + "\n", true);
     s.endpoints[n.name] = ep;
   }
+  // S9: the passphrase the old box's certificate export is encrypted under (seed 004: "It is
+  // strongly recommended that you set a passphrase for the private key").
+  for (const auto& c : spec.clusters)
+    if (c.kind == ClusterKind::kMigration)
+      write_file_atomic(dir + "/secrets/" + c.name + ".passphrase", random_token() + "\n", true);
   return s;
 }
 
@@ -285,6 +290,8 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
       key(y, "backend") << lb->second.backend;
     }
     y << YAML::EndMap;
+    if (c.kind == ClusterKind::kMigration)
+      key(y, "passphrase_file") << "secrets/" + c.name + ".passphrase";
     key(y, "nodes") << YAML::BeginSeq;
     const auto chassis = d.chassis.find(c.name);
     for (const auto& name : c.nodes) {

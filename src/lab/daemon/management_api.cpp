@@ -215,6 +215,34 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
     auto s = node.restore(backup);
     return from(s, {{"ok", true}, {"checksum", node.store().checksum()}});
   }
+  // Seed 004 hardware migration: Security :: Certificates (export, import, Assign IP) and
+  // Status > Basics > Reset Appliance to Factory Defaults. Passphrases are never echoed.
+  if (path == "/api/v1/certificate/export" && m == "POST") {
+    std::string passphrase;
+    if (!field(b, "passphrase", passphrase, problem)) return error_response(400, problem);
+    auto r = node.export_certificate(passphrase);
+    if (!r) return error_response(r.code(), r.message());
+    return ok({{"bundle", *r},
+               {"issued_to", node.certificate()->issued_to},
+               {"fingerprint", node.certificate()->fingerprint()}});
+  }
+  if (path == "/api/v1/certificate/import" && m == "POST") {
+    std::string bundle, passphrase;
+    if (!field(b, "bundle", bundle, problem) || !field(b, "passphrase", passphrase, problem))
+      return error_response(400, problem);
+    auto s = node.import_certificate(bundle, passphrase);
+    if (!s) return error_response(s.code(), s.message());
+    return ok({{"issued_to", node.certificate()->issued_to},
+               {"fingerprint", node.certificate()->fingerprint()},
+               {"warning", node.certificate()->warning()}});
+  }
+  if (path == "/api/v1/certificate/ip" && m == "PUT") {
+    std::string ip;
+    if (!field(b, "ip", ip, problem)) return error_response(400, problem);
+    return from(node.assign_certificate_ip(ip), {{"assigned_ip", ip}});
+  }
+  if (path == "/api/v1/factory-reset" && m == "POST")
+    return from(node.factory_reset(), {{"factory_defaults", true}});
   if (path.rfind("/api/v1/config/users/", 0) == 0 && m == "PUT") {
     std::string role;
     if (!field(b, "role", role, problem)) return error_response(400, problem);

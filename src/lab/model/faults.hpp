@@ -10,15 +10,16 @@
 namespace hitless::lab {
 
 enum class Fault {
-  kInstallFail,   // installs error out; the node stays on its version and keeps serving
-  kBootFail,      // a newly installed slot does not boot; the node reverts after its boot timeout
-  kHang,          // installs never complete; only a power cycle ends one (clear the fault first)
-  kUnreachable,   // the management API stops answering; the data plane keeps serving
-  kSlowSync,      // failover sync runs ten times slower
-  kDiskFull,      // staging a package fails for lack of space
-  kCorruptStage,  // a staged package arrives altered, so its signature check fails
-  kCompatFail,    // the compatibility test reports an error and installs are refused (S11)
-  kNeverDrains,   // client sessions on the node never end by themselves (S6/S7 drain fault)
+  kInstallFail,     // installs error out; the node stays on its version and keeps serving
+  kBootFail,        // a newly installed slot does not boot; the node reverts after its boot timeout
+  kHang,            // installs never complete; only a power cycle ends one (clear the fault first)
+  kUnreachable,     // the management API stops answering; the data plane keeps serving
+  kSlowSync,        // failover sync runs ten times slower
+  kDiskFull,        // staging a package fails for lack of space
+  kCorruptStage,    // a staged package arrives altered, so its signature check fails
+  kCompatFail,      // the compatibility test reports an error and installs are refused (S11)
+  kNeverDrains,     // client sessions on the node never end by themselves (S6/S7 drain fault)
+  kRefusesRestore,  // Restore Settings refuses every backup (S9 fault)
 };
 
 std::optional<Fault> parse_fault(std::string_view name);

@@ -70,6 +70,12 @@ LabWorld::LabWorld(LabSpec spec, Scheduler& clock, std::string trusted_public_ke
       const std::string seed = r != HaRole::kNone ? c.name : n;
       node.store_ = ConfigStore::generate(seed, d.users, d.settings, d.recordings, d.size_mb);
       node.store_.set_schema(node.version());
+      // Every appliance in service holds a certificate issued to the name clients use, assigned
+      // to its own address; a spare in factory state holds none (seed 004).
+      if (!node.factory_defaults_) {
+        node.certificate_ = Certificate::generate(c.dns ? c.dns->record : n, n);
+        node.certificate_->assigned_ip = node.spec_.address.host;
+      }
     }
     if (primaries.size() == 1 && backups.size() == 1) {
       primaries[0]->ha_.role = HaRole::kPrimary;

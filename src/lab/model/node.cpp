@@ -61,7 +61,8 @@ Node::Node(const NodeSpec& spec, ClusterKind kind, std::string main_package, Sch
   slots_[0].version = spec.version;
   slots_[0].packages = spec.installed;
   slots_[0].packages[main_package_] = spec.version;
-  slots_[1].bootable = false;  // factory state: the alternate slot holds nothing yet
+  slots_[1].bootable = false;                // factory state: the alternate slot holds nothing yet
+  factory_defaults_ = spec.role == "spare";  // S9's new hardware arrives in factory state
 }
 
 NodeStatus Node::require_management() const {
@@ -330,15 +331,6 @@ NodeStatus Node::power(bool on) {
 NodeStatus Node::set_accepting(bool accepting) {
   if (auto s = require_management(); !s) return s;
   accepting_ = accepting;
-  notify();
-  return Unit{};
-}
-
-NodeStatus Node::restore(const std::string& backup) {
-  if (auto s = require_management(); !s) return s;
-  if (!store_.deserialize(backup))
-    return make_error(NodeErrc::kBadRequest, "not a backup of this appliance type");
-  store_.set_schema(version());  // the running software imports it into its own schema
   notify();
   return Unit{};
 }

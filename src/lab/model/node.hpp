@@ -19,6 +19,7 @@
 #include "catalog/package.hpp"
 #include "common/result.hpp"
 #include "common/scheduler.hpp"
+#include "lab/model/certificate.hpp"
 #include "lab/model/config_store.hpp"
 #include "lab/model/faults.hpp"
 #include "lab/spec/lab_spec.hpp"
@@ -154,6 +155,12 @@ class Node {
   // A master's copy of the cluster configuration: per traffic node, "Accepting New Client
   // Connections". The primary master's copy is the one in force.
   const std::map<std::string, bool>& atlas_accepting_config() const { return atlas_config_; }
+  // Seed 004 hardware migration (migration_rules.cpp) ------------------------------------------
+  // The certificate assigned to the node's IP (none on a spare in factory state).
+  const std::optional<Certificate>& certificate() const { return certificate_; }
+  // Factory state: first-time login credentials (admin / password), no data restored yet.
+  bool factory_defaults() const { return factory_defaults_; }
+  double disk_mb() const { return spec_.data.disk_mb; }
   // Model seconds a configuration backup of the current data takes.
   double backup_duration_s() const { return kBackupFixedS + store_.size_mb() / kBackupMbPerS; }
 
@@ -183,7 +190,17 @@ class Node {
     store_.put_setting(key, value, clock_.now());
   }
   void add_recording(const std::string& id, double size_mb) { store_.add_recording(id, size_mb); }
+  // Software :: Restore Settings. Refused onto software older than the backup's (install that
+  // version first), onto a disk smaller than the data, and under the refuses-restore fault.
   NodeStatus restore(const std::string& backup);
+  // Security :: Certificates: export (certificate, chain, private key encrypted under the
+  // passphrase), import (decrypted and checked against the certificate), Assign IP.
+  Result<std::string, NodeErrc> export_certificate(const std::string& passphrase) const;
+  NodeStatus import_certificate(const std::string& bundle, const std::string& passphrase);
+  NodeStatus assign_certificate_ip(const std::string& ip);
+  // Status > Basics > Reset Appliance to Factory Defaults: data, certificate and credentials go;
+  // the installed software stays.
+  NodeStatus factory_reset();
 
   // --- sessions (data plane) ---------------------------------------------------------------
   Result<SessionId, NodeErrc> open_session(double lifetime_override_s = 0);
@@ -263,6 +280,8 @@ class Node {
   std::map<std::string, bool> atlas_config_;  // masters only: traffic node -> accepting
   std::optional<StagedPackage> installed_package_;
   std::string last_push_;
+  std::optional<Certificate> certificate_;
+  bool factory_defaults_ = false;
 };
 
 }  // namespace hitless::lab

@@ -72,6 +72,14 @@ nlohmann::json node_status_json(const Node& n, double now) {
         {"last_push", n.last_push()}}},
       // Seed 001 Atlas: a master's copy of the cluster configuration (traffic node -> accepting).
       {"atlas_accepting_config", n.atlas_accepting_config()},
+      // Seed 004 hardware migration: Security :: Certificates, factory state, disk capacity.
+      {"certificate", n.certificate() ? json{{"issued_to", n.certificate()->issued_to},
+                                             {"fingerprint", n.certificate()->fingerprint()},
+                                             {"assigned_ip", n.certificate()->assigned_ip},
+                                             {"warning", n.certificate()->warning()}}
+                                      : json(nullptr)},
+      {"factory_defaults", n.factory_defaults()},
+      {"disk_mb", n.disk_mb()},
       {"oob_power", spec.oob_power},
       {"boots", n.boot_count()},
       {"installs", n.install_count()},

@@ -56,7 +56,8 @@ struct DataSpec {
   int users = 10;
   int settings = 20;
   int recordings = 50;
-  double size_mb = 500;  // drives sync time (size / sync rate)
+  double size_mb = 500;     // drives sync time (size / sync rate)
+  double disk_mb = 100000;  // capacity: a restore of more data than this is refused (S9)
 };
 
 struct NodeSpec {

@@ -76,7 +76,7 @@ TEST(LabSpecErrors, UnknownFieldsNameTheAllowedOnes) {
   EXPECT_TRUE(fails(with(kPair, "{version: 7.1.0}", "{data: {users: 1, files: 2}}"),
                     SpecErrc::kUnknownField,
                     "lab.yaml:2: defaults.data.files: unknown field 'files' (allowed: users, "
-                    "settings, recordings, size_mb)"));
+                    "settings, recordings, size_mb, disk_mb)"));
   EXPECT_TRUE(fails("lab: t\nrepository:\n  - {name: p, version: 1, digest: x}\n",
                     SpecErrc::kUnknownField, "lab.yaml:3: repository[0].digest: unknown field..."));
   EXPECT_TRUE(

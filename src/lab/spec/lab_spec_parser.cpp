@@ -41,7 +41,7 @@ constexpr std::string_view kRedundancyKeys[] = {"graceful_switchover", "nonstop_
 constexpr std::string_view kPackageKeys[] = {"name",    "version",  "kind",        "install",
                                              "size_mb", "requires", "upgrade_from"};
 constexpr std::string_view kDnsKeys[] = {"zone", "record", "server", "ttl"};
-constexpr std::string_view kDataKeys[] = {"users", "settings", "recordings", "size_mb"};
+constexpr std::string_view kDataKeys[] = {"users", "settings", "recordings", "size_mb", "disk_mb"};
 constexpr std::string_view kRoles[] = {"primary",       "backup",        "active",        "passive",
                                        "member",        "master",        "backup-master", "traffic",
                                        "search-master", "search-minion", "standalone",    "spare"};
@@ -116,6 +116,7 @@ bool read_data(SpecReader& r, const Field& f, DataSpec& out) {
     const bool ok = e.key == "users"        ? r.read_count(e, out.users)
                     : e.key == "settings"   ? r.read_count(e, out.settings)
                     : e.key == "recordings" ? r.read_count(e, out.recordings)
+                    : e.key == "disk_mb"    ? r.read_number(e, 0, false, out.disk_mb)
                                             : r.read_number(e, 0, true, out.size_mb);
     if (!ok) return false;
   }

@@ -1,0 +1,209 @@
+// Seed 004's move to new hardware (S9): the plan's order against the seed, and the bad input
+// refused at plan time (spare too small, spare on newer software, no passphrase file).
+#include "planner/migration_strategy.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "planner/planner.hpp"
+
+namespace hitless::plan {
+namespace {
+
+struct MigrationWorld {
+  Inventory inv;
+  ObservedState obs;
+  catalog::Catalog cat = catalog::Catalog::from_manifests({
+      {"product", "23.1.2", "product", {}, {}, 1500, 400},
+  });
+
+  explicit MigrationWorld(const std::string& traffic = "dns") {
+    inv.name = "t";
+    inv.file = "inventory.yaml";
+    InventoryCluster c;
+    c.name = "move";
+    c.kind = "migration";
+    c.traffic_kind = traffic;
+    c.service = "support.example.test:443";
+    if (traffic == "dns")
+      c.dns = DnsTraffic{"127.0.0.1:53", "example.test", "support.example.test", 2, "/k", 1};
+    c.passphrase_file = "/secrets/move.passphrase";
+    auto add = [&](const std::string& n, const std::string& role, const std::string& version,
+                   MigrationFacts facts, int line) {
+      c.nodes.push_back(InventoryNode{n,
+                                      role,
+                                      "",
+                                      "",
+                                      "",
+                                      "lab",
+                                      "127.0.0." + std::to_string(line) + ":8443",
+                                      "t",
+                                      {},
+                                      {},
+                                      line,
+                                      ""});
+      ObservedNode o;
+      o.name = n;
+      o.reachable = true;
+      o.version = version;
+      o.packages = {{"product", version}};
+      o.serving = o.accepting = o.powered = true;
+      o.migration = facts;
+      obs.nodes[n] = o;
+    };
+    add("old-box", "standalone", "23.1.2",
+        MigrationFacts{"support.example.test", "ab12", "127.0.0.1", false, 8000, 100000}, 1);
+    add("new-box", "spare", "22.3.0", MigrationFacts{"", "", "", true, 0, 100000}, 2);
+    inv.clusters = {c};
+  }
+  ObservedNode& spare() { return obs.nodes.at("new-box"); }
+  Result<Plan, PlanningErrc> plan(const std::string& target = "latest") {
+    PlanRequest rq;
+    rq.inventory = &inv;
+    rq.observed = &obs;
+    rq.catalog = &cat;
+    rq.target = target;
+    return make_plan(rq);
+  }
+};
+
+int at(const Plan& p, Verb v, const std::string& node = "") {
+  for (int i = 0; i < static_cast<int>(p.steps.size()); ++i) {
+    const auto& t = p.steps[i].targets;
+    if (p.steps[i].verb == v && (node.empty() || std::find(t.begin(), t.end(), node) != t.end()))
+      return i;
+  }
+  return -1;
+}
+
+TEST(MigrationStrategy, FollowsTheSeedsOrderAndRetiresTheOldBoxOnlyAfterApproval) {
+  MigrationWorld w;
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(p->strategies.front(), "migrate");
+  EXPECT_EQ(p->target_version, "23.1.2");  // the old box's own version
+  const int check = at(*p, Verb::kCheck, "new-box");
+  const int traffic_check = at(*p, Verb::kCheckTraffic);
+  const int backup = at(*p, Verb::kBackup, "old-box");
+  const int cert = at(*p, Verb::kCertTransfer, "new-box");
+  const int assign = at(*p, Verb::kCertAssignIp, "new-box");
+  const int stage = at(*p, Verb::kStage, "new-box");
+  const int install = at(*p, Verb::kInstall, "new-box");
+  const int restore = at(*p, Verb::kRestore, "new-box");
+  const int verify = at(*p, Verb::kVerify, "new-box");
+  const int cut = at(*p, Verb::kSwitchTraffic, "new-box");
+  const int approve = at(*p, Verb::kApproval);
+  const int reset = at(*p, Verb::kFactoryReset, "old-box");
+  const int shut = at(*p, Verb::kShutDown, "old-box");
+  const std::vector<int> order{check,   traffic_check, backup, cert,    assign, stage, install,
+                               restore, verify,        cut,    approve, reset,  shut};
+  for (int i : order) EXPECT_GE(i, 0) << to_text(*p);
+  EXPECT_TRUE(std::is_sorted(order.begin(), order.end())) << to_text(*p);
+  EXPECT_EQ(static_cast<int>(p->steps.size()), shut + 1) << "nothing after the shut-down";
+  // The old box never goes down before clients are on the new one.
+  for (int i = 0; i < cut; ++i) {
+    const auto& t = p->steps[i].targets;
+    if (std::find(t.begin(), t.end(), "old-box") == t.end()) continue;
+    EXPECT_NE(p->steps[i].verb, Verb::kInstall);
+    EXPECT_NE(p->steps[i].verb, Verb::kFactoryReset);
+  }
+  // The install brings the spare to the old box's version; the restore requires it.
+  EXPECT_EQ(p->steps[install].params.value("version", ""), "23.1.2");
+  const auto& rs = p->steps[restore];
+  EXPECT_EQ(rs.params.value("from", ""), "old-box");
+  EXPECT_NE(std::find(rs.preconditions.begin(), rs.preconditions.end(),
+                      Condition{Cond::kVersion, "new-box", "23.1.2"}),
+            rs.preconditions.end());
+  // Verified: same data as the old box, certificate assigned to its own address.
+  const auto& g = p->steps[verify].gate;
+  EXPECT_NE(std::find(g.begin(), g.end(), Condition{Cond::kDataEqual, "new-box", "", {"old-box"}}),
+            g.end());
+  EXPECT_NE(std::find(g.begin(), g.end(),
+                      Condition{Cond::kCertificate, "new-box", "support.example.test@127.0.0.2"}),
+            g.end());
+  EXPECT_EQ(p->steps[cut].params.value("via", ""), "dns");
+  // The reset needs the clients on the new box and is the point of no return.
+  const auto& pre = p->steps[reset].preconditions;
+  EXPECT_NE(std::find(pre.begin(), pre.end(), Condition{Cond::kServiceFrom, "new-box", ""}),
+            pre.end());
+  EXPECT_FALSE(p->steps[reset].no_return.empty());
+  // The passphrase file is named, never its content.
+  EXPECT_EQ(p->steps[cert].params.value("passphrase_file", ""), "/secrets/move.passphrase");
+}
+
+TEST(MigrationStrategy, ApprovalStaysEvenWhenThePolicyAsksForNone) {
+  MigrationWorld w;
+  w.inv.clusters.front().policy.approval_phases.mode = ApprovalPhases::Mode::kNone;
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_GE(at(*p, Verb::kApproval), 0);
+  EXPECT_LT(at(*p, Verb::kApproval), at(*p, Verb::kFactoryReset, "old-box"));
+}
+
+TEST(MigrationStrategy, SpareAlreadyOnTheOldVersionIsNotInstalled) {
+  MigrationWorld w;
+  w.spare().version = "23.1.2";
+  w.spare().packages = {{"product", "23.1.2"}};
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(at(*p, Verb::kInstall, "new-box"), -1);
+  EXPECT_GE(at(*p, Verb::kRestore, "new-box"), 0);
+}
+
+TEST(MigrationStrategy, WithoutDnsTheSharedIpMoves) {
+  MigrationWorld w("shared-ip");
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  const int cut = at(*p, Verb::kSwitchTraffic, "new-box");
+  ASSERT_GE(cut, 0);
+  EXPECT_EQ(p->steps[cut].params.value("via", ""), "shared-ip");
+  EXPECT_EQ(at(*p, Verb::kCheckTraffic), -1);
+}
+
+TEST(MigrationStrategy, SpareSmallerThanTheDataIsRefused) {
+  MigrationWorld w;
+  w.spare().migration->disk_mb = 4000;
+  auto p = w.plan();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.code(), PlanningErrc::kMismatch);
+  EXPECT_NE(p.message().find("4000 MB of disk but old-box holds 8000 MB"), std::string::npos)
+      << p.message();
+}
+
+TEST(MigrationStrategy, SpareOnNewerSoftwareThanCanBeRestoredIsRefused) {
+  MigrationWorld w;
+  w.spare().version = "23.2.0";
+  w.spare().packages = {{"product", "23.2.0"}};
+  auto p = w.plan();
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.message().find("runs 23.2.0, newer than old-box's 23.1.2"), std::string::npos)
+      << p.message();
+}
+
+TEST(MigrationStrategy, SpareNotInFactoryStateIsRefused) {
+  MigrationWorld w;
+  w.spare().migration->factory_defaults = false;
+  auto p = w.plan();
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.message().find("not in factory state"), std::string::npos) << p.message();
+}
+
+TEST(MigrationStrategy, MissingPassphraseFileIsRefused) {
+  MigrationWorld w;
+  w.inv.clusters.front().passphrase_file.clear();
+  auto p = w.plan();
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.message().find("passphrase_file is missing"), std::string::npos) << p.message();
+}
+
+TEST(MigrationStrategy, TargetOtherThanTheOldVersionIsRefused) {
+  MigrationWorld w;
+  auto p = w.plan("24.1.0");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.code(), PlanningErrc::kBadTarget);
+  EXPECT_NE(p.message().find("--to 23.1.2"), std::string::npos) << p.message();
+}
+
+}  // namespace
+}  // namespace hitless::plan
