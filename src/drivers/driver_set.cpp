@@ -1,5 +1,7 @@
 #include "drivers/driver_set.hpp"
 
+#include <algorithm>
+
 #include "drivers/lab_drivers.hpp"
 
 namespace hitless::drivers {
@@ -70,6 +72,10 @@ Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpC
       for (const auto& n : c.nodes) set->by_node_[n.name] = raw;
     }
   }
+  // ipmitool retransmits after 1 s: a lab's scaled API timeout would cut a slow BMC short.
+  auto ipmi = IpmiPowerDriver::create(http.io(), inv, std::max(timeout, 10.0));
+  if (!ipmi) return ipmi.error();
+  set->ipmi_ = std::move(*ipmi);
   return set;
 }
 
@@ -90,6 +96,7 @@ void DriverSet::perform(const std::string& node, const Action& action,
 }
 
 void DriverSet::set_power(const std::string& node, bool on, Callback<Unit> done) {
+  if (ipmi_->serves(node)) return ipmi_->set_power(node, on, std::move(done));
   if (NodeDriver* d = for_node(node)) return d->set_power(node, on, std::move(done));
   done(make_error(DriverErrc::kUnsupported, "no driver for node " + node));
 }

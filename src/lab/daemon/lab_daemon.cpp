@@ -96,13 +96,28 @@ int run_lab_daemon(const DaemonOptions& opt) {
     if (!ec) shutdown();
   });
 
+  // Real IPMI for nodes with out-of-band power when the tools are installed (the REST BMC
+  // serves either way). Started once the control endpoint their hook calls is listening.
+  IpmiBmcs ipmi;
+  const std::string control_address = "127.0.0.1:" + std::to_string(control->port());
+  if (IpmiBmcs::available()) {
+    std::string why;
+    try {
+      why = ipmi.start(opt.dir, spec, control_address);
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+    if (!why.empty()) return fail_start(opt.dir, "IPMI: " + why, 1);
+  }
+
   LabDescription desc{&spec,
                       &runtime,
-                      "127.0.0.1:" + std::to_string(control->port()),
+                      control_address,
                       opt.time_scale,
                       getpid(),
                       repo,
-                      secrets.signing_key.public_key_b64};
+                      secrets.signing_key.public_key_b64,
+                      &ipmi};
   try {
     write_inventory(opt.dir, desc);
     write_file_atomic(opt.dir + "/lab.pid", std::to_string(getpid()) + "\n");
@@ -115,6 +130,7 @@ int run_lab_daemon(const DaemonOptions& opt) {
   std::fflush(stderr);
 
   io.run();
+  ipmi.stop();
   std::error_code ec;
   std::filesystem::remove(opt.dir + "/lab.pid", ec);
   std::fprintf(stderr, "hitless lab: %s stopped\n", spec.name.c_str());

@@ -2,7 +2,9 @@
 // The lab directory (`--dir DIR`): everything a running lab leaves for its users.
 //   DIR/lab.json          every address; per cluster its service address; the control endpoint
 //   DIR/inventory.yaml    the inventory that `hitless plan/apply` take
-//   DIR/secrets/          node API tokens, BMC tokens, the control token, the lab signing key
+//   DIR/secrets/          node API tokens, BMC tokens and IPMI passwords, the control token, the
+//                         lab signing key
+//   DIR/ipmi/             the IPMI simulators of nodes with out-of-band power (ipmi_bmcs.hpp)
 //   DIR/repo/             the lab's package repository: signed packages and the public key
 //   DIR/lab.pid, lab.log  the daemon's process id and log
 // Files are written atomically (temp file + rename). Runs in the daemon before and after binding.
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "catalog/signing.hpp"
+#include "lab/daemon/ipmi_bmcs.hpp"
 #include "lab/daemon/lab_runtime.hpp"
 #include "lab/spec/lab_spec.hpp"
 
@@ -45,6 +48,8 @@ struct LabDescription {
   int pid;
   std::vector<RepoEntry> repo;
   std::string public_key;
+  // The nodes' IPMI simulators; null or without a node: that node's power is the REST BMC only.
+  const IpmiBmcs* ipmi = nullptr;
 };
 void write_lab_json(const std::string& dir, const LabDescription& d);
 void write_inventory(const std::string& dir, const LabDescription& d);
