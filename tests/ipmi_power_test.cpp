@@ -123,6 +123,8 @@ TEST(IpmiPower, AWrongPasswordIsRefusedByTheBmcAndChangesNothing) {
   ASSERT_FALSE(r);
   EXPECT_EQ(r.code(), drivers::DriverErrc::kUnreachable);
   EXPECT_NE(r.message().find("BMC of sps-b"), std::string::npos) << r.message();
+  EXPECT_NE(r.message().find("Unable to establish IPMI v2 / RMCP+ session"), std::string::npos)
+      << r.message();
   EXPECT_EQ(lab.node("sps-b")["power"], "on");
 }
 

@@ -10,7 +10,9 @@ namespace hitless::net {
 namespace {
 namespace bp = boost::process;
 
-// One running command: two pipes read to their end and the exit, whichever comes last completes.
+// One running command: its two pipes are read to their end; then it is reaped. Waiting for the
+// exit after both pipes closed does not block in practice (the tools it runs close their output
+// by exiting) and avoids Boost.Process's SIGCHLD service, which handed one exit to a run twice.
 struct RunningCommand : std::enable_shared_from_this<RunningCommand> {
   RunningCommand(boost::asio::io_context& io,
                  std::function<void(Result<CommandOutput, NetErrc>)> done)
@@ -21,7 +23,7 @@ struct RunningCommand : std::enable_shared_from_this<RunningCommand> {
   boost::asio::steady_timer deadline;
   bp::child child;
   CommandOutput result;
-  int pending = 3;  // stdout EOF, stderr EOF, exit
+  int pending = 2;  // stdout EOF, stderr EOF
   bool timed_out = false;
   std::string program;
   std::function<void(Result<CommandOutput, NetErrc>)> done;
@@ -30,8 +32,12 @@ struct RunningCommand : std::enable_shared_from_this<RunningCommand> {
     if (--pending > 0) return;
     deadline.cancel();
     auto finish = std::move(done);
-    if (timed_out)
+    if (timed_out)  // terminate() already reaped it
       return finish(make_error(NetErrc::kTimeout, program + " did not finish before its deadline"));
+    std::error_code ec;
+    child.wait(ec);
+    if (ec) return finish(make_error(NetErrc::kProtocol, program + ": " + ec.message()));
+    result.exit_code = child.exit_code();
     finish(std::move(result));
   }
 
@@ -59,12 +65,8 @@ void run_command(boost::asio::io_context& io, const std::string& program,
     });
   }
   try {
-    run->child = bp::child(
-        exe, bp::args(std::move(args)), bp::std_in<bp::null, bp::std_out> run->out_pipe,
-        bp::std_err > run->err_pipe, io, bp::on_exit([run](int code, const std::error_code&) {
-          run->result.exit_code = code;
-          run->part_done();
-        }));
+    run->child = bp::child(exe, bp::args(std::move(args)), (bp::std_in < bp::null),
+                           (bp::std_out > run->out_pipe), (bp::std_err > run->err_pipe));
   } catch (const bp::process_error& e) {
     auto finish = std::move(run->done);
     const std::string why = program + ": " + e.what();
