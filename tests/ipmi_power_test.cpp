@@ -110,6 +110,29 @@ TEST(IpmiPower, IpmitoolPowersTheLabNodeOffAndOnAndLabDownStopsTheSimulators) {
   EXPECT_EQ(simulators_running(dir), 0);
 }
 
+// S12's injected fault: the secondary does not power on. The BMC accepts the command; the
+// driver's read-back of the status catches it, and the primary keeps serving alone.
+TEST(IpmiPower, ASecondaryThatDoesNotPowerOnIsReportedAndThePrimaryKeepsServing) {
+  Lab lab(sps_pair_yaml(), 0.05);
+  auto inv = load_inventory(lab.dir() + "/inventory.yaml");
+  ASSERT_TRUE(inv) << inv.message();
+  ASSERT_TRUE(set_power(*inv, "sps-b", false));
+  ASSERT_EQ(lab.run_fault("sps-b", "no-power-on"), 0);
+
+  auto r = set_power(*inv, "sps-b", true);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.code(), drivers::DriverErrc::kRejected);
+  EXPECT_NE(r.message().find("BMC of sps-b accepted power on but reports off"), std::string::npos)
+      << r.message();
+  EXPECT_EQ(lab.node("sps-b")["power"], "off");
+  EXPECT_EQ(lab.node("sps-a")["serving"], true);
+
+  // Once the fault is cleared the same call brings it back.
+  ASSERT_EQ(lab.run_fault("sps-b", "clear"), 0);
+  ASSERT_TRUE(set_power(*inv, "sps-b", true));
+  EXPECT_TRUE(lab.wait_node("sps-b", [](const auto& n) { return n["serving"] == true; }));
+}
+
 TEST(IpmiPower, AWrongPasswordIsRefusedByTheBmcAndChangesNothing) {
   Lab lab(sps_pair_yaml(), 0.05);
   auto inv = load_inventory(lab.dir() + "/inventory.yaml");

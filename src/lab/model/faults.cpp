@@ -5,7 +5,7 @@
 
 namespace hitless::lab {
 namespace {
-constexpr std::array<std::pair<Fault, const char*>, 8> kNames{{
+constexpr std::array<std::pair<Fault, const char*>, 9> kNames{{
     {Fault::kInstallFail, "install-fail"},
     {Fault::kBootFail, "boot-fail"},
     {Fault::kHang, "hang"},
@@ -14,6 +14,7 @@ constexpr std::array<std::pair<Fault, const char*>, 8> kNames{{
     {Fault::kDiskFull, "disk-full"},
     {Fault::kCorruptStage, "corrupt-stage"},
     {Fault::kCompatFail, "compat-fail"},
+    {Fault::kNoPowerOn, "no-power-on"},
 }};
 }  // namespace
 

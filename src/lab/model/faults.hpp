@@ -18,6 +18,8 @@ enum class Fault {
   kDiskFull,      // staging a package fails for lack of space
   kCorruptStage,  // a staged package arrives altered, so its signature check fails
   kCompatFail,    // the compatibility test reports an error and installs are refused (S11)
+  kNoPowerOn,     // out-of-band power on is accepted but the node stays off (S12: the secondary
+                  // not powering on)
 };
 
 std::optional<Fault> parse_fault(std::string_view name);
