@@ -149,15 +149,36 @@ int run_lab_daemon(const DaemonOptions& opt) {
     if (!ec) shutdown();
   });
 
+  // Real IPMI for nodes with out-of-band power when the tools are installed (the REST BMC
+  // serves either way). Started once the control endpoint their hook calls is listening.
+  IpmiBmcs ipmi;
+  const std::string control_address = "127.0.0.1:" + std::to_string(control->port());
+  if (IpmiBmcs::available()) {
+    std::string why;
+    try {
+      why = ipmi.start(opt.dir, spec, control_address);
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+    if (!why.empty()) {
+      ipmi.stop();
+      traffic.stop();
+      if (haproxy) haproxy->stop();
+      runtime.stop();
+      return fail_start(opt.dir, "IPMI: " + why, 1);
+    }
+  }
+
   LabDescription desc{&spec,
                       &runtime,
-                      "127.0.0.1:" + std::to_string(control->port()),
+                      control_address,
                       opt.time_scale,
                       getpid(),
                       repo,
                       secrets.signing_key.public_key_b64,
                       &traffic,
-                      load_balancers};
+                      load_balancers,
+                      &ipmi};
   // lab.json is written last: its presence means "ready", so HAProxy must serve first.
   auto publish = [&] {
     try {
@@ -186,6 +207,7 @@ int run_lab_daemon(const DaemonOptions& opt) {
     publish();
 
   io.run();
+  ipmi.stop();
   std::error_code ec;
   std::filesystem::remove(opt.dir + "/lab.pid", ec);
   if (haproxy) haproxy->stop();

@@ -311,7 +311,8 @@ void Node::migrate_store() {
 
 NodeStatus Node::power(bool on) {
   if (on) {
-    if (phase_ == Phase::kOff) start_boot();
+    // A dead power supply: the BMC takes the request, the node never comes up.
+    if (phase_ == Phase::kOff && !has_fault(Fault::kNoPowerOn)) start_boot();
     return Unit{};
   }
   if (phase_ == Phase::kOff) return Unit{};
