@@ -16,8 +16,8 @@ namespace hitless::policy_fields {
 
 // The keys of an inventory `policy:` mapping and of `--policy`, in documentation order.
 inline constexpr std::string_view kKeys[] = {
-    "max_unavailable", "capacity_floor",  "drain_timeout", "on_drain_timeout", "failback", "soak",
-    "windows",         "approval_phases", "config_changes"};
+    "max_unavailable", "capacity_floor",  "drain_timeout",  "on_drain_timeout", "failback", "soak",
+    "windows",         "approval_phases", "config_changes", "role_order"};
 inline constexpr std::string_view kWindowKeys[] = {"start", "end"};
 
 // Sets field `key` of `p` from its text form (every field has one: the --policy syntax).
