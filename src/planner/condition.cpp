@@ -7,7 +7,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Cond, const char*>, 19> kConds{{
+constexpr std::array<std::pair<Cond, const char*>, 20> kConds{{
     {Cond::kReachable, "reachable"},
     {Cond::kServing, "serving"},
     {Cond::kVersion, "version"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<Cond, const char*>, 19> kConds{{
     {Cond::kMaxOut, "max-out"},
     {Cond::kPairUp, "pair-up"},
     {Cond::kRegionServing, "region-serving"},
+    {Cond::kHaStatus, "ha-status"},
 }};
 
 std::string join(const std::vector<std::string>& v) {
@@ -89,6 +90,8 @@ std::string Condition::text() const {
       return node + " is " + value + " in the failover relation";
     case Cond::kHaNone:
       return node + " has no failover relation";
+    case Cond::kHaStatus:
+      return node + "'s HA status is " + value;
     case Cond::kOwnsSharedIp:
       return node + " holds the shared IP";
     case Cond::kServiceFrom:

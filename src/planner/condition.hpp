@@ -33,6 +33,8 @@ enum class Cond {
   kMaxOut,         // at most `value` (K) of `nodes` out of service
   kPairUp,         // never both members of the pair (`nodes`, two names) down
   kRegionServing,  // at least N (value "REGION:N"; "REGION": one) of `nodes` serving and accepting
+  // Seed 003, one node again: its HA status (Basic Settings > High Availability) is `value`.
+  kHaStatus,
 };
 const char* to_string(Cond c);
 std::optional<Cond> parse_cond(const std::string& s);

@@ -60,6 +60,9 @@ enum class Verb {
                       // on_timeout: stop | force | wait)
   kClusterSync,       // Cluster :: Status > Sync Now on the primary master
   kBackupOperations,  // Failover > Enable Backup Operations (params: enabled)
+  // Seed 003 SPS HA: Basic Settings > High Availability > Activate Slave, on the primary (params:
+  // backup), once the secondary is connected, synced and on the primary's firmware.
+  kActivateSlave,
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);

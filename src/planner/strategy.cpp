@@ -6,6 +6,7 @@
 #include "planner/load_balancer_strategies.hpp"
 #include "planner/pair_strategies.hpp"
 #include "planner/single_strategy.hpp"
+#include "planner/sps_strategy.hpp"
 
 namespace hitless::plan {
 
@@ -24,10 +25,11 @@ const std::vector<const Strategy*>& all_strategies() {
   static const LbRejoinStrategy lb_rejoin;
   static const LbPushStrategy lb_push;
   static const AtlasStrategy atlas;
+  static const SpsHaStrategy sps_ha;
   // Active/active: cluster-push (the seed's order, S3) stays the default; lb-rejoin (S2, keeps
   // the capacity floor behind a load balancer) and lb-push are asked for with --strategy.
   static const std::vector<const Strategy*> list{
-      &asynchronous, &synchronous, &single, &cluster_push, &lb_rejoin, &lb_push, &atlas};
+      &asynchronous, &synchronous, &single, &cluster_push, &lb_rejoin, &lb_push, &atlas, &sps_ha};
   return list;
 }
 

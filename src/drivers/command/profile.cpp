@@ -255,6 +255,7 @@ const std::map<std::string, std::vector<std::string>>& profile_action_kinds() {
       {"atlas-accepting", {"node", "accepting"}},
       {"atlas-sync", {}},
       {"atlas-backup-ops", {"enabled"}},
+      {"ha-activate-slave", {}},
       {"power-on", {}},
       {"power-off", {}},
   };
