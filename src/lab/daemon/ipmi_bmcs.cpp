@@ -153,6 +153,9 @@ pid_t spawn_simulator(const fs::path& node_dir) {
     ::dup2(out, 2);
   }
   if (in >= 0) ::dup2(in, 0);
+  // Nothing else of the daemon's: an inherited copy of a node's listening socket would keep its
+  // port bound (and accepting, never answering) after the node closed it to reboot.
+  ::close_range(3, ~0U, 0);
   // -n: stdin is not a terminal (without it ipmi_sim aborts); -c/-f/-s: its built-in defaults
   // point to /usr/etc and /usr/var.
   ::execlp("ipmi_sim", "ipmi_sim", "-c", conf.c_str(), "-f", emu.c_str(), "-s", state.c_str(), "-n",
