@@ -1,5 +1,7 @@
 #include "drivers/driver_set.hpp"
 
+#include <algorithm>
+
 #include "drivers/command/command_driver.hpp"
 #include "drivers/dns_switch.hpp"
 #include "drivers/haproxy_traffic_switch.hpp"
@@ -102,6 +104,10 @@ Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpC
                       std::make_unique<HaproxyTrafficSwitch>(http.io(), *clock, std::move(balanced),
                                                              timeout, poll_s));
   }
+  // ipmitool retransmits after 1 s: a lab's scaled API timeout would cut a slow BMC short.
+  auto ipmi = IpmiPowerDriver::create(http.io(), inv, std::max(timeout, 10.0));
+  if (!ipmi) return ipmi.error();
+  set->ipmi_ = std::move(*ipmi);
   return set;
 }
 
@@ -122,6 +128,7 @@ void DriverSet::perform(const std::string& node, const Action& action,
 }
 
 void DriverSet::set_power(const std::string& node, bool on, Callback<Unit> done) {
+  if (ipmi_->serves(node)) return ipmi_->set_power(node, on, std::move(done));
   if (NodeDriver* d = for_node(node)) return d->set_power(node, on, std::move(done));
   done(make_error(DriverErrc::kUnsupported, "no driver for node " + node));
 }

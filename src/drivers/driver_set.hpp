@@ -2,6 +2,7 @@
 // DriverSet: the drivers of one run, chosen per node from the inventory's `driver:` through one
 // explicit factory list (driver_factories()), behind one router, so that a run can mix them:
 // lab nodes over the lab's REST API beside (next) command-driven nodes over SSH. Power goes to
+// the node's BMC when the inventory says `power: {driver: ipmi}` (IpmiPowerDriver), otherwise to
 // the driver of the node, the service probe to the driver of the cluster's first node; traffic
 // to the cluster's switch (the shared IP through the appliances, HAProxy for load balancers).
 // Built once per run; single-threaded like the drivers it holds.
@@ -14,6 +15,7 @@
 
 #include "common/scheduler.hpp"
 #include "drivers/drivers.hpp"
+#include "drivers/ipmi_power_driver.hpp"
 #include "drivers/traffic_router.hpp"
 #include "model/inventory.hpp"
 #include "net/async_http_client.hpp"
@@ -53,6 +55,7 @@ class DriverSet final : public NodeDriver {
  private:
   NodeDriver* for_node(const std::string& node) const;
   std::vector<std::unique_ptr<NodeDriver>> owned_;
+  std::unique_ptr<IpmiPowerDriver> ipmi_;
   std::map<std::string, NodeDriver*> by_node_;
   std::map<std::string, NodeDriver*> by_cluster_;
   TrafficRouter traffic_;

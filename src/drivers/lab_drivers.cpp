@@ -44,7 +44,7 @@ Result<std::unique_ptr<LabApplianceDriver>, DriverErrc> LabApplianceDriver::crea
       if (!token) return token.error();
       ep.token = std::move(*token);
       d->nodes_[n.name] = ep;
-      if (n.power) {
+      if (n.power && n.power->driver == "lab-bmc") {  // ipmi: IpmiPowerDriver
         LabEndpoint bmc;
         if (!split(n.power->address, bmc.host, bmc.port))
           return make_error(DriverErrc::kProtocol, "node " + n.name + ": power address '" +

@@ -60,6 +60,8 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
     if (a.kind == "ha-role")
       return post("/api/v1/failover/role",
                   {{"role", p.at("role")}, {"force", p.value("force", false)}});
+    if (a.kind == "ha-activate-slave")
+      return post("/api/v1/failover/activate-slave", nlohmann::json::object());
     if (a.kind == "shared-ip") return put("/api/v1/shared-ip", {{"enabled", p.at("enabled")}});
     if (a.kind == "accepting") return put("/api/v1/traffic", {{"accepting", p.at("accepting")}});
     if (a.kind == "power-off") return post("/api/v1/power", {{"state", "off"}});
@@ -117,6 +119,7 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
   n.ha_peer = j.at("ha").at("peer");
   n.syncing = j.at("ha").at("syncing");
   n.last_sync_at = j.at("ha").at("last_sync_at");
+  n.ha_status = j.at("ha").value("status", "");
   n.shared_ip = j.at("shared_ip").at("address");
   n.shared_ip_enabled = j.at("shared_ip").at("enabled");
   n.install_state = j.at("install").at("state");

@@ -162,6 +162,10 @@ std::optional<std::string> unmet(const plan::Condition& c, const std::string& cl
     case Cond::kOwnsSharedIp:
       if (n.shared_ip_enabled) return std::nullopt;
       return c.node + " does not hold the shared IP";
+    case Cond::kHaStatus:
+      if (n.ha_status == c.value) return std::nullopt;
+      return c.node + "'s HA status is " + (n.ha_status.empty() ? "unknown" : n.ha_status) +
+             ", not " + c.value;
     case Cond::kNotSyncing:
       if (!n.syncing) return std::nullopt;
       return c.node + " is syncing";

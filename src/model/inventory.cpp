@@ -31,7 +31,8 @@ constexpr std::string_view kNatKeys[] = {"netns", "table", "chain"};
 constexpr std::string_view kNodeKeys[] = {"name",  "role",    "region",        "chassis",
                                           "slot",  "driver",  "address",       "token_file",
                                           "power", "profile", "vendor_profile"};
-constexpr std::string_view kPowerKeys[] = {"driver", "address", "path", "token_file"};
+constexpr std::string_view kPowerKeys[] = {"driver",     "address", "path",
+                                           "token_file", "user",    "password_file"};
 constexpr std::string_view kProfileKeys[] = {"install",        "reboot",  "boot_timeout",
                                              "sync_rate_mb_s", "data_mb", "session_lifetime"};
 constexpr std::string_view kClusterKinds[] = {"single",         "failover-pair", "ha-pair",
@@ -42,7 +43,7 @@ constexpr std::string_view kRoles[] = {"primary",       "backup",        "active
                                        "member",        "master",        "backup-master", "traffic",
                                        "search-master", "search-minion", "standalone",    "spare"};
 constexpr std::string_view kDrivers[] = {"lab", "command"};
-constexpr std::string_view kPowerDrivers[] = {"lab-bmc"};
+constexpr std::string_view kPowerDrivers[] = {"lab-bmc", "ipmi"};
 
 InventoryErrc to_inventory_errc(YamlErrc code) {
   switch (code) {
@@ -67,16 +68,26 @@ bool parse_power(YamlReader& r, const YamlField& f, std::optional<PowerAccess>& 
   if (!es) return false;
   PowerAccess p;
   for (const YamlField& e : *es) {
-    const bool ok = e.key == "driver"    ? r.read_choice(e, kPowerDrivers, p.driver)
-                    : e.key == "address" ? r.read_host_port(e, p.address)
-                    : e.key == "path"    ? r.read_string(e, p.path)
-                                         : r.read_string(e, p.token_file);
+    const bool ok = e.key == "driver"          ? r.read_choice(e, kPowerDrivers, p.driver)
+                    : e.key == "address"       ? r.read_host_port(e, p.address)
+                    : e.key == "path"          ? r.read_string(e, p.path)
+                    : e.key == "user"          ? r.read_string(e, p.user)
+                    : e.key == "password_file" ? r.read_string(e, p.password_file)
+                                               : r.read_string(e, p.token_file);
     if (!ok) return false;
     if (e.key == "path" && p.path.front() != '/')
       return r.fail(YamlErrc::kWrongType, e, "'" + p.path + "' is not an absolute URL path");
   }
   if (p.driver.empty()) return r.missing(f, "driver", "allowed: " + join_names(kPowerDrivers));
   if (p.address.empty()) return r.missing(f, "address", "host:port of the BMC");
+  if (p.driver == "ipmi") {
+    // ipmitool speaks IPMI 2.0 lanplus: a user and a password, no URL path or bearer token.
+    if (p.user.empty()) return r.missing(f, "user", "the BMC user for ipmitool -U");
+    if (p.password_file.empty())
+      return r.missing(f, "password_file", "a file holding the BMC password (mode 0600)");
+    out = std::move(p);
+    return true;
+  }
   if (p.path.empty()) return r.missing(f, "path", "such as /bmc/a/power");
   if (p.token_file.empty()) return r.missing(f, "token_file", "");
   out = std::move(p);
@@ -326,7 +337,11 @@ void resolve_paths(Inventory& inv, const std::string& default_base_dir) {
     for (InventoryNode& n : c.nodes) {
       if (!n.token_file.empty()) resolve(n.token_file);
       if (!n.vendor_profile.empty()) resolve(n.vendor_profile);
-      if (n.power) resolve(n.power->token_file);
+      if (n.power) {
+        // Each power driver has its own credential file; the other one stays empty.
+        if (!n.power->token_file.empty()) resolve(n.power->token_file);
+        if (!n.power->password_file.empty()) resolve(n.power->password_file);
+      }
     }
   }
 }

@@ -36,10 +36,12 @@ struct NodeProfile {
 };
 
 struct PowerAccess {
-  std::string driver;      // "lab-bmc"
-  std::string address;     // host:port
-  std::string path;        // e.g. "/bmc/b/power"
-  std::string token_file;  // absolute after loading
+  std::string driver;      // "lab-bmc" (the lab's REST BMC) or "ipmi" (ipmitool, IPMI 2.0 lanplus)
+  std::string address;     // host:port (for ipmi: the BMC's UDP port)
+  std::string path;        // lab-bmc: e.g. "/bmc/b/power"
+  std::string token_file;  // lab-bmc: absolute after loading
+  std::string user;        // ipmi: the BMC user
+  std::string password_file;  // ipmi: absolute after loading; must not be readable by others
 };
 
 struct InventoryNode {

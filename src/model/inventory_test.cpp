@@ -430,5 +430,24 @@ TEST(Inventory, LoadBalancerNamesHaproxysRuntimeSocketAndBackend) {
                InventoryErrc::kMissingField, "inv.yaml:6: clusters[0].traffic.backend:");
 }
 
+TEST(Inventory, ReadsIpmiPowerAccess) {
+  const auto inv = parse(with(kPair, "        role: primary",
+                              "        role: primary\n        power: {driver: ipmi, address: "
+                              "\"127.0.0.1:16231\", user: admin, password_file: secrets/a.ipmi}"));
+  ASSERT_TRUE(inv.ok()) << inv.message();
+  const InventoryNode* a = inv->find_node("a");
+  ASSERT_TRUE(a && a->power);
+  EXPECT_EQ(a->power->driver, "ipmi");
+  EXPECT_EQ(a->power->address, "127.0.0.1:16231");
+  EXPECT_EQ(a->power->user, "admin");
+  EXPECT_EQ(a->power->password_file, "/srv/inv/secrets/a.ipmi");
+  EXPECT_EQ(a->power->token_file, "");  // not resolved into the base directory
+  expect_error(with(kPair, "        role: primary",
+                    "        role: primary\n        power: {driver: ipmi, address: \"h:1\", "
+                    "user: admin}"),
+               InventoryErrc::kMissingField,
+               "inv.yaml:10: clusters[0].nodes[0].power.password_file: required");
+}
+
 }  // namespace
 }  // namespace hitless

@@ -114,6 +114,7 @@ ObservedNode observed_node_from_json(const nlohmann::json& j) {
   n.powered = j.at("powered");
   n.ha_role = j.at("ha_role");
   n.ha_peer = j.at("ha_peer");
+  n.ha_status = j.value("ha_status", "");
   n.syncing = j.value("syncing", false);
   n.last_sync_at = j.value("last_sync_at", -1.0);
   n.shared_ip = j.value("shared_ip", "");
@@ -153,6 +154,8 @@ void write_json(JsonWriter& w, const ObservedNode& n) {
   w.key("error"), w.str(n.error);
   w.key("ha_peer"), w.str(n.ha_peer);
   w.key("ha_role"), w.str(n.ha_role);
+  // Only where the appliance reports one (SPS HA pairs), so other nodes' JSON stays as it was.
+  if (!n.ha_status.empty()) w.key("ha_status"), w.str(n.ha_status);
   w.key("install_error"), w.str(n.install_error);
   w.key("install_package"), w.str(n.install_package);
   w.key("install_state"), w.str(n.install_state);

@@ -54,6 +54,9 @@ struct ObservedNode {
   std::string ha_peer;
   bool syncing = false;
   double last_sync_at = -1;
+  // Seed 003 SPS HA status: standalone, degraded, syncing, version-mismatch, waiting-activation,
+  // ok; "" when the driver cannot tell. A live reading, not part of the observed-state hash.
+  std::string ha_status;
   std::string shared_ip;  // "" when none configured
   bool shared_ip_enabled = false;
   std::string install_state;  // idle, installing, pending-reboot, done, failed

@@ -124,6 +124,32 @@ Status<PolicyErrc> approvals_from_text(Policy& p, std::string_view text) {
   return Unit{};
 }
 
+// Roles a node can have (the inventory's list); "none" clears the order.
+constexpr std::string_view kOrderableRoles[] = {
+    "primary",       "backup",  "active",        "passive",       "member",     "master",
+    "backup-master", "traffic", "search-master", "search-minion", "standalone", "spare"};
+
+Status<PolicyErrc> role_order_from_text(Policy& p, std::string_view text) {
+  std::vector<std::string> roles;
+  if (text != "none" && !text.empty()) {
+    for (const std::string_view item : split(text, ',')) {
+      bool known = false;
+      for (const std::string_view r : kOrderableRoles) known = known || r == item;
+      if (!known) {
+        std::string allowed;
+        for (const std::string_view r : kOrderableRoles)
+          allowed += (allowed.empty() ? "" : ", ") + std::string(r);
+        return wrong("unknown role " + quoted(item) + " (allowed: " + allowed + ")");
+      }
+      // A role twice is an order that contradicts itself: the planner names such cycles; here
+      // it is kept as given so that the message can show it.
+      roles.emplace_back(item);
+    }
+  }
+  p.role_order = std::move(roles);
+  return Unit{};
+}
+
 }  // namespace
 
 const char* to_string(DrainTimeoutAction a) {
@@ -217,6 +243,8 @@ Status<PolicyErrc> set_from_text(Policy& p, std::string_view key, std::string_vi
     return windows_from_text(p, text);
   } else if (key == "approval_phases") {
     return approvals_from_text(p, text);
+  } else if (key == "role_order") {
+    return role_order_from_text(p, text);
   } else {
     std::string allowed;
     for (const std::string_view k : kKeys)

@@ -85,6 +85,10 @@ struct Policy {
   std::vector<MaintenanceWindow> windows;  // sorted by start, non-overlapping; empty: any time
   ApprovalPhases approval_phases;
   ConfigChangeAction config_changes = ConfigChangeAction::kPause;
+  // Node roles in the order their nodes are upgraded (seed 003: `[search-minion, search-master]`);
+  // empty: as the strategy orders them. Each role at most once; the planner adds the seed's own
+  // rules and refuses a cycle, naming it.
+  std::vector<std::string> role_order;
   bool operator==(const Policy&) const = default;
 };
 

@@ -16,8 +16,10 @@ namespace hitless::policy_fields {
 
 // The keys of an inventory `policy:` mapping and of `--policy`, in documentation order.
 inline constexpr std::string_view kKeys[] = {
-    "max_unavailable", "capacity_floor",  "drain_timeout",  "on_drain_timeout", "failback", "soak",
-    "windows",         "approval_phases", "config_changes", "old_master_reboot"};
+    "max_unavailable",   "capacity_floor",  "drain_timeout",
+    "on_drain_timeout",  "failback",        "soak",
+    "windows",           "approval_phases", "config_changes",
+    "old_master_reboot", "role_order"};
 inline constexpr std::string_view kWindowKeys[] = {"start", "end"};
 
 // Sets field `key` of `p` from its text form (every field has one: the --policy syntax).

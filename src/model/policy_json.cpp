@@ -44,22 +44,26 @@ nlohmann::json to_json(const Policy& p) {
   nlohmann::json approvals = p.approval_phases.mode == ApprovalPhases::Mode::kList
                                  ? nlohmann::json(p.approval_phases.phases)
                                  : nlohmann::json(to_string(p.approval_phases));
-  return {{"max_unavailable", p.max_unavailable},
-          {"capacity_floor", floor},
-          {"drain_timeout_s", p.drain_timeout_s},
-          {"on_drain_timeout", to_string(p.on_drain_timeout)},
-          {"failback", p.failback},
-          {"soak_s", p.soak_s},
-          {"windows", windows},
-          {"approval_phases", approvals},
-          {"config_changes", to_string(p.config_changes)},
-          {"old_master_reboot", p.reboot_old_master ? "now" : "leave"}};
+  nlohmann::json j = {{"max_unavailable", p.max_unavailable},
+                      {"capacity_floor", floor},
+                      {"drain_timeout_s", p.drain_timeout_s},
+                      {"on_drain_timeout", to_string(p.on_drain_timeout)},
+                      {"failback", p.failback},
+                      {"soak_s", p.soak_s},
+                      {"windows", windows},
+                      {"approval_phases", approvals},
+                      {"config_changes", to_string(p.config_changes)},
+                      {"old_master_reboot", p.reboot_old_master ? "now" : "leave"}};
+  // Only when set, so that plans of clusters without a role order keep their hashes.
+  if (!p.role_order.empty()) j["role_order"] = p.role_order;
+  return j;
 }
 
 Result<Policy, PolicyErrc> policy_from_json(const nlohmann::json& j) {
   if (!j.is_object())
     return make_error(PolicyErrc::kMalformed, "policy: expected an object, got " + j.dump());
-  const std::set<std::string> known(std::begin(kJsonKeys), std::end(kJsonKeys));
+  std::set<std::string> known(std::begin(kJsonKeys), std::end(kJsonKeys));
+  known.insert("role_order");  // optional: written only when set
   for (const auto& [key, value] : j.items())
     if (!known.count(key)) return malformed(key, "unknown field");
   for (const char* key : kJsonKeys)
@@ -104,6 +108,15 @@ Result<Policy, PolicyErrc> policy_from_json(const nlohmann::json& j) {
       }
       if (auto f = policy_fields::finish_phases(phases); !f) return malformed(key, f.message());
       p.approval_phases = {ApprovalPhases::Mode::kList, std::move(phases)};
+    } else if (key == "role_order") {
+      if (!value.is_array() || value.empty())
+        return malformed(key, "expected a non-empty list of roles, got " + value.dump());
+      std::string text;
+      for (const auto& r : value) {
+        if (!r.is_string()) return malformed(key, "expected role names, got " + r.dump());
+        text += (text.empty() ? "" : ",") + r.get<std::string>();
+      }
+      s = policy_fields::set_from_text(p, key, text);
     } else {
       const std::optional<std::string> text = scalar_text(value);
       if (!text) return malformed(key, "unexpected value " + value.dump());
@@ -139,6 +152,11 @@ std::string to_text(const Policy& p) {
                                                                     : to_string(p.approval_phases));
   out += std::string(", config_changes ") + to_string(p.config_changes);
   out += std::string(", old_master_reboot ") + (p.reboot_old_master ? "now" : "leave");
+  if (!p.role_order.empty()) {
+    out += ", role_order ";
+    for (std::size_t i = 0; i < p.role_order.size(); ++i)
+      out += (i ? " before " : "") + p.role_order[i];
+  }
   return out;
 }
 

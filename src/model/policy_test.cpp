@@ -198,7 +198,7 @@ TEST(Policy, RefusesUnknownKeysNamingThem) {
                "inventory.yaml:4: policy.max_unavailible: unknown field 'max_unavailible' "
                "(allowed: max_unavailable, "
                "capacity_floor, drain_timeout, on_drain_timeout, failback, soak, windows, "
-               "approval_phases, config_changes, old_master_reboot)");
+               "approval_phases, config_changes, old_master_reboot, role_order)");
   const auto inv = parse("failback: true", "strategy: fast");
   ASSERT_FALSE(inv.ok());
   EXPECT_EQ(inv.code(), InventoryErrc::kUnknownField);
@@ -274,7 +274,7 @@ TEST(PolicyCli, ErrorsNameTheFlag) {
         "--policy speed=fast: speed: unknown field 'speed' (allowed: max_unavailable, "
         "capacity_floor, drain_timeout, "
         "on_drain_timeout, failback, soak, windows, approval_phases, config_changes, "
-        "old_master_reboot)");
+        "old_master_reboot, role_order)");
   fails("failback", PolicyErrc::kWrongType,
         "--policy failback: expected KEY=VALUE (such as max_unavailable=2)");
   fails("windows=2026-12-01T05:00:00Z/2026-12-01T01:00:00Z", PolicyErrc::kConflict,
@@ -329,6 +329,35 @@ TEST(Policy, EnumsPrintAndParse) {
             "max_unavailable 1, capacity_floor none, drain_timeout 10m then stop, failback no, "
             "soak none, windows any time, "
             "approvals as planned, config_changes pause, old_master_reboot now");
+}
+
+}  // namespace
+}  // namespace hitless
+
+namespace hitless {
+namespace {
+
+TEST(Policy, RoleOrderIsAListOfKnownRolesCarriedByThePlan) {
+  const auto inv = parse("role_order: [search-minion, search-master]");
+  ASSERT_TRUE(inv.ok()) << inv.message();
+  EXPECT_EQ(inv->policy.role_order, (std::vector<std::string>{"search-minion", "search-master"}));
+  const auto back = policy_from_json(to_json(inv->policy));
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(*back, inv->policy);
+  EXPECT_NE(to_text(inv->policy).find("role_order search-minion before search-master"),
+            std::string::npos);
+  // Without one, the plan's JSON is what it was before the field existed.
+  EXPECT_FALSE(to_json(Policy{}).contains("role_order"));
+  const auto bad = parse("role_order: [search-minion, searchmaster]");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(bad.code(), InventoryErrc::kWrongType);
+  EXPECT_EQ(bad.message().rfind(
+                "inventory.yaml:4: policy.role_order: unknown role 'searchmaster' (allowed: ", 0),
+            0u)
+      << bad.message();
+  auto cli = apply_cli_overrides(Policy{}, std::vector<std::string>{"role_order=primary,backup"});
+  ASSERT_TRUE(cli.ok()) << cli.message();
+  EXPECT_EQ(cli->role_order, (std::vector<std::string>{"primary", "backup"}));
 }
 
 }  // namespace

@@ -66,7 +66,14 @@ class PolicyYaml {
         ok = windows(e, p);
       else if (e.key == "approval_phases" && e.node.IsSequence())
         ok = phase_list(e, p);
-      else {
+      else if (e.key == "role_order" && e.node.IsSequence()) {
+        std::string text;  // the --policy form: comma-separated
+        for (const auto& item : e.node) {
+          if (!item.IsScalar()) return fail(PolicyErrc::kWrongType, e, "expected a list of roles");
+          text += (text.empty() ? "" : ",") + item.Scalar();
+        }
+        ok = check(policy_fields::set_from_text(p, e.key, text), e);
+      } else {
         std::string text;
         ok = r_.read_scalar(e, "a single value", text) &&
              check(policy_fields::set_from_text(p, e.key, text), e);

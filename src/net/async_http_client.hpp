@@ -18,6 +18,7 @@ class AsyncHttpClient {
  public:
   explicit AsyncHttpClient(boost::asio::io_context& io) : io_(io) {}
   void request(ClientRequest rq, std::function<void(Result<HttpResponse, NetErrc>)> done);
+  // The loop its callbacks run on (drivers that also run commands complete on it too).
   boost::asio::io_context& io() const { return io_; }
 
  private:

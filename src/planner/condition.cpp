@@ -7,7 +7,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Cond, const char*>, 22> kConds{{
+constexpr std::array<std::pair<Cond, const char*>, 23> kConds{{
     {Cond::kReachable, "reachable"},
     {Cond::kServing, "serving"},
     {Cond::kVersion, "version"},
@@ -30,6 +30,7 @@ constexpr std::array<std::pair<Cond, const char*>, 22> kConds{{
     {Cond::kDataEqual, "data-equal"},
     {Cond::kCertificate, "certificate"},
     {Cond::kFactoryDefaults, "factory-defaults"},
+    {Cond::kHaStatus, "ha-status"},
 }};
 
 std::string join(const std::vector<std::string>& v) {
@@ -92,6 +93,8 @@ std::string Condition::text() const {
       return node + " is " + value + " in the failover relation";
     case Cond::kHaNone:
       return node + " has no failover relation";
+    case Cond::kHaStatus:
+      return node + "'s HA status is " + value;
     case Cond::kOwnsSharedIp:
       return node + " holds the shared IP";
     case Cond::kServiceFrom:

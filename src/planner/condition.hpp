@@ -37,6 +37,8 @@ enum class Cond {
   kDataEqual,        // node's data checksum equals that of `nodes`[0] (the node it was moved from)
   kCertificate,      // node holds a certificate issued to `value` ("NAME", or "NAME@IP": assigned)
   kFactoryDefaults,  // node is in factory state: no data, no certificate, default credentials
+  // Seed 003, one node again: its HA status (Basic Settings > High Availability) is `value`.
+  kHaStatus,
 };
 const char* to_string(Cond c);
 std::optional<Cond> parse_cond(const std::string& s);

@@ -12,7 +12,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 36> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 37> kVerbs{{
     {Verb::kCheck, "check"},
     {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},
@@ -49,6 +49,7 @@ constexpr std::array<std::pair<Verb, const char*>, 36> kVerbs{{
     {Verb::kRestore, "restore"},
     {Verb::kFactoryReset, "factory-reset"},
     {Verb::kShutDown, "shut-down"},
+    {Verb::kActivateSlave, "activate-slave"},
 }};
 
 }  // namespace

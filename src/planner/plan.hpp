@@ -67,6 +67,9 @@ enum class Verb {
   kRestore,       // a fresh backup of params.from restored onto the target (params: from)
   kFactoryReset,  // Reset Appliance to Factory Defaults
   kShutDown,      // Shut Down This Appliance (through its management API)
+  // Seed 003 SPS HA: Basic Settings > High Availability > Activate Slave, on the primary (params:
+  // backup), once the secondary is connected, synced and on the primary's firmware.
+  kActivateSlave,
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);

@@ -108,6 +108,20 @@ class PlanBuilder {
   // cannot be contacted.
   std::string set_role(const std::string& node, const std::string& role, bool force,
                        const std::string& seed_ref);
+  // Seed 003 SPS (plan_builder_sps.cpp). Out-of-band power through the node's BMC (IPMI): off
+  // waits until it answers no more; on waits for `gate` (what booting means for this node).
+  std::string power(const std::string& node, bool on, std::vector<Condition> gate,
+                    double estimate_s, const std::string& title, const std::string& seed_ref);
+  // Basic Settings > High Availability > Activate Slave on `primary`: `backup` is the standby
+  // again; waits for the HA status ok.
+  std::string activate_slave(const std::string& primary, const std::string& backup,
+                             const std::string& seed_ref);
+  // The seed's own downtime: step `id` may take the pair down (the secondary is already shut
+  // down by the procedure). Its pair-up / max-out / floor guards are lifted and the plan's notes
+  // say so; other steps keep theirs.
+  void planned_downtime(const std::string& id, const std::string& why);
+  // One more condition the gate of step `id` waits for (what else the step causes elsewhere).
+  void add_gate(const std::string& id, Condition c);
   // The region guard of an Atlas traffic node: how many of its region must stay accepting.
   static int region_floor(const Policy& policy, int region_size);
   // Seed 002 chassis (plan_builder_issu.cpp). `request system software in-service-upgrade` run

@@ -8,6 +8,7 @@
 #include "planner/migration_strategy.hpp"
 #include "planner/pair_strategies.hpp"
 #include "planner/single_strategy.hpp"
+#include "planner/sps_strategy.hpp"
 
 namespace hitless::plan {
 
@@ -28,11 +29,12 @@ const std::vector<const Strategy*>& all_strategies() {
   static const AtlasStrategy atlas;
   static const IssuStrategy issu;
   static const MigrationStrategy migrate;
+  static const SpsHaStrategy sps_ha;
   // Active/active: cluster-push (the seed's order, S3) is the first that fits; behind a load
   // balancer with members that can be disabled, default_strategy() picks lb-rejoin (S2).
-  static const std::vector<const Strategy*> list{&asynchronous, &synchronous, &single,
-                                                 &cluster_push, &lb_rejoin,   &lb_push,
-                                                 &atlas,        &issu,        &migrate};
+  static const std::vector<const Strategy*> list{
+      &asynchronous, &synchronous, &single, &cluster_push, &lb_rejoin,
+      &lb_push,      &atlas,       &issu,   &migrate,      &sps_ha};
   return list;
 }
 

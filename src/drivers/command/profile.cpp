@@ -261,6 +261,7 @@ const std::map<std::string, std::vector<std::string>>& profile_action_kinds() {
       {"cert-assign-ip", {"ip"}},
       {"restore", {"backup"}},
       {"factory-reset", {}},
+      {"ha-activate-slave", {}},
       {"power-on", {}},
       {"power-off", {}},
   };

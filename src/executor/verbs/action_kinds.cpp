@@ -74,6 +74,8 @@ std::vector<std::string> appliance_actions_of(plan::Verb verb, const nlohmann::j
       return {"status", "factory-reset"};
     case Verb::kShutDown:
       return {"status", "power-off"};
+    case Verb::kActivateSlave:
+      return {"status", "ha-activate-slave"};
   }
   return {};
 }

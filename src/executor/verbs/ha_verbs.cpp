@@ -95,6 +95,26 @@ class SetRole : public VerbHandler {
   }
 };
 
+// Seed 003: the secondary that came back on the new firmware and synced becomes the hot standby
+// again. Asking twice is harmless (the lab answers "ok" when it already is active).
+class ActivateSlave : public VerbHandler {
+ public:
+  plan::Verb verb() const override { return plan::Verb::kActivateSlave; }
+  const char* summary() const override {
+    return "Activate Slave: the synced secondary becomes the HA pair's standby again";
+  }
+  Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
+    return std::vector<DriverCall>{
+        {Channel::kAppliance, c.step.targets.at(0), {"ha-activate-slave", {}}}};
+  }
+  Reconcile reconcile(const VerbContext&) const override {
+    return {Reconciled::kResend, "Activate Slave is harmless to ask for again; asking now"};
+  }
+  std::vector<plan::Condition> implied_gate(const plan::Step& s) const override {
+    return {{Cond::kHaStatus, s.targets.at(0), "ok"}};
+  }
+};
+
 }  // namespace
 
 void register_ha_verbs(VerbRegistry& r) {
@@ -102,6 +122,7 @@ void register_ha_verbs(VerbRegistry& r) {
   r.add(std::make_unique<BreakHa>());
   r.add(std::make_unique<EstablishHa>());
   r.add(std::make_unique<SetRole>());
+  r.add(std::make_unique<ActivateSlave>());
 }
 
 }  // namespace hitless::exec

@@ -202,9 +202,30 @@ int run_lab_daemon(const DaemonOptions& opt) {
     if (!ec) shutdown();
   });
 
+  // Real IPMI for nodes with out-of-band power when the tools are installed (the REST BMC
+  // serves either way). Started once the control endpoint their hook calls is listening.
+  IpmiBmcs ipmi;
+  const std::string control_address = "127.0.0.1:" + std::to_string(control->port());
+  if (IpmiBmcs::available()) {
+    std::string why;
+    try {
+      why = ipmi.start(opt.dir, spec, control_address);
+    } catch (const std::exception& e) {
+      why = e.what();
+    }
+    if (!why.empty()) {
+      ipmi.stop();
+      for (auto& lc : chassis) lc->stop();
+      traffic.stop();
+      if (haproxy) haproxy->stop();
+      runtime.stop();
+      return fail_start(opt.dir, "IPMI: " + why, 1);
+    }
+  }
+
   LabDescription desc{&spec,
                       &runtime,
-                      "127.0.0.1:" + std::to_string(control->port()),
+                      control_address,
                       opt.time_scale,
                       getpid(),
                       repo,
@@ -212,7 +233,8 @@ int run_lab_daemon(const DaemonOptions& opt) {
                       &traffic,
                       load_balancers,
                       chassis_info,
-                      HITLESS_PROFILES_DIR};
+                      HITLESS_PROFILES_DIR,
+                      &ipmi};
   // lab.json is written last: its presence means "ready", so HAProxy must serve first.
   auto publish = [&] {
     try {
@@ -241,6 +263,7 @@ int run_lab_daemon(const DaemonOptions& opt) {
     publish();
 
   io.run();
+  ipmi.stop();
   std::error_code ec;
   std::filesystem::remove(opt.dir + "/lab.pid", ec);
   if (haproxy) haproxy->stop();

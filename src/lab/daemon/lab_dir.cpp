@@ -174,6 +174,10 @@ void write_lab_json(const std::string& dir, const LabDescription& d) {
       node["bmc"] = {{"address", d.control_address},
                      {"path", "/bmc/" + n.name + "/power"},
                      {"token_file", "secrets/" + n.name + ".bmc-token"}};
+    if (const IpmiBmc* ipmi = d.ipmi ? d.ipmi->find(n.name) : nullptr)
+      node["ipmi"] = {{"address", "127.0.0.1:" + std::to_string(ipmi->port)},
+                      {"user", ipmi->user},
+                      {"password_file", ipmi->password_file}};
     nodes[n.name] = node;
   }
   json clusters = json::object();
@@ -316,7 +320,15 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
         key(y, "address") << ep.host + ":" + std::to_string(ep.port);
         key(y, "token_file") << "secrets/" + name + ".token";
       }
-      if (n.oob_power) {
+      if (const IpmiBmc* ipmi = d.ipmi ? d.ipmi->find(name) : nullptr) {
+        // Real IPMI through the node's simulator; the REST BMC stays in lab.json.
+        key(y, "power") << YAML::Flow << YAML::BeginMap;
+        key(y, "driver") << "ipmi";
+        key(y, "address") << "127.0.0.1:" + std::to_string(ipmi->port);
+        key(y, "user") << ipmi->user;
+        key(y, "password_file") << ipmi->password_file;
+        y << YAML::EndMap;
+      } else if (n.oob_power) {
         key(y, "power") << YAML::Flow << YAML::BeginMap;
         key(y, "driver") << "lab-bmc";
         key(y, "address") << d.control_address;

@@ -2,8 +2,9 @@
 // The lab directory (`--dir DIR`): everything a running lab leaves for its users.
 //   DIR/lab.json          every address; per cluster its service address; the control endpoint
 //   DIR/inventory.yaml    the inventory that `hitless plan/apply` take
-//   DIR/secrets/          node API tokens, BMC tokens, the control token, the lab signing key,
-//                         the TSIG key of the lab's DNS server (dns-update.tsig)
+//   DIR/secrets/          node API tokens, BMC tokens and IPMI passwords, the control token, the
+//                         lab signing key, the TSIG key of the lab's DNS server (dns-update.tsig)
+//   DIR/ipmi/             the IPMI simulators of nodes with out-of-band power (ipmi_bmcs.hpp)
 //   DIR/knot/             knot.conf, zones and knotd.log of the lab's DNS server (DNS clusters)
 //   DIR/leftovers/        what the daemon created outside itself (namespaces, knotd's pid), for
 //                         `lab down` after a SIGKILLed daemon (leftovers.hpp)
@@ -18,6 +19,7 @@
 #include <vector>
 
 #include "catalog/signing.hpp"
+#include "lab/daemon/ipmi_bmcs.hpp"
 #include "lab/daemon/lab_runtime.hpp"
 #include "lab/daemon/lab_traffic.hpp"
 #include "lab/spec/lab_spec.hpp"
@@ -76,6 +78,8 @@ struct LabDescription {
   std::map<std::string, ChassisInfo> chassis;              // by cluster
   std::string profiles_dir;  // where the shipped vendor profiles are (profiles/junos.yaml)
   std::map<std::string, std::string> chassis_services() const;
+  // The nodes' IPMI simulators; null or without a node: that node's power is the REST BMC only.
+  const IpmiBmcs* ipmi = nullptr;
 };
 void write_lab_json(const std::string& dir, const LabDescription& d);
 void write_inventory(const std::string& dir, const LabDescription& d);

@@ -274,6 +274,12 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
   if (path == "/api/v1/failover/break" && m == "POST") return from(world.break_relation(node));
   if (path == "/api/v1/failover/sync" && m == "POST")
     return from(world.sync(node), {{"accepted", "sync"}}, 202);
+  // Seed 003: Basic Settings > High Availability > Activate Slave (on the primary); a search
+  // minion pushing a document into the master's index (refused in the critical error state).
+  if (path == "/api/v1/failover/activate-slave" && m == "POST")
+    return from(world.activate_slave(node), {{"ha_status", node.ha_status()}});
+  if (path == "/api/v1/search/documents" && m == "POST")
+    return from(world.search_push(node), {{"accepted", "document"}});
   if (path == "/api/v1/shared-ip" && m == "PUT") {
     bool enabled = false;
     if (!field(b, "enabled", enabled, problem)) return error_response(400, problem);

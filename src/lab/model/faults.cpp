@@ -5,7 +5,7 @@
 
 namespace hitless::lab {
 namespace {
-constexpr std::array<std::pair<Fault, const char*>, 10> kNames{{
+constexpr std::array<std::pair<Fault, const char*>, 11> kNames{{
     {Fault::kInstallFail, "install-fail"},
     {Fault::kBootFail, "boot-fail"},
     {Fault::kHang, "hang"},
@@ -16,6 +16,7 @@ constexpr std::array<std::pair<Fault, const char*>, 10> kNames{{
     {Fault::kCompatFail, "compat-fail"},
     {Fault::kNeverDrains, "never-drains"},
     {Fault::kRefusesRestore, "refuses-restore"},
+    {Fault::kNoPowerOn, "no-power-on"},
 }};
 }  // namespace
 

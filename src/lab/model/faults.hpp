@@ -20,6 +20,8 @@ enum class Fault {
   kCompatFail,      // the compatibility test reports an error and installs are refused (S11)
   kNeverDrains,     // client sessions on the node never end by themselves (S6/S7 drain fault)
   kRefusesRestore,  // Restore Settings refuses every backup (S9 fault)
+  kNoPowerOn,       // out-of-band power on is accepted but the node stays off (S12: the secondary
+                    // not powering on)
 };
 
 std::optional<Fault> parse_fault(std::string_view name);

@@ -92,6 +92,30 @@ class LabWorld {
   // traffic node of that region with the fewest open sessions; null when there is none.
   Node* route_client(const std::string& cluster, const std::string& region);
 
+  // --- seed 003 SPS HA pairs and search roles (S12, S13); sps_rules.cpp ---------------------
+  // Firmware uploaded to an HA primary reaches its secondary (when that one is up).
+  void sps_staged(Node& self, const StagedPackage& pkg);
+  // "After reboot" selected on an HA primary: the secondary writes the same firmware to its other
+  // slot and boots it at its next start ("verify that the new firmware is active on the
+  // secondary node").
+  void sps_after_reboot_selected(Node& self, const std::string& package_id);
+  // Called by every node that finished booting. A secondary reconnects to its primary and syncs
+  // (heartbeat unavailable meanwhile) and waits for Activate Slave. A search master that boots
+  // newer firmware than a minion still runs: that minion creates a legacy index and the
+  // cluster's search enters the critical error state.
+  void sps_node_booted(Node& self);
+  // Basic Settings > High Availability: "standalone" (no relation), "degraded" (the other node is
+  // off or down), "syncing" (heartbeat unavailable), "version-mismatch", "waiting-activation"
+  // (connected, Activate Slave not clicked yet), "ok".
+  std::string sps_ha_status(const Node& self);
+  // "Activate Slave" on the primary: refused unless the secondary is connected, synced and runs
+  // the primary's firmware.
+  NodeStatus activate_slave(Node& self);
+  // The cluster's search state: "" when healthy, else the critical error (seed 003).
+  std::string search_critical(const std::string& cluster) const;
+  // A minion pushes a document into the master's index: refused in the critical state.
+  NodeStatus search_push(Node& self);
+
  private:
   Node* peer_of(Node& self);
   void finish_sync(const std::string& primary, const std::string& backup);
@@ -104,7 +128,8 @@ class LabWorld {
   std::string trusted_key_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::map<std::string, Node*> by_name_;
-  std::map<std::string, bool> backup_operations_;  // atlas cluster -> enabled
+  std::map<std::string, bool> backup_operations_;       // atlas cluster -> enabled
+  std::map<std::string, std::string> search_critical_;  // cluster -> critical error text
 };
 
 }  // namespace hitless::lab

@@ -91,6 +91,8 @@ Result<StagedPackage, NodeErrc> Node::stage(const std::string& file,
   StagedPackage p{*decoded, catalog::sha256_hex(arrived), arrived, signature_b64};
   staged_[p.manifest.id()] = p;
   notify();
+  // Seed 003: the firmware uploaded to an HA primary reaches the secondary.
+  world_.sps_staged(*this, p);
   return p;
 }
 
@@ -145,9 +147,12 @@ std::optional<std::string> Node::blocks_install(const catalog::PackageManifest& 
 
 // Seed 001: a failover pair is synced, then broken, before either member installs; an SPS HA pair
 // likewise. Atlas masters, chassis engines and active-passive members keep their relation.
-std::optional<std::string> Node::relation_blocks_install() const {
+std::optional<std::string> Node::relation_blocks_install(bool activate_now) const {
   const bool breaks_first = kind_ == ClusterKind::kFailoverPair || kind_ == ClusterKind::kHaPair;
   if (!breaks_first || ha_.role == HaRole::kNone) return std::nullopt;
+  // Seed 003: an SPS HA pair keeps its relation for an A/B firmware upgrade ("After reboot"): the
+  // new firmware waits in the other slot; only an immediate install needs the relation broken.
+  if (kind_ == ClusterKind::kHaPair && !activate_now) return std::nullopt;
   return spec_.name + " is " + to_string(ha_.role) + " in a failover relation with " + ha_.peer +
          "; break the relation before installing (seed 001)";
 }
@@ -173,7 +178,7 @@ NodeStatus Node::install(const std::string& package_id, bool activate_now) {
   if (it == staged_.end())
     return make_error(NodeErrc::kNotFound, package_id + " is not staged on " + spec_.name);
   const auto& m = it->second.manifest;
-  if (auto why = relation_blocks_install()) return make_error(NodeErrc::kRefused, *why);
+  if (auto why = relation_blocks_install(activate_now)) return make_error(NodeErrc::kRefused, *why);
   if (auto why = blocks_install(m)) return make_error(NodeErrc::kRefused, *why);
   if (has_fault(Fault::kCompatFail))
     return make_error(NodeErrc::kRefused,
@@ -205,6 +210,8 @@ NodeStatus Node::install(const std::string& package_id, bool activate_now) {
           clock_.call_after(duration, [this, activate_now] { finish_install(activate_now); });
   }
   notify();
+  // Seed 003: "After reboot" selected on an HA primary is active on the secondary too.
+  if (!activate_now) world_.sps_after_reboot_selected(*this, package_id);
   return Unit{};
 }
 
@@ -297,10 +304,14 @@ void Node::finish_boot() {
     world_.cluster_install_completed(*this);
     // Seed 001: an Atlas master that installs marks every traffic node not accepting.
     world_.atlas_install_completed(*this);
+    world_.sps_node_booted(*this);
     return;
   }
   enter(Phase::kRunning);
   notify();
+  // Seed 003: a secondary that boots syncs from its primary; a search master that boots new
+  // firmware before its minions makes them create a legacy index.
+  world_.sps_node_booted(*this);
 }
 
 // The software that boots rewrites the data store in its own schema: a round trip through the
@@ -312,7 +323,8 @@ void Node::migrate_store() {
 
 NodeStatus Node::power(bool on) {
   if (on) {
-    if (phase_ == Phase::kOff) start_boot();
+    // A dead power supply: the BMC takes the request, the node never comes up.
+    if (phase_ == Phase::kOff && !has_fault(Fault::kNoPowerOn)) start_boot();
     return Unit{};
   }
   if (phase_ == Phase::kOff) return Unit{};

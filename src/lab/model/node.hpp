@@ -161,6 +161,15 @@ class Node {
   // Factory state: first-time login credentials (admin / password), no data restored yet.
   bool factory_defaults() const { return factory_defaults_; }
   double disk_mb() const { return spec_.data.disk_mb; }
+  // Seed 003 SPS (sps_rules.cpp) ------------------------------------------------------------
+  // An HA secondary serves as hot standby only after "Activate Slave" following its last boot.
+  bool slave_active() const { return slave_active_; }
+  bool search_master() const { return spec_.role == "search-master"; }
+  bool search_minion() const { return spec_.role == "search-minion"; }
+  // The HA status and the cluster's search state as the SPS web interface shows them
+  // (LabWorld::sps_ha_status, LabWorld::search_critical).
+  std::string ha_status() const;
+  std::string search_state() const;
   // Model seconds a configuration backup of the current data takes.
   double backup_duration_s() const { return kBackupFixedS + store_.size_mb() / kBackupMbPerS; }
 
@@ -225,7 +234,7 @@ class Node {
   friend class LabWorld;
   NodeStatus require_management() const;
   std::optional<std::string> blocks_install(const catalog::PackageManifest& m) const;
-  std::optional<std::string> relation_blocks_install() const;
+  std::optional<std::string> relation_blocks_install(bool activate_now) const;
   void migrate_store();
   void enter(Phase p);
   void start_boot();
@@ -277,7 +286,8 @@ class Node {
   std::uint64_t sessions_transferred_ = 0;
 
   bool member_enabled_ = true;
-  std::map<std::string, bool> atlas_config_;  // masters only: traffic node -> accepting
+  std::map<std::string, bool> atlas_config_;
+  bool slave_active_ = true;  // masters only: traffic node -> accepting
   std::optional<StagedPackage> installed_package_;
   std::string last_push_;
   std::optional<Certificate> certificate_;

@@ -54,7 +54,12 @@ nlohmann::json node_status_json(const Node& n, double now) {
         {"peer", ha.peer},
         {"syncing", ha.syncing},
         {"last_sync_at", ha.last_sync_at},
-        {"last_sync_error", ha.last_sync_error}}},
+        {"last_sync_error", ha.last_sync_error},
+        // Seed 003: Basic Settings > High Availability (degraded, syncing, waiting-activation, ok)
+        {"status", n.ha_status()},
+        {"slave_active", n.slave_active()}}},
+      // Seed 003: "" for nodes without a search role, "ok", or the critical error's text.
+      {"search", {{"state", n.search_state()}}},
       {"shared_ip", {{"address", n.shared_ip()}, {"enabled", n.shared_ip_enabled()}}},
       {"data",
        {{"checksum", n.store().checksum()},

@@ -1,0 +1,193 @@
+// Seed 003 plans: the SPS HA pair by the seed's steps 1-11 (S12) and Search Minions before the
+// Search Master (S13), the policy's role_order, cycles and minions without a master refused.
+#include "planner/sps_strategy.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "planner/planner.hpp"
+
+namespace hitless::plan {
+namespace {
+
+// An SPS ha-pair on 6.4.2 (sps-a primary, sps-b backup) plus optional search nodes; firmware
+// 7.0.4 in the catalog.
+struct SpsWorld {
+  Inventory inv;
+  ObservedState obs;
+  catalog::Catalog cat = catalog::Catalog::from_manifests({
+      {"firmware", "7.0.4", "firmware", {}, {}, 720, 800},
+  });
+
+  explicit SpsWorld(bool master = false, int minions = 0) {
+    inv.name = "t";
+    inv.file = "inventory.yaml";
+    InventoryCluster c;
+    c.name = "sps";
+    c.kind = "ha-pair";
+    c.traffic_kind = "shared-ip";
+    int line = 1;
+    auto add = [&](const std::string& n, const std::string& role, const std::string& ha,
+                   const std::string& peer) {
+      c.nodes.push_back(
+          InventoryNode{n, role, "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, line++, ""});
+      ObservedNode o;
+      o.name = n;
+      o.reachable = true;
+      o.version = "6.4.2";
+      o.packages = {{"firmware", "6.4.2"}};
+      o.serving = o.accepting = o.powered = true;
+      o.ha_role = ha;
+      o.ha_peer = peer;
+      obs.nodes[n] = o;
+    };
+    add("sps-a", "primary", "primary", "sps-b");
+    add("sps-b", "backup", "backup", "sps-a");
+    if (master) add("search", "search-master", "none", "");
+    for (int i = 1; i <= minions; ++i)
+      add("minion-" + std::to_string(i), "search-minion", "none", "");
+    inv.clusters = {c};
+  }
+  InventoryCluster& cluster() { return inv.clusters.front(); }
+  Result<Plan, PlanningErrc> plan() {
+    PlanRequest rq;
+    rq.inventory = &inv;
+    rq.observed = &obs;
+    rq.catalog = &cat;
+    rq.target = "7.0.4";
+    return make_plan(rq);
+  }
+};
+
+// Index of the first step with this verb whose first target is `node`; -1 if none.
+int at(const Plan& p, Verb v, const std::string& node) {
+  for (int i = 0; i < static_cast<int>(p.steps.size()); ++i)
+    if (p.steps[i].verb == v && !p.steps[i].targets.empty() && p.steps[i].targets[0] == node)
+      return i;
+  return -1;
+}
+
+bool has(const std::vector<Condition>& cs, Cond kind, const std::string& node,
+         const std::string& value = "") {
+  return std::any_of(cs.begin(), cs.end(), [&](const Condition& c) {
+    return c.kind == kind && c.node == node && (value.empty() || c.value == value);
+  });
+}
+
+TEST(SpsHaPlan, FollowsSeedSteps1To11InOrder) {
+  SpsWorld w;
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(p->strategies.front(), "sps-ha");
+  const int stage = at(*p, Verb::kStage, "sps-a");
+  const int test = at(*p, Verb::kCompatTest, "sps-a");
+  const int after_reboot = at(*p, Verb::kInstall, "sps-a");
+  const int off = at(*p, Verb::kPowerOff, "sps-b");
+  const int reboot = at(*p, Verb::kReboot, "sps-a");
+  const int verify_a = at(*p, Verb::kVerify, "sps-a");
+  const int on = at(*p, Verb::kPowerOn, "sps-b");
+  const int verify_b = at(*p, Verb::kVerify, "sps-b");
+  const int activate = at(*p, Verb::kActivateSlave, "sps-a");
+  for (int i : {stage, test, after_reboot, off, reboot, verify_a, on, verify_b, activate})
+    ASSERT_GE(i, 0);
+  EXPECT_TRUE(stage < test && test < after_reboot && after_reboot < off && off < reboot &&
+              reboot < verify_a && verify_a < on && on < verify_b && verify_b < activate);
+  // Nothing is installed on the secondary directly: the primary's upload and After reboot reach
+  // it (steps 2 and 5), and the relation is never broken.
+  EXPECT_EQ(at(*p, Verb::kStage, "sps-b"), -1);
+  EXPECT_EQ(at(*p, Verb::kInstall, "sps-b"), -1);
+  EXPECT_EQ(at(*p, Verb::kBreakHa, "sps-a"), -1);
+  EXPECT_TRUE(has(p->steps[stage].gate, Cond::kStaged, "sps-b", "firmware-7.0.4"));
+  EXPECT_TRUE(has(p->steps[after_reboot].gate, Cond::kInstallPending, "sps-b", "firmware-7.0.4"));
+  EXPECT_EQ(p->steps[after_reboot].params.value("activate", ""), "after-reboot");
+  // Step 9: powered on out of band, waited for until it synced and awaits Activate Slave.
+  const auto& g = p->steps[on].gate;
+  EXPECT_TRUE(has(g, Cond::kVersion, "sps-b", "7.0.4"));
+  EXPECT_TRUE(has(g, Cond::kSynced, "sps-b"));
+  EXPECT_TRUE(has(g, Cond::kHaStatus, "sps-a", "waiting-activation"));
+  EXPECT_TRUE(has(p->steps[activate].gate, Cond::kHaStatus, "sps-a", "ok"));
+  // The reboot is the seed's downtime: no pair-up guard, and the plan says so.
+  EXPECT_TRUE(has(p->steps[reboot].preconditions, Cond::kPoweredOff, "sps-b"));
+  for (const auto& c : p->steps[reboot].guards) EXPECT_NE(c.kind, Cond::kPairUp);
+  EXPECT_TRUE(std::any_of(p->notes.begin(), p->notes.end(), [](const std::string& n) {
+    return n.find("planned downtime") != std::string::npos;
+  }));
+  // The checklist: HA status not degraded.
+  EXPECT_TRUE(has(p->steps.front().preconditions, Cond::kHaStatus, "sps-a", "ok"));
+}
+
+TEST(SpsHaPlan, MinionsOneAfterTheOtherBetweenSettingTheMasterAndRebootingIt) {
+  SpsWorld w(true, 3);
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  const int master_set = at(*p, Verb::kInstall, "search");
+  const int master_reboot = at(*p, Verb::kReboot, "search");
+  ASSERT_GE(master_set, 0);
+  ASSERT_GE(master_reboot, 0);
+  EXPECT_EQ(p->steps[master_set].params.value("activate", ""), "after-reboot");
+  int previous_verify = master_set;
+  for (const char* m : {"minion-1", "minion-2", "minion-3"}) {
+    const int reboot = at(*p, Verb::kReboot, m);
+    const int verify = at(*p, Verb::kVerify, m);
+    ASSERT_GE(reboot, 0) << m;
+    EXPECT_GT(at(*p, Verb::kStage, m), previous_verify) << m << ": one after the other";
+    EXPECT_LT(verify, master_reboot) << m << " before the master reboots";
+    previous_verify = verify;
+  }
+  // The HA pair follows by default.
+  EXPECT_GT(at(*p, Verb::kPowerOff, "sps-b"), master_reboot);
+}
+
+TEST(SpsHaPlan, PolicyRoleOrderPutsThePairFirst) {
+  SpsWorld w(true, 1);
+  w.cluster().policy.role_order = {"primary", "backup", "search-minion"};
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_LT(at(*p, Verb::kActivateSlave, "sps-a"), at(*p, Verb::kReboot, "minion-1"));
+  EXPECT_LT(at(*p, Verb::kReboot, "minion-1"), at(*p, Verb::kReboot, "search"));
+}
+
+TEST(SpsHaPlan, RoleOrderAgainstTheSeedIsACycleNamedInTheRefusal) {
+  SpsWorld w(true, 2);
+  w.cluster().policy.role_order = {"search-master", "search-minion"};
+  auto p = w.plan();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.code(), PlanningErrc::kBadPolicy);
+  EXPECT_NE(p.message().find("cluster sps: policy.role_order: cycle search-minion -> "
+                             "search-master -> search-minion"),
+            std::string::npos)
+      << p.message();
+  EXPECT_NE(p.message().find("seed 003: the Search Minion nodes must be upgraded first"),
+            std::string::npos)
+      << p.message();
+  EXPECT_NE(p.message().find("search-master before search-minion (policy role_order)"),
+            std::string::npos)
+      << p.message();
+  // A role twice in the policy's own chain is a cycle too.
+  w.cluster().policy.role_order = {"primary", "backup", "primary"};
+  auto q = w.plan();
+  ASSERT_FALSE(q.ok());
+  EXPECT_NE(q.message().find("cycle"), std::string::npos) << q.message();
+}
+
+TEST(SpsHaPlan, MinionsWithoutAMasterAreRefusedAtPlanTime) {
+  SpsWorld w(false, 2);
+  auto p = w.plan();
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.code(), PlanningErrc::kMismatch);
+  EXPECT_NE(p.message().find("search-minion nodes (minion-1, minion-2) without a search-master"),
+            std::string::npos)
+      << p.message();
+}
+
+TEST(SpsHaPlan, BrokenPairIsRefused) {
+  SpsWorld w;
+  w.obs.nodes["sps-b"].ha_role = "none";
+  auto p = w.plan();
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.message().find("the HA pair must be intact"), std::string::npos) << p.message();
+}
+
+}  // namespace
+}  // namespace hitless::plan

@@ -1,0 +1,163 @@
+// S12 and S13 end to end (seed 003, SPS) through the real binary and lab daemon, with the
+// secondary's power switched through real IPMI (ipmitool against the lab's ipmi_sim): the probe
+// on the pair's shared IP throughout, data written on the primary while the secondary is off
+// reaching it through the sync; the search minions before the master; the wrong order (master
+// first) caught by the lab; a secondary that does not power on ending safe and serving.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <future>
+
+#include "upgrade_harness.hpp"
+
+namespace hitless::testing {
+namespace {
+
+// examples/scenarios/s12 / s13 with less data (a shorter sync).
+std::string sps_yaml(bool search) {
+  std::string y = R"(lab: sps-e2e
+defaults:
+  version: 6.4.2
+  install: 12m
+  reboot: 4m
+  boot_timeout: 20m
+  oob_power: true
+  inter_appliance_key: sps-ha
+  data: {size_mb: 500}
+repository:
+  - {name: firmware, version: 7.0.4, kind: firmware, size_mb: 800}
+clusters:
+  - name: sps
+    kind: ha-pair
+    traffic: shared-ip
+    shared_ip: 127.0.0.114
+    ha: established
+    nodes:
+      - {name: sps-a, role: primary, owns_shared_ip: true}
+      - {name: sps-b, role: backup}
+)";
+  if (search)
+    y += "      - {name: search, role: search-master}\n"
+         "      - {name: minion-1, role: search-minion}\n"
+         "      - {name: minion-2, role: search-minion}\n";
+  return y;
+}
+
+bool step_is(const std::map<std::string, std::string>& steps, const std::string& part,
+             const std::string& state) {
+  for (const auto& [id, s] : steps)
+    if (id.find(part) != std::string::npos && s == state) return true;
+  return false;
+}
+
+std::string inventory_text(const UpgradeLab& lab) {
+  std::ifstream in(lab.inventory());
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
+
+// The pair serves from the primary except while it reboots (the seed's downtime, the secondary
+// being shut down): one outage, no longer than the reboot and the probe's own timeouts.
+void expect_one_reboot_outage(const probe::ProbeReport& r, double reboot_wall_ms) {
+  std::printf("%s\n", probe::to_text(r).c_str());  // the figures, for the run's log
+  EXPECT_GT(r.ok, 50u) << probe::to_text(r);
+  // Requests fail only inside that outage (the probe sends 50 per second).
+  EXPECT_LT(static_cast<double>(r.failed), 50 * (reboot_wall_ms * 4 + 1500) / 1000)
+      << probe::to_text(r);
+  EXPECT_LT(r.max_gap_ms, reboot_wall_ms * 4 + 1500) << probe::to_text(r);
+  // Only the sessions open on the primary when it went down are cut (two held open).
+  EXPECT_LE(r.sessions_dropped, 2u) << probe::to_text(r);
+  EXPECT_GE(r.answered_by.count("sps-a"), 1u) << probe::to_text(r);
+}
+
+TEST(SpsUpgrade, HaPairBySeedStepsThroughRealIpmiDataWrittenWhileDegradedReachesTheSecondary) {
+  UpgradeLab lab(sps_yaml(false));
+  ASSERT_NE(inventory_text(lab).find("driver: ipmi"), std::string::npos)
+      << "ipmi_sim and ipmitool must be installed: " << inventory_text(lab);
+  auto planned = lab.plan("", "7.0.4");
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  ASSERT_NE(planned.output.find("(sps-ha)"), std::string::npos) << planned.output;
+  BackgroundProbe probe(lab.service("sps"), 50, 2);
+  auto run = std::async(std::launch::async, [&] { return lab.apply(); });
+  // While the secondary is still off (HA degraded), data is written on the upgraded primary: the
+  // IPMI power on has just been sent, the sync comes after the secondary's boot.
+  ASSERT_TRUE(wait_journal(lab.journal_path(), [](const std::string&, const auto& steps) {
+    return step_is(steps, "power-on-sps-b", "running");
+  }));
+  EXPECT_EQ(lab.node_field("sps-a", "ha", "status"), "degraded");
+  lab.add_recording("sps-a", "rec-while-secondary-off");
+  auto result = run.get();
+  const auto report = probe.stop();
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  expect_one_reboot_outage(report, 240 * 0.001 * 1000);
+  for (const char* n : {"sps-a", "sps-b"}) {
+    EXPECT_EQ(lab.node_field(n, "version"), "7.0.4") << n;
+    EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
+  }
+  EXPECT_EQ(lab.node_field("sps-b", "ha", "role"), "backup");
+  EXPECT_EQ(lab.node_field("sps-a", "shared_ip", "enabled"), "true");
+  EXPECT_EQ(lab.checksum("sps-a"), lab.checksum("sps-b"));
+  const auto b = lab.config("sps-b");
+  EXPECT_NE(b.at("recordings").dump().find("rec-while-secondary-off"), std::string::npos)
+      << b.dump();
+}
+
+TEST(SpsUpgrade, SearchMinionsBeforeTheMasterKeepSearchHealthy) {
+  UpgradeLab lab(sps_yaml(true));
+  auto planned = lab.plan("", "7.0.4");
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  BackgroundProbe probe(lab.service("sps"), 50, 2);
+  auto result = lab.apply();
+  const auto report = probe.stop();
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  expect_one_reboot_outage(report, 240 * 0.001 * 1000);
+  for (const char* n : {"sps-a", "sps-b", "search", "minion-1", "minion-2"})
+    EXPECT_EQ(lab.node_field(n, "version"), "7.0.4") << n;
+  EXPECT_EQ(lab.node_field("search", "search", "state"), "ok");
+  auto push = lab.api("minion-1", "POST", "/api/v1/search/documents", nlohmann::json::object());
+  EXPECT_EQ(push.first, 200) << push.second.dump();
+}
+
+TEST(SpsUpgrade, MasterFirstIsCaughtByTheLabAsTheCriticalErrorRefusingSearchWrites) {
+  Lab lab(sps_yaml(true), 0.001);
+  ASSERT_EQ(lab.stage("search", "firmware-7.0.4").first, 201);
+  auto sel = lab.api("search", "POST", "/api/v1/install",
+                     {{"package", "firmware-7.0.4"}, {"activate", "after-reboot"}});
+  ASSERT_LT(sel.first, 300) << sel.second.dump();
+  ASSERT_TRUE(lab.wait_node(
+      "search", [](const nlohmann::json& n) { return n["install"]["state"] == "pending-reboot"; }));
+  ASSERT_LT(lab.api("search", "POST", "/api/v1/reboot", nlohmann::json::object()).first, 300);
+  ASSERT_TRUE(lab.wait_node("search", [](const nlohmann::json& n) {
+    return n["version"] == "7.0.4" && n["serving"] == true;
+  }));
+  const std::string state = lab.node("minion-1")["search"]["state"];
+  EXPECT_EQ(state.rfind("critical: search minion minion-1 (6.4.2) created a legacy", 0), 0u)
+      << state;
+  auto push = lab.api("minion-2", "POST", "/api/v1/search/documents", nlohmann::json::object());
+  EXPECT_GE(push.first, 400);
+  EXPECT_NE(push.second.dump().find("search write refused"), std::string::npos)
+      << push.second.dump();
+}
+
+TEST(SpsUpgrade, SecondaryThatDoesNotPowerOnEndsTheRunWithThePrimaryServing) {
+  UpgradeLab lab(sps_yaml(false));
+  auto planned = lab.plan("", "7.0.4");
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  ASSERT_EQ(lab.run_fault("sps-b", "no-power-on"), 0);
+  BackgroundProbe probe(lab.service("sps"), 50, 2);
+  auto result = lab.apply();
+  const auto report = probe.stop();
+  EXPECT_NE(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("sps-b"), std::string::npos) << result.output;
+  expect_one_reboot_outage(report, 240 * 0.001 * 1000);
+  // Safe and serving: the primary runs the new firmware and answers the shared IP.
+  EXPECT_EQ(lab.node_field("sps-a", "version"), "7.0.4");
+  EXPECT_EQ(lab.node_field("sps-a", "serving"), "true");
+  EXPECT_EQ(lab.node_field("sps-b", "power"), "off");
+  EXPECT_EQ(lab.node_field("sps-a", "ha", "status"), "degraded");
+  std::string who;
+  EXPECT_TRUE(lab.service_answers(&who, "sps"));
+  EXPECT_EQ(who, "sps-a");
+}
+
+}  // namespace
+}  // namespace hitless::testing
