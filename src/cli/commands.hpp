@@ -14,5 +14,6 @@ void add_plan_commands(CLI::App& app, int& exit_code);
 void add_run_commands(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
 void add_catalog_commands(CLI::App& app, int& exit_code);
+void add_backup_commands(CLI::App& app, int& exit_code);
 
 }  // namespace hitless::cli

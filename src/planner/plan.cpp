@@ -12,7 +12,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 18> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 19> kVerbs{{
     {Verb::kCheck, "check"},
     {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},
@@ -30,6 +30,7 @@ constexpr std::array<std::pair<Verb, const char*>, 18> kVerbs{{
     {Verb::kPowerOff, "power-off"},
     {Verb::kPowerOn, "power-on"},
     {Verb::kSelectBootSlot, "select-boot-slot"},
+    {Verb::kSoak, "soak"},
     {Verb::kRestoreSoftware, "restore-software"},
 }};
 

@@ -36,6 +36,7 @@ enum class Verb {
   kPowerOff,       // out-of-band power (params: via)
   kPowerOn,
   kSelectBootSlot,   // boot the other firmware slot at the next reboot (params: slot)
+  kSoak,             // wait after a hop so clients catch up (params: seconds, after)
   kRestoreSoftware,  // rollback: boot the slot holding the node's pre-run software (params:
                      // version, packages)
 };
