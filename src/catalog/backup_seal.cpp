@@ -163,7 +163,7 @@ Result<std::string, BackupErrc> read_passphrase(const std::string& file,
     const char* v = std::getenv(env_var.c_str());
     if (v == nullptr || *v == '\0')
       return make_error(BackupErrc::kBadPassphraseSource,
-                        "no backup passphrase: give --passphrase-file or set " + env_var);
+                        "no backup passphrase: give --backup-passphrase-file or set " + env_var);
     return std::string(v);
   }
   struct stat sb {};
