@@ -15,6 +15,7 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
   };
   try {
     if (a.kind == "backup") return post("/api/v1/backup", nlohmann::json::object());
+    if (a.kind == "restore") return post("/api/v1/restore", {{"backup", p.at("backup")}});
     if (a.kind == "config-read") return LabRequest{"GET", "/api/v1/config", "", {}};
     if (a.kind == "config-set") {
       // Items are "users/<name>" (value: role) or "settings/<key>" (value: the setting).

@@ -20,8 +20,11 @@ void upgrade_node(PlanBuilder& b, const StrategyInput& in, const std::string& no
     b.install(node, *hops[i], true, pre,
               std::string(kSeed) + " > " + section + ": install updates in sequence");
     // 004: "wait at least 24 hours after installing each package" (the catalog's soak time).
-    if (hops[i]->soak_s > 0 && i + 1 < hops.size())
+    if (hops[i]->soak_s > 0 && i + 1 < hops.size()) {
       b.begin_phase(soak_phase_name(*hops[i], *hops[i + 1]));
+      b.soak(node, hops[i]->manifest.id(), hops[i]->soak_s,
+             "004 > wait at least 24 hours after installing each package");
+    }
   }
   b.verify(node, in.target_version, std::string(kSeed) + " > " + section + ": verify");
 }

@@ -12,7 +12,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 31> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 32> kVerbs{{
     {Verb::kCheck, "check"},
     {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},
@@ -44,6 +44,7 @@ constexpr std::array<std::pair<Verb, const char*>, 31> kVerbs{{
     {Verb::kWaitDrained, "wait-drained"},
     {Verb::kClusterSync, "cluster-sync"},
     {Verb::kBackupOperations, "backup-operations"},
+    {Verb::kSoak, "soak"},
 }};
 
 }  // namespace

@@ -60,6 +60,8 @@ enum class Verb {
                       // on_timeout: stop | force | wait)
   kClusterSync,       // Cluster :: Status > Sync Now on the primary master
   kBackupOperations,  // Failover > Enable Backup Operations (params: enabled)
+  // Seed 004:
+  kSoak,  // wait after a hop so clients catch up (params: seconds, after)
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);

@@ -56,6 +56,10 @@ class PlanBuilder {
                       const std::string& seed_ref);
   std::string reboot(const std::string& node, const std::string& expect_version,
                      std::vector<Condition> preconditions, const std::string& seed_ref);
+  // The catalog's soak time after `done` on `node` (seed 004: wait 24 hours after installing
+  // each package): the executor waits it out, journaled, before the next hop.
+  std::string soak(const std::string& node, const std::string& done, double seconds,
+                   const std::string& seed_ref);
   std::string verify(const std::string& node, const std::string& version,
                      const std::string& seed_ref);
   std::string approval(const std::string& what, const std::string& seed_ref);

@@ -138,15 +138,21 @@ TEST(SingleNodePlan, CatalogSoakTimeIsAPhaseBoundaryBetweenHops) {
   w.cat = catalog::Catalog::from_packages(pkgs);
   auto p = w.plan("");
   ASSERT_TRUE(p.ok()) << p.message();
-  EXPECT_EQ(shape(*p),
-            (std::vector<std::string>{
-                "0:check n", "0:backup n", "0:stage n product-7.1.5",
-                "0:compat-test n product-7.1.5", "0:install n product-7.1.5", "0:reboot n",
-                "1:stage n base-3.1.0", "1:compat-test n base-3.1.0", "1:install n base-3.1.0",
-                "1:reboot n", "1:stage n product-7.2.0", "1:compat-test n product-7.2.0",
-                "1:install n product-7.2.0", "1:reboot n", "1:verify n"}));
+  EXPECT_EQ(shape(*p), (std::vector<std::string>{
+                           "0:check n", "0:backup n", "0:stage n product-7.1.5",
+                           "0:compat-test n product-7.1.5", "0:install n product-7.1.5",
+                           "0:reboot n", "1:soak n", "1:stage n base-3.1.0",
+                           "1:compat-test n base-3.1.0", "1:install n base-3.1.0", "1:reboot n",
+                           "1:stage n product-7.2.0", "1:compat-test n product-7.2.0",
+                           "1:install n product-7.2.0", "1:reboot n", "1:verify n"}));
   ASSERT_EQ(p->phases.size(), 2u);
   EXPECT_EQ(p->phases[1].name, "soak 24h after product 7.1.5, then base 3.1.0");
+  // The soak is a step the executor waits out before the next hop starts.
+  const auto& soak = p->steps[6];
+  EXPECT_EQ(soak.verb, Verb::kSoak);
+  EXPECT_EQ(soak.params.value("seconds", 0.0), 86400);
+  EXPECT_EQ(soak.params.value("after", ""), "product-7.1.5");
+  EXPECT_EQ(p->steps[7].after, std::vector<std::string>{soak.id});
 }
 
 TEST(Planner, IsDeterministicAndLatestResolves) {

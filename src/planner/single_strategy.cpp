@@ -24,8 +24,11 @@ Status<PlanningErrc> SingleNodeStrategy::build(PlanBuilder& b, const StrategyInp
     b.install(node, pkg, false, {},
               std::string(kSeed) + " > For the new firmware, select After reboot");
     b.reboot(node, running, {}, std::string(kSeed) + " > System control > This node > Reboot");
-    if (pkg.soak_s > 0 && i + 1 < hops.size())  // the catalog's soak time is a phase boundary
+    if (pkg.soak_s > 0 && i + 1 < hops.size()) {  // the catalog's soak time is a phase boundary
       b.begin_phase(soak_phase_name(pkg, *hops[i + 1]));
+      b.soak(node, pkg.manifest.id(), pkg.soak_s,
+             "004 > wait at least 24 hours after installing each package");
+    }
   }
   b.verify(node, in.target_version,
            std::string(kSeed) + " > verify that the upgrade was successful (Version details)");

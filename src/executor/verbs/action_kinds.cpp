@@ -64,6 +64,8 @@ std::vector<std::string> appliance_actions_of(plan::Verb verb, const nlohmann::j
       return {"status", "atlas-sync"};
     case Verb::kBackupOperations:
       return {"status", "atlas-backup-ops"};
+    case Verb::kSoak:  // waits on the clock only
+      return {};
   }
   return {};
 }
