@@ -9,7 +9,7 @@
 #        HITLESS_SKIP_RELEASE=1          no release build, no benchmarks
 #        HITLESS_SKIP_ASAN=1             no sanitizer build and tests
 #        HITLESS_SKIP_FUZZ=1             no fuzzing stage
-#        HITLESS_FUZZ_SECONDS=N          seconds per fuzz target (default 20)
+#        HITLESS_FUZZ_SECONDS=N          seconds per fuzz target (default 6: 24 s for the four)
 #        HITLESS_JOBS=N                  build and test parallelism (default: nproc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -122,7 +122,7 @@ fi
 # bounded time from its seed corpus in fuzz/corpus/; a crash, leak-free abort or timeout fails
 # the stage and leaves the input as fuzz-out/crash-*.
 run_fuzzers() {
-  local secs=${HITLESS_FUZZ_SECONDS:-20} b=build/fuzz/fuzz st=0 t rc
+  local secs=${HITLESS_FUZZ_SECONDS:-6} b=build/fuzz/fuzz st=0 t rc
   begin "fuzz"
   mkdir -p fuzz-out
   for t in inventory lab_spec catalog signature; do

@@ -9,6 +9,7 @@
 #include "lab/spec/spec_reader.hpp"
 #include "lab/spec/spec_validate.hpp"
 #include "model/version.hpp"
+#include "model/yaml_documents.hpp"
 
 // Reading pass: the document's shape, types and required keys, with `defaults` folded into every
 // node. Relations between values (roles, shared IPs, ports, requirements) are checked afterwards
@@ -35,8 +36,8 @@ constexpr std::string_view kNodeKeys[] = {
     "oob_power",    "data",    "enabled"};
 constexpr std::string_view kClusterKeys[] = {
     "name", "kind", "traffic", "shared_ip", "load_balancer", "nat", "dns", "ha", "nodes"};
-constexpr std::string_view kPackageKeys[] = {"name",    "version",  "kind",        "install",
-                                             "size_mb", "requires", "upgrade_from"};
+constexpr std::string_view kPackageKeys[] = {"name",    "version",  "kind",         "install",
+                                             "size_mb", "requires", "upgrade_from", "soak"};
 constexpr std::string_view kDnsKeys[] = {"zone", "record", "server", "ttl"};
 constexpr std::string_view kDataKeys[] = {"users", "settings", "recordings", "size_mb"};
 constexpr std::string_view kRoles[] = {"primary",       "backup",        "active",        "passive",
@@ -159,6 +160,8 @@ bool parse_package(SpecReader& r, const Field& item, PackageSpec& p) {
       ok = r.read_duration(e, p.install_s);
     else if (e.key == "size_mb")
       ok = r.read_number(e, 0, true, p.size_mb);
+    else if (e.key == "soak")
+      ok = r.read_duration(e, p.soak_s);
     else if (e.key == "requires") {
       const auto list = r.items(e, "requirements");
       ok = list.has_value();
@@ -337,25 +340,19 @@ bool parse_lab(SpecReader& r, const Field& root, LabSpec& lab) {
 Result<LabSpec, SpecErrc> parse_lab_spec_text(const std::string& yaml,
                                               const std::string& file_name) {
   SpecReader r(file_name);
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(yaml);
-  } catch (const YAML::Exception& e) {
-    r.fail(SpecErrc::kSyntax, e.mark.line >= 0 ? e.mark.line + 1 : 1, "",
-           "YAML syntax error: " + e.msg);
+  YAML::Node doc;
+  if (auto bad = load_single_yaml_document(yaml, doc)) {
+    r.fail(SpecErrc::kSyntax, bad->line, "",
+           bad->second_document ? "more than one YAML document; a lab file holds exactly one"
+                                : bad->message);
     return r.error();
   }
-  if (docs.size() > 1) {
-    r.fail(SpecErrc::kSyntax, docs[1].Mark().line >= 0 ? docs[1].Mark().line + 1 : 1, "",
-           "more than one YAML document; a lab file holds exactly one");
-    return r.error();
-  }
-  if (docs.empty() || docs[0].IsNull()) {
+  if (doc.IsNull()) {
     r.fail(SpecErrc::kMissingField, 1, "",
            "empty file (a lab needs at least 'lab' and 'clusters')");
     return r.error();
   }
-  const Field root{docs[0], "", "", docs[0].Mark().line >= 0 ? docs[0].Mark().line + 1 : 1};
+  const Field root{doc, "", "", doc.Mark().line >= 0 ? doc.Mark().line + 1 : 1};
   LabSpec lab;
   lab.file = file_name;
   if (!parse_lab(r, root, lab) || !detail::validate_lab(r, lab)) return r.error();
