@@ -1,7 +1,10 @@
 #include "drivers/lab_protocol.hpp"
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
+
+#include "common/timestamps.hpp"
 
 namespace hitless::drivers {
 
@@ -117,6 +120,13 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
   n.data_checksum = j.at("data").at("checksum");
   n.config_checksum = j.at("data").value("config_checksum", "");
   n.connected_clients = j.at("sessions").at("open").get<int>();
+  if (j.contains("time") && j.at("time").is_string())
+    if (const auto t = parse_utc_timestamp(j.at("time").get<std::string>())) {
+      const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+      n.clock_skew_s = static_cast<double>(*t - wall);
+    }
   n.lab = LabDiagnostics{j.at("boots").get<int>(), j.value("installs", 0),
                          j.at("sessions").at("open").get<int>()};
   return n;

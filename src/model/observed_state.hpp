@@ -60,6 +60,9 @@ struct ObservedNode {
   // Seed 001: the Connected Clients table (/login > Status > Information): open client and
   // representative sessions. A live reading, not part of the observed-state hash; -1 unknown.
   int connected_clients = -1;
+  // The node's clock minus this host's, in seconds, as the driver read it (seed 004: a wrong
+  // time breaks updates). A live reading, not hashed; nullopt when the driver cannot tell.
+  std::optional<double> clock_skew_s;
   std::optional<LabDiagnostics> lab;
 };
 

@@ -7,7 +7,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Cond, const char*>, 19> kConds{{
+constexpr std::array<std::pair<Cond, const char*>, 20> kConds{{
     {Cond::kReachable, "reachable"},
     {Cond::kServing, "serving"},
     {Cond::kVersion, "version"},
@@ -27,6 +27,7 @@ constexpr std::array<std::pair<Cond, const char*>, 19> kConds{{
     {Cond::kMaxOut, "max-out"},
     {Cond::kPairUp, "pair-up"},
     {Cond::kRegionServing, "region-serving"},
+    {Cond::kClockInSync, "clock-in-sync"},
 }};
 
 std::string join(const std::vector<std::string>& v) {
@@ -109,6 +110,8 @@ std::string Condition::text() const {
       return "at most " + value + " of " + join(nodes) + " out of service";
     case Cond::kPairUp:
       return "never both of " + join(nodes) + " down";
+    case Cond::kClockInSync:
+      return node + "'s clock is within " + value + " s of this host's";
     case Cond::kRegionServing: {
       const auto colon = value.find(':');
       return "at least " + (colon == std::string::npos ? "one" : value.substr(colon + 1)) +

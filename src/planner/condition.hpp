@@ -33,6 +33,9 @@ enum class Cond {
   kMaxOut,         // at most `value` (K) of `nodes` out of service
   kPairUp,         // never both members of the pair (`nodes`, two names) down
   kRegionServing,  // at least N (value "REGION:N"; "REGION": one) of `nodes` serving and accepting
+  // Seed 004: the node's clock is within `value` seconds of ours ("the Appliance Download Key
+  // [and updates] rely on this time being correct"); holds when the driver cannot tell.
+  kClockInSync,
 };
 const char* to_string(Cond c);
 std::optional<Cond> parse_cond(const std::string& s);

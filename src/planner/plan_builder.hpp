@@ -19,6 +19,10 @@
 
 namespace hitless::plan {
 
+// Seed 004: "make sure the time ... is correct" before updating: how far (seconds) a node's
+// clock may be from this host's at the checklist.
+inline constexpr const char* kClockToleranceS = "300";
+
 class PlanBuilder {
  public:
   PlanBuilder(Plan& plan, const InventoryCluster& cluster);

@@ -5,7 +5,7 @@
 
 namespace hitless::lab {
 namespace {
-constexpr std::array<std::pair<Fault, const char*>, 9> kNames{{
+constexpr std::array<std::pair<Fault, const char*>, 10> kNames{{
     {Fault::kInstallFail, "install-fail"},
     {Fault::kBootFail, "boot-fail"},
     {Fault::kHang, "hang"},
@@ -15,6 +15,7 @@ constexpr std::array<std::pair<Fault, const char*>, 9> kNames{{
     {Fault::kCorruptStage, "corrupt-stage"},
     {Fault::kCompatFail, "compat-fail"},
     {Fault::kNeverDrains, "never-drains"},
+    {Fault::kClockSkew, "clock-skew"},
 }};
 }  // namespace
 

@@ -19,6 +19,7 @@ enum class Fault {
   kCorruptStage,  // a staged package arrives altered, so its signature check fails
   kCompatFail,    // the compatibility test reports an error and installs are refused (S11)
   kNeverDrains,   // client sessions on the node never end by themselves (S6/S7 drain fault)
+  kClockSkew,     // the node's clock reads 25 hours ahead (NTP broken; seed 004's clock check)
 };
 
 std::optional<Fault> parse_fault(std::string_view name);
