@@ -8,6 +8,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh dev
 H=build/dev/src/cli/hitless
 OUT=demo-out
+# Configuration backups are sealed with this passphrase (a real site uses --backup-passphrase-file
+# with an owner-only file); the demo's backups are under $OUT/run.journal.backups.
+export HITLESS_BACKUP_PASSPHRASE="${HITLESS_BACKUP_PASSPHRASE:-demo only, not a secret}"
 LAB=$OUT/lab
 PROBE_PID=""
 

@@ -8,6 +8,8 @@
 #        HITLESS_SKIP_FORMAT=1           no clang-format check
 #        HITLESS_SKIP_RELEASE=1          no release build, no benchmarks
 #        HITLESS_SKIP_ASAN=1             no sanitizer build and tests
+#        HITLESS_SKIP_FUZZ=1             no fuzzing stage
+#        HITLESS_FUZZ_SECONDS=N          seconds per fuzz target (default 6: 24 s for the four)
 #        HITLESS_JOBS=N                  build and test parallelism (default: nproc)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -116,5 +118,30 @@ fi
 if ! skip HITLESS_SKIP_ASAN; then
   build asan
   run_tests asan
+fi
+# The parsers of files hitless does not control, under libFuzzer (clang, ASan+UBSan), each for a
+# bounded time from its seed corpus in fuzz/corpus/; a crash, leak-free abort or timeout fails
+# the stage and leaves the input as fuzz-out/crash-*.
+run_fuzzers() {
+  local secs=${HITLESS_FUZZ_SECONDS:-6} b=build/fuzz/fuzz st=0 t rc
+  begin "fuzz"
+  mkdir -p fuzz-out
+  for t in inventory lab_spec catalog signature; do
+    mkdir -p "fuzz-out/corpus-$t"
+    echo "-- fuzz_$t for ${secs}s"
+    rc=0
+    ASAN_OPTIONS=detect_leaks=0 $b/fuzz_$t -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 \
+      -artifact_prefix=fuzz-out/ -print_final_stats=1 "fuzz-out/corpus-$t" "fuzz/corpus/$t" \
+      >"fuzz-out/$t.log" 2>&1 || rc=$?
+    grep -E "^(stat::number_of_executed_units|Done)|ERROR|SUMMARY" "fuzz-out/$t.log" || true
+    echo "-- fuzz_$t: $([ $rc -eq 0 ] && echo ok || echo "FAILED (exit $rc, fuzz-out/$t.log)")"
+    [ $rc -eq 0 ] || st=1
+  done
+  end "fuzz" $st
+  [ $st -ne 0 ] || done_parts+=(fuzz)
+}
+if ! skip HITLESS_SKIP_FUZZ; then
+  build fuzz
+  run_fuzzers
 fi
 finish

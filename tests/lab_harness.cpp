@@ -76,6 +76,8 @@ Lab::Lab(const std::string& yaml, double time_scale) {
   dir_ = make_temp_dir("lab");
   // The catalog's rollback state (catalog/trust.hpp) of this lab's commands stays in its directory.
   ::setenv("HITLESS_STATE_DIR", (dir_ + "/state").c_str(), 1);
+  // apply and resume seal configuration backups with a passphrase and refuse to start without one.
+  ::setenv("HITLESS_BACKUP_PASSPHRASE", "lab tests only", 0);
   write_text(dir_ + "/lab.yaml", yaml);
   auto r = run_hitless("lab up " + dir_ + "/lab.yaml --dir " + dir_ + "/run --time-scale " +
                        std::to_string(time_scale));

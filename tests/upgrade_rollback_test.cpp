@@ -26,12 +26,12 @@ TEST(Rollback, AFailureInBsSecondInstallBootsItsPreRunSlotAndRestoresThePair) {
   // While b installs Base (its first install): from its next install on, b's configuration
   // check fails, so the product install is refused before it writes a slot.
   ASSERT_TRUE(wait_journal(lab.journal_path(), [](const std::string&, const auto& steps) {
-    return started(steps, "pair/08-install-b-base-3.1.0");
+    return started(steps, "pair/10-install-b-base-3.1.0");
   }));
   ASSERT_EQ(lab.run_fault("b", "compat-fail"), 0);
   auto r = run.get();
   ASSERT_EQ(r.exit_code, 1) << r.output;
-  ASSERT_NE(r.output.find("pair/09-install-b-product-7.2.0"), std::string::npos) << r.output;
+  ASSERT_NE(r.output.find("pair/11-install-b-product-7.2.0"), std::string::npos) << r.output;
   ASSERT_EQ(lab.node("b").at("packages").value("base", ""), "3.1.0") << "b runs its first hop";
 
   auto rb = run_hitless("rollback --journal " + lab.journal_path());
@@ -53,7 +53,7 @@ TEST(Rollback, BUnreachableDuringItsProductInstallIsNamedAndThePairIsNotReestabl
   auto run =
       std::async(std::launch::async, [&] { return lab.apply("--auto-approve --api-timeout 0.5"); });
   ASSERT_TRUE(wait_journal(lab.journal_path(), [](const std::string&, const auto& steps) {
-    return started(steps, "pair/09-install-b-product-7.2.0");
+    return started(steps, "pair/11-install-b-product-7.2.0");
   }));
   ASSERT_EQ(lab.run_fault("b", "unreachable"), 0);
   auto r = run.get();

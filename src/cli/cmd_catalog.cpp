@@ -1,5 +1,6 @@
-// `hitless catalog path | sign | canonical` and `hitless package verify`: the signed catalog, its
-// upgrade paths and single package files, checked before anything reaches a node.
+// `hitless catalog path | sign | canonical`, `hitless package verify` and `hitless bundle make`:
+// the signed catalog, its upgrade paths, single package files and offline bundles for air-gapped
+// appliances (seed 004), checked before anything reaches a node.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -9,11 +10,13 @@
 #include <iterator>
 
 #include "catalog/catalog.hpp"
+#include "catalog/offline_bundle.hpp"
 #include "catalog/package_check.hpp"
 #include "catalog/signed_document.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "common/durations.hpp"
+#include "common/timestamps.hpp"
 
 namespace hitless::cli {
 namespace {
@@ -194,6 +197,93 @@ int run_canonical(const std::string& file) {
   return kExitOk;
 }
 
+struct BundleArgs {
+  TrustArgs trust;
+  std::string download_key, key, to, out;
+  int valid_days = 14;
+};
+
+std::int64_t now_s() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// The update server's side of seed 004's manual updates: the appliance's download key names it
+// and what it runs; the bundle holds the signed catalog and the hops from there to --to.
+int run_bundle_make(const BundleArgs& a) {
+  std::string key_text = a.download_key, secret_text;
+  if (!key_text.empty() && key_text[0] == '@' && !read_text(key_text.substr(1), key_text)) {
+    std::cerr << "hitless bundle make: cannot read " << a.download_key.substr(1) << "\n";
+    return kExitBadInput;
+  }
+  auto key = catalog::decode_download_key(key_text);
+  if (!key) {
+    std::cerr << "hitless bundle make: --for: " << key.message() << "\n";
+    return kExitBadInput;
+  }
+  const std::int64_t now = now_s();
+  if (auto clock = catalog::check_key_clock(*key, now, 300, 86400); !clock) {
+    std::cerr << "hitless bundle make: " << clock.message() << "\n";
+    return kExitBadInput;
+  }
+  if (!read_text(a.key, secret_text)) {
+    std::cerr << "hitless bundle make: cannot read --key " << a.key << "\n";
+    return kExitBadInput;
+  }
+  auto signer = catalog::parse_secret_key(secret_text);
+  if (!signer) {
+    std::cerr << "hitless bundle make: --key " << a.key << ": " << signer.message() << "\n";
+    return kExitBadInput;
+  }
+  auto cat = load(a.trust, "bundle make");
+  if (!cat) return cat.code();
+  const catalog::CatalogPackage* target = cat->main_package_with_version(a.to);
+  if (!target) {
+    std::cerr << "hitless bundle make: no product or firmware package has version " << a.to << "\n";
+    return kExitBadInput;
+  }
+  const std::string main = target->manifest.name;
+  if (!key->packages.count(main)) {
+    std::cerr << "hitless bundle make: " << key->node << " does not run " << main
+              << " (its key lists what it runs)\n";
+    return kExitBadInput;
+  }
+  auto hops = cat->resolve(key->packages, main, a.to);
+  if (!hops) {
+    std::cerr << "hitless bundle make: " << key->node << ": " << hops.message() << "\n";
+    return kExitBadInput;
+  }
+  std::string dir = a.trust.catalog;
+  if (fs::path(dir).filename() == "catalog.json") dir = fs::path(dir).parent_path().string();
+  catalog::OfflineBundle bundle{key->appliance, key->node, now, now + a.valid_days * 86400, {}};
+  bundle.files.push_back({"catalog.json", ""});
+  if (!read_text((fs::path(dir) / "catalog.json").string(), bundle.files.back().bytes)) {
+    std::cerr << "hitless bundle make: cannot read " << dir << "/catalog.json\n";
+    return kExitBadInput;
+  }
+  for (const auto* p : *hops) {
+    std::string file;
+    for (const auto& e : cat->file().entries)
+      if (e.manifest.id() == p->id()) file = e.file;
+    bundle.files.push_back({file, ""});
+    if (!read_text(p->path, bundle.files.back().bytes)) {
+      std::cerr << "hitless bundle make: cannot read " << p->path << "\n";
+      return kExitBadInput;
+    }
+  }
+  const std::string bytes = catalog::write_bundle(bundle, *signer);
+  const std::string out = a.out.empty() ? key->node + ".bundle" : a.out;
+  std::ofstream(out, std::ios::binary | std::ios::trunc) << bytes;
+  std::printf("%s: for %s (appliance %s), valid until %s, %zu hop%s:", out.c_str(),
+              key->node.c_str(), key->appliance.c_str(),
+              format_utc_timestamp(bundle.expires).c_str(), hops->size(),
+              hops->size() == 1 ? "" : "s");
+  for (const auto* p : *hops) std::printf(" %s", p->id().c_str());
+  std::printf("\n");
+  return kExitOk;
+}
+
 }  // namespace
 
 void add_catalog_commands(CLI::App& app, int& exit_code) {
@@ -241,6 +331,23 @@ void add_catalog_commands(CLI::App& app, int& exit_code) {
   verify->add_option("--hardware", verify_args->hardware,
                      "Refuse unless the package is for this hardware model");
   verify->callback([verify_args, &exit_code] { exit_code = run_verify(*verify_args); });
+
+  auto* bundle = app.add_subcommand("bundle", "Offline bundles for air-gapped appliances");
+  bundle->require_subcommand(1);
+  auto bundle_args = std::make_shared<BundleArgs>();
+  auto* make = bundle->add_subcommand(
+      "make", "Build a signed bundle of the hops to --to, bound to one appliance's download key");
+  add_trust_options(make, bundle_args->trust);
+  make->add_option("--for", bundle_args->download_key,
+                   "The appliance's download key (HDK1-...), or @FILE holding it")
+      ->required();
+  make->add_option("--key", bundle_args->key, "minisign secret key that signs the bundle")
+      ->required();
+  make->add_option("--to", bundle_args->to, "Version wanted")->required();
+  make->add_option("-o,--output", bundle_args->out, "Bundle file (default NODE.bundle)");
+  make->add_option("--valid-days", bundle_args->valid_days, "Days the appliance accepts it")
+      ->check(CLI::Range(1, 365));
+  make->callback([bundle_args, &exit_code] { exit_code = run_bundle_make(*bundle_args); });
 }
 
 }  // namespace hitless::cli

@@ -6,6 +6,7 @@
 #include <iostream>
 #include <sstream>
 
+#include "catalog/backup_seal.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/run_engine.hpp"
@@ -17,6 +18,7 @@ namespace {
 
 struct RunArgs {
   std::string plan_file, inventory, target, strategy, journal, backup_dir, format = "text", step;
+  std::string passphrase_file;  // "" = HITLESS_BACKUP_PASSPHRASE
   bool auto_approve = false, quiet = false, allow_expired_catalog = false;
   std::string config_changes;  // resume: pause | carry-over | discard
   int stop_after_phase = 0;    // 1-based for people; 0 = run every phase
@@ -62,8 +64,22 @@ EngineOptions engine_options(const RunArgs& a, const std::string& journal) {
   return o;
 }
 
+// Backups are sealed with this passphrase; without one nothing starts (no install may start
+// without a proven backup). Read before anything is observed or changed.
+bool read_backup_passphrase(const RunArgs& a, const char* cmd, EngineOptions& o) {
+  auto p = catalog::read_passphrase(a.passphrase_file);
+  if (!p) {
+    std::cerr << "hitless " << cmd << ": " << p.message() << "\n";
+    return false;
+  }
+  o.backup_passphrase = std::move(*p);
+  return true;
+}
+
 int run_apply(const RunArgs& a) {
   std::string error;
+  EngineOptions engine;
+  if (!read_backup_passphrase(a, "apply", engine)) return kExitBadInput;
   plan::Plan plan;
   std::string inventory_path = a.inventory;
   if (!a.plan_file.empty()) {
@@ -131,7 +147,9 @@ int run_apply(const RunArgs& a) {
            kExitBadInput;
   std::printf("applying plan %s (%zu steps, target %s) — journal %s\n", hash.substr(0, 12).c_str(),
               plan.steps.size(), plan.target_version.c_str(), journal_path.c_str());
-  return report_outcome(run_engine(plan, *ctx, **j, engine_options(a, journal_path)), journal_path);
+  EngineOptions o = engine_options(a, journal_path);
+  o.backup_passphrase = std::move(engine.backup_passphrase);
+  return report_outcome(run_engine(plan, *ctx, **j, o), journal_path);
 }
 
 Result<std::unique_ptr<journal::SqliteJournal>, int> open_journal(const std::string& path,
@@ -180,6 +198,7 @@ int run_resume(const RunArgs& a, bool rollback) {
               plan::plan_hash(plan).substr(0, 12).c_str(), a.journal.c_str());
   EngineOptions o = engine_options(a, a.journal);
   o.rollback = rollback;
+  if (!rollback && !read_backup_passphrase(a, cmd, o)) return kExitBadInput;
   return report_outcome(run_engine(plan, *ctx, **j, o), a.journal);
 }
 
@@ -282,6 +301,9 @@ void add_run_commands(CLI::App& app, int& exit_code) {
                     "Stop after this phase (maintenance window), e.g. 1");
   apply->add_option("--backup-dir", a->backup_dir,
                     "Where configuration backups go (default: JOURNAL.backups)");
+  apply->add_option("--backup-passphrase-file", a->passphrase_file,
+                    "Owner-only file holding the passphrase that seals configuration backups "
+                    "(default: the HITLESS_BACKUP_PASSPHRASE environment variable)");
   apply->add_option("--api-timeout", a->api_timeout_s,
                     "Seconds before a management API call counts as unanswered");
   apply->add_flag("-q,--quiet", a->quiet, "Print only failures and the outcome");
@@ -296,6 +318,11 @@ void add_run_commands(CLI::App& app, int& exit_code) {
   resume->add_flag("--auto-approve", r->auto_approve,
                    "Approve every verification gate without asking");
   resume->add_option("--stop-after-phase", r->stop_after_phase, "Stop after this phase");
+  resume->add_option("--backup-dir", r->backup_dir,
+                     "Where configuration backups go (default: JOURNAL.backups)");
+  resume->add_option("--backup-passphrase-file", r->passphrase_file,
+                     "Owner-only file holding the passphrase that seals configuration backups "
+                     "(default: the HITLESS_BACKUP_PASSPHRASE environment variable)");
   resume->add_option("--api-timeout", r->api_timeout_s,
                      "Seconds before a management API call counts as unanswered");
   resume->add_flag("-q,--quiet", r->quiet, "Print only failures and the outcome");

@@ -15,5 +15,6 @@ void add_run_commands(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
 void add_catalog_commands(CLI::App& app, int& exit_code);
 void add_profile_command(CLI::App& app, int& exit_code);
+void add_backup_commands(CLI::App& app, int& exit_code);
 
 }  // namespace hitless::cli

@@ -4,8 +4,10 @@
 #include <chrono>
 #include <cstdio>
 
+#include "catalog/backup_store.hpp"
 #include "cli/progress_printer.hpp"
 #include "drivers/driver_set.hpp"
+#include "lab/model/scratch_restore.hpp"
 #include "net/asio_scheduler.hpp"
 #include "net/async_http_client.hpp"
 
@@ -27,7 +29,23 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx,
   eo.approval_poll_s = 0.5 / plan.time_scale;
   // At most ~2,000 observations per wall second in all, however many steps wait at once.
   eo.poll_spacing_s = 0.0005 / plan.time_scale;
-  eo.backup_dir = o.backup_dir;
+  if (!o.rollback)
+    eo.keep_backup = [dir = o.backup_dir, pass = o.backup_passphrase](
+                         const std::string& node, const nlohmann::json& answer,
+                         double now) -> Result<nlohmann::json, std::string> {
+      if (pass.empty()) return make_error(std::string(), std::string("no backup passphrase"));
+      const auto text = answer.value("backup", std::string());
+      auto r = catalog::store_backup(
+          dir, node, text, answer.value("checksum", std::string()), now, pass,
+          [](const std::string& t) { return lab::checksum_after_scratch_restore(t); });
+      if (!r) return make_error(std::string(), r.message());
+      return nlohmann::json{{"node", r->node},
+                            {"file", r->file},
+                            {"sha256", r->sha256},
+                            {"checksum", r->checksum},
+                            {"restored_checksum", r->restored_checksum},
+                            {"proven", r->proven()}};
+    };
   eo.config_changes = o.config_changes;
   eo.wall_now = [] {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())

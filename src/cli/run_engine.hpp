@@ -19,6 +19,9 @@ struct EngineOptions {
   bool rollback = false;
   double api_timeout_s = 5;
   std::string backup_dir;
+  // Seals every configuration backup; empty: backups are not kept and installs do not start
+  // (rollback needs none). Never written anywhere.
+  std::string backup_passphrase;
   bool quiet = false;
   std::optional<exec::ConfigChangePolicy> config_changes;  // resume's --config-changes
 };

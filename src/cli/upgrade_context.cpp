@@ -135,4 +135,24 @@ ObservedState observe_all(const Inventory& inv, double api_timeout_s) {
   return state;
 }
 
+Result<nlohmann::json, std::string> perform_once(const Inventory& inv, const std::string& node,
+                                                 const std::string& kind,
+                                                 const nlohmann::json& params,
+                                                 double api_timeout_s) {
+  boost::asio::io_context io;
+  net::AsyncHttpClient http(io);
+  auto driver = drivers::DriverSet::create(http, inv, api_timeout_s);
+  if (!driver) return make_error(std::string(), driver.message());
+  Result<nlohmann::json, std::string> out = make_error(std::string(), std::string("no answer"));
+  (*driver)->drivers().appliance->perform(node, drivers::Action{kind, params},
+                                          [&out](Result<nlohmann::json, drivers::DriverErrc> r) {
+                                            if (r)
+                                              out = std::move(*r);
+                                            else
+                                              out = make_error(std::string(), r.message());
+                                          });
+  io.run();
+  return out;
+}
+
 }  // namespace hitless::cli

@@ -3,6 +3,7 @@
 // inventory with its package catalog, and observing every node once through the drivers.
 // Blocking; command line only.
 
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -36,5 +37,10 @@ bool apply_policy_flags(UpgradeContext& ctx, const std::vector<std::string>& fla
 std::string actions_missing_from_profiles(const plan::Plan& plan, const Inventory& inventory);
 // Every node of the inventory, observed through its driver (unreachable nodes are marked so).
 ObservedState observe_all(const Inventory& inventory, double api_timeout_s = 5);
+// One driver action on one node of the inventory, waited for (e.g. a "restore").
+Result<nlohmann::json, std::string> perform_once(const Inventory& inventory,
+                                                 const std::string& node, const std::string& kind,
+                                                 const nlohmann::json& params,
+                                                 double api_timeout_s = 5);
 
 }  // namespace hitless::cli

@@ -1,8 +1,10 @@
 #include "drivers/lab_protocol.hpp"
 
+#include <chrono>
 #include <fstream>
 #include <sstream>
 
+#include "common/timestamps.hpp"
 #include "drivers/secrets.hpp"
 
 namespace hitless::drivers {
@@ -17,6 +19,7 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
   };
   try {
     if (a.kind == "backup") return post("/api/v1/backup", nlohmann::json::object());
+    if (a.kind == "restore") return post("/api/v1/restore", {{"backup", p.at("backup")}});
     if (a.kind == "config-read") return LabRequest{"GET", "/api/v1/config", "", {}};
     if (a.kind == "config-set") {
       // Items are "users/<name>" (value: role) or "settings/<key>" (value: the setting).
@@ -146,6 +149,13 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
     m.disk_mb = j.at("disk_mb");
     n.migration = m;
   }
+  if (j.contains("time") && j.at("time").is_string())
+    if (const auto t = parse_utc_timestamp(j.at("time").get<std::string>())) {
+      const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
+                            std::chrono::system_clock::now().time_since_epoch())
+                            .count();
+      n.clock_skew_s = static_cast<double>(*t - wall);
+    }
   n.lab = LabDiagnostics{j.at("boots").get<int>(), j.value("installs", 0),
                          j.at("sessions").at("open").get<int>()};
   return n;

@@ -1,5 +1,10 @@
 #include "executor/conditions.hpp"
 
+#include <cmath>
+#include <cstdlib>
+
+#include "common/durations.hpp"
+
 namespace hitless::exec {
 namespace {
 
@@ -177,6 +182,15 @@ std::optional<std::string> unmet(const plan::Condition& c, const std::string& cl
       if (n.connected_clients == 0) return std::nullopt;
       if (n.connected_clients < 0) return c.node + " does not report its connected clients";
       return c.node + " still has " + std::to_string(n.connected_clients) + " connected clients";
+    case Cond::kClockInSync: {
+      const double limit = std::atof(c.value.c_str());
+      if (!n.clock_skew_s || std::fabs(*n.clock_skew_s) <= limit) return std::nullopt;
+      return c.node + "'s clock is " + format_duration(std::fabs(*n.clock_skew_s)) +
+             (*n.clock_skew_s > 0 ? " ahead of" : " behind") + " this host's (limit " +
+             format_duration(limit) +
+             "): the appliance refuses updates and download keys while its time is wrong; "
+             "correct its time (NTP) and resume";
+    }
     case Cond::kSynced: {
       auto b = e.sync_baseline.find(c.node);
       const double before = b == e.sync_baseline.end() ? -1 : b->second;

@@ -192,16 +192,35 @@ void Executor::load_config_baselines(const std::map<std::string, journal::StepRe
     if (rec == records.end() || rec->second.state != StepState::kSucceeded) continue;
     auto detail = nlohmann::json::parse(
         rec->second.detail_json.empty() ? "{}" : rec->second.detail_json, nullptr, false);
-    if (!detail.is_object() || !detail.contains("@config")) continue;
+    if (!detail.is_object()) continue;
+    if (detail.contains("@backup") && detail["@backup"].value("proven", false))
+      proven_backups_.insert(detail["@backup"].value("node", ""));
+    if (!detail.contains("@config")) continue;
     for (const auto& [node, snap] : detail["@config"].items())
       if (auto c = config_from_answer(snap)) config_baseline_[node] = *c;
   }
+}
+
+std::string Executor::installed_without_backup() const {
+  if (!opt_.keep_backup) return "";
+  std::set<std::string> backed_up;
+  for (const auto& s : plan_.steps)
+    if (s.verb == plan::Verb::kBackup) backed_up.insert(s.targets.begin(), s.targets.end());
+  for (const auto& s : plan_.steps)
+    if (s.verb == plan::Verb::kInstall)
+      for (const auto& n : s.targets)
+        if (!backed_up.count(n)) return n;
+  return "";
 }
 
 void Executor::start(std::function<void(const RunOutcome&)> done) {
   done_ = std::move(done);
   if (auto why = VerbRegistry::builtin().unsupported(plan_); !why.empty())
     return finish(RunState::kFailed, why);
+  if (auto node = installed_without_backup(); !node.empty())
+    return finish(RunState::kFailed, "the plan installs on " + node +
+                                         " but never backs it up: no install starts without a "
+                                         "proven backup (make a new plan)");
   for (std::size_t i = 0; i < plan_.steps.size(); ++i) {
     state_[plan_.steps[i].id] = StepState::kPending;
     index_[plan_.steps[i].id] = i;

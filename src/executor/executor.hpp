@@ -49,7 +49,15 @@ struct ExecutorOptions {
   double timeout_factor = 3;  // a gate times out after estimate * factor + slack
   double timeout_slack_s = 300;
   int max_parallel = 512;  // steps in flight at once
-  std::string backup_dir;  // configuration backups are written here ("" = not written)
+  // Seals, stores and proves the configuration backup of `node` (the answer of its "backup"
+  // call) at run time `now`; returns the stored record as JSON, whose "proven" says the backup
+  // restored into a scratch node with the node's checksum. Set by a real run: then an install on
+  // a node does not start before a proven backup of that node is on record (journaled, so it
+  // holds across resume), and a plan that never backs up a node it installs on does not start.
+  // Unset (the simulator): backups are judged, not kept, and installs are not held back.
+  using KeepBackup = std::function<Result<nlohmann::json, std::string>(
+      const std::string& node, const nlohmann::json& answer, double now)>;
+  KeepBackup keep_backup;
   // Overrides the plan's policy for configuration changed during the run (an operator's decision
   // at `resume`, journaled as an event).
   std::optional<ConfigChangePolicy> config_changes;
@@ -129,6 +137,8 @@ class Executor {
   // paused the run): it stays pending.
   void step_withdrawn(const std::string& id);
   void load_config_baselines(const std::map<std::string, journal::StepRecord>& records);
+  // With keep_backup: the first node the plan installs on without ever backing it up ("" = none).
+  std::string installed_without_backup() const;
   // Group commit: journal writes asked for during one turn of the scheduler share one
   // transaction; each continuation runs once its write is durable, with the write's status
   // (a failed write also stops the run through journal_failed).
@@ -185,6 +195,7 @@ class Executor {
   std::string pause_;                     // why the run pauses (a guard, changed configuration)
   std::map<std::string, int> going_out_;  // node -> steps in flight taking it out of service
   std::map<std::string, ConfigSnapshot> config_baseline_;  // node -> configuration on record
+  std::set<std::string> proven_backups_;  // nodes with a proven backup on record (keep_backup)
   std::vector<std::string> rollback_shortfalls_;  // what rollback could not return, by node
   std::set<std::string> soft_undos_;  // undo ids whose failure is reported, not a reason to stop
   bool finished_ = false;

@@ -342,7 +342,7 @@ TEST(VerbRegistry, EveryVerbHasAHandlerWithCallsReconcileAndUndoGate) {
   const nlohmann::json none = nlohmann::json::object();
   const std::vector<plan::Condition> no_gate;
   int verbs = 0;
-  for (int v = 0; v <= static_cast<int>(Verb::kActivateSlave); ++v) {
+  for (int v = 0; v <= static_cast<int>(Verb::kSoak); ++v) {
     const Verb verb = static_cast<Verb>(v);
     const VerbHandler* h = reg.find(verb);
     ASSERT_NE(h, nullptr) << plan::to_string(verb);
@@ -373,7 +373,7 @@ TEST(VerbRegistry, EveryVerbHasAHandlerWithCallsReconcileAndUndoGate) {
           << plan::to_string(verb) << " is used as an undo and needs its own gate";
     }
   }
-  EXPECT_EQ(verbs, 37);
+  EXPECT_EQ(verbs, 38);
   // Installs are reconciled from observation: a node that took the request is waited for.
   Step s = install("i", "a");
   Evidence busy = ev;
@@ -409,6 +409,147 @@ TEST(StageVerb, APackageThatArrivesAsOtherBytesThanTheCatalogListsFailsTheStep) 
   const auto why = stage->judge_answers({s, ev, &cat, none, other, no_gate});
   ASSERT_TRUE(why.has_value());
   EXPECT_NE(why->find("arrived on a as other bytes"), std::string::npos) << *why;
+}
+
+// keep_backup as a real run sets it: records what it was given; proven unless told otherwise.
+struct BackupKeeper {
+  bool prove = true;
+  std::vector<std::string> kept;
+  ExecutorOptions::KeepBackup fn() {
+    return [this](const std::string& node, const nlohmann::json& answer,
+                  double) -> Result<nlohmann::json, std::string> {
+      kept.push_back(node);
+      const std::string sum = answer.value("checksum", "");
+      return nlohmann::json{{"node", node},
+                            {"file", node + "-1.hbk"},
+                            {"checksum", sum},
+                            {"restored_checksum", prove ? sum : "other"},
+                            {"proven", prove}};
+    };
+  }
+};
+
+TEST(ExecutorBackups, InstallStartsOnlyAfterAProvenBackupWhichIsJournaled) {
+  Rig r;
+  r.fake.add("a");
+  r.names = {"a"};
+  BackupKeeper keeper;
+  r.options.keep_backup = keeper.fn();
+  r.plan.steps = {step("backup-a", Verb::kBackup, {"a"}), install("install-a", "a", {"backup-a"})};
+  EXPECT_EQ(r.run().state, "completed") << r.outcome.message;
+  EXPECT_EQ(keeper.kept, std::vector<std::string>{"a"});
+  EXPECT_LT(r.fake.first("backup", "a"), r.fake.first("install", "a"));
+  const auto detail = nlohmann::json::parse(r.journal->steps().at("backup-a").detail_json);
+  EXPECT_TRUE(detail.at("@backup").at("proven").get<bool>());
+}
+
+TEST(ExecutorBackups, AnUnprovenBackupFailsItsStepAndNothingIsInstalled) {
+  Rig r;
+  r.fake.add("a");
+  r.names = {"a"};
+  BackupKeeper keeper;
+  keeper.prove = false;
+  r.options.keep_backup = keeper.fn();
+  r.plan.steps = {step("backup-a", Verb::kBackup, {"a"}), install("install-a", "a", {"backup-a"})};
+  EXPECT_EQ(r.run().state, "failed");
+  EXPECT_NE(r.outcome.message.find("not proven"), std::string::npos) << r.outcome.message;
+  EXPECT_EQ(r.fake.count("install"), 0);
+}
+
+TEST(ExecutorBackups, APlanThatNeverBacksUpAnInstalledNodeDoesNotStart) {
+  Rig r;
+  r.fake.add("a");
+  r.names = {"a"};
+  BackupKeeper keeper;
+  r.options.keep_backup = keeper.fn();
+  r.plan.steps = {step("check", Verb::kCheck, {"a"}), install("install-a", "a", {"check"})};
+  EXPECT_EQ(r.run().state, "failed");
+  EXPECT_NE(r.outcome.message.find("never backs it up"), std::string::npos) << r.outcome.message;
+  EXPECT_EQ(r.fake.calls.size(), 0u) << "nothing was asked of any node";
+}
+
+TEST(ExecutorBackups, AnInstallNotOrderedAfterItsBackupDoesNotStart) {
+  Rig r;
+  r.fake.add("a");
+  r.names = {"a"};
+  BackupKeeper keeper;
+  r.options.keep_backup = keeper.fn();
+  // Both ready at once: the install looks before the backup is proven and refuses.
+  r.plan.steps = {install("install-a", "a"), step("backup-a", Verb::kBackup, {"a"})};
+  EXPECT_EQ(r.run().state, "failed");
+  EXPECT_NE(r.outcome.message.find("no proven backup of a"), std::string::npos)
+      << r.outcome.message;
+  EXPECT_EQ(r.fake.count("install"), 0);
+}
+
+TEST(ExecutorBackups, AProvenBackupOnRecordHoldsAcrossResume) {
+  Rig r;
+  r.fake.add("a");
+  r.names = {"a"};
+  BackupKeeper keeper;
+  r.options.keep_backup = keeper.fn();
+  r.options.stop_after_phase = 0;
+  r.plan.phases = {{0, "backup"}, {1, "install"}};
+  Step inst = install("install-a", "a", {"backup-a"});
+  inst.phase = 1;
+  r.plan.steps = {step("backup-a", Verb::kBackup, {"a"}), inst};
+  EXPECT_EQ(r.run().state, "paused") << r.outcome.message;
+  EXPECT_EQ(r.fake.count("install"), 0);
+  r.options.stop_after_phase = -1;
+  EXPECT_EQ(r.run().state, "completed") << r.outcome.message;  // a new Executor, same journal
+  EXPECT_EQ(keeper.kept.size(), 1u) << "the backup was not taken again";
+  EXPECT_EQ(r.fake.count("install"), 1);
+}
+
+Step soak(const std::string& id, const std::string& node, double seconds,
+          std::vector<std::string> after) {
+  Step s = step(id, Verb::kSoak, {node}, std::move(after));
+  s.params = {{"seconds", seconds}, {"after", "product-2.0"}};
+  s.estimate_s = seconds;
+  return s;
+}
+
+TEST(ExecutorSoak, TheNextHopWaitsForTheSoakTime) {
+  Rig r;
+  r.fake.add("a");
+  r.names = {"a"};
+  r.plan.steps = {step("check", Verb::kCheck, {"a"}), soak("soak-a", "a", 3600, {"check"}),
+                  step("after", Verb::kCheck, {"a"}, {"soak-a"})};
+  EXPECT_EQ(r.run().state, "completed") << r.outcome.message;
+  const auto steps = r.journal->steps();
+  EXPECT_GE(steps.at("after").intent_model, steps.at("soak-a").intent_model + 3600);
+  EXPECT_LT(steps.at("after").intent_model, steps.at("soak-a").intent_model + 3600 + 10);
+  EXPECT_NE(steps.at("soak-a").message.find("soaked 1h"), std::string::npos)
+      << steps.at("soak-a").message;
+}
+
+TEST(ExecutorSoak, ASoakInterruptedByACrashWaitsOnlyWhatIsLeftAfterResume) {
+  Rig r;
+  r.fake.add("a");
+  r.names = {"a"};
+  // A real run: the soak's end is journaled in wall time; the lab runs 100x faster than life.
+  r.plan.time_scale = 0.01;
+  r.options.wall_now = [&r] { return 1.7e9 + r.clock.now() * 0.01; };
+  r.plan.steps = {step("check", Verb::kCheck, {"a"}), soak("soak-a", "a", 3600, {"check"}),
+                  step("after", Verb::kCheck, {"a"}, {"soak-a"})};
+  for (const auto& [name, n] : r.observed_now()) r.plan.observed.nodes[name] = n;
+  {
+    Executor first(r.plan, nullptr, r.clock, drivers::Drivers{&r.fake, &r.fake, &r.fake},
+                   *r.journal, r.options);
+    first.start([&r](const RunOutcome& o) { r.outcome = o; });
+    r.clock.run_until(1000);  // the process dies a thousand model seconds into the soak
+  }
+  const auto during = r.journal->steps();
+  ASSERT_EQ(during.at("soak-a").state, journal::StepState::kRunning);
+  EXPECT_EQ(during.count("after"), 0u);
+  const double soak_started = during.at("soak-a").intent_model;
+  r.clock.run_until(1500);  // some time passes before `hitless resume`
+  EXPECT_EQ(r.run().state, "completed") << r.outcome.message;
+  const auto steps = r.journal->steps();
+  EXPECT_EQ(steps.at("soak-a").attempts, 1) << "the soak was not started again";
+  EXPECT_GE(steps.at("after").intent_model, soak_started + 3600);
+  EXPECT_LT(steps.at("after").intent_model, soak_started + 3600 + 10)
+      << "only what was left of the soak was waited";
 }
 
 }  // namespace

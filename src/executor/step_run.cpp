@@ -180,7 +180,50 @@ void Executor::Run::begin() {
               "waiting: " + step_.params.value("question", step_.title));
     return poll_approval();
   }
+  if (step_.verb == Verb::kSoak) return soak();
   observe(nodes_of_interest(), preconditions_need_service(), [this] { after_first_look(); });
+}
+
+// The soak's end is journaled with its intent: wall-clock time in a real run (the process may
+// stop and resume hours later), model time in the simulator. A resumed run waits what is left.
+void Executor::Run::soak() {
+  const bool wall = static_cast<bool>(ex_.opt_.wall_now);
+  nlohmann::json intent = nlohmann::json::object();
+  if (auto it = ex_.interrupted_.find(journal_id_);
+      it != ex_.interrupted_.end() && !it->second.empty())
+    intent = nlohmann::json::parse(it->second, nullptr, false);
+  if (intent.is_object() && intent.contains("@soak_until") && intent["@soak_until"].is_number()) {
+    soak_until_ = intent["@soak_until"].get<double>();
+  } else {
+    const double seconds = step_.params.value("seconds", 0.0);
+    soak_until_ =
+        wall ? ex_.opt_.wall_now() + seconds * ex_.plan_.time_scale : ex_.clock_.now() + seconds;
+    intent = {{"@soak_until", soak_until_}, {"@clock", wall ? "wall" : "model"}};
+    ex_.journal_write([this, now = started_, d = intent.dump()] {
+      return ex_.journal_.record_intent(journal_id_, now, d);
+    });
+  }
+  intent_recorded_ = true;
+  ex_.event("soak", journal_id_, step_.targets.empty() ? "" : step_.targets.front(),
+            "soaking " + format_duration(soak_left_s()) + " after " +
+                step_.params.value("after", std::string("the last hop")));
+  poll_soak();
+}
+
+// Model seconds until the soak ends (<= 0: over).
+double Executor::Run::soak_left_s() const {
+  if (!ex_.opt_.wall_now) return soak_until_ - ex_.clock_.now();
+  return (soak_until_ - ex_.opt_.wall_now()) / std::max(ex_.plan_.time_scale, 1e-12);
+}
+
+void Executor::Run::poll_soak() {
+  const double left = soak_left_s();
+  if (left <= 0)
+    return succeed("soaked " + format_duration(step_.params.value("seconds", 0.0)) + " after " +
+                   step_.params.value("after", std::string("the last hop")));
+  ex_.clock_.call_after(left, [this, alive = std::weak_ptr<bool>(ex_.alive_)] {
+    if (alive.lock()) poll_soak();
+  });
 }
 
 void Executor::Run::poll_approval() {
@@ -195,6 +238,10 @@ void Executor::Run::poll_approval() {
 
 void Executor::Run::after_first_look() {
   if (interrupted_) return reconcile();
+  if (ex_.opt_.keep_backup && step_.verb == Verb::kInstall)
+    for (const auto& n : step_.targets)
+      if (!ex_.proven_backups_.count(n))
+        return fail("no proven backup of " + n + " on record: the install does not start");
   for (const auto& c : step_.preconditions)
     if (auto why = unmet(c, step_.cluster, evidence_))
       return fail("precondition not met: " + c.text() + " — " + *why);
@@ -406,19 +453,25 @@ void Executor::Run::stale_after_acting(const DriverCall& call) {
 
 void Executor::Run::after_calls() {
   if (auto why = handler_->judge_answers(context())) return fail(*why);
-  if (answers_.contains("backup")) save_backup_file();
+  if (answers_.contains("backup"))
+    if (auto why = keep_backup(); !why.empty()) return fail(why);
   stage_ = Stage::kGating;
   wait_gate();
 }
 
-void Executor::Run::save_backup_file() {
-  const auto& b = answers_["backup"];
-  if (ex_.opt_.backup_dir.empty() || !b.contains("backup")) return;
-  std::error_code ec;
-  std::filesystem::create_directories(ex_.opt_.backup_dir, ec);
-  backup_file_ = ex_.opt_.backup_dir + "/" + step_.targets.front() + "-" +
-                 std::to_string(static_cast<long>(ex_.clock_.now())) + ".json";
-  std::ofstream(backup_file_) << b.dump();
+// Sealed, stored and proven (ExecutorOptions::keep_backup); "" when it is, else why not.
+std::string Executor::Run::keep_backup() {
+  if (!ex_.opt_.keep_backup) return "";
+  const std::string node = step_.targets.front();
+  auto record = ex_.opt_.keep_backup(node, answers_["backup"], ex_.clock_.now());
+  if (!record) return "backup of " + node + " could not be kept: " + record.message();
+  if (!record->value("proven", false))
+    return "backup of " + node + " is not proven: restored into a scratch node it held checksum " +
+           record->value("restored_checksum", std::string("(nothing)")) + ", the node " +
+           record->value("checksum", std::string("?"));
+  backup_record_ = *record;
+  ex_.proven_backups_.insert(node);
+  return "";
 }
 
 // Adaptive waiting: aim the next look at the step's estimate (most steps end about then), never
@@ -455,7 +508,9 @@ void Executor::Run::wait_gate() {
       const auto& b = answers_["backup"];
       msg = "backup of " + step_.targets.front() + " taken (checksum " +
             b.value("checksum", std::string("?")).substr(0, 12) + ")" +
-            (backup_file_.empty() ? "" : ", saved to " + backup_file_);
+            (backup_record_.is_object() ? ", sealed, proven and stored in " +
+                                              backup_record_.value("file", std::string("?"))
+                                        : std::string());
     }
     return record_configuration(0, msg);
   }
@@ -518,6 +573,7 @@ void Executor::Run::succeed(const std::string& message) {
   stage_ = Stage::kDone;
   nlohmann::json detail = snapshot();
   if (!recorded_config_.empty()) detail["@config"] = recorded_config_;
+  if (backup_record_.is_object()) detail["@backup"] = backup_record_;
   ex_.journal_write(
       [this, id = journal_id_, now = ex_.clock_.now(), message, d = detail.dump()] {
         return ex_.journal_.record_outcome(id, journal::StepState::kSucceeded, now, message, d);

@@ -50,6 +50,9 @@ struct Executor::Run {
   void wait_gate();
   double next_poll_interval();
   void poll_approval();
+  void soak();
+  void poll_soak();
+  double soak_left_s() const;
   void record_configuration(std::size_t index, const std::string& message);
   void succeed(const std::string& message);
   void fail(const std::string& message);
@@ -60,7 +63,7 @@ struct Executor::Run {
   std::vector<std::string> gate_nodes() const;
   std::string unmet_gate() const;  // "" when the gate holds
   nlohmann::json snapshot() const;
-  void save_backup_file();
+  std::string keep_backup();
 
   Executor& ex_;
   plan::Step step_;
@@ -86,7 +89,8 @@ struct Executor::Run {
   nlohmann::json answers_ = nlohmann::json::object();
   nlohmann::json intent_detail_ = nlohmann::json::object();  // from the journal when resuming
   nlohmann::json recorded_config_ = nlohmann::json::object();
-  std::string backup_file_;
+  double soak_until_ = 0;         // journaled end of a soak (wall or model seconds, see soak())
+  nlohmann::json backup_record_;  // the kept backup (keep_backup), journaled with the outcome
 };
 
 }  // namespace hitless::exec

@@ -79,6 +79,9 @@ struct ObservedNode {
   // statements an in-service upgrade needs, "graceful-switchover": "true"). Empty when the
   // driver reads none; planning depends on them, so they are hashed when present.
   std::map<std::string, std::string> settings;
+  // The node's clock minus this host's, in seconds, as the driver read it (seed 004: a wrong
+  // time breaks updates). A live reading, not hashed; nullopt when the driver cannot tell.
+  std::optional<double> clock_skew_s;
   std::optional<LabDiagnostics> lab;
   std::optional<MigrationFacts> migration;
 };

@@ -7,6 +7,7 @@
 
 #include "common/durations.hpp"
 #include "model/version.hpp"
+#include "model/yaml_documents.hpp"
 
 namespace hitless {
 
@@ -64,23 +65,18 @@ bool split_host_port(std::string_view text, std::string& host, std::uint16_t& po
 }
 
 std::optional<YamlField> YamlReader::load(const std::string& yaml, const std::string& empty_hint) {
-  std::vector<YAML::Node> docs;
-  try {
-    docs = YAML::LoadAll(yaml);
-  } catch (const YAML::Exception& e) {
-    fail(YamlErrc::kSyntax, line_of_mark(e.mark, 1), "", "YAML syntax error: " + e.msg);
+  YAML::Node doc;
+  if (auto bad = load_single_yaml_document(yaml, doc)) {
+    fail(YamlErrc::kSyntax, bad->line, "",
+         bad->second_document ? "more than one YAML document; the file holds exactly one"
+                              : bad->message);
     return std::nullopt;
   }
-  if (docs.size() > 1) {
-    fail(YamlErrc::kSyntax, line_of_mark(docs[1].Mark(), 1), "",
-         "more than one YAML document; the file holds exactly one");
-    return std::nullopt;
-  }
-  if (docs.empty() || docs[0].IsNull()) {
+  if (doc.IsNull()) {
     fail(YamlErrc::kMissingField, 1, "", "empty file (" + empty_hint + ")");
     return std::nullopt;
   }
-  return YamlField{docs[0], "", "", line_of_mark(docs[0].Mark(), 1)};
+  return YamlField{doc, "", "", line_of_mark(doc.Mark(), 1)};
 }
 
 bool YamlReader::fail(YamlErrc code, int line, const std::string& path,

@@ -111,7 +111,12 @@ Status<PlanningErrc> AtlasStrategy::build(PlanBuilder& b, const StrategyInput& i
   healthy.push_back({Cond::kHaRole, primary, failover ? "primary" : "none"});
   if (failover) healthy.push_back({Cond::kHaRole, backup, "backup"});
   b.check(all, healthy, ref(failover, "Preparation"));
-  b.backup(primary, ref(failover, "Preparation"));
+  // Every node is backed up, all at once, before anything is installed (issue 9: no install
+  // starts on a node without its own proven backup); the primary master's is the seed's.
+  std::vector<std::function<void()>> backups;
+  for (const auto& n : all)
+    backups.push_back([&b, failover, n] { b.backup(n, ref(failover, "Preparation")); });
+  b.parallel(backups);
   for (const auto* p : packages)
     b.stage(primary, *p, ref(failover, "Preparation: download the updates, do not install them"));
   for (const auto* p : packages)

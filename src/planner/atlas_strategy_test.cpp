@@ -8,6 +8,7 @@
 
 #include "planner/atlas_world_fixture.hpp"
 #include "planner/planner.hpp"
+#include "planner/staging_order.hpp"
 
 namespace hitless::plan {
 namespace {
@@ -53,6 +54,7 @@ TEST(AtlasPlan, FailoverMastersFollowTheSeedOrder) {
   auto p = w.plan();
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(p->strategies, std::vector<std::string>{"atlas"});
+  EXPECT_EQ(testing::staging_problems(*p), "");
   const int distribute = at(*p, Verb::kDistribute, "master-a");
   ASSERT_GE(distribute, 0);
   EXPECT_EQ(p->steps[distribute].gate.size(), 5u);  // staged on every other node

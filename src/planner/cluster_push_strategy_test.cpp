@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "planner/planner.hpp"
+#include "planner/staging_order.hpp"
 
 namespace hitless::plan {
 namespace {
@@ -81,6 +82,7 @@ TEST(ClusterPushPlan, ActivePassiveStagesEverywhereUpgradesThePassiveNodeFirstTh
   auto p = w.plan();
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(p->strategies, std::vector<std::string>{"cluster-push"});
+  EXPECT_EQ(testing::staging_problems(*p), "");  // both staged, side by side, before the install
   EXPECT_EQ(shape(*p),
             (std::vector<std::string>{"check ap-1 ap-2", "backup ap-1", "backup ap-2", "stage ap-1",
                                       "stage ap-2",

@@ -7,7 +7,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Cond, const char*>, 23> kConds{{
+constexpr std::array<std::pair<Cond, const char*>, 24> kConds{{
     {Cond::kReachable, "reachable"},
     {Cond::kServing, "serving"},
     {Cond::kVersion, "version"},
@@ -31,6 +31,7 @@ constexpr std::array<std::pair<Cond, const char*>, 23> kConds{{
     {Cond::kCertificate, "certificate"},
     {Cond::kFactoryDefaults, "factory-defaults"},
     {Cond::kHaStatus, "ha-status"},
+    {Cond::kClockInSync, "clock-in-sync"},
 }};
 
 std::string join(const std::vector<std::string>& v) {
@@ -115,6 +116,8 @@ std::string Condition::text() const {
       return "at most " + value + " of " + join(nodes) + " out of service";
     case Cond::kPairUp:
       return "never both of " + join(nodes) + " down";
+    case Cond::kClockInSync:
+      return node + "'s clock is within " + value + " s of this host's";
     case Cond::kRegionServing: {
       const auto colon = value.find(':');
       return "at least " + (colon == std::string::npos ? "one" : value.substr(colon + 1)) +

@@ -39,6 +39,9 @@ enum class Cond {
   kFactoryDefaults,  // node is in factory state: no data, no certificate, default credentials
   // Seed 003, one node again: its HA status (Basic Settings > High Availability) is `value`.
   kHaStatus,
+  // Seed 004: the node's clock is within `value` seconds of ours ("the Appliance Download Key
+  // [and updates] rely on this time being correct"); holds when the driver cannot tell.
+  kClockInSync,
 };
 const char* to_string(Cond c);
 std::optional<Cond> parse_cond(const std::string& s);

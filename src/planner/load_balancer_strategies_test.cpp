@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "planner/planner.hpp"
+#include "planner/staging_order.hpp"
 
 namespace hitless::plan {
 namespace {
@@ -95,6 +96,7 @@ TEST(ActiveActivePlan, KeepsTheFloorByDisablingMembersAndReEnablingThemInBatches
   auto p = w.plan("lb-rejoin");
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(p->strategies, std::vector<std::string>{"lb-rejoin"});
+  EXPECT_EQ(testing::staging_problems(*p), "");
   EXPECT_EQ(shape(*p),
             with_prepare({// aa-3 and aa-4 keep serving, out of the push's reach
                           "set-member aa-3 off", "set-member aa-4 off",

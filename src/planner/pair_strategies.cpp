@@ -9,26 +9,43 @@ namespace {
 
 constexpr const char* kSeed = "001 Two appliances in failover configuration";
 
-// Stages every hop, then installs them one by one (Base before product), each with the node
-// going down and coming back, then verifies the node at the target.
+// Installs the node's (already staged) hops one by one (Base before product), each with the
+// node going down and coming back, then verifies the node at the target.
 void upgrade_node(PlanBuilder& b, const StrategyInput& in, const std::string& node,
                   std::vector<Condition> pre, const std::string& section) {
   const auto& hops = in.hops.at(node);
-  for (const auto* pkg : hops)
-    b.stage(node, *pkg, std::string(kSeed) + " > " + section + ": upload the update");
   for (std::size_t i = 0; i < hops.size(); ++i) {
     b.install(node, *hops[i], true, pre,
               std::string(kSeed) + " > " + section + ": install updates in sequence");
     // 004: "wait at least 24 hours after installing each package" (the catalog's soak time).
-    if (hops[i]->soak_s > 0 && i + 1 < hops.size())
+    if (hops[i]->soak_s > 0 && i + 1 < hops.size()) {
       b.begin_phase(soak_phase_name(*hops[i], *hops[i + 1]));
+      b.soak(node, hops[i]->manifest.id(), hops[i]->soak_s,
+             "004 > wait at least 24 hours after installing each package");
+    }
   }
   b.verify(node, in.target_version, std::string(kSeed) + " > " + section + ": verify");
+}
+
+// Every hop uploaded to both members at once (one branch per member) while both still serve and
+// the relation is intact: a package refused on arrival (signature, digest, disk full) stops the
+// run before anything was broken or installed, and window 2 does not wait for an upload.
+void stage_both(PlanBuilder& b, const StrategyInput& in, const std::string& a,
+                const std::string& bk) {
+  std::vector<std::function<void()>> branches;
+  for (const std::string* node : {&a, &bk})
+    branches.push_back([&b, &in, node] {
+      for (const auto* pkg : in.hops.at(*node))
+        b.stage(*node, *pkg, std::string(kSeed) + " > Upload the update to " + *node);
+    });
+  b.parallel(branches);
 }
 
 std::vector<Condition> pair_healthy(const StrategyInput& in) {
   return {{Cond::kServing, in.primary, ""},
           {Cond::kServing, in.backup, ""},
+          {Cond::kClockInSync, in.primary, kClockToleranceS},
+          {Cond::kClockInSync, in.backup, kClockToleranceS},
           {Cond::kHaRole, in.primary, "primary"},
           {Cond::kHaRole, in.backup, "backup"}};
 }
@@ -87,6 +104,7 @@ Status<PlanningErrc> SynchronousPairStrategy::build(PlanBuilder& b, const Strate
   b.begin_phase("window 1: upgrade the primary " + a + " (downtime)");
   b.check({a, bk}, pair_healthy(in), std::string(kSeed) + " > Synchronous updates");
   backup_both(b, a, bk);
+  stage_both(b, in, a, bk);
   b.sync(
       a, bk,
       std::string(kSeed) + " > Back up and sync: Sync Now, wait for synchronization to complete");
@@ -113,6 +131,7 @@ Status<PlanningErrc> AsynchronousPairStrategy::build(PlanBuilder& b,
   if (via != "shared-ip")
     b.check_traffic({a, bk}, via, std::string(kSeed) + " > Asynchronous updates: " + via);
   backup_both(b, a, bk);
+  stage_both(b, in, a, bk);
   b.sync(
       a, bk,
       std::string(kSeed) + " > Back up and sync: Sync Now, wait for synchronization to complete");

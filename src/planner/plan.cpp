@@ -12,7 +12,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Verb, const char*>, 37> kVerbs{{
+constexpr std::array<std::pair<Verb, const char*>, 38> kVerbs{{
     {Verb::kCheck, "check"},
     {Verb::kBackup, "backup"},
     {Verb::kSync, "sync"},
@@ -50,6 +50,7 @@ constexpr std::array<std::pair<Verb, const char*>, 37> kVerbs{{
     {Verb::kFactoryReset, "factory-reset"},
     {Verb::kShutDown, "shut-down"},
     {Verb::kActivateSlave, "activate-slave"},
+    {Verb::kSoak, "soak"},
 }};
 
 }  // namespace

@@ -70,6 +70,8 @@ enum class Verb {
   // Seed 003 SPS HA: Basic Settings > High Availability > Activate Slave, on the primary (params:
   // backup), once the secondary is connected, synced and on the primary's firmware.
   kActivateSlave,
+  // Seed 004:
+  kSoak,  // wait after a hop so clients catch up (params: seconds, after)
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "common/durations.hpp"
+
 namespace hitless::plan {
 namespace {
 constexpr double kApiCallS = 5;  // a management API call and its confirmation
@@ -268,6 +270,16 @@ std::string PlanBuilder::verify(const std::string& node, const std::string& vers
   s.params = {{"version", version}};
   s.gate = {{Cond::kVersion, node, version}, {Cond::kServing, node, ""}};
   s.estimate_s = kApiCallS;
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
+std::string PlanBuilder::soak(const std::string& node, const std::string& done, double seconds,
+                              const std::string& seed_ref) {
+  Step& s = add(Verb::kSoak, {node}, "soak-" + node,
+                "Soak " + format_duration(seconds) + " on " + node + " after " + done);
+  s.params = {{"seconds", seconds}, {"after", done}};
+  s.estimate_s = seconds;
   s.seed_ref = seed_ref;
   return s.id;
 }

@@ -19,6 +19,10 @@
 
 namespace hitless::plan {
 
+// Seed 004: "make sure the time ... is correct" before updating: how far (seconds) a node's
+// clock may be from this host's at the checklist.
+inline constexpr const char* kClockToleranceS = "300";
+
 class PlanBuilder {
  public:
   PlanBuilder(Plan& plan, const InventoryCluster& cluster);
@@ -56,6 +60,10 @@ class PlanBuilder {
                       const std::string& seed_ref);
   std::string reboot(const std::string& node, const std::string& expect_version,
                      std::vector<Condition> preconditions, const std::string& seed_ref);
+  // The catalog's soak time after `done` on `node` (seed 004: wait 24 hours after installing
+  // each package): the executor waits it out, journaled, before the next hop.
+  std::string soak(const std::string& node, const std::string& done, double seconds,
+                   const std::string& seed_ref);
   std::string verify(const std::string& node, const std::string& version,
                      const std::string& seed_ref);
   std::string approval(const std::string& what, const std::string& seed_ref);

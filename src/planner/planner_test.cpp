@@ -5,6 +5,7 @@
 #include <algorithm>
 
 #include "catalog/package.hpp"
+#include "planner/staging_order.hpp"
 
 namespace hitless::plan {
 namespace {
@@ -79,21 +80,22 @@ TEST(AsynchronousPlan, FollowsTheSeedStepForStep) {
   World w;
   auto p = w.plan("asynchronous");
   ASSERT_TRUE(p.ok()) << p.message();
-  EXPECT_EQ(shape(*p),
-            (std::vector<std::string>{
-                "0:check a b", "0:backup a", "0:backup b", "0:sync a b", "0:break-ha a b",
-                "0:stage b base-3.1.0", "0:stage b product-7.2.0", "0:install b base-3.1.0",
-                "0:install b product-7.2.0", "0:verify b", "0:approval", "0:switch-traffic a b",
-                "1:stage a base-3.1.0", "1:stage a product-7.2.0", "1:install a base-3.1.0",
-                "1:install a product-7.2.0", "1:verify a", "1:establish-ha b a", "1:sync b a"}));
+  EXPECT_EQ(
+      shape(*p),
+      (std::vector<std::string>{
+          "0:check a b", "0:backup a", "0:backup b", "0:stage a base-3.1.0",
+          "0:stage a product-7.2.0", "0:stage b base-3.1.0", "0:stage b product-7.2.0",
+          "0:sync a b", "0:break-ha a b", "0:install b base-3.1.0", "0:install b product-7.2.0",
+          "0:verify b", "0:approval", "0:switch-traffic a b", "1:install a base-3.1.0",
+          "1:install a product-7.2.0", "1:verify a", "1:establish-ha b a", "1:sync b a"}));
   EXPECT_EQ(p->phases.size(), 2u);
   // The backup only goes down while the primary serves and holds the shared IP.
-  const Step& install_b = p->steps[7];
+  const Step& install_b = p->steps[9];
   EXPECT_FALSE(install_b.repeat_safe);
   EXPECT_NE(std::find(install_b.preconditions.begin(), install_b.preconditions.end(),
                       Condition{Cond::kOwnsSharedIp, "a", ""}),
             install_b.preconditions.end());
-  const Step& sw = p->steps[11];
+  const Step& sw = p->steps[13];
   ASSERT_TRUE(sw.undo.has_value());
   EXPECT_EQ(sw.undo->targets, (std::vector<std::string>{"b", "a"}));
   EXPECT_EQ(p->steps.back().params.value("backup", ""), "a");
@@ -105,11 +107,11 @@ TEST(SynchronousPlan, UpgradesThePrimaryFirstAndKeepsItsRole) {
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(shape(*p),
             (std::vector<std::string>{
-                "0:check a b", "0:backup a", "0:backup b", "0:sync a b", "0:break-ha a b",
-                "0:stage a base-3.1.0", "0:stage a product-7.2.0", "0:install a base-3.1.0",
-                "0:install a product-7.2.0", "0:verify a", "0:approval", "1:stage b base-3.1.0",
-                "1:stage b product-7.2.0", "1:install b base-3.1.0", "1:install b product-7.2.0",
-                "1:verify b", "1:establish-ha a b", "1:sync a b"}));
+                "0:check a b", "0:backup a", "0:backup b", "0:stage a base-3.1.0",
+                "0:stage a product-7.2.0", "0:stage b base-3.1.0", "0:stage b product-7.2.0",
+                "0:sync a b", "0:break-ha a b", "0:install a base-3.1.0",
+                "0:install a product-7.2.0", "0:verify a", "0:approval", "1:install b base-3.1.0",
+                "1:install b product-7.2.0", "1:verify b", "1:establish-ha a b", "1:sync a b"}));
 }
 
 TEST(SingleNodePlan, ChecklistUploadTestActivateAfterRebootRebootVerify) {
@@ -118,11 +120,11 @@ TEST(SingleNodePlan, ChecklistUploadTestActivateAfterRebootRebootVerify) {
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(shape(*p), (std::vector<std::string>{
                            "0:check n", "0:backup n", "0:stage n base-3.1.0",
-                           "0:compat-test n base-3.1.0", "0:install n base-3.1.0", "0:reboot n",
-                           "0:stage n product-7.2.0", "0:compat-test n product-7.2.0",
+                           "0:stage n product-7.2.0", "0:compat-test n base-3.1.0",
+                           "0:install n base-3.1.0", "0:reboot n", "0:compat-test n product-7.2.0",
                            "0:install n product-7.2.0", "0:reboot n", "0:verify n"}));
-  EXPECT_EQ(p->steps[4].params["activate"], "after-reboot");
-  EXPECT_EQ(p->steps[5].gate.front().value, "7.1.0");  // Base boots into the same product version
+  EXPECT_EQ(p->steps[5].params["activate"], "after-reboot");
+  EXPECT_EQ(p->steps[6].gate.front().value, "7.1.0");  // Base boots into the same product version
   EXPECT_EQ(p->steps[9].gate.front().value, "7.2.0");
 }
 
@@ -140,13 +142,59 @@ TEST(SingleNodePlan, CatalogSoakTimeIsAPhaseBoundaryBetweenHops) {
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(shape(*p),
             (std::vector<std::string>{
-                "0:check n", "0:backup n", "0:stage n product-7.1.5",
-                "0:compat-test n product-7.1.5", "0:install n product-7.1.5", "0:reboot n",
-                "1:stage n base-3.1.0", "1:compat-test n base-3.1.0", "1:install n base-3.1.0",
-                "1:reboot n", "1:stage n product-7.2.0", "1:compat-test n product-7.2.0",
+                "0:check n", "0:backup n", "0:stage n product-7.1.5", "0:stage n base-3.1.0",
+                "0:stage n product-7.2.0", "0:compat-test n product-7.1.5",
+                "0:install n product-7.1.5", "0:reboot n", "1:soak n", "1:compat-test n base-3.1.0",
+                "1:install n base-3.1.0", "1:reboot n", "1:compat-test n product-7.2.0",
                 "1:install n product-7.2.0", "1:reboot n", "1:verify n"}));
   ASSERT_EQ(p->phases.size(), 2u);
   EXPECT_EQ(p->phases[1].name, "soak 24h after product 7.1.5, then base 3.1.0");
+  // The soak is a step the executor waits out before the next hop starts.
+  const auto& soak = p->steps[8];
+  EXPECT_EQ(soak.verb, Verb::kSoak);
+  EXPECT_EQ(soak.params.value("seconds", 0.0), 86400);
+  EXPECT_EQ(soak.params.value("after", ""), "product-7.1.5");
+  EXPECT_EQ(p->steps[9].after, std::vector<std::string>{soak.id});
+}
+
+// Issue 9 item 4: every package is uploaded to every node, the nodes side by side, before the
+// first install, so a package refused on arrival stops the run before anything changed.
+TEST(Staging, EveryNodeIsStagedInParallelBeforeTheFirstInstall) {
+  for (const std::string strategy : {"asynchronous", "synchronous"}) {
+    World w;
+    auto p = w.plan(strategy);
+    ASSERT_TRUE(p.ok()) << p.message();
+    EXPECT_EQ(testing::staging_problems(*p), "") << strategy;
+    // Both members' uploads start from the same step: parallel branches, joined by the sync.
+    const Step* a = p->find("pair/04-stage-a-base-3.1.0");
+    const Step* b = p->find("pair/06-stage-b-base-3.1.0");
+    ASSERT_TRUE(a && b);
+    EXPECT_EQ(a->after, b->after);
+    const Step* sync = p->find("pair/08-sync-a");
+    ASSERT_TRUE(sync);
+    EXPECT_EQ(sync->after, (std::vector<std::string>{"pair/05-stage-a-product-7.2.0",
+                                                     "pair/07-stage-b-product-7.2.0"}));
+  }
+  World single("single");
+  auto p = single.plan("");
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(testing::staging_problems(*p), "");
+  // The check sees the rule broken: b's upload after a's install, or waiting for a's upload.
+  Plan late;
+  const auto add = [&late](const char* id, Verb verb, const char* node, const char* after) {
+    Step s;
+    s.id = id;
+    s.verb = verb;
+    s.targets = {node};
+    if (*after) s.after = {after};
+    late.steps.push_back(s);
+  };
+  add("stage-a", Verb::kStage, "a", "");
+  add("install-a", Verb::kInstall, "a", "stage-a");
+  add("stage-b", Verb::kStage, "b", "install-a");
+  EXPECT_EQ(testing::staging_problems(late),
+            "stage-b does not precede install-a; stage-b waits for stage-a (another node's "
+            "upload); ");
 }
 
 TEST(Planner, IsDeterministicAndLatestResolves) {
@@ -262,7 +310,7 @@ TEST(AsynchronousPlan, GuardsEveryInstallSoBothMembersAreNeverDownAndShowsThePoi
   }
   EXPECT_EQ(guarded, 4);
   // Base then product on each node: the second install writes over the pre-run slot.
-  EXPECT_EQ(no_return, (std::vector<std::string>{"pair/09-install-b-product-7.2.0",
+  EXPECT_EQ(no_return, (std::vector<std::string>{"pair/11-install-b-product-7.2.0",
                                                  "pair/16-install-a-product-7.2.0"}));
   EXPECT_NE(to_text(*p).find("POINT OF NO RETURN"), std::string::npos);
 }

@@ -76,6 +76,8 @@ std::vector<std::string> appliance_actions_of(plan::Verb verb, const nlohmann::j
       return {"status", "power-off"};
     case Verb::kActivateSlave:
       return {"status", "ha-activate-slave"};
+    case Verb::kSoak:  // waits on the clock only
+      return {};
   }
   return {};
 }

@@ -30,6 +30,9 @@ void register_check_verbs(VerbRegistry& r) {
   // The executor waits for the journal's approval record; nothing is sent to an appliance.
   r.add(
       std::make_unique<LookOnly>(plan::Verb::kApproval, "waits for a person's `hitless approve`"));
+  // The executor waits until the soak's end, journaled with its intent (Run::soak).
+  r.add(std::make_unique<LookOnly>(plan::Verb::kSoak,
+                                   "waits the catalog's soak time after a hop; survives resume"));
 }
 
 }  // namespace hitless::exec

@@ -119,6 +119,7 @@ std::vector<RepoEntry> build_repository(const std::string& dir, const LabSpec& s
     // The catalog holds whole numbers (canonical JSON); the package header keeps the exact ones.
     ce.manifest.install_s = std::round(m.install_s);
     ce.manifest.size_mb = std::round(m.size_mb);
+    ce.soak_s = static_cast<std::int64_t>(std::round(p.soak_s));
     ce.length = file.size();
     ce.sha256 = e.digest;
     ce.signature = sig;

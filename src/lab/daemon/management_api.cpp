@@ -1,12 +1,22 @@
 #include "lab/daemon/management_api.hpp"
 
+#include <chrono>
 #include <nlohmann/json.hpp>
 
+#include "catalog/catalog_file.hpp"
+#include "catalog/offline_bundle.hpp"
+#include "catalog/package.hpp"
+#include "catalog/signed_document.hpp"
+#include "catalog/signing.hpp"
+#include "common/timestamps.hpp"
 #include "lab/daemon/cluster_api.hpp"
 #include "lab/model/node_json.hpp"
 
 namespace hitless::lab {
 namespace {
+
+// How far ahead a node with the clock-skew fault reads: past any day-sized tolerance.
+constexpr std::int64_t kClockSkewS = 25 * 3600;
 
 using net::HttpRequest;
 using net::HttpResponse;
@@ -118,6 +128,54 @@ HttpResponse role_request(LabWorld& world, Node& node, const Body& b, bool estab
               {{"ok", true}, {"role", role}});
 }
 
+// How far before a bundle's issue time the appliance's clock may read (clocks drift a little).
+constexpr std::int64_t kBundleClockToleranceS = 300;
+
+// The appliance's own clock: wall time (a real clock does not follow --time-scale), off by a day
+// with the clock-skew fault.
+std::int64_t appliance_now(const Node& node) {
+  const auto wall = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  return wall + (node.has_fault(Fault::kClockSkew) ? kClockSkewS : 0);
+}
+
+// The appliance's ID behind its download key: unique per node and per lab (the lab's key is).
+std::string appliance_id(const LabWorld& world, const Node& node) {
+  return catalog::sha256_hex(world.trusted_key() + "/" + node.name()).substr(0, 16);
+}
+
+// Seed 004 "Manual Installation": the bundle must be this appliance's and the clock right; then
+// every package in it is staged as if uploaded one by one (its signature from the catalog).
+HttpResponse install_bundle(const LabWorld& world, Node& node, const std::string& body) {
+  auto key = catalog::parse_public_key(world.trusted_key());
+  if (!key) return error_response(500, "the lab's trusted key does not read: " + key.message());
+  auto bundle = catalog::read_bundle(body, {*key});
+  if (!bundle) return error_response(422, "bundle rejected: " + bundle.message());
+  if (auto mine = catalog::check_bundle_for(*bundle, appliance_id(world, node), node.name(),
+                                            appliance_now(node), kBundleClockToleranceS);
+      !mine)
+    return error_response(422, "bundle rejected: " + mine.message());
+  if (bundle->files.empty() || bundle->files.front().path != "catalog.json")
+    return error_response(422, "bundle rejected: it holds no catalog.json");
+  auto doc = catalog::parse_signed_document(bundle->files.front().bytes, "bundle catalog.json");
+  if (!doc) return error_response(422, "bundle rejected: " + doc.message());
+  auto cat = catalog::parse_catalog(doc->signed_part, "bundle catalog.json");
+  if (!cat) return error_response(422, "bundle rejected: " + cat.message());
+  json staged = json::array();
+  for (std::size_t i = 1; i < bundle->files.size(); ++i) {
+    const auto& f = bundle->files[i];
+    const catalog::CatalogEntry* entry = nullptr;
+    for (const auto& e : cat->entries)
+      if (e.file == f.path) entry = &e;
+    if (!entry) return error_response(422, "bundle rejected: " + f.path + " is not in its catalog");
+    auto r = node.stage(f.bytes, catalog::signature_to_wire(entry->signature));
+    if (!r) return error_response(r.code(), r.message());
+    staged.push_back({{"id", r->manifest.id()}, {"digest", r->digest}});
+  }
+  return ok({{"appliance", bundle->appliance}, {"staged", staged}}, 201);
+}
+
 }  // namespace
 
 HttpResponse error_response(int status, const std::string& message) {
@@ -143,7 +201,19 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
   const std::string& m = req.method;
   const double now = world.clock().now();
 
-  if (path == "/api/v1/status" && m == "GET") return ok(node_status_json(node, now));
+  if (path == "/api/v1/status" && m == "GET") {
+    json status = node_status_json(node, now);
+    status["time"] = format_utc_timestamp(appliance_now(node));
+    status["appliance_id"] = appliance_id(world, node);
+    return ok(std::move(status));
+  }
+  // Seed 004: "click the Appliance Download Key link to generate a unique appliance key".
+  if (path == "/api/v1/download-key" && m == "GET") {
+    const auto& packages = node.active().packages;
+    return ok({{"key", catalog::encode_download_key({appliance_id(world, node), node.name(),
+                                                     packages, appliance_now(node)})}});
+  }
+  if (path == "/api/v1/bundles" && m == "POST") return install_bundle(world, node, req.body);
   if (path == "/api/v1/config" && m == "GET") return ok(node_config_json(node));
   if (path == "/api/v1/health" && m == "GET")
     return ok({{"node", node.name()},

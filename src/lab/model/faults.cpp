@@ -5,7 +5,7 @@
 
 namespace hitless::lab {
 namespace {
-constexpr std::array<std::pair<Fault, const char*>, 11> kNames{{
+constexpr std::array<std::pair<Fault, const char*>, 12> kNames{{
     {Fault::kInstallFail, "install-fail"},
     {Fault::kBootFail, "boot-fail"},
     {Fault::kHang, "hang"},
@@ -17,6 +17,7 @@ constexpr std::array<std::pair<Fault, const char*>, 11> kNames{{
     {Fault::kNeverDrains, "never-drains"},
     {Fault::kRefusesRestore, "refuses-restore"},
     {Fault::kNoPowerOn, "no-power-on"},
+    {Fault::kClockSkew, "clock-skew"},
 }};
 }  // namespace
 

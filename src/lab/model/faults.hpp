@@ -22,6 +22,7 @@ enum class Fault {
   kRefusesRestore,  // Restore Settings refuses every backup (S9 fault)
   kNoPowerOn,       // out-of-band power on is accepted but the node stays off (S12: the secondary
                     // not powering on)
+  kClockSkew,       // the node's clock reads 25 hours ahead (NTP broken; seed 004's clock check)
 };
 
 std::optional<Fault> parse_fault(std::string_view name);

@@ -36,7 +36,8 @@ struct PackageSpec {
   std::vector<std::string> upgrade_from;  // version prefixes it installs over; empty = any older
   double install_s = 0;                   // 0: the node's default install time
   double size_mb = 100;
-  int line = 0;  // where it was declared, for messages
+  double soak_s = 0;  // seed 004: wait after installing it before the next hop (the catalog's soak)
+  int line = 0;       // where it was declared, for messages
 };
 
 enum class ClusterKind {

@@ -438,5 +438,29 @@ TEST(LabSpecErrors, MembershipOnlyForSeed000ClustersAndNeverTheVipOwner) {
       "lab.yaml:14: clusters[0].nodes[1].enabled: expected true or false, got 'maybe'"));
 }
 
+// yaml-cpp 0.7 loops forever on a stray ',' (jbeder/yaml-cpp#1040); the fuzzer's inputs that hung
+// (fuzz/regressions/) are syntax errors here.
+TEST(LabSpecErrors, StrayCommaFoundByTheFuzzerIsASyntaxErrorNotAHang) {
+  EXPECT_TRUE(fails(",%", SpecErrc::kSyntax, "lab.yaml:1: YAML syntax error: unexpected ','..."));
+  const std::string mutated_pair =
+      "# A BeyondTrust-style failover pair (scenarios S4 anis established and "
+      "botrepository[1].namease 3.0. The lab's re1 first.\n"
+      "# Start it with `hitless lab up examples/pair.yaMl --dir /tmp/lab`; the format is described "
+      "in d base, install: 10m, size_mb: 350}\n"
+      "  - name: product\n"
+      "    version: 7.2.0\n"
+      "    kind: product\n"
+      "    install: 28m\n"
+      "    size_mb: 1200\n"
+      " , which needs base 3.1 fir: [  owns_shared_ip: true\n"
+      "    \x1f"
+      " - name: b\n"
+      "        role: backup\n"
+      "";
+  const auto r = parse_lab_spec_text(mutated_pair, "lab.yaml");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.code(), SpecErrc::kSyntax) << r.message();
+}
+
 }  // namespace
 }  // namespace hitless::lab

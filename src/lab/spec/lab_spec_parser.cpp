@@ -9,6 +9,7 @@
 #include "lab/spec/spec_reader.hpp"
 #include "lab/spec/spec_validate.hpp"
 #include "model/version.hpp"
+#include "model/yaml_documents.hpp"
 
 // Reading pass: the document's shape, types and required keys, with `defaults` folded into every
 // node. Relations between values (roles, shared IPs, ports, requirements) are checked afterwards
@@ -38,8 +39,8 @@ constexpr std::string_view kClusterKeys[] = {"name",          "kind", "traffic",
                                              "redundancy",    "nodes"};
 constexpr std::string_view kRedundancyKeys[] = {"graceful_switchover", "nonstop_routing",
                                                 "commit_synchronize"};
-constexpr std::string_view kPackageKeys[] = {"name",    "version",  "kind",        "install",
-                                             "size_mb", "requires", "upgrade_from"};
+constexpr std::string_view kPackageKeys[] = {"name",    "version",  "kind",         "install",
+                                             "size_mb", "requires", "upgrade_from", "soak"};
 constexpr std::string_view kDnsKeys[] = {"zone", "record", "server", "ttl"};
 constexpr std::string_view kDataKeys[] = {"users", "settings", "recordings", "size_mb", "disk_mb"};
 constexpr std::string_view kRoles[] = {"primary",       "backup",        "active",        "passive",
@@ -163,6 +164,8 @@ bool parse_package(SpecReader& r, const Field& item, PackageSpec& p) {
       ok = r.read_duration(e, p.install_s);
     else if (e.key == "size_mb")
       ok = r.read_number(e, 0, true, p.size_mb);
+    else if (e.key == "soak")
+      ok = r.read_duration(e, p.soak_s);
     else if (e.key == "requires") {
       const auto list = r.items(e, "requirements");
       ok = list.has_value();
