@@ -94,6 +94,9 @@ Status<PlanningErrc> MigrationStrategy::build(PlanBuilder& b, const StrategyInpu
   if (via == "dns" || via == "nat")
     b.check_traffic({old_box, spare}, via, ref("the DNS server takes our updates"));
   b.backup(old_box, ref("2. Back up your current appliance's software settings"));
+  // The spare holds only its factory configuration, but nothing installs on a node without a
+  // proven backup of it (issue 9): the export also shows the new hardware's backup path works.
+  b.backup(spare, ref("hitless: a proven backup before the spare's first install"));
   b.cert_transfer(old_box, spare, issued_to, c.passphrase_file,
                   ref("3. Import your existing SSL certificate chain into the new appliance "
                       "(export with a passphrase for the private key)"));
