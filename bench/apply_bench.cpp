@@ -57,6 +57,7 @@ clusters:
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::use_bench_backup_passphrase();
   std::vector<std::string> args(argv + 1, argv + argc);
   const bool plan_only = !args.empty() && args.front() == "--plan-only";
   if (plan_only) args.erase(args.begin());

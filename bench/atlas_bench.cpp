@@ -179,8 +179,7 @@ bool execute_against_lab(int traffic, int regions, const std::string& time_scale
   const std::string dir = bench::temp_dir("atlas");
   const std::string run = dir + "/lab";
   bench::write(dir + "/lab.yaml", lab_yaml(traffic, regions));
-  // apply seals configuration backups; a bench-only passphrase unless one is set.
-  ::setenv("HITLESS_BACKUP_PASSPHRASE", "atlas bench only", 0);
+  bench::use_bench_backup_passphrase();
   std::printf("\nexecuted against the lab (time scale %s, session lifetime %.0f s) in %s\n",
               time_scale.c_str(), kLabLifetimeS, dir.c_str());
   auto t0 = std::chrono::steady_clock::now();

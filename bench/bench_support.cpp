@@ -100,6 +100,10 @@ std::string tail_of(const std::string& path, std::size_t bytes) {
   return s.size() > bytes ? s.substr(s.size() - bytes) : s;
 }
 
+void use_bench_backup_passphrase() {
+  ::setenv("HITLESS_BACKUP_PASSPHRASE", "benchmark only, not a secret", 0);
+}
+
 double own_cpu_s() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);

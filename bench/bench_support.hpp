@@ -29,6 +29,9 @@ Measured run_measured(const std::vector<std::string>& args, const std::string& l
 double process_cpu_s(int pid);
 // The last `bytes` of a file (a log's end for a failure message).
 std::string tail_of(const std::string& path, std::size_t bytes = 1500);
+// `hitless apply` seals configuration backups with a passphrase and refuses to start without
+// one: a bench-only passphrase in the environment unless one is already set there.
+void use_bench_backup_passphrase();
 // CPU seconds (user + system) of this process so far.
 double own_cpu_s();
 

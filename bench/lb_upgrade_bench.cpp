@@ -59,6 +59,7 @@ double model_time(const std::string& run) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  bench::use_bench_backup_passphrase();
   const int members = argc > 1 ? std::stoi(argv[1]) : 32;
   const std::string time_scale = argc > 2 ? argv[2] : "0.01";
   // The floor: 75% of the members (50% for small clusters), the rest may be out at once.
