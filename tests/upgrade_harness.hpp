@@ -3,6 +3,7 @@
 // binary, the probe running in the background, and quick looks at the nodes.
 
 #include <atomic>
+#include <cstdint>
 #include <functional>
 #include <future>
 #include <map>
@@ -39,6 +40,11 @@ class UpgradeLab : public Lab {
   // GET /api/v1/config: {config_checksum, items, recordings, ...}.
   nlohmann::json config(const std::string& node);
 };
+
+// How many failed requests one traffic move may cost a probe sending `rate` requests per second
+// and holding `sessions` open: every failure falls in the one gap without success, so at most the
+// requests sent during it, the sessions' connections, and one request in flight at each edge.
+std::uint64_t failures_within_one_gap(const probe::ProbeReport& report, double rate, int sessions);
 
 // The asynchronous pair upgrade under the probe, asserted as clients and operators see it: the
 // run completes, only the shared-IP switch may cost a handful of requests, b is primary and
