@@ -2,10 +2,19 @@
 // inputs the fuzzers found (fuzz/regressions/) must be refused as syntax errors, at once.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "model/inventory.hpp"
 
 namespace hitless {
 namespace {
+
+// A fuzzer input kept in fuzz/regressions/, read as bytes.
+std::string read_regression(const std::string& name) {
+  std::ifstream in(std::string(HITLESS_FUZZ_REGRESSIONS) + "/" + name, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 // fuzz/regressions/inventory-comma-percent.yaml: the two bytes that hung fuzz_inventory.
 TEST(YamlDocuments, StrayCommaIsASyntaxErrorNotAHang) {
@@ -25,21 +34,7 @@ TEST(YamlDocuments, StrayCommaAfterAValidMapNamesItsLine) {
 // fuzz/regressions/lab-spec-mutated-pair.yaml, which hung fuzz_lab_spec: the inventory reader
 // refuses it the same way (the lab file's reader: lab_spec_errors_test.cpp).
 TEST(YamlDocuments, MutatedPairFoundByTheFuzzerIsRefused) {
-  const std::string text =
-      "# A BeyondTrust-style failover pair (scenarios S4 anis established and "
-      "botrepository[1].namease 3.0. The lab's re1 first.\n"
-      "# Start it with `hitless lab up examples/pair.yaMl --dir /tmp/lab`; the format is described "
-      "in d base, install: 10m, size_mb: 350}\n"
-      "  - name: product\n"
-      "    version: 7.2.0\n"
-      "    kind: product\n"
-      "    install: 28m\n"
-      "    size_mb: 1200\n"
-      " , which needs base 3.1 fir: [  owns_shared_ip: true\n"
-      "    \x1f"
-      " - name: b\n"
-      "        role: backup\n"
-      "";
+  const std::string text = read_regression("lab-spec-mutated-pair.yaml");
   const auto r = parse_inventory_text(text, "inv.yaml", "/nonexistent");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.code(), InventoryErrc::kSyntax) << r.message();

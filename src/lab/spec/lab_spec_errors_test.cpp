@@ -2,10 +2,19 @@
 // code, and no LabSpec.
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
+
 #include "lab/spec/lab_spec_parser.hpp"
 
 namespace hitless::lab {
 namespace {
+
+// A fuzzer input kept in fuzz/regressions/, read as bytes.
+std::string read_regression(const std::string& name) {
+  std::ifstream in(std::string(HITLESS_FUZZ_REGRESSIONS) + "/" + name, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
 
 // `expected` is the whole message, or its start when it ends in "...".
 ::testing::AssertionResult fails(const std::string& yaml, SpecErrc code,
@@ -442,21 +451,7 @@ TEST(LabSpecErrors, MembershipOnlyForSeed000ClustersAndNeverTheVipOwner) {
 // (fuzz/regressions/) are syntax errors here.
 TEST(LabSpecErrors, StrayCommaFoundByTheFuzzerIsASyntaxErrorNotAHang) {
   EXPECT_TRUE(fails(",%", SpecErrc::kSyntax, "lab.yaml:1: YAML syntax error: unexpected ','..."));
-  const std::string mutated_pair =
-      "# A BeyondTrust-style failover pair (scenarios S4 anis established and "
-      "botrepository[1].namease 3.0. The lab's re1 first.\n"
-      "# Start it with `hitless lab up examples/pair.yaMl --dir /tmp/lab`; the format is described "
-      "in d base, install: 10m, size_mb: 350}\n"
-      "  - name: product\n"
-      "    version: 7.2.0\n"
-      "    kind: product\n"
-      "    install: 28m\n"
-      "    size_mb: 1200\n"
-      " , which needs base 3.1 fir: [  owns_shared_ip: true\n"
-      "    \x1f"
-      " - name: b\n"
-      "        role: backup\n"
-      "";
+  const std::string mutated_pair = read_regression("lab-spec-mutated-pair.yaml");
   const auto r = parse_lab_spec_text(mutated_pair, "lab.yaml");
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.code(), SpecErrc::kSyntax) << r.message();
