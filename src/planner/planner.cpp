@@ -6,6 +6,7 @@
 #include "planner/cluster_push_strategy.hpp"
 #include "planner/load_balancer_strategies.hpp"
 #include "planner/migration_strategy.hpp"
+#include "planner/plan_rules.hpp"
 
 namespace hitless::plan {
 namespace {
@@ -184,6 +185,14 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
   }
   for (const auto& [name, policy] : policies)
     if (auto s = check_against_plan(name, policy, plan); !s) return s.error();
+  // A strategy's own bug, not the operator's input: said plainly, and nothing is planned.
+  if (auto broken = install_before_backup(plan); !broken.empty()) {
+    std::string strategies;
+    for (const auto& s : plan.strategies) strategies += (strategies.empty() ? "" : ", ") + s;
+    return make_error(PlanningErrc::kNoStrategy,
+                      "the plan would install before the node's backup (" + broken +
+                          "); this is a bug in strategy " + strategies + ", not in your input");
+  }
   return plan;
 }
 

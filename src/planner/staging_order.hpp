@@ -9,24 +9,9 @@
 #include <vector>
 
 #include "planner/plan.hpp"
+#include "planner/plan_rules.hpp"
 
 namespace hitless::plan::testing {
-
-// Ids of every step `id` waits for, directly or through others.
-inline std::set<std::string> ancestors(const Plan& p, const std::string& id) {
-  std::map<std::string, const Step*> by_id;
-  for (const auto& s : p.steps) by_id[s.id] = &s;
-  std::set<std::string> seen;
-  std::vector<std::string> todo{id};
-  while (!todo.empty()) {
-    const auto it = by_id.find(todo.back());
-    todo.pop_back();
-    if (it == by_id.end()) continue;
-    for (const auto& a : it->second->after)
-      if (seen.insert(a).second) todo.push_back(a);
-  }
-  return seen;
-}
 
 // Every stage step must come before (be an ancestor of) every install step, and the stage steps
 // of different nodes must not wait for one another (parallel branches).
