@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <boost/asio/io_context.hpp>
 #include <filesystem>
 #include <thread>
 
@@ -91,14 +92,21 @@ Inventory nat_inventory(const lab::NatGateway& g, std::uint16_t port_a, std::uin
   return inv;
 }
 
+// One driver call, its answer awaited: nft runs on the switch's worker thread and the answer is
+// posted back to `io`, so the io_context runs until it comes. It must come back asynchronously
+// (the executor's thread is never held by nft).
 Result<nlohmann::json, drivers::DriverErrc> call(
-    const std::function<void(drivers::Callback<nlohmann::json>)>& f) {
+    boost::asio::io_context& io, const std::function<void(drivers::Callback<nlohmann::json>)>& f) {
   std::optional<Result<nlohmann::json, drivers::DriverErrc>> out;
   f([&](Result<nlohmann::json, drivers::DriverErrc> r) { out.emplace(std::move(r)); });
+  EXPECT_FALSE(out.has_value()) << "answered on the caller's stack: nft ran on the io thread";
+  io.restart();
+  io.run();
   return std::move(*out);
 }
 
 TEST(NatTraffic, SwingMovesNewConnectionsInOneTransactionAndTheNamespaceGoesAway) {
+  boost::asio::io_context io;
   std::string netns;
   {
     auto g = lab::NatGateway::create();
@@ -111,16 +119,16 @@ TEST(NatTraffic, SwingMovesNewConnectionsInOneTransactionAndTheNamespaceGoesAway
     const std::string pub = (*g)->public_address();
     EXPECT_EQ(fetch(pub, 9000), "A");
 
-    auto nat = drivers::NatTrafficSwitch::create(nat_inventory(**g, a.port(), b.port()));
+    auto nat = drivers::NatTrafficSwitch::create(io, nat_inventory(**g, a.port(), b.port()));
     ASSERT_TRUE(nat) << nat.message();
-    auto checked = call([&](auto done) { (*nat)->check("pair", "nat", done); });
+    auto checked = call(io, [&](auto done) { (*nat)->check("pair", "nat", done); });
     ASSERT_TRUE(checked) << checked.message();
-    auto moved = call([&](auto done) { (*nat)->move_clients("pair", "a", "b", "nat", done); });
+    auto moved = call(io, [&](auto done) { (*nat)->move_clients("pair", "a", "b", "nat", done); });
     ASSERT_TRUE(moved) << moved.message();
     EXPECT_EQ(moved->at("target"), (*g)->inside_address() + ":" + std::to_string(b.port()));
     // Only new connections follow the rule, and the very next one does.
     for (int i = 0; i < 20; ++i) EXPECT_EQ(fetch(pub, 9000), "B") << i;
-    auto back = call([&](auto done) { (*nat)->move_clients("pair", "b", "a", "nat", done); });
+    auto back = call(io, [&](auto done) { (*nat)->move_clients("pair", "b", "a", "nat", done); });
     ASSERT_TRUE(back) << back.message();
     EXPECT_EQ(fetch(pub, 9000), "A");
   }
@@ -128,6 +136,7 @@ TEST(NatTraffic, SwingMovesNewConnectionsInOneTransactionAndTheNamespaceGoesAway
 }
 
 TEST(NatTraffic, NftRefusalNamesNftAndItsErrorAndChangesNothing) {
+  boost::asio::io_context io;
   auto g = lab::NatGateway::create();
   ASSERT_TRUE(g) << g.message();
   ReplyServer a((*g)->inside_address(), "A"), b((*g)->inside_address(), "B");
@@ -135,15 +144,15 @@ TEST(NatTraffic, NftRefusalNamesNftAndItsErrorAndChangesNothing) {
       (*g)->add_service("svc0", 9000, (*g)->inside_address() + ":" + std::to_string(a.port())));
   Inventory inv = nat_inventory(**g, a.port(), b.port());
   inv.clusters[0].nat->chain = "no_such_chain";  // the driver is pointed at a chain not there
-  auto nat = drivers::NatTrafficSwitch::create(inv);
+  auto nat = drivers::NatTrafficSwitch::create(io, inv);
   ASSERT_TRUE(nat);
-  auto checked = call([&](auto done) { (*nat)->check("pair", "nat", done); });
+  auto checked = call(io, [&](auto done) { (*nat)->check("pair", "nat", done); });
   ASSERT_FALSE(checked);
   EXPECT_NE(checked.message().find("nft (in netns " + (*g)->netns() + ")"), std::string::npos)
       << checked.message();
   EXPECT_NE(checked.message().find("No such file or directory"), std::string::npos)
       << checked.message();
-  auto moved = call([&](auto done) { (*nat)->move_clients("pair", "a", "b", "nat", done); });
+  auto moved = call(io, [&](auto done) { (*nat)->move_clients("pair", "a", "b", "nat", done); });
   ASSERT_FALSE(moved);
   EXPECT_EQ(moved.code(), drivers::DriverErrc::kRejected);
   EXPECT_NE(moved.message().find("NAT swing of"), std::string::npos) << moved.message();

@@ -90,7 +90,7 @@ Result<std::unique_ptr<DriverSet>, DriverErrc> DriverSet::create(net::AsyncHttpC
   auto dns = DnsTrafficSwitch::create(http.io(), inv);
   if (!dns) return dns.error();
   set->traffic_.add("dns", std::move(*dns));
-  auto nat = NatTrafficSwitch::create(inv);
+  auto nat = NatTrafficSwitch::create(http.io(), inv);
   if (!nat) return nat.error();
   set->traffic_.add("nat", std::move(*nat));
   std::map<std::string, HaproxyBackend> balanced;

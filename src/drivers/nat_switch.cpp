@@ -44,8 +44,8 @@ Result<std::string, DriverErrc> run_nft(const std::string& netns,
 }
 
 Result<std::unique_ptr<NatTrafficSwitch>, DriverErrc> NatTrafficSwitch::create(
-    const Inventory& inv) {
-  std::unique_ptr<NatTrafficSwitch> s(new NatTrafficSwitch);
+    boost::asio::io_context& io, const Inventory& inv) {
+  std::unique_ptr<NatTrafficSwitch> s(new NatTrafficSwitch(io));
   for (const auto& c : inv.clusters) {
     if (c.traffic_kind != "nat" || !c.nat) continue;
     NatCluster n{c.nat->netns, c.nat->table, c.nat->chain, "", 0, {}};
@@ -59,6 +59,25 @@ Result<std::unique_ptr<NatTrafficSwitch>, DriverErrc> NatTrafficSwitch::create(
   return s;
 }
 
+void NatTrafficSwitch::run_nft_async(const std::string& netns, std::vector<std::string> args,
+                                     std::string script,
+                                     std::function<void(Result<std::string, DriverErrc>)> done) {
+  auto outcome = std::make_shared<Result<std::string, DriverErrc>>(std::string());
+  worker_.run([outcome, netns, args = std::move(args),
+               script = std::move(script)] { *outcome = run_nft(netns, args, script); },
+              // run_command's own timeout ends a hung nft first; this only guards the worker.
+              kNftTimeoutS + 5,
+              [outcome, netns, done = std::move(done)](bool returned) {
+                if (!returned)
+                  return done(make_error(
+                      DriverErrc::kUnreachable,
+                      std::string(netns.empty() ? "nft" : "nft (in netns " + netns + ")") +
+                          " did not return within " +
+                          std::to_string(static_cast<int>(kNftTimeoutS + 5)) + " s"));
+                done(std::move(*outcome));
+              });
+}
+
 void NatTrafficSwitch::move_clients(const std::string& cluster, const std::string& from,
                                     const std::string& to, const std::string& via,
                                     Callback<nlohmann::json> done) {
@@ -70,18 +89,21 @@ void NatTrafficSwitch::move_clients(const std::string& cluster, const std::strin
   auto target = c.node_address.find(to);
   if (target == c.node_address.end())
     return done(make_error(DriverErrc::kUnsupported, "cluster " + cluster + " has no node " + to));
+  const std::string what = "NAT swing of " + c.public_host + ":" + std::to_string(c.public_port) +
+                           " from " + from + " to " + to;
+  const std::string public_address = c.public_host + ":" + std::to_string(c.public_port);
   const auto t0 = std::chrono::steady_clock::now();
-  auto r = run_nft(c.netns, {"-f", "-"}, nat_swing_script(c, target->second));
-  if (!r)
-    return done(make_error(r.code(), "NAT swing of " + c.public_host + ":" +
-                                         std::to_string(c.public_port) + " from " + from + " to " +
-                                         to + ": " + r.message()));
-  const double ms =
-      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  done(nlohmann::json{{"via", "nat"},
-                      {"public", c.public_host + ":" + std::to_string(c.public_port)},
-                      {"target", target->second},
-                      {"nft_ms", ms}});
+  run_nft_async(
+      c.netns, {"-f", "-"}, nat_swing_script(c, target->second),
+      [what, public_address, target = target->second, t0,
+       done = std::move(done)](Result<std::string, DriverErrc> r) {
+        if (!r) return done(make_error(r.code(), what + ": " + r.message()));
+        const double ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
+        done(nlohmann::json{
+            {"via", "nat"}, {"public", public_address}, {"target", target}, {"nft_ms", ms}});
+      });
 }
 
 void NatTrafficSwitch::check(const std::string& cluster, const std::string& via,
@@ -91,9 +113,13 @@ void NatTrafficSwitch::check(const std::string& cluster, const std::string& via,
     return done(make_error(DriverErrc::kUnsupported,
                            "cluster " + cluster + ": no NAT rule is configured for it"));
   const NatCluster& c = it->second;
-  auto r = run_nft(c.netns, {"list", "chain", "ip", c.table, c.chain}, "");
-  if (!r) return done(make_error(r.code(), "cluster " + cluster + ": " + r.message()));
-  done(nlohmann::json{{"via", "nat"}, {"chain", c.table + " " + c.chain}});
+  run_nft_async(c.netns, {"list", "chain", "ip", c.table, c.chain}, "",
+                [cluster, chain = c.table + " " + c.chain,
+                 done = std::move(done)](Result<std::string, DriverErrc> r) {
+                  if (!r)
+                    return done(make_error(r.code(), "cluster " + cluster + ": " + r.message()));
+                  done(nlohmann::json{{"via", "nat"}, {"chain", chain}});
+                });
 }
 
 }  // namespace hitless::drivers
