@@ -4,11 +4,9 @@
 #include <chrono>
 #include <cstdio>
 
-#include "catalog/backup_store.hpp"
-#include "catalog/package.hpp"
+#include "cli/backup_keeper.hpp"
 #include "cli/progress_printer.hpp"
 #include "drivers/driver_set.hpp"
-#include "lab/model/scratch_restore.hpp"
 #include "net/asio_scheduler.hpp"
 #include "net/async_http_client.hpp"
 
@@ -30,37 +28,7 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx,
   eo.approval_poll_s = 0.5 / plan.time_scale;
   // At most ~2,000 observations per wall second in all, however many steps wait at once.
   eo.poll_spacing_s = 0.0005 / plan.time_scale;
-  if (!o.rollback)
-    eo.keep_backup = [dir = o.backup_dir, pass = o.backup_passphrase](
-                         const std::string& node, const nlohmann::json& answer,
-                         double now) -> Result<nlohmann::json, std::string> {
-      if (pass.empty()) return make_error(std::string(), std::string("no backup passphrase"));
-      const auto text = answer.value("backup", std::string());
-      // A node that reports its configuration checksum (the lab's appliances) is proven by
-      // restoring the stored backup into a scratch node. A device that reports none (a vendor
-      // CLI's export, e.g. JunOS `show configuration | display set`) has no scratch twin here:
-      // its proof is the round trip, the sealed file opening to exactly the bytes exported.
-      const auto reported = answer.value("checksum", std::string());
-      const bool round_trip = reported.empty();
-      if (round_trip && text.empty())
-        return make_error(std::string(), std::string("the node exported an empty configuration"));
-      catalog::RestoreProbe probe = round_trip ? catalog::RestoreProbe([](const std::string& t) {
-        return Result<std::string, std::string>(catalog::sha256_hex(t));
-      })
-                                               : catalog::RestoreProbe([](const std::string& t) {
-                                                   return lab::checksum_after_scratch_restore(t);
-                                                 });
-      auto r = catalog::store_backup(
-          dir, node, text, round_trip ? catalog::sha256_hex(text) : reported, now, pass, probe);
-      if (!r) return make_error(std::string(), r.message());
-      return nlohmann::json{{"node", r->node},
-                            {"file", r->file},
-                            {"sha256", r->sha256},
-                            {"checksum", r->checksum},
-                            {"restored_checksum", r->restored_checksum},
-                            {"proof", round_trip ? "round-trip" : "scratch-restore"},
-                            {"proven", r->proven()}};
-    };
+  if (!o.rollback) eo.keep_backup = make_backup_keeper(o.backup_dir, o.backup_passphrase);
   eo.config_changes = o.config_changes;
   eo.wall_now = [] {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())
