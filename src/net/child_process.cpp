@@ -1,10 +1,12 @@
 #include "net/child_process.hpp"
 
 #include <signal.h>
+#include <sys/prctl.h>
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
 #include <boost/process/exe.hpp>
+#include <boost/process/extend.hpp>
 #include <boost/process/handles.hpp>
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
@@ -98,16 +100,21 @@ ChildProcess::ChildProcess(std::unique_ptr<State> s) : s_(std::move(s)) {}
 ChildProcess::~ChildProcess() { stop(); }
 
 Result<std::unique_ptr<ChildProcess>, ProcessErrc> ChildProcess::start(
-    const std::vector<std::string>& argv, const std::string& log_file) {
+    const std::vector<std::string>& argv, const std::string& log_file, bool die_with_parent) {
   const std::string exe = argv.empty() ? "" : find_program(argv[0]);
   if (exe.empty())
     return make_error(ProcessErrc::kNotFound,
                       (argv.empty() ? std::string("(empty command)") : argv[0]) + ": not found");
   std::error_code ec;
   auto s = std::make_unique<State>();
-  s->child =
-      bp::child(bp::exe = exe, bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
-                bp::std_in<bp::null, (bp::std_out & bp::std_err)> log_file, bp::limit_handles, ec);
+  s->child = bp::child(
+      bp::exe = exe, bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
+      bp::std_in<bp::null, (bp::std_out & bp::std_err)> log_file, bp::limit_handles,
+      bp::extend::on_exec_setup =
+          [die_with_parent](auto&) {
+            if (die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+          },
+      ec);
   if (ec) return make_error(ProcessErrc::kStart, argv[0] + ": " + ec.message());
   return std::unique_ptr<ChildProcess>(new ChildProcess(std::move(s)));
 }

@@ -31,8 +31,12 @@ Result<CommandOutput, ProcessErrc> run_command(const std::vector<std::string>& a
 // after the grace time) by stop() or the destructor, so an owner never leaves it behind.
 class ChildProcess {
  public:
+  // die_with_parent: the kernel sends the child SIGTERM when the thread that started it ends
+  // (PR_SET_PDEATHSIG), so a SIGKILLed owner leaves no server running. Start such children from
+  // a thread that lives as long as they should.
   static Result<std::unique_ptr<ChildProcess>, ProcessErrc> start(
-      const std::vector<std::string>& argv, const std::string& log_file);
+      const std::vector<std::string>& argv, const std::string& log_file,
+      bool die_with_parent = false);
   ~ChildProcess();
   int pid() const;
   bool running();

@@ -1,16 +1,10 @@
 #include "lab/daemon/haproxy_process.hpp"
 
-// Boost.Process v1 with std::filesystem: Debian's Boost 1.81 has no boost_filesystem to link.
-#define BOOST_PROCESS_USE_STD_FS 1
 #include <signal.h>
-#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <boost/asio.hpp>
-#include <boost/process.hpp>
-#include <boost/process/extend.hpp>
-#include <boost/process/handles.hpp>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -19,15 +13,17 @@
 
 #include "lab/daemon/lab_dir.hpp"
 #include "net/async_http_client.hpp"
+#include "net/child_process.hpp"
 
 namespace hitless::lab {
-namespace bp = boost::process;
 namespace fs = std::filesystem;
 
 namespace {
 
 // sockaddr_un's sun_path holds 108 bytes, the terminating NUL included.
 constexpr std::size_t kMaxSocketPath = 107;
+// `haproxy -c` answers in tens of milliseconds; this only bounds a hung one.
+constexpr double kCheckTimeoutS = 30;
 
 std::string last_lines(const std::string& text, std::size_t n) {
   std::size_t pos = text.size();
@@ -45,17 +41,12 @@ std::string read_or_empty(const std::string& path) {
   return ss.str();
 }
 
-// HAProxy dies with its parent (the daemon), whatever killed it.
-auto die_with_parent() {
-  return bp::extend::on_exec_setup = [](auto&) { prctl(PR_SET_PDEATHSIG, SIGTERM); };
-}
-
 }  // namespace
 
 struct HaproxyProcess::Impl {
   std::string dir;  // DIR/haproxy
   std::vector<BalancedCluster> clusters;
-  bp::child child;
+  std::unique_ptr<net::ChildProcess> child;
   bool stopped = false;
   std::unique_ptr<net::AsyncHttpClient> http;
   std::shared_ptr<bool> alive = std::make_shared<bool>(true);
@@ -69,12 +60,11 @@ HaproxyProcess::~HaproxyProcess() {
 
 Result<std::unique_ptr<HaproxyProcess>, HaproxyProcess::Errc> HaproxyProcess::start(
     const std::string& lab_dir, const std::vector<BalancedCluster>& clusters) {
-  const fs::path exe =
-      bp::search_path("haproxy", {"/usr/sbin", "/usr/local/sbin", "/usr/bin", "/usr/local/bin"});
+  const std::string exe = net::find_program("haproxy");
   if (exe.empty())
     return make_error(Errc::kMissing,
-                      "HAProxy is not installed (no `haproxy` in /usr/sbin, /usr/local/sbin, "
-                      "/usr/bin, /usr/local/bin): apt-get install haproxy");
+                      "HAProxy is not installed (no `haproxy` in PATH, /usr/local/sbin, /usr/sbin, "
+                      "/sbin, /usr/bin, /bin): apt-get install haproxy");
   auto impl = std::make_unique<Impl>();
   impl->dir = fs::absolute(lab_dir).lexically_normal().string() + "/haproxy";
   impl->clusters = clusters;
@@ -98,29 +88,20 @@ Result<std::unique_ptr<HaproxyProcess>, HaproxyProcess::Errc> HaproxyProcess::st
   }
 
   // HAProxy's own check first: its message says what is wrong with the configuration.
-  const std::string check_log = impl->dir + "/haproxy-check.log";
-  int rc = -1;
-  try {
-    rc = bp::system(exe, "-c", "-q", "-f", cfg, (bp::std_in < bp::null),
-                    ((bp::std_out & bp::std_err) > check_log), bp::limit_handles);
-  } catch (const std::exception& e) {
-    return make_error(Errc::kStart, std::string("cannot run haproxy -c: ") + e.what());
-  }
-  if (rc != 0)
+  auto check = net::run_command({exe, "-c", "-q", "-f", cfg}, "", kCheckTimeoutS);
+  if (!check) return make_error(Errc::kStart, "cannot run haproxy -c: " + check.message());
+  if (check->exit_code != 0)
     return make_error(Errc::kConfig, "haproxy -c -f " + cfg + " failed (exit " +
-                                         std::to_string(rc) +
-                                         "): " + last_lines(read_or_empty(check_log), 8));
+                                         std::to_string(check->exit_code) +
+                                         "): " + last_lines(check->err + check->out, 8));
+  // The child gets only stdin/stdout/stderr: HAProxy must not inherit the daemon's sockets (a
+  // node's listener kept open in HAProxy would stop that node from binding its address again
+  // after a reboot). It dies with the daemon, whatever killed the daemon.
+  auto child = net::ChildProcess::start({exe, "-db", "-f", cfg}, log, /*die_with_parent=*/true);
+  if (!child) return make_error(Errc::kStart, "cannot start haproxy: " + child.message());
+  impl->child = std::move(*child);
   try {
-    // limit_handles: HAProxy must not inherit the daemon's sockets (a node's listener kept open
-    // in HAProxy would stop that node from binding its address again after a reboot).
-    impl->child =
-        bp::child(exe, "-db", "-f", cfg, (bp::std_in < bp::null),
-                  ((bp::std_out & bp::std_err) > log), bp::limit_handles, die_with_parent());
-  } catch (const std::exception& e) {
-    return make_error(Errc::kStart, std::string("cannot start haproxy: ") + e.what());
-  }
-  try {
-    write_file_atomic(impl->dir + "/haproxy.pid", std::to_string(impl->child.id()) + "\n");
+    write_file_atomic(impl->dir + "/haproxy.pid", std::to_string(impl->child->pid()) + "\n");
   } catch (const std::exception&) {
     // Only stop_leftover() reads it; the daemon stops its child without it.
   }
@@ -154,11 +135,10 @@ bool HaproxyProcess::stop_leftover(const std::string& lab_dir) {
 }
 
 bool HaproxyProcess::running() {
-  std::error_code ec;
-  return !impl_->stopped && impl_->child.valid() && impl_->child.running(ec);
+  return !impl_->stopped && impl_->child && impl_->child->running();
 }
 
-int HaproxyProcess::pid() const { return impl_->child.valid() ? impl_->child.id() : 0; }
+int HaproxyProcess::pid() const { return impl_->child ? impl_->child->pid() : 0; }
 
 std::string HaproxyProcess::log_tail() const {
   return last_lines(read_or_empty(impl_->dir + "/haproxy.log"), 8);
@@ -222,18 +202,10 @@ void HaproxyProcess::when_serving(boost::asio::io_context& io, double timeout_s,
 void HaproxyProcess::stop() {
   if (impl_->stopped) return;
   impl_->stopped = true;
+  // HAProxy stops at once on SIGTERM; the grace time is for one that hangs (then SIGKILL).
+  if (impl_->child) impl_->child->stop(5.0);
+  impl_->child.reset();
   std::error_code ec;
-  if (impl_->child.valid() && impl_->child.running(ec)) {
-    ::kill(impl_->child.id(), SIGTERM);
-    // HAProxy stops at once on SIGTERM; the bound is for one that hangs.
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-    while (impl_->child.running(ec) && std::chrono::steady_clock::now() < give_up)
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    if (impl_->child.running(ec)) impl_->child.terminate(ec);  // SIGKILL
-    impl_->child.wait(ec);
-  } else if (impl_->child.valid()) {
-    impl_->child.wait(ec);  // reap it
-  }
   // HAProxy leaves its socket file behind when it stops.
   fs::remove(impl_->dir + "/admin.sock", ec);
   fs::remove(impl_->dir + "/haproxy.pid", ec);
