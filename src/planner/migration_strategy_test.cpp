@@ -77,7 +77,7 @@ TEST(MigrationStrategy, FollowsTheSeedsOrderAndRetiresTheOldBoxOnlyAfterApproval
             pre.end());
   EXPECT_FALSE(p->steps[reset].no_return.empty());
   // The passphrase file is named, never its content.
-  EXPECT_EQ(p->steps[cert].params.value("passphrase_file", ""), "/secrets/move.passphrase");
+  EXPECT_EQ(p->steps[cert].params.value("passphrase_file", ""), w.cluster().passphrase_file);
 }
 
 TEST(MigrationStrategy, OldBoxServesForTheRecordsTtlAfterTheCutOverThenDrains) {

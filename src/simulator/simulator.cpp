@@ -163,8 +163,7 @@ class Recorder final : public lab::NodeObserver {
     for (const auto& [cluster, nodes] : clusters_) {
       bool served = false, any_served = false, relation = false, all_up = true;
       int serving = 0;
-      // Where some nodes hold the cluster's shared IP, the service address is theirs alone:
-      // nodes without it (search roles) serve their own clients, not the address's.
+      // Where some nodes hold the cluster's shared IP, the service address is theirs alone.
       const bool address_is_shared_ip = std::any_of(
           nodes.begin(), nodes.end(), [](const lab::Node* n) { return !n->shared_ip().empty(); });
       for (const lab::Node* n : nodes) {
@@ -187,7 +186,10 @@ class Recorder final : public lab::NodeObserver {
           continue;
         }
         if (n->serving() && lb_.takes_traffic(n->name())) ++serving;
-        const bool holds_address = address_is_shared_ip ? n->shared_ip_enabled() : reaches;
+        // Search roles (seed 003) serve their own clients, never the cluster's address.
+        const bool search = n->search_master() || n->search_minion();
+        const bool holds_address =
+            !search && (address_is_shared_ip ? n->shared_ip_enabled() : reaches);
         served = served || (holds_address && n->serving() && lb_.takes_traffic(n->name()));
         any_served = any_served || (n->serving() && lb_.takes_traffic(n->name()));
         relation = relation || n->ha().role == lab::HaRole::kPrimary;
