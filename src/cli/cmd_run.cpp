@@ -89,7 +89,7 @@ int run_apply(const RunArgs& a) {
     if (!p) return std::cerr << "hitless apply: " << p.message() << "\n", kExitBadInput;
     plan = std::move(*p);
     inventory_path = plan.inventory_file;
-  } else if (a.inventory.empty() || a.target.empty()) {
+  } else if (a.inventory.empty()) {  // the planner asks for --to where it needs one
     return std::cerr << "hitless apply: give a PLAN file, or -i INVENTORY with --to VERSION\n",
            kExitBadInput;
   }

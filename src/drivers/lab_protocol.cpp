@@ -65,6 +65,8 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
                   {{"role", p.at("role")}, {"force", p.value("force", false)}});
     if (a.kind == "ha-activate-slave")
       return post("/api/v1/failover/activate-slave", nlohmann::json::object());
+    if (a.kind == "ha-shutdown-other")
+      return post("/api/v1/failover/shutdown-other", nlohmann::json::object());
     if (a.kind == "shared-ip") return put("/api/v1/shared-ip", {{"enabled", p.at("enabled")}});
     if (a.kind == "accepting") return put("/api/v1/traffic", {{"accepting", p.at("accepting")}});
     if (a.kind == "power-off") return post("/api/v1/power", {{"state", "off"}});

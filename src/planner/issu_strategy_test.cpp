@@ -6,65 +6,12 @@
 
 #include <algorithm>
 
-#include "planner/planner.hpp"
+#include "planner/chassis_world_fixture.hpp"
 
 namespace hitless::plan {
 namespace {
 
-// One chassis mx-1, re0 master and re1 backup on 21.4R3.15; junos 22.2R3.15 in the catalog.
-struct ChassisWorld {
-  Inventory inv;
-  ObservedState obs;
-  catalog::Catalog cat = catalog::Catalog::from_manifests({
-      {"junos", "22.2R3.15", "firmware", {}, {"21.4"}, 1200, 2500},
-  });
-
-  explicit ChassisWorld(bool prerequisites = true) {
-    inv.name = "t";
-    inv.file = "inventory.yaml";
-    InventoryCluster c;
-    c.name = "edge-router";
-    c.kind = "chassis";
-    c.traffic_kind = "none";
-    int line = 1;
-    for (const auto& [name, role] : {std::pair{"re0", "primary"}, std::pair{"re1", "backup"}}) {
-      InventoryNode n{name,
-                      role == std::string("primary") ? "master" : "backup",
-                      "",
-                      "mx-1",
-                      name == std::string("re0") ? "0" : "1",
-                      "command",
-                      "127.0.0.1:22",
-                      "key",
-                      {},
-                      {},
-                      line++,
-                      "junos.yaml"};
-      c.nodes.push_back(n);
-      ObservedNode o;
-      o.name = name;
-      o.reachable = o.serving = o.accepting = o.powered = true;
-      o.version = "21.4R3.15";
-      o.packages = {{"junos", "21.4R3.15"}};
-      o.ha_role = role;
-      if (prerequisites)
-        o.settings = {{"graceful-switchover", "true"},
-                      {"nonstop-routing", "true"},
-                      {"commit-synchronize", "true"}};
-      obs.nodes[name] = o;
-    }
-    inv.clusters = {c};
-  }
-  Policy& policy() { return inv.clusters.front().policy; }
-  Result<Plan, PlanningErrc> plan() {
-    PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = "22.2R3.15";
-    return make_plan(rq);
-  }
-};
+using fixture::ChassisWorld;
 
 // "verb:target" per step, in plan order.
 std::vector<std::string> order(const Plan& p) {

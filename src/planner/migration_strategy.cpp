@@ -1,5 +1,7 @@
 #include "planner/migration_strategy.hpp"
 
+#include <algorithm>
+
 #include "common/durations.hpp"
 #include "model/version.hpp"
 
@@ -128,6 +130,15 @@ Status<PlanningErrc> MigrationStrategy::build(PlanBuilder& b, const StrategyInpu
     b.note("cluster " + c.name + ": no traffic mechanism in the inventory; point clients at " +
            spare + " yourself before approving the reset of " + old_box);
   }
+
+  // The old box keeps serving until the cut-over has reached every client (seed 004 resets it
+  // only "once you have confirmed" the new one works): a reset within the TTL fails the clients
+  // still holding the old answer.
+  const double wait_s = via == "dns" && c.dns ? c.dns->ttl_s : 0;
+  const ObservedNode* old_obs = in.observed.find(old_box);
+  const bool clients_known = via != "none" && old_obs && old_obs->connected_clients >= 0;
+  b.cutover_propagation(old_box, spare, wait_s, clients_known,
+                        ref("Once you have confirmed that it is functioning properly"));
 
   b.begin_phase("retire " + old_box);
   b.required_approval("confirm that " + spare + " works (remote support tested) before " + old_box +

@@ -6,67 +6,12 @@
 
 #include <algorithm>
 
-#include "planner/planner.hpp"
+#include "planner/migration_world_fixture.hpp"
 
 namespace hitless::plan {
 namespace {
 
-struct MigrationWorld {
-  Inventory inv;
-  ObservedState obs;
-  catalog::Catalog cat = catalog::Catalog::from_manifests({
-      {"product", "23.1.2", "product", {}, {}, 1500, 400},
-  });
-
-  explicit MigrationWorld(const std::string& traffic = "dns") {
-    inv.name = "t";
-    inv.file = "inventory.yaml";
-    InventoryCluster c;
-    c.name = "move";
-    c.kind = "migration";
-    c.traffic_kind = traffic;
-    c.service = "support.example.test:443";
-    if (traffic == "dns")
-      c.dns = DnsTraffic{"127.0.0.1:53", "example.test", "support.example.test", 2, "/k", 1};
-    c.passphrase_file = "/secrets/move.passphrase";
-    auto add = [&](const std::string& n, const std::string& role, const std::string& version,
-                   MigrationFacts facts, int line) {
-      c.nodes.push_back(InventoryNode{n,
-                                      role,
-                                      "",
-                                      "",
-                                      "",
-                                      "lab",
-                                      "127.0.0." + std::to_string(line) + ":8443",
-                                      "t",
-                                      {},
-                                      {},
-                                      line,
-                                      ""});
-      ObservedNode o;
-      o.name = n;
-      o.reachable = true;
-      o.version = version;
-      o.packages = {{"product", version}};
-      o.serving = o.accepting = o.powered = true;
-      o.migration = facts;
-      obs.nodes[n] = o;
-    };
-    add("old-box", "standalone", "23.1.2",
-        MigrationFacts{"support.example.test", "ab12", "127.0.0.1", false, 8000, 100000}, 1);
-    add("new-box", "spare", "22.3.0", MigrationFacts{"", "", "", true, 0, 100000}, 2);
-    inv.clusters = {c};
-  }
-  ObservedNode& spare() { return obs.nodes.at("new-box"); }
-  Result<Plan, PlanningErrc> plan(const std::string& target = "latest") {
-    PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = target;
-    return make_plan(rq);
-  }
-};
+using fixture::MigrationWorld;
 
 int at(const Plan& p, Verb v, const std::string& node = "") {
   for (int i = 0; i < static_cast<int>(p.steps.size()); ++i) {
@@ -93,11 +38,14 @@ TEST(MigrationStrategy, FollowsTheSeedsOrderAndRetiresTheOldBoxOnlyAfterApproval
   const int restore = at(*p, Verb::kRestore, "new-box");
   const int verify = at(*p, Verb::kVerify, "new-box");
   const int cut = at(*p, Verb::kSwitchTraffic, "new-box");
+  const int propagate = at(*p, Verb::kSoak, "old-box");
+  const int drained = at(*p, Verb::kWaitDrained, "old-box");
   const int approve = at(*p, Verb::kApproval);
   const int reset = at(*p, Verb::kFactoryReset, "old-box");
   const int shut = at(*p, Verb::kShutDown, "old-box");
-  const std::vector<int> order{check,   traffic_check, backup, cert,    assign, stage, install,
-                               restore, verify,        cut,    approve, reset,  shut};
+  const std::vector<int> order{check,     traffic_check, backup,  cert,   assign,
+                               stage,     install,       restore, verify, cut,
+                               propagate, drained,       approve, reset,  shut};
   for (int i : order) EXPECT_GE(i, 0) << to_text(*p);
   EXPECT_TRUE(std::is_sorted(order.begin(), order.end())) << to_text(*p);
   EXPECT_EQ(static_cast<int>(p->steps.size()), shut + 1) << "nothing after the shut-down";
@@ -129,7 +77,40 @@ TEST(MigrationStrategy, FollowsTheSeedsOrderAndRetiresTheOldBoxOnlyAfterApproval
             pre.end());
   EXPECT_FALSE(p->steps[reset].no_return.empty());
   // The passphrase file is named, never its content.
-  EXPECT_EQ(p->steps[cert].params.value("passphrase_file", ""), "/secrets/move.passphrase");
+  EXPECT_EQ(p->steps[cert].params.value("passphrase_file", ""), w.cluster().passphrase_file);
+}
+
+TEST(MigrationStrategy, OldBoxServesForTheRecordsTtlAfterTheCutOverThenDrains) {
+  MigrationWorld w;  // TTL 2 s
+  w.inv.time_scale = 0.001;
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  const Step& wait = p->steps[at(*p, Verb::kSoak, "old-box")];
+  // Wall seconds (DNS caches do not scale) as the soak's model seconds: 2 s / 0.001.
+  EXPECT_DOUBLE_EQ(wait.params.value("seconds", 0.0), 2000);
+  EXPECT_NE(wait.title.find("Wait 2.00s of wall time"), std::string::npos) << wait.title;
+  const Step& drain = p->steps[at(*p, Verb::kWaitDrained, "old-box")];
+  EXPECT_EQ(drain.gate, (std::vector<Condition>{{Cond::kDrained, "old-box", ""}}));
+  EXPECT_EQ(drain.params.value("on_timeout", ""), "stop");
+}
+
+TEST(MigrationStrategy, NoDrainWaitWhereTheOldBoxDoesNotReportItsClients) {
+  MigrationWorld w;
+  w.old_box().connected_clients = -1;  // a real appliance through a profile without the table
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_GE(at(*p, Verb::kSoak, "old-box"), 0) << "the TTL is still waited";
+  EXPECT_EQ(at(*p, Verb::kWaitDrained, "old-box"), -1);
+}
+
+TEST(MigrationStrategy, TargetDefaultsToTheOldBoxsVersion) {
+  MigrationWorld w;
+  auto p = w.plan("");
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(p->target_version, "23.1.2");
+  auto same = w.plan("23.1.2");
+  ASSERT_TRUE(same.ok()) << same.message();
+  EXPECT_EQ(plan_hash(*same), plan_hash(*p));
 }
 
 TEST(MigrationStrategy, ApprovalStaysEvenWhenThePolicyAsksForNone) {
@@ -203,6 +184,9 @@ TEST(MigrationStrategy, TargetOtherThanTheOldVersionIsRefused) {
   ASSERT_FALSE(p.ok());
   EXPECT_EQ(p.code(), PlanningErrc::kBadTarget);
   EXPECT_NE(p.message().find("--to 23.1.2"), std::string::npos) << p.message();
+  EXPECT_NE(p.message().find("installs the old appliance's own version (23.1.2)"),
+            std::string::npos)
+      << p.message();
 }
 
 }  // namespace

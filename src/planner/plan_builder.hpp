@@ -122,6 +122,10 @@ class PlanBuilder {
                     double estimate_s, const std::string& title, const std::string& seed_ref);
   // Basic Settings > High Availability > Activate Slave on `primary`: `backup` is the standby
   // again; waits for the HA status ok.
+  // Seed 003 step 6, "Other node > Shutdown" on `through` (the HA peer of `node`); out-of-band
+  // power off is the fallback, chosen when the step acts, when either does not answer.
+  std::string shut_down_other(const std::string& node, const std::string& through,
+                              const std::string& seed_ref);
   std::string activate_slave(const std::string& primary, const std::string& backup,
                              const std::string& seed_ref);
   // The seed's own downtime: step `id` may take the pair down (the secondary is already shut
@@ -172,6 +176,12 @@ class PlanBuilder {
   std::string factory_reset(const std::string& node, const std::string& successor,
                             const std::string& seed_ref);
   std::string shut_down(const std::string& node, const std::string& seed_ref);
+  // After a cut-over away from `old_box`: it keeps serving while the cut-over propagates. Waits
+  // `wall_s` (the record's TTL; wall seconds, as DNS caches keep time) so every cached answer has
+  // expired, then, where `old_box` reports its connected clients, until the sessions still on it
+  // have ended (bounded by the drain timeout). Returns the last step's id.
+  std::string cutover_propagation(const std::string& old_box, const std::string& successor,
+                                  double wall_s, bool clients_known, const std::string& seed_ref);
   // Before anything leaves service: the DNS server takes our signed updates / the NAT chain is
   // there, so a refusal stops the run while every node still serves.
   std::string check_traffic(const std::vector<std::string>& nodes, const std::string& via,

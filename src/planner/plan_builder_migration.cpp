@@ -1,6 +1,7 @@
 // PlanBuilder blocks for seed 004's move to new hardware: certificate export/import, Assign IP,
 // restore, the migrated node's verification, the approval before the old box is retired, factory
 // reset and shut-down. Pure.
+#include "common/durations.hpp"
 #include "planner/plan_builder.hpp"
 
 namespace hitless::plan {
@@ -97,6 +98,24 @@ std::string PlanBuilder::factory_reset(const std::string& node, const std::strin
                 "(which holds both) or the backup taken at the start";
   s.seed_ref = seed_ref;
   return s.id;
+}
+
+std::string PlanBuilder::cutover_propagation(const std::string& old_box,
+                                             const std::string& successor, double wall_s,
+                                             bool clients_known, const std::string& seed_ref) {
+  if (wall_s > 0) {
+    // The soak verb counts model seconds (wall = model x time scale); the TTL is wall time.
+    const double model_s = wall_s / (plan_.time_scale > 0 ? plan_.time_scale : 1.0);
+    Step& s = add(Verb::kSoak, {old_box}, "propagate-" + successor,
+                  "Wait " + format_duration(wall_s) + " of wall time for the cut-over to " +
+                      successor + " to propagate: clients holding the old answer still reach " +
+                      old_box + ", which keeps serving");
+    s.params = {{"seconds", model_s}, {"after", "the cut-over to " + successor}};
+    s.estimate_s = model_s;
+    s.seed_ref = seed_ref;
+  }
+  if (!clients_known) return last_;
+  return wait_drained(old_box, seed_ref);
 }
 
 std::string PlanBuilder::shut_down(const std::string& node, const std::string& seed_ref) {

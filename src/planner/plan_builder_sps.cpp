@@ -24,6 +24,25 @@ std::string PlanBuilder::power(const std::string& node, bool on, std::vector<Con
   return s.id;
 }
 
+std::string PlanBuilder::shut_down_other(const std::string& node, const std::string& through,
+                                         const std::string& seed_ref) {
+  const InventoryNode* n = cluster_.find(node);
+  const bool oob = n && n->power.has_value();
+  Step& s =
+      add(Verb::kPowerOff, {node}, "power-off-" + node,
+          "High Availability > Other node > Shutdown on " + through + ": " + node + " shuts down" +
+              (oob ? " (out-of-band power off through its BMC if " + through + " cannot reach it)"
+                   : " (no out-of-band power: the run stops if " + through + " cannot reach it)"));
+  s.params = {{"via", "other-node"}, {"through", through}};
+  s.preconditions = {{Cond::kReachable, through, ""}};
+  s.gate = {{Cond::kPoweredOff, node, ""}};
+  s.estimate_s = kApiCallS;
+  s.undo =
+      Undo{Verb::kPowerOn, {node}, {{"via", "oob"}}, "Power " + node + " on again through its BMC"};
+  s.seed_ref = seed_ref;
+  return s.id;
+}
+
 std::string PlanBuilder::activate_slave(const std::string& primary, const std::string& backup,
                                         const std::string& seed_ref) {
   Step& s = add(Verb::kActivateSlave, {primary}, "activate-slave-" + backup,

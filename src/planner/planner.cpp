@@ -98,7 +98,18 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
         return make_error(PlanningErrc::kMismatch, "node " + n.name + " is powered off");
     }
   if (chosen.empty()) return make_error(PlanningErrc::kMismatch, "no cluster to plan for");
-  // A hardware migration (S9) installs the old appliance's own version on the new one.
+  // A hardware migration (S9) installs the old appliance's own version on the new one (seed 004:
+  // the new appliance is brought to the old one's version before the restore), so it needs no
+  // --to; every other upgrade names where it goes.
+  if (target.empty()) {
+    for (const auto* c : chosen)
+      if (c->kind != "migration")
+        return make_error(PlanningErrc::kBadTarget,
+                          "cluster " + c->name + " (" + c->kind +
+                              "): no target version; give --to VERSION or --to latest (only a "
+                              "migration, which installs the old box's own version, needs none)");
+    target = "latest";
+  }
   if (target == "latest" && chosen.front()->kind == "migration")
     for (const auto& n : chosen.front()->nodes)
       if (n.role == "standalone") target = obs.find(n.name)->version;

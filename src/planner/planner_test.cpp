@@ -150,6 +150,12 @@ TEST(Planner, RefusesBadTargetsAndMismatchedInventories) {
   EXPECT_EQ(w.plan("asynchronous", "7.9.0").code(), PlanningErrc::kBadTarget);
   EXPECT_EQ(w.plan("asynchronous", "7.1.0").code(), PlanningErrc::kAlreadyAtTarget);
   EXPECT_EQ(w.plan("no-such-strategy").code(), PlanningErrc::kNoStrategy);
+  // Only a migration may leave the target out (it installs the old box's own version).
+  auto no_target = w.plan("asynchronous", "");
+  EXPECT_EQ(no_target.code(), PlanningErrc::kBadTarget);
+  EXPECT_NE(no_target.message().find("no target version; give --to VERSION or --to latest"),
+            std::string::npos)
+      << no_target.message();
 
   World broken;
   broken.obs.nodes["a"].ha_role = "none";

@@ -32,17 +32,34 @@ SpsNodes nodes_of(const InventoryCluster& c) {
   return s;
 }
 
-// A/B firmware: one hop is written to the other slot and booted; a second hop would overwrite
-// the slot holding the running firmware before it was ever verified.
-Result<const catalog::CatalogPackage*, PlanningErrc> one_hop(const StrategyInput& in,
-                                                             const std::string& node) {
-  const auto& hops = in.hops.at(node);
-  if (hops.size() != 1)
-    return make_error(PlanningErrc::kNoPath,
-                      "node " + node + ": the sps-ha strategy installs one firmware per run; " +
-                          std::to_string(hops.size()) + " hops lead to " + in.target_version +
-                          " (upgrade to " + hops.front()->manifest.version + " first)");
-  return hops.front();
+std::string versions_of(const std::vector<const catalog::CatalogPackage*>& hops) {
+  std::string out;
+  for (const auto* h : hops) out += (out.empty() ? "" : " -> ") + h->manifest.version;
+  return out;
+}
+
+// The firmware hops every node takes, in order. A/B firmware takes one hop per reboot: each is
+// written to the other slot, booted and verified before the next overwrites the slot that held
+// the old one, so every hop is a whole run of the procedure. All nodes run one firmware (the
+// planner checks), so they share the path; a node whose path differs is refused, naming both.
+Result<std::vector<const catalog::CatalogPackage*>, PlanningErrc> common_hops(
+    const StrategyInput& in) {
+  const auto& first = in.cluster.nodes.front().name;
+  const auto& hops = in.hops.at(first);
+  for (const auto& n : in.cluster.nodes) {
+    const auto& mine = in.hops.at(n.name);
+    bool same = mine.size() == hops.size();
+    for (std::size_t i = 0; same && i < hops.size(); ++i) same = mine[i]->id() == hops[i]->id();
+    if (!same)
+      return make_error(PlanningErrc::kMismatch,
+                        "cluster " + in.cluster.name + ": " + n.name + "'s firmware path (" +
+                            versions_of(mine) + ") differs from " + first + "'s (" +
+                            versions_of(hops) + "); bring the nodes to one firmware first");
+  }
+  if (hops.empty())
+    return make_error(PlanningErrc::kAlreadyAtTarget,
+                      "cluster " + in.cluster.name + " already runs " + in.target_version);
+  return hops;
 }
 
 // Steps 1-4 of the seed on one node: upload, Test (must pass), After reboot.
@@ -59,6 +76,78 @@ void upgrade_alone(PlanBuilder& b, const std::string& node, const catalog::Catal
   b.reboot(node, target, {},
            ref(kSearchSeed, "Upgrade your Search Minion nodes one after the other"));
   b.verify(node, target, ref(kSearchSeed, "verify that the upgrade was successful"));
+}
+
+// Seed 003's whole procedure for one firmware `fw`: checklist (backups on the `first` hop), the
+// search master set to boot it, then each role in `order`.
+void procedure(PlanBuilder& b, const InventoryCluster& c, const SpsNodes& s,
+               const std::vector<std::string>& order, const catalog::CatalogPackage& fw, bool first,
+               const std::string& suffix) {
+  const std::string target = fw.manifest.version;
+  b.begin_phase("checklist and preparation for " + target + suffix);
+  std::vector<std::string> all;
+  std::vector<Condition> healthy;
+  for (const auto& n : c.nodes) {
+    all.push_back(n.name);
+    healthy.push_back({Cond::kServing, n.name, ""});
+  }
+  healthy.push_back({Cond::kHaRole, s.primary, "primary"});
+  healthy.push_back({Cond::kHaRole, s.backup, "backup"});
+  healthy.push_back({Cond::kHaStatus, s.primary, "ok"});
+  b.check(all, healthy,
+          ref(kSeed, "checklist: SPS is in good condition; the HA status is not degraded"));
+  std::vector<std::function<void()>> backups;
+  for (const auto& n : all)
+    backups.push_back(
+        [&b, n] { b.backup(n, ref(kSeed, "checklist: you have created a configuration backup")); });
+  if (first) b.parallel(backups);
+  if (!s.master.empty()) set_to_boot(b, s.master, fw, kSearchSeed);
+
+  for (const auto& role : order) {
+    if (role == "search-minion") {
+      b.begin_phase("search minions one after the other" + suffix);
+      for (const auto& m : s.minions) upgrade_alone(b, m, fw, target);
+    } else if (role == "search-master") {
+      b.begin_phase("search master " + s.master + " reboots into " + target + suffix);
+      b.reboot(s.master, target, {},
+               ref(kSearchSeed,
+                   "Reboot the Search Master node, which will now boot the newer "
+                   "firmware"));
+      b.verify(s.master, target, ref(kSearchSeed, "verify the Search Master"));
+    } else if (role == "primary") {
+      b.begin_phase("HA pair " + s.primary + "/" + s.backup + " to " + target +
+                    " (downtime while " + s.primary + " reboots)" + suffix);
+      const std::string up = b.stage(s.primary, fw, ref(kSeed, "step 2: Upload the new firmware"));
+      b.add_gate(up, {Cond::kStaged, s.backup, fw.id()});  // the upload reaches the secondary
+      b.compat_test(s.primary, fw, ref(kSeed, "step 3: Test; proceed only if successful"));
+      const std::string sel = b.install(s.primary, fw, false, {{Cond::kServing, s.backup, ""}},
+                                        ref(kSeed, "step 4: select After reboot"));
+      // Step 5: the new firmware is active (after reboot) on the secondary too.
+      b.add_gate(sel, {Cond::kInstallPending, s.backup, fw.id()});
+      b.shut_down_other(s.backup, s.primary, ref(kSeed, "step 6: Other node > Shutdown"));
+      const std::string rb =
+          b.reboot(s.primary, target, {{Cond::kPoweredOff, s.backup, ""}},
+                   ref(kSeed, "step 7: This node > Reboot; SPS boots the new firmware"));
+      b.planned_downtime(
+          rb, s.primary + " reboots while " + s.backup + " is shut down (seed 003 HA steps 6-7)");
+      b.verify(s.primary, target, ref(kSeed, "step 8: verify the primary node upgrade"));
+      const auto* bp = c.find(s.backup);
+      const auto* pp = c.find(s.primary);
+      const double sync_s = pp->profile.data_mb / std::max(0.001, bp->profile.sync_mb_per_s);
+      b.power(s.backup, true,
+              {{Cond::kReachable, s.backup, ""},
+               {Cond::kVersion, s.backup, target},
+               {Cond::kSynced, s.backup, ""},
+               {Cond::kHaStatus, s.primary, "waiting-activation"}},
+              bp->profile.reboot_s + sync_s,
+              "IPMI power on " + s.backup + ": it boots " + target + " and syncs from " +
+                  s.primary + " (heartbeat unavailable until the sync ends)",
+              ref(kSeed, "step 9: Use the IPMI to power on the secondary node; wait for the sync"));
+      b.verify(s.backup, target,
+               ref(kSeed, "step 10: the secondary is connected and has the same firmware"));
+      b.activate_slave(s.primary, s.backup, ref(kSeed, "step 11: Click Activate Slave"));
+    }
+  }
 }
 
 }  // namespace
@@ -118,81 +207,17 @@ Status<PlanningErrc> SpsHaStrategy::build(PlanBuilder& b, const StrategyInput& i
                           "; the HA pair must be intact (Basic Settings > High Availability)");
   auto order = sps_role_order(c);
   if (!order) return order.error();
-  const std::string& target = in.target_version;
-  std::map<std::string, const catalog::CatalogPackage*> pkg;
-  for (const auto& n : c.nodes) {
-    auto hop = one_hop(in, n.name);
-    if (!hop) return hop.error();
-    pkg[n.name] = *hop;
-  }
-
-  b.begin_phase("checklist and preparation");
-  std::vector<std::string> all;
-  std::vector<Condition> healthy;
-  for (const auto& n : c.nodes) {
-    all.push_back(n.name);
-    healthy.push_back({Cond::kServing, n.name, ""});
-  }
-  healthy.push_back({Cond::kHaRole, s.primary, "primary"});
-  healthy.push_back({Cond::kHaRole, s.backup, "backup"});
-  healthy.push_back({Cond::kHaStatus, s.primary, "ok"});
-  b.check(all, healthy,
-          ref(kSeed, "checklist: SPS is in good condition; the HA status is not degraded"));
-  std::vector<std::function<void()>> backups;
-  for (const auto& n : all)
-    backups.push_back(
-        [&b, n] { b.backup(n, ref(kSeed, "checklist: you have created a configuration backup")); });
-  b.parallel(backups);
-  if (!s.master.empty()) set_to_boot(b, s.master, *pkg.at(s.master), kSearchSeed);
-
-  for (const auto& role : *order) {
-    if (role == "search-minion") {
-      b.begin_phase("search minions one after the other");
-      for (const auto& m : s.minions) upgrade_alone(b, m, *pkg.at(m), target);
-    } else if (role == "search-master") {
-      b.begin_phase("search master " + s.master + " reboots into " + target);
-      b.reboot(s.master, target, {},
-               ref(kSearchSeed,
-                   "Reboot the Search Master node, which will now boot the newer "
-                   "firmware"));
-      b.verify(s.master, target, ref(kSearchSeed, "verify the Search Master"));
-    } else if (role == "primary") {
-      b.begin_phase("HA pair " + s.primary + "/" + s.backup + " (downtime while " + s.primary +
-                    " reboots)");
-      const catalog::CatalogPackage& fw = *pkg.at(s.primary);
-      const std::string up = b.stage(s.primary, fw, ref(kSeed, "step 2: Upload the new firmware"));
-      b.add_gate(up, {Cond::kStaged, s.backup, fw.id()});  // the upload reaches the secondary
-      b.compat_test(s.primary, fw, ref(kSeed, "step 3: Test; proceed only if successful"));
-      const std::string sel = b.install(s.primary, fw, false, {{Cond::kServing, s.backup, ""}},
-                                        ref(kSeed, "step 4: select After reboot"));
-      // Step 5: the new firmware is active (after reboot) on the secondary too.
-      b.add_gate(sel, {Cond::kInstallPending, s.backup, fw.id()});
-      b.power(s.backup, false, {}, 0,
-              "High Availability > Other node > Shutdown: " + s.backup + " powered off",
-              ref(kSeed, "step 6: Other node > Shutdown"));
-      const std::string rb =
-          b.reboot(s.primary, target, {{Cond::kPoweredOff, s.backup, ""}},
-                   ref(kSeed, "step 7: This node > Reboot; SPS boots the new firmware"));
-      b.planned_downtime(
-          rb, s.primary + " reboots while " + s.backup + " is shut down (seed 003 HA steps 6-7)");
-      b.verify(s.primary, target, ref(kSeed, "step 8: verify the primary node upgrade"));
-      const auto* bp = c.find(s.backup);
-      const auto* pp = c.find(s.primary);
-      const double sync_s = pp->profile.data_mb / std::max(0.001, bp->profile.sync_mb_per_s);
-      b.power(s.backup, true,
-              {{Cond::kReachable, s.backup, ""},
-               {Cond::kVersion, s.backup, target},
-               {Cond::kSynced, s.backup, ""},
-               {Cond::kHaStatus, s.primary, "waiting-activation"}},
-              bp->profile.reboot_s + sync_s,
-              "IPMI power on " + s.backup + ": it boots " + target + " and syncs from " +
-                  s.primary + " (heartbeat unavailable until the sync ends)",
-              ref(kSeed, "step 9: Use the IPMI to power on the secondary node; wait for the sync"));
-      b.verify(s.backup, target,
-               ref(kSeed, "step 10: the secondary is connected and has the same firmware"));
-      b.activate_slave(s.primary, s.backup, ref(kSeed, "step 11: Click Activate Slave"));
-    }
-  }
+  auto hops = common_hops(in);
+  if (!hops) return hops.error();
+  if (hops->size() > 1)
+    b.note("cluster " + c.name + ": " + std::to_string(hops->size()) + " firmware hops (" +
+           versions_of(*hops) + "), each the whole HA procedure: every node boots, is verified " +
+           "and the pair is activated on one before the next is uploaded");
+  for (std::size_t i = 0; i < hops->size(); ++i)
+    procedure(b, c, s, *order, *(*hops)[i], i == 0,
+              hops->size() > 1
+                  ? " (hop " + std::to_string(i + 1) + " of " + std::to_string(hops->size()) + ")"
+                  : std::string());
   return Unit{};
 }
 

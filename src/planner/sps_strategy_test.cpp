@@ -6,59 +6,12 @@
 
 #include <algorithm>
 
-#include "planner/planner.hpp"
+#include "planner/sps_world_fixture.hpp"
 
 namespace hitless::plan {
 namespace {
 
-// An SPS ha-pair on 6.4.2 (sps-a primary, sps-b backup) plus optional search nodes; firmware
-// 7.0.4 in the catalog.
-struct SpsWorld {
-  Inventory inv;
-  ObservedState obs;
-  catalog::Catalog cat = catalog::Catalog::from_manifests({
-      {"firmware", "7.0.4", "firmware", {}, {}, 720, 800},
-  });
-
-  explicit SpsWorld(bool master = false, int minions = 0) {
-    inv.name = "t";
-    inv.file = "inventory.yaml";
-    InventoryCluster c;
-    c.name = "sps";
-    c.kind = "ha-pair";
-    c.traffic_kind = "shared-ip";
-    int line = 1;
-    auto add = [&](const std::string& n, const std::string& role, const std::string& ha,
-                   const std::string& peer) {
-      c.nodes.push_back(
-          InventoryNode{n, role, "", "", "", "lab", "127.0.0.1:1", "t", {}, {}, line++, ""});
-      ObservedNode o;
-      o.name = n;
-      o.reachable = true;
-      o.version = "6.4.2";
-      o.packages = {{"firmware", "6.4.2"}};
-      o.serving = o.accepting = o.powered = true;
-      o.ha_role = ha;
-      o.ha_peer = peer;
-      obs.nodes[n] = o;
-    };
-    add("sps-a", "primary", "primary", "sps-b");
-    add("sps-b", "backup", "backup", "sps-a");
-    if (master) add("search", "search-master", "none", "");
-    for (int i = 1; i <= minions; ++i)
-      add("minion-" + std::to_string(i), "search-minion", "none", "");
-    inv.clusters = {c};
-  }
-  InventoryCluster& cluster() { return inv.clusters.front(); }
-  Result<Plan, PlanningErrc> plan() {
-    PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = "7.0.4";
-    return make_plan(rq);
-  }
-};
+using fixture::SpsWorld;
 
 // Index of the first step with this verb whose first target is `node`; -1 if none.
 int at(const Plan& p, Verb v, const std::string& node) {
@@ -115,6 +68,68 @@ TEST(SpsHaPlan, FollowsSeedSteps1To11InOrder) {
   }));
   // The checklist: HA status not degraded.
   EXPECT_TRUE(has(p->steps.front().preconditions, Cond::kHaStatus, "sps-a", "ok"));
+  // Step 6 from the primary's UI, out-of-band power as the fallback the plan names.
+  const Step& shutdown = p->steps[off];
+  EXPECT_EQ(shutdown.params.value("via", ""), "other-node");
+  EXPECT_EQ(shutdown.params.value("through", ""), "sps-a");
+  EXPECT_NE(shutdown.title.find("Other node > Shutdown on sps-a"), std::string::npos)
+      << shutdown.title;
+  EXPECT_TRUE(has(shutdown.gate, Cond::kPoweredOff, "sps-b"));
+}
+
+TEST(SpsHaPlan, ThePlanSaysWhetherOutOfBandPowerIsTheShutDownsFallback) {
+  SpsWorld w;
+  auto none = w.plan();
+  ASSERT_TRUE(none.ok()) << none.message();
+  EXPECT_NE(none->steps[at(*none, Verb::kPowerOff, "sps-b")].title.find(
+                "no out-of-band power: the run stops if sps-a cannot reach it"),
+            std::string::npos);
+  w.cluster().nodes[1].power = PowerAccess{};
+  auto oob = w.plan();
+  ASSERT_TRUE(oob.ok()) << oob.message();
+  EXPECT_NE(oob->steps[at(*oob, Verb::kPowerOff, "sps-b")].title.find(
+                "out-of-band power off through its BMC if sps-a cannot reach it"),
+            std::string::npos);
+}
+
+TEST(SpsHaPlan, SeveralFirmwareHopsRunTheWholeProcedureOncePerHop) {
+  SpsWorld w(true, 2);
+  auto p = w.plan("7.1.0");
+  ASSERT_TRUE(p.ok()) << p.message();
+  std::vector<std::string> installs, activations;
+  for (const auto& s : p->steps) {
+    if (s.verb == Verb::kInstall && s.targets.front() == "sps-a")
+      installs.push_back(s.params.value("package", ""));
+    if (s.verb == Verb::kActivateSlave) activations.push_back(s.id);
+  }
+  EXPECT_EQ(installs, (std::vector<std::string>{"firmware-7.0.4", "firmware-7.1.0"}));
+  EXPECT_EQ(activations.size(), 2u);
+  // Hop two starts only once hop one's pair is activated again, minions first each time.
+  int first_activate = -1, second_minion = -1;
+  for (int i = 0; i < static_cast<int>(p->steps.size()); ++i) {
+    const auto& s = p->steps[i];
+    if (s.verb == Verb::kActivateSlave && first_activate < 0) first_activate = i;
+    if (s.verb == Verb::kInstall && s.targets.front() == "minion-1" &&
+        s.params.value("package", "") == "firmware-7.1.0")
+      second_minion = i;
+  }
+  EXPECT_LT(first_activate, second_minion);
+  EXPECT_TRUE(std::any_of(p->notes.begin(), p->notes.end(), [](const std::string& n) {
+    return n.find("2 firmware hops (7.0.4 -> 7.1.0)") != std::string::npos;
+  })) << to_text(*p);
+  // Backups once, before anything installs.
+  int backups = 0;
+  for (const auto& s : p->steps) backups += s.verb == Verb::kBackup ? 1 : 0;
+  EXPECT_EQ(backups, 5);  // one per node
+}
+
+TEST(SpsHaPlan, NodesOnDifferentFirmwarePathsAreRefusedNamingBoth) {
+  SpsWorld w;
+  w.obs.nodes["sps-b"].version = "7.0.4";
+  w.obs.nodes["sps-b"].packages = {{"firmware", "7.0.4"}};
+  auto p = w.plan("7.1.0");
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.message().find("sps-b"), std::string::npos) << p.message();
 }
 
 TEST(SpsHaPlan, MinionsOneAfterTheOtherBetweenSettingTheMasterAndRebootingIt) {

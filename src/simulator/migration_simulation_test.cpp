@@ -4,82 +4,22 @@
 // refuses the restore ends the simulation failed with the old box serving.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
+#include <algorithm>
+#include <set>
 
-#include "planner/planner.hpp"
+#include "planner/migration_world_fixture.hpp"
 #include "simulator/simulator.hpp"
 
 namespace hitless::sim {
 namespace {
 
-namespace fs = std::filesystem;
-
-struct MigrationWorld {
-  Inventory inv;
-  ObservedState obs;
-  catalog::Catalog cat = catalog::Catalog::from_manifests({
-      {"product", "23.1.2", "product", {}, {}, 1500, 400},
-  });
-  fs::path dir = fs::temp_directory_path() /
-                 ("hitless-migration-sim-" +
-                  std::to_string(::testing::UnitTest::GetInstance()->random_seed()) + "-" +
-                  ::testing::UnitTest::GetInstance()->current_test_info()->name());
-
-  MigrationWorld() {
-    fs::create_directories(dir);
-    const fs::path secret = dir / "move.passphrase";
-    std::ofstream(secret) << "correct horse battery staple\n";
-    fs::permissions(secret, fs::perms::owner_read | fs::perms::owner_write,
-                    fs::perm_options::replace);
-    inv.name = "t";
-    inv.file = "inventory.yaml";
-    InventoryCluster c;
-    c.name = "move";
-    c.kind = "migration";
-    c.traffic_kind = "dns";
-    c.service = "support.example.test:4000";
-    c.dns = DnsTraffic{"127.0.0.1:53", "example.test", "support.example.test", 30, "/k", 3};
-    c.passphrase_file = secret.string();
-    NodeProfile prof;
-    prof.install_s = 1500;
-    prof.reboot_s = 240;
-    prof.data_mb = 8000;
-    c.nodes = {
-        InventoryNode{
-            "old-box", "standalone", "", "", "", "lab", "127.0.0.1:1", "t", {}, prof, 1, ""},
-        InventoryNode{"new-box", "spare", "", "", "", "lab", "127.0.0.2:1", "t", {}, prof, 2, ""}};
-    inv.clusters = {c};
-    auto observe = [&](const std::string& n, const std::string& v, MigrationFacts f) {
-      ObservedNode o;
-      o.name = n;
-      o.reachable = true;
-      o.version = v;
-      o.packages = {{"product", v}};
-      o.serving = o.accepting = o.powered = true;
-      o.migration = f;
-      obs.nodes[n] = o;
-    };
-    observe("old-box", "23.1.2",
-            MigrationFacts{"support.example.test", "ab", "127.0.0.1", false, 8000, 100000});
-    observe("new-box", "22.3.0", MigrationFacts{"", "", "", true, 0, 64000});
-  }
-  ~MigrationWorld() {
-    std::error_code ec;
-    fs::remove_all(dir, ec);
-  }
-  SimulationResult run(const SimOptions& options = {}) {
-    plan::PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    auto p = plan::make_plan(rq);
-    EXPECT_TRUE(p.ok()) << p.message();
-    auto r = simulate(*p, inv, cat, options);
-    EXPECT_TRUE(r.ok());
-    return *r;
-  }
-};
+SimulationResult simulate_world(plan::fixture::MigrationWorld& w, const SimOptions& options = {}) {
+  auto p = w.plan();
+  EXPECT_TRUE(p.ok()) << p.message();
+  auto r = simulate(*p, w.inv, w.cat, options);
+  EXPECT_TRUE(r.ok());
+  return *r;
+}
 
 std::string last_state(const SimulationResult& r, const std::string& node) {
   for (const auto& n : r.nodes)
@@ -92,12 +32,24 @@ std::string last_version(const SimulationResult& r, const std::string& node) {
   return "";
 }
 
-TEST(MigrationSimulation, PredictsTheTtlAsTheOnlyGapAndTheInstallAsTheBulkOfTheRun) {
-  MigrationWorld w;
-  auto r = w.run();
+const StepSpan* span_of(const SimulationResult& r, const std::string& id) {
+  for (const auto& s : r.steps)
+    if (s.id.ends_with("-" + id)) return &s;
+  return nullptr;
+}
+
+TEST(MigrationSimulation, OldBoxServesThroughTheTtlSoTheCutOverCostsNothing) {
+  plan::fixture::MigrationWorld w("dns", 30);
+  auto r = simulate_world(w);
   ASSERT_EQ(r.outcome, "completed") << r.message;
   EXPECT_EQ(r.strategies, "migrate");
-  EXPECT_NEAR(r.downtime_s, 30, 1) << "the DNS record's TTL at the cut-over, nothing else";
+  // Clients holding the old answer reach old-box, which serves until the TTL has passed.
+  EXPECT_EQ(r.downtime_s, 0) << "no client loses service at the cut-over";
+  const StepSpan* cut = span_of(r, "switch-traffic-new-box");
+  const StepSpan* reset = span_of(r, "factory-reset-old-box");
+  ASSERT_NE(span_of(r, "propagate-new-box"), nullptr) << "the wait is its own step";
+  ASSERT_TRUE(cut && reset);
+  EXPECT_GE(reset->start - cut->end, 30) << "the reset waits out the record's TTL";
   // Install (1500 s + data migration 8 s) and reboot (240 s) on the spare dominate the makespan.
   EXPECT_GE(r.makespan_s, 1500 + 240);
   EXPECT_LE(r.makespan_s, 1500 + 240 + 600);
@@ -106,11 +58,39 @@ TEST(MigrationSimulation, PredictsTheTtlAsTheOnlyGapAndTheInstallAsTheBulkOfTheR
   EXPECT_EQ(last_state(r, "new-box"), "serving");
 }
 
+// The cut-over as it was before the propagation wait: the reset straight after the cut-over fails
+// the clients still holding the old answer for the TTL, and the simulator counts that overlap.
+TEST(MigrationSimulation, ResetWithinTheTtlCountsTheCachedClientsAsDowntime) {
+  plan::fixture::MigrationWorld w("dns", 30);
+  auto p = w.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  // Take the propagation wait and the drain out, chaining the approval to the cut-over again.
+  const auto waits = [](const plan::Step& s) {
+    return s.verb == plan::Verb::kSoak || s.verb == plan::Verb::kWaitDrained;
+  };
+  const auto wait = std::find_if(p->steps.begin(), p->steps.end(), waits);
+  ASSERT_NE(wait, p->steps.end()) << plan::to_text(*p);
+  const std::string cut = wait->after.at(0);
+  std::set<std::string> gone;
+  for (const auto& s : p->steps)
+    if (waits(s)) gone.insert(s.id);
+  ASSERT_EQ(gone.size(), 2u) << plan::to_text(*p);
+  std::erase_if(p->steps, waits);
+  for (auto& s : p->steps)
+    for (auto& a : s.after)
+      if (gone.count(a)) a = cut;
+  auto r = simulate(*p, w.inv, w.cat, {});
+  ASSERT_TRUE(r.ok());
+  ASSERT_EQ(r->outcome, "completed") << r->message;
+  EXPECT_GT(r->downtime_s, 20) << "most of the TTL: the reset and shut-down take a few seconds";
+  EXPECT_LE(r->downtime_s, 30);
+}
+
 TEST(MigrationSimulation, RefusedRestoreFailsWithTheOldBoxStillServing) {
-  MigrationWorld w;
+  plan::fixture::MigrationWorld w("dns", 30);
   SimOptions o;
   o.faults = {{"new-box", "refuses-restore"}};
-  auto r = w.run(o);
+  auto r = simulate_world(w, o);
   EXPECT_NE(r.outcome, "completed");
   EXPECT_NE(r.message.find("refused the backup"), std::string::npos) << r.message;
   EXPECT_EQ(last_state(r, "old-box"), "serving");

@@ -14,6 +14,17 @@
 namespace hitless::sim {
 namespace {
 
+// Time within [from, to) in which `t`'s node did not serve; its last state lasts past the run.
+double not_serving_within(const NodeTimeline& t, double from, double to, double run_end) {
+  double out = 0;
+  for (std::size_t i = 0; i < t.segments.size(); ++i) {
+    const Segment& s = t.segments[i];
+    const double end = i + 1 == t.segments.size() ? std::max(to, run_end) : s.end;
+    if (s.state != "serving") out += std::max(0.0, std::min(end, to) - std::max(s.start, from));
+  }
+  return out;
+}
+
 lab::ClusterKind kind_of(const std::string& k) {
   if (k == "failover-pair") return lab::ClusterKind::kFailoverPair;
   if (k == "ha-pair") return lab::ClusterKind::kHaPair;
@@ -129,12 +140,14 @@ class Recorder final : public lab::NodeObserver {
   // Re-counts after a load balancer state change (no node changed).
   void balancer_changed() { account(world_.clock().now()); }
   std::map<std::string, double> downtime;
+  std::map<std::string, double> no_node_serving;
   // Per cluster: the fewest members that served clients at once (for a cluster behind a load
   // balancer, members it sends traffic to).
   std::map<std::string, int> min_serving;
   std::map<std::string, RegionFigures> regions;
   double exposure = 0;
   std::map<std::string, NodeTimeline> timelines_;
+  const std::map<std::string, std::vector<const lab::Node*>>& clusters() const { return clusters_; }
 
  private:
   void account(double now) {
@@ -144,11 +157,15 @@ class Recorder final : public lab::NodeObserver {
       if (dt > 0 && accepting == 0) regions[key].no_accepting_s += dt;
     for (const auto& [cluster, nodes] : clusters_) {
       if (dt > 0 && !served_[cluster]) downtime[cluster] += dt;
+      if (dt > 0 && !any_served_[cluster]) no_node_serving[cluster] += dt;
       if (dt > 0 && !protected_[cluster] && nodes.size() > 1) exposure += dt;
     }
     for (const auto& [cluster, nodes] : clusters_) {
-      bool served = false, relation = false, all_up = true;
+      bool served = false, any_served = false, relation = false, all_up = true;
       int serving = 0;
+      // Where some nodes hold the cluster's shared IP, the service address is theirs alone.
+      const bool address_is_shared_ip = std::any_of(
+          nodes.begin(), nodes.end(), [](const lab::Node* n) { return !n->shared_ip().empty(); });
       for (const lab::Node* n : nodes) {
         if (!n->atlas_traffic()) continue;
         accepting_[region_key(*n)] = 0;
@@ -159,6 +176,7 @@ class Recorder final : public lab::NodeObserver {
           // Atlas: clients reach traffic nodes that serve and accept; masters serve none.
           const bool takes = n->serving() && n->accepting();
           served = served || takes;
+          any_served = any_served || takes;
           accepting_[region_key(*n)] += takes ? 1 : 0;
           all_up = all_up && n->serving();
           continue;
@@ -168,13 +186,19 @@ class Recorder final : public lab::NodeObserver {
           continue;
         }
         if (n->serving() && lb_.takes_traffic(n->name())) ++serving;
-        served = served || (reaches && n->serving() && lb_.takes_traffic(n->name()));
+        // Search roles (seed 003) serve their own clients, never the cluster's address.
+        const bool search = n->search_master() || n->search_minion();
+        const bool holds_address =
+            !search && (address_is_shared_ip ? n->shared_ip_enabled() : reaches);
+        served = served || (holds_address && n->serving() && lb_.takes_traffic(n->name()));
+        any_served = any_served || (n->serving() && lb_.takes_traffic(n->name()));
         relation = relation || n->ha().role == lab::HaRole::kPrimary;
         all_up = all_up && n->serving();
       }
       auto [m, fresh] = min_serving.emplace(cluster, serving);
       if (!fresh) m->second = std::min(m->second, serving);
       served_[cluster] = served;
+      any_served_[cluster] = any_served;
       for (const auto& [key, count] : accepting_) {
         auto& f = regions[key];
         if (f.min_accepting < 0 || count < f.min_accepting) f.min_accepting = count;
@@ -185,7 +209,7 @@ class Recorder final : public lab::NodeObserver {
   lab::LabWorld& world_;
   const SimLoadBalancer& lb_;
   std::map<std::string, std::vector<const lab::Node*>> clusters_;
-  std::map<std::string, bool> served_, protected_;
+  std::map<std::string, bool> served_, any_served_, protected_;
   std::map<std::string, int> accepting_;  // Atlas "cluster/region" -> traffic nodes accepting
   double last_ = 0;
 };
@@ -327,14 +351,22 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
     result.downtime_by_cluster[cluster] = d;
     result.downtime_s += d;
   }
+  for (const auto& [cluster, nodes] : recorder.clusters())
+    result.no_node_serving_by_cluster[cluster] = recorder.no_node_serving[cluster];
   // A DNS swing leaves clients that resolved before it on the old node for up to the TTL: the
-  // simulated cluster never sees that, so each swing's predicted gap is added as downtime.
+  // simulated cluster never sees that. They fail only while that node does not serve within the
+  // TTL after the swing (a reset or install under them); that overlap is added as downtime.
   // gap_s is wall-clock (a TTL does not scale with --time-scale); downtime is model time.
   for (const auto& span : steps.spans()) {
     const plan::Step* s = plan.find(span.id);
     if (!s || s->verb != plan::Verb::kSwitchTraffic || span.state != "succeeded") continue;
-    const double gap =
+    const double ttl =
         s->params.value("gap_s", 0.0) / (plan.time_scale > 0 ? plan.time_scale : 1.0);
+    const auto from = recorder.timelines_.find(s->params.value("from", std::string()));
+    const double gap =
+        from == recorder.timelines_.end()
+            ? ttl
+            : not_serving_within(from->second, span.end, span.end + ttl, result.makespan_s);
     result.downtime_by_cluster[s->cluster] += gap;
     result.downtime_s += gap;
   }
@@ -396,6 +428,7 @@ nlohmann::json to_json(const SimulationResult& r) {
           {"makespan_s", r.makespan_s},
           {"exposure_s", r.exposure_s},
           {"downtime_by_cluster", r.downtime_by_cluster},
+          {"no_node_serving_by_cluster", r.no_node_serving_by_cluster},
           {"min_serving_by_cluster", r.min_serving_by_cluster},
           {"members_by_cluster", r.members_by_cluster},
           {"regions", regions_json(r.regions)},

@@ -43,7 +43,13 @@ struct SimulationResult {
   double downtime_s = 0;
   double makespan_s = 0;
   double exposure_s = 0;
+  // Per cluster: time its service address answered nobody. Where the address is one role's
+  // shared IP (an SPS pair beside search nodes, S13), that role's outage counts even while other
+  // nodes of the cluster serve their own clients.
   std::map<std::string, double> downtime_by_cluster;
+  // Per cluster: time no node of it served anyone (search nodes included). Differs from
+  // downtime_by_cluster only for clusters whose service address is one role's.
+  std::map<std::string, double> no_node_serving_by_cluster;
   // The fewest members serving clients at once (behind a load balancer: that it sends new
   // clients to), and how many members each cluster has.
   std::map<std::string, int> min_serving_by_cluster;

@@ -4,67 +4,21 @@
 // critical error.
 #include <gtest/gtest.h>
 
-#include "planner/planner.hpp"
+#include "planner/sps_world_fixture.hpp"
 #include "simulator/simulator.hpp"
 
 namespace hitless::sim {
 namespace {
 
-struct SpsWorld {
-  Inventory inv;
-  ObservedState obs;
-  catalog::Catalog cat = catalog::Catalog::from_manifests({
-      {"firmware", "7.0.4", "firmware", {}, {}, 720, 800},
-  });
-  explicit SpsWorld(int minions) {
-    inv.name = "t";
-    inv.file = "inventory.yaml";
-    InventoryCluster c;
-    c.name = "sps";
-    c.kind = "ha-pair";
-    c.traffic_kind = "shared-ip";
-    NodeProfile prof;
-    prof.install_s = 720;
-    prof.reboot_s = 240;
-    prof.boot_timeout_s = 1200;
-    prof.data_mb = 5000;
-    prof.sync_mb_per_s = 100;
-    int line = 1;
-    auto add = [&](const std::string& n, const std::string& role, const std::string& ha,
-                   const std::string& peer) {
-      c.nodes.push_back(
-          InventoryNode{n, role, "", "", "", "lab", "127.0.0.1:1", "t", {}, prof, line++, ""});
-      ObservedNode o;
-      o.name = n;
-      o.reachable = true;
-      o.version = "6.4.2";
-      o.packages = {{"firmware", "6.4.2"}};
-      o.serving = o.accepting = o.powered = true;
-      o.ha_role = ha;
-      o.ha_peer = peer;
-      o.ha_status = ha == "none" ? "standalone" : "ok";
-      obs.nodes[n] = o;
-    };
-    add("sps-a", "primary", "primary", "sps-b");
-    add("sps-b", "backup", "backup", "sps-a");
-    if (minions > 0) add("search", "search-master", "none", "");
-    for (int i = 1; i <= minions; ++i)
-      add("minion-" + std::to_string(i), "search-minion", "none", "");
-    inv.clusters = {c};
-  }
-  SimulationResult run() {
-    plan::PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = "7.0.4";
-    auto p = plan::make_plan(rq);
-    EXPECT_TRUE(p.ok()) << p.message();
-    auto r = simulate(*p, inv, cat, {});
-    EXPECT_TRUE(r.ok()) << r.message();
-    return *r;
-  }
-};
+// S12 (no search nodes) or S13 (a search master and `minions` minions), simulated to `target`.
+SimulationResult simulate_sps(int minions, const std::string& target = "7.0.4") {
+  plan::fixture::SpsWorld w(minions > 0, minions);
+  auto p = w.plan(target);
+  EXPECT_TRUE(p.ok()) << p.message();
+  auto r = simulate(*p, w.inv, w.cat, {});
+  EXPECT_TRUE(r.ok()) << r.message();
+  return *r;
+}
 
 std::string final_version(const SimulationResult& r, const std::string& node) {
   for (const auto& t : r.nodes)
@@ -73,8 +27,7 @@ std::string final_version(const SimulationResult& r, const std::string& node) {
 }
 
 TEST(SpsSimulation, HaPairDowntimeIsThePrimarysRebootWhileTheSecondaryIsOff) {
-  SpsWorld w(0);
-  auto r = w.run();
+  auto r = simulate_sps(0);
   ASSERT_EQ(r.outcome, "completed") << r.message;
   for (const char* n : {"sps-a", "sps-b"}) EXPECT_EQ(final_version(r, n), "7.0.4") << n;
   // One reboot of 240 s without any node serving; no failover protection (one node serving) from
@@ -88,15 +41,34 @@ TEST(SpsSimulation, HaPairDowntimeIsThePrimarysRebootWhileTheSecondaryIsOff) {
 }
 
 TEST(SpsSimulation, SearchMinionsThenMasterThenThePairCompletes) {
-  SpsWorld w(3);
-  auto r = w.run();
+  auto r = simulate_sps(3);
   ASSERT_EQ(r.outcome, "completed") << r.message;
   for (const char* n : {"sps-a", "sps-b", "search", "minion-1", "minion-2", "minion-3"})
     EXPECT_EQ(final_version(r, n), "7.0.4") << n;
   // Three minions one after the other (install + reboot each) before the master's reboot.
   EXPECT_GT(r.makespan_s, 3 * (720 + 240) + 240);
-  std::printf("S13 simulate: downtime %.0f s, exposure %.0f s, makespan %.0f s\n", r.downtime_s,
-              r.exposure_s, r.makespan_s);
+  // The pair's service address (its shared IP) is down while the primary reboots with the
+  // secondary shut down, though the search nodes keep serving their own clients: both figures.
+  EXPECT_GE(r.downtime_by_cluster.at("sps"), 240);
+  EXPECT_LT(r.downtime_by_cluster.at("sps"), 240 + 60);
+  EXPECT_EQ(r.no_node_serving_by_cluster.at("sps"), 0) << "a search node served throughout";
+  std::printf(
+      "S13 simulate: downtime %.0f s (no node serving %.0f s), exposure %.0f s, makespan "
+      "%.0f s\n",
+      r.downtime_s, r.no_node_serving_by_cluster.at("sps"), r.exposure_s, r.makespan_s);
+}
+
+TEST(SpsSimulation, TwoFirmwareHopsRunTheWholeProcedureTwiceAndEndActivated) {
+  auto one = simulate_sps(0, "7.0.4");
+  auto r = simulate_sps(0, "7.1.0");
+  ASSERT_EQ(r.outcome, "completed") << r.message;
+  for (const char* n : {"sps-a", "sps-b"}) EXPECT_EQ(final_version(r, n), "7.1.0") << n;
+  // Each hop costs the primary's reboot once more, and about as long as a one-hop run.
+  EXPECT_NEAR(r.downtime_s, 2 * one.downtime_s, 30);
+  EXPECT_GT(r.makespan_s, 1.8 * one.makespan_s);
+  int activations = 0;
+  for (const auto& s : r.steps) activations += s.verb == "activate-slave" ? 1 : 0;
+  EXPECT_EQ(activations, 2);
 }
 
 }  // namespace

@@ -262,6 +262,7 @@ const std::map<std::string, std::vector<std::string>>& profile_action_kinds() {
       {"restore", {"backup"}},
       {"factory-reset", {}},
       {"ha-activate-slave", {}},
+      {"ha-shutdown-other", {}},
       {"power-on", {}},
       {"power-off", {}},
   };

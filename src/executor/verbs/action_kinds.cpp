@@ -36,7 +36,8 @@ std::vector<std::string> appliance_actions_of(plan::Verb verb, const nlohmann::j
       return {"status", "ha-role"};
     case Verb::kSetAccepting:  // Atlas: set on the primary master as cluster configuration
       return {"status", params.contains("master") ? "atlas-accepting" : "accepting"};
-    case Verb::kPowerOff:
+    case Verb::kPowerOff:  // seed 003: Other node > Shutdown on params.through, else out of band
+      if (params.value("via", "oob") == "other-node") return {"power-off", "ha-shutdown-other"};
       return {"power-off"};
     case Verb::kPowerOn:
       return {"power-on"};

@@ -96,7 +96,10 @@ nlohmann::json LabChassis::inspect() const {
                      {"version", re.version},
                      {"pending_version", re.pending_version},
                      {"boot_fails", re.boot_fails},
-                     {"ssh_port", front_->port(e)}};
+                     {"ssh_port", front_->port(e)},
+                     {"configuration", re.configuration},
+                     {"commits", re.commits},
+                     {"configuration_checksum", chassis_->configuration_checksum(e)}};
   }
   const RedundancyConfig& cfg = chassis_->config();
   return {{"cluster", cluster_},

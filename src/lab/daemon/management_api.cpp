@@ -348,6 +348,8 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
   // minion pushing a document into the master's index (refused in the critical error state).
   if (path == "/api/v1/failover/activate-slave" && m == "POST")
     return from(world.activate_slave(node), {{"ha_status", node.ha_status()}});
+  if (path == "/api/v1/failover/shutdown-other" && m == "POST")
+    return from(world.shutdown_other(node), {{"accepted", "shutdown-other"}}, 202);
   if (path == "/api/v1/search/documents" && m == "POST")
     return from(world.search_push(node), {{"accepted", "document"}});
   if (path == "/api/v1/shared-ip" && m == "PUT") {

@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "catalog/package.hpp"
+
 namespace hitless::lab {
 
 const char* to_string(EngineState s) {
@@ -20,8 +22,8 @@ const char* to_string(EngineState s) {
 
 Chassis::Chassis(Scheduler& clock, std::string name, std::string version, double reboot_s)
     : clock_(clock), name_(std::move(name)), reboot_s_(reboot_s) {
-  engines_[0] = RoutingEngine{0, version, "", EngineState::kMaster, false};
-  engines_[1] = RoutingEngine{1, version, "", EngineState::kBackup, false};
+  engines_[0] = RoutingEngine{0, version, "", EngineState::kMaster, false, {}, 0};
+  engines_[1] = RoutingEngine{1, version, "", EngineState::kBackup, false, {}, 0};
 }
 
 std::optional<int> Chassis::master_slot() const {
@@ -204,6 +206,66 @@ void Chassis::drop_sessions() {
   if (on_dropped_) on_dropped_();
 }
 
+ChassisOutcome Chassis::commit(int slot, const std::string& statement, bool set) {
+  ChassisOutcome out;
+  const auto master = master_slot();
+  if (master != slot) {
+    out.ok = false;
+    out.lines.push_back("error: re" + std::to_string(slot) +
+                        " is not the master routing engine: configure on the master" +
+                        (master ? " (re" + std::to_string(*master) + ")" : std::string()));
+    return out;
+  }
+  bool* flag = statement == "chassis redundancy graceful-switchover" ? &config_.graceful_switchover
+               : statement == "routing-options nonstop-routing"      ? &config_.nonstop_routing
+               : statement == "system commit synchronize"            ? &config_.commit_synchronize
+                                                                     : nullptr;
+  auto& re = engines_.at(slot);
+  if (flag)
+    *flag = set;
+  else if (set)
+    re.configuration.insert("set " + statement);
+  else
+    re.configuration.erase("set " + statement);
+  ++re.commits;
+  const int other = 1 - slot;
+  if (!config_.commit_synchronize) {
+    out.lines.push_back("commit complete");
+    return out;
+  }
+  if (engines_.at(other).state == EngineState::kBackup) {
+    out.lines.push_back("re" + std::to_string(slot) + ":");
+    out.lines.push_back("configuration check succeeds");
+    out.lines.push_back("re" + std::to_string(other) + ":");
+    out.lines.push_back("commit complete");
+    synchronize(slot, other);
+    out.lines.push_back("re" + std::to_string(slot) + ":");
+    out.lines.push_back("commit complete");
+  } else {
+    out.lines.push_back("warning: Cannot connect to other RE, ignoring it");
+    out.lines.push_back("commit complete");
+  }
+  return out;
+}
+
+void Chassis::synchronize(int from, int to) {
+  engines_.at(to).configuration = engines_.at(from).configuration;
+  engines_.at(to).commits = engines_.at(from).commits;
+}
+
+std::string Chassis::configuration_text(int slot) const {
+  std::string text = "set system host-name " + name_ + "\n";
+  if (config_.commit_synchronize) text += "set system commit synchronize\n";
+  if (config_.graceful_switchover) text += "set chassis redundancy graceful-switchover\n";
+  if (config_.nonstop_routing) text += "set routing-options nonstop-routing\n";
+  for (const auto& s : engines_.at(slot).configuration) text += s + "\n";
+  return text;
+}
+
+std::string Chassis::configuration_checksum(int slot) const {
+  return catalog::sha256_hex(configuration_text(slot));
+}
+
 void Chassis::boot(int slot) {
   auto& re = engines_.at(slot);
   if (!re.pending_version.empty()) {
@@ -211,6 +273,8 @@ void Chassis::boot(int slot) {
     re.pending_version.clear();  // a failed boot falls back to the software it had
   }
   re.state = master_slot() ? EngineState::kBackup : EngineState::kMaster;
+  // An engine coming up beside a master catches up on the commits it missed while down.
+  if (re.state == EngineState::kBackup && config_.commit_synchronize) synchronize(1 - slot, slot);
   if (on_change_) on_change_();
 }
 

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,10 @@ struct RoutingEngine {
   std::string pending_version;  // installed, runs after the next reboot
   EngineState state = EngineState::kBackup;
   bool boot_fails = false;  // injected fault: a reboot onto new software does not come up
+  // The engine's committed configuration beyond the redundancy statements (which the chassis
+  // holds): "set ..." statements, sorted; and how many commits it has taken.
+  std::set<std::string> configuration;
+  long commits = 0;
 };
 
 // What a command did: the lines a CLI prints, and whether it was refused.
@@ -74,6 +79,17 @@ class Chassis {
   // Paths of every staged image, sorted.
   std::vector<std::string> staged_paths() const;
 
+  // `set STATEMENT` / `delete STATEMENT` committed at once on the master engine `slot`. With
+  // commit synchronize the backup engine takes the same configuration (seed 002: the engines
+  // "need to be synchronizing the configs"); when it is not up the commit stays on the master
+  // with a warning, and the engine takes the master's configuration when it boots. Refused on
+  // the backup engine.
+  ChassisOutcome commit(int slot, const std::string& statement, bool set);
+  // `show configuration | display set` of engine `slot`: host name, redundancy, the rest.
+  std::string configuration_text(int slot) const;
+  // SHA-256 (hex) of configuration_text(slot): equal on both engines when nothing was lost.
+  std::string configuration_checksum(int slot) const;
+
   // request system software validate PATH: the image against the configuration.
   ChassisOutcome validate(const std::string& path) const;
   // request system software in-service-upgrade PATH [reboot] (run on the master).
@@ -89,6 +105,8 @@ class Chassis {
   void switchover(std::vector<std::string>& lines);
   void boot(int slot);
   void drop_sessions();
+  // Commit synchronize: `to` takes the master `from`'s configuration.
+  void synchronize(int from, int to);
   bool hitless_switch_configured() const {
     return config_.graceful_switchover && config_.nonstop_routing;
   }

@@ -146,8 +146,54 @@ TEST_F(ChassisFixture, ConfigurationShowsTheStatementsSet) {
   EXPECT_TRUE(has_line(text, "set routing-options nonstop-routing"));
   EXPECT_EQ(cli(0, "delete routing-options nonstop-routing").exit_status, 0);
   EXPECT_FALSE(chassis.config().nonstop_routing);
-  EXPECT_EQ(cli(0, "set protocols bgp").exit_status, 1);
+  // Any other statement is the engine's configuration, committed at once.
+  EXPECT_EQ(cli(0, "set protocols bgp group peers").exit_status, 0);
+  EXPECT_TRUE(has_line(cli(0, "show configuration").output, "set protocols bgp group peers"));
+  EXPECT_EQ(cli(0, "show system commit").output, "5 commits\n");
   EXPECT_EQ(cli(0, "show bogus").exit_status, 1);
+}
+
+TEST_F(ChassisFixture, CommitSynchronizeKeepsBothEnginesConfigurationsEqualThroughTheIssu) {
+  configure_all();
+  ASSERT_EQ(cli(0, "set interfaces ge-0/0/0 description before").exit_status, 0);
+  EXPECT_EQ(chassis.configuration_checksum(0), chassis.configuration_checksum(1));
+  // On the backup engine: refused, naming the master.
+  auto on_backup = cli(1, "set interfaces ge-0/0/1 description wrong-engine");
+  EXPECT_EQ(on_backup.exit_status, 1);
+  EXPECT_NE(on_backup.output.find("configure on the master (re0)"), std::string::npos);
+
+  ASSERT_EQ(cli(0, std::string("request system software in-service-upgrade ") + kImage).exit_status,
+            0);
+  ASSERT_EQ(cli(1, "set interfaces ge-0/0/1 description after-switchover").exit_status, 0);
+  // The old master reboots: commits on the new master cannot reach it...
+  ASSERT_EQ(cli(0, "request system reboot", "yes\n").exit_status, 0);
+  auto during = cli(1, "set interfaces ge-0/0/2 description during-reboot");
+  EXPECT_EQ(during.exit_status, 0);
+  EXPECT_TRUE(has_line(during.output, "warning: Cannot connect to other RE, ignoring it"))
+      << during.output;
+  EXPECT_NE(chassis.configuration_checksum(0), chassis.configuration_checksum(1));
+  // ...and it catches up when it comes back.
+  clock.run_all();
+  EXPECT_EQ(chassis.engine(0).state, EngineState::kBackup);
+  EXPECT_EQ(chassis.configuration_checksum(0), chassis.configuration_checksum(1));
+  const std::string text = cli(0, "show configuration | display set").output;
+  for (const char* s :
+       {"set interfaces ge-0/0/1 description after-switchover",
+        "set interfaces ge-0/0/2 description during-reboot", "set system commit synchronize"})
+    EXPECT_TRUE(has_line(text, s)) << text;
+  EXPECT_EQ(chassis.engine(0).commits, chassis.engine(1).commits);
+}
+
+TEST_F(ChassisFixture, WithoutCommitSynchronizeTheBackupMissesCommitsAndASwitchoverLosesThem) {
+  for (const char* s :
+       {"set chassis redundancy graceful-switchover", "set routing-options nonstop-routing"})
+    ASSERT_EQ(cli(0, s).exit_status, 0);
+  ASSERT_EQ(cli(0, "set interfaces ge-0/0/0 description only-on-re0").exit_status, 0);
+  ASSERT_EQ(cli(0, "request chassis routing-engine master switch", "yes\n").exit_status, 0);
+  EXPECT_EQ(chassis.master_slot(), 1);
+  EXPECT_FALSE(has_line(cli(1, "show configuration").output,
+                        "set interfaces ge-0/0/0 description only-on-re0"));
+  EXPECT_NE(chassis.configuration_checksum(0), chassis.configuration_checksum(1));
 }
 
 }  // namespace

@@ -45,24 +45,6 @@ std::string show_routing_engine(const Chassis& c, int only_slot) {
   return text;
 }
 
-std::string show_configuration_set(const Chassis& c) {
-  std::string text = "set system host-name " + c.name() + "\n";
-  const auto& cfg = c.config();
-  if (cfg.commit_synchronize) text += "set system commit synchronize\n";
-  if (cfg.graceful_switchover) text += "set chassis redundancy graceful-switchover\n";
-  if (cfg.nonstop_routing) text += "set routing-options nonstop-routing\n";
-  return text;
-}
-
-// "set ..." / "delete ..." of the three redundancy statements; the lab commits at once.
-bool* redundancy_flag(Chassis& c, const std::string& statement) {
-  auto& cfg = c.config();
-  if (statement == "chassis redundancy graceful-switchover") return &cfg.graceful_switchover;
-  if (statement == "routing-options nonstop-routing") return &cfg.nonstop_routing;
-  if (statement == "system commit synchronize") return &cfg.commit_synchronize;
-  return nullptr;
-}
-
 }  // namespace
 
 CliReply run_junos_command(Chassis& chassis, int slot, const std::string& command,
@@ -82,7 +64,9 @@ CliReply run_junos_command(Chassis& chassis, int slot, const std::string& comman
   if (is({"show", "version"})) return {show_version(chassis, slot), 0, false};
   if (is({"show", "chassis", "routing-engine"}))
     return {show_routing_engine(chassis, w.size() > 3 ? std::stoi(w[3]) : -1), 0, false};
-  if (is({"show", "configuration"})) return {show_configuration_set(chassis), 0, false};
+  if (is({"show", "configuration"})) return {chassis.configuration_text(slot), 0, false};
+  if (is({"show", "system", "commit"}))
+    return {std::to_string(chassis.engine(slot).commits) + " commits\n", 0, false};
   if (is({"file", "list"}) && w.size() == 3) {
     // "file list /var/tmp/": the directory, then one file name a line.
     std::string dir = w[2];
@@ -94,13 +78,11 @@ CliReply run_junos_command(Chassis& chassis, int slot, const std::string& comman
     return {text, 0, false};
   }
   if ((is({"set"}) || is({"delete"})) && w.size() > 1) {
+    // The lab commits each statement at once (configure; set ...; commit).
     std::string statement;
     for (std::size_t i = 1; i < w.size(); ++i) statement += (i > 1 ? " " : "") + w[i];
-    bool* flag = redundancy_flag(chassis, statement);
-    if (!flag)
-      return refused("error: the lab accepts only the ISSU statements: " + statement + "\n");
-    *flag = w[0] == "set";
-    return {"commit complete\n", 0, false};
+    auto out = chassis.commit(slot, statement, w[0] == "set");
+    return {joined(out.lines), out.ok ? 0 : 1, false};
   }
   if (is({"request", "system", "software", "validate"}) && w.size() == 5) {
     auto out = chassis.validate(w[4]);

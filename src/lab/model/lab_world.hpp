@@ -111,6 +111,10 @@ class LabWorld {
   // "Activate Slave" on the primary: refused unless the secondary is connected, synced and runs
   // the primary's firmware.
   NodeStatus activate_slave(Node& self);
+  // High Availability > Other node > Shutdown, on either member: the other node shuts down
+  // cleanly over the HA link. Refused when this node cannot reach it (off, rebooting, or cut
+  // off the network: the `unreachable` fault); out-of-band power is the way then.
+  NodeStatus shutdown_other(Node& self);
   // The cluster's search state: "" when healthy, else the critical error (seed 003).
   std::string search_critical(const std::string& cluster) const;
   // A minion pushes a document into the master's index: refused in the critical state.

@@ -328,6 +328,7 @@ NodeStatus Node::power(bool on) {
     return Unit{};
   }
   if (phase_ == Phase::kOff) return Unit{};
+  last_shutdown_ = "power";
   cancel_timers();
   if (install_state_ == InstallState::kInstalling) {
     slots_[1 - active_slot_].bootable = false;

@@ -124,6 +124,9 @@ class Node {
   InstallState install_state() const { return install_state_; }
   const std::string& install_package() const { return install_package_; }
   const std::string& last_error() const { return last_error_; }
+  // How the node last went off: "power" (its BMC or management API) or "other-node:PEER" (seed
+  // 003's Other node > Shutdown on its HA peer); "" if it never did.
+  const std::string& last_shutdown() const { return last_shutdown_; }
   const std::map<std::string, StagedPackage>& staged() const { return staged_; }
   const HaState& ha() const { return ha_; }
   const ConfigStore& store() const { return store_; }
@@ -261,6 +264,7 @@ class Node {
   InstallState install_state_ = InstallState::kIdle;
   std::string install_package_;
   std::string last_error_;
+  std::string last_shutdown_;
   int install_slot_ = 1;  // the slot the current install writes
   TimerId install_timer_ = 0;
   TimerId boot_timer_ = 0;

@@ -42,6 +42,7 @@ nlohmann::json node_status_json(const Node& n, double now) {
         {"error", n.last_error()}}},
       {"phase", to_string(n.phase())},
       {"power", n.powered() ? "on" : "off"},
+      {"last_shutdown", n.last_shutdown()},
       {"serving", n.serving()},
       {"accepting", n.accepting()},
       {"sessions",

@@ -112,6 +112,23 @@ NodeStatus LabWorld::activate_slave(Node& self) {
   return Unit{};
 }
 
+NodeStatus LabWorld::shutdown_other(Node& self) {
+  if (auto s = self.require_management(); !s) return s;
+  if (!sps_pair_member(self))
+    return make_error(NodeErrc::kRefused,
+                      self.name() +
+                          " is not a member of an HA pair; Other node > Shutdown is "
+                          "run on one of its members");
+  Node* other = peer_of(self);
+  if (!other || !other->management_up() || other->has_fault(Fault::kUnreachable))
+    return make_error(NodeErrc::kRefused, self.name() + " cannot reach the other node " +
+                                              self.ha().peer +
+                                              " over the HA link; shut it down out of band (IPMI)");
+  auto s = other->power(false);
+  other->last_shutdown_ = "other-node:" + self.name();
+  return s;
+}
+
 std::string LabWorld::search_critical(const std::string& cluster) const {
   auto it = search_critical_.find(cluster);
   return it == search_critical_.end() ? std::string() : it->second;

@@ -1,0 +1,76 @@
+// Seed 003's secondary shut-down: "Other node > Shutdown" on the primary while both answer; out
+// of band through the BMC when either does not.
+#include <gtest/gtest.h>
+
+#include "executor/verbs/action_kinds.hpp"
+#include "executor/verbs/verb_registry.hpp"
+
+namespace hitless::exec {
+namespace {
+
+using plan::Step;
+using plan::Verb;
+
+struct Look {
+  Evidence evidence;
+  nlohmann::json none = nlohmann::json::object();
+  std::vector<plan::Condition> no_gate;
+  VerbContext at(const Step& s) { return VerbContext{s, evidence, nullptr, none, none, no_gate}; }
+  ObservedNode& node(const std::string& name, bool reachable) {
+    auto& n = evidence.nodes[name];
+    n.name = name;
+    n.reachable = reachable;
+    return n;
+  }
+};
+
+Step shutdown_step() {
+  Step s;
+  s.id = "sps/09-power-off-sps-b";
+  s.verb = Verb::kPowerOff;
+  s.cluster = "sps";
+  s.targets = {"sps-b"};
+  s.params = {{"via", "other-node"}, {"through", "sps-a"}};
+  return s;
+}
+
+TEST(PowerOffVerb, ShutsTheSecondaryDownFromThePrimaryWhileBothAnswer) {
+  const auto& h = *VerbRegistry::builtin().find(Verb::kPowerOff);
+  Look look;
+  look.node("sps-a", true);
+  look.node("sps-b", true);
+  auto calls = h.calls(look.at(shutdown_step()));
+  ASSERT_TRUE(calls.ok());
+  ASSERT_EQ(calls->size(), 1u);
+  EXPECT_EQ(calls->front().channel, DriverCall::Channel::kAppliance);
+  EXPECT_EQ(calls->front().target, "sps-a");
+  EXPECT_EQ(calls->front().action.kind, "ha-shutdown-other");
+  EXPECT_EQ(h.takes_out_of_service(shutdown_step()), std::vector<std::string>{"sps-b"});
+  EXPECT_EQ(appliance_actions_of(Verb::kPowerOff, shutdown_step().params),
+            (std::vector<std::string>{"power-off", "ha-shutdown-other"}));
+}
+
+TEST(PowerOffVerb, FallsBackToOutOfBandPowerWhenThePrimaryCannotReachTheSecondary) {
+  const auto& h = *VerbRegistry::builtin().find(Verb::kPowerOff);
+  for (const bool primary_answers : {true, false}) {
+    Look look;
+    look.node("sps-a", primary_answers);
+    look.node("sps-b", !primary_answers);
+    auto calls = h.calls(look.at(shutdown_step()));
+    ASSERT_TRUE(calls.ok());
+    ASSERT_EQ(calls->size(), 1u);
+    EXPECT_EQ(calls->front().channel, DriverCall::Channel::kPower) << primary_answers;
+    EXPECT_EQ(calls->front().target, "sps-b");
+    EXPECT_EQ(calls->front().action.params.value("on", true), false);
+  }
+  // A plain out-of-band power-off never asks the peer.
+  Look look;
+  look.node("sps-a", true);
+  look.node("sps-b", true);
+  Step oob = shutdown_step();
+  oob.params = {{"via", "oob"}};
+  EXPECT_EQ(h.calls(look.at(oob))->front().channel, DriverCall::Channel::kPower);
+}
+
+}  // namespace
+}  // namespace hitless::exec
