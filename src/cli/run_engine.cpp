@@ -30,8 +30,11 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx,
   eo.approval_poll_s = 0.5 / plan.time_scale;
   // At most ~2,000 observations per wall second in all, however many steps wait at once.
   eo.poll_spacing_s = 0.0005 / plan.time_scale;
+  // One sealer for the run: one Argon2id derivation for every backup it keeps (at its
+  // interactive cost, one per backup held the run's single thread for minutes at 500 nodes).
+  auto sealer = std::make_shared<catalog::BackupSealer>(o.backup_passphrase);
   if (!o.rollback)
-    eo.keep_backup = [dir = o.backup_dir, pass = o.backup_passphrase](
+    eo.keep_backup = [dir = o.backup_dir, pass = o.backup_passphrase, sealer](
                          const std::string& node, const nlohmann::json& answer,
                          double now) -> Result<nlohmann::json, std::string> {
       if (pass.empty()) return make_error(std::string(), std::string("no backup passphrase"));
@@ -51,7 +54,7 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx,
                                                    return lab::checksum_after_scratch_restore(t);
                                                  });
       auto r = catalog::store_backup(
-          dir, node, text, round_trip ? catalog::sha256_hex(text) : reported, now, pass, probe);
+          dir, node, text, round_trip ? catalog::sha256_hex(text) : reported, now, *sealer, probe);
       if (!r) return make_error(std::string(), r.message());
       return nlohmann::json{{"node", r->node},
                             {"file", r->file},
