@@ -57,18 +57,16 @@ PassphraseCost PassphraseCost::minimum() {
   return {crypto_pwhash_OPSLIMIT_MIN, crypto_pwhash_MEMLIMIT_MIN};
 }
 
-Result<std::string, BackupErrc> seal_backup(std::string_view plaintext, std::string_view passphrase,
-                                            PassphraseCost cost) {
-  init_sodium();
-  if (passphrase.empty()) return make_error(BackupErrc::kBadPassphraseSource, "empty passphrase");
-  std::array<unsigned char, crypto_pwhash_SALTBYTES> salt{};
-  randombytes_buf(salt.data(), salt.size());
-  Key key{};
-  KeyWipe wipe{key};
-  if (!derive_key(key, passphrase, salt.data(), cost))
-    return make_error(BackupErrc::kIo, "Argon2id key derivation ran out of memory");
+namespace {
+
+using Salt = std::array<unsigned char, crypto_pwhash_SALTBYTES>;
+using StreamHeader = std::array<unsigned char, crypto_secretstream_xchacha20poly1305_HEADERBYTES>;
+
+// The encryption proper, with a key already derived from the passphrase and `salt`.
+std::string seal_with_key(std::string_view plaintext, const Key& key, const Salt& salt,
+                          PassphraseCost cost) {
   crypto_secretstream_xchacha20poly1305_state st;
-  std::array<unsigned char, crypto_secretstream_xchacha20poly1305_HEADERBYTES> header{};
+  StreamHeader header{};
   crypto_secretstream_xchacha20poly1305_init_push(&st, header.data(), key.data());
 
   const nlohmann::json head = {{"kdf", "argon2id13"},
@@ -96,8 +94,16 @@ Result<std::string, BackupErrc> seal_backup(std::string_view plaintext, std::str
   return out;
 }
 
-Result<std::string, BackupErrc> open_backup(std::string_view sealed, std::string_view passphrase) {
-  init_sodium();
+// A sealed file's header line, checked.
+struct SealedHead {
+  Salt salt{};
+  StreamHeader stream{};
+  PassphraseCost cost{};
+  std::size_t chunk = 0;
+  std::size_t body = 0;  // offset of the first encrypted chunk
+};
+
+Result<SealedHead, BackupErrc> read_head(std::string_view sealed) {
   if (sealed.substr(0, kMagic.size()) != kMagic)
     return make_error(BackupErrc::kMalformed, "not a hitless backup (no hitless-backup/1 header)");
   const auto eol = sealed.find('\n', kMagic.size());
@@ -105,40 +111,40 @@ Result<std::string, BackupErrc> open_backup(std::string_view sealed, std::string
     return make_error(BackupErrc::kMalformed, "backup header line is truncated");
   const auto head =
       nlohmann::json::parse(sealed.substr(kMagic.size(), eol - kMagic.size()), nullptr, false);
-  std::array<unsigned char, crypto_pwhash_SALTBYTES> salt{};
-  std::array<unsigned char, crypto_secretstream_xchacha20poly1305_HEADERBYTES> header{};
+  SealedHead h;
   if (!head.is_object() || head.value("kdf", "") != "argon2id13" ||
       !head.value("opslimit", nlohmann::json()).is_number_unsigned() ||
       !head.value("memlimit", nlohmann::json()).is_number_unsigned() ||
       !head.value("chunk", nlohmann::json()).is_number_unsigned() ||
-      !from_hex(head.value("salt", ""), salt.data(), salt.size()) ||
-      !from_hex(head.value("stream", ""), header.data(), header.size()))
+      !from_hex(head.value("salt", ""), h.salt.data(), h.salt.size()) ||
+      !from_hex(head.value("stream", ""), h.stream.data(), h.stream.size()))
     return make_error(BackupErrc::kMalformed,
                       "backup header is not valid (kdf, cost, salt, stream)");
-  const PassphraseCost cost{head["opslimit"].get<unsigned long long>(),
-                            head["memlimit"].get<std::size_t>()};
-  const std::size_t chunk = head["chunk"].get<std::size_t>();
+  h.cost = {head["opslimit"].get<unsigned long long>(), head["memlimit"].get<std::size_t>()};
+  h.chunk = head["chunk"].get<std::size_t>();
+  h.body = eol + 1;
   // Refuse costs an attacker could use to exhaust memory or time, and nonsense chunk sizes.
-  if (cost.opslimit < crypto_pwhash_OPSLIMIT_MIN ||
-      cost.opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
-      cost.memlimit < crypto_pwhash_MEMLIMIT_MIN ||
-      cost.memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE || chunk == 0 || chunk > 16 * 1024 * 1024)
+  if (h.cost.opslimit < crypto_pwhash_OPSLIMIT_MIN ||
+      h.cost.opslimit > crypto_pwhash_OPSLIMIT_SENSITIVE ||
+      h.cost.memlimit < crypto_pwhash_MEMLIMIT_MIN ||
+      h.cost.memlimit > crypto_pwhash_MEMLIMIT_SENSITIVE || h.chunk == 0 ||
+      h.chunk > 16 * 1024 * 1024)
     return make_error(BackupErrc::kMalformed,
                       "backup header asks for an out-of-range cost or chunk");
+  return h;
+}
 
-  Key key{};
-  KeyWipe wipe{key};
-  if (!derive_key(key, passphrase, salt.data(), cost))
-    return make_error(BackupErrc::kIo, "Argon2id key derivation ran out of memory");
+Result<std::string, BackupErrc> open_with_key(std::string_view sealed, const SealedHead& h,
+                                              const Key& key) {
   crypto_secretstream_xchacha20poly1305_state st;
   const auto wrong = make_error(BackupErrc::kWrongPassphraseOrDamaged,
                                 "backup does not open: wrong passphrase, or the file was altered");
-  if (crypto_secretstream_xchacha20poly1305_init_pull(&st, header.data(), key.data()) != 0)
+  if (crypto_secretstream_xchacha20poly1305_init_pull(&st, h.stream.data(), key.data()) != 0)
     return wrong;
   std::string plain;
-  std::vector<unsigned char> buf(chunk);
-  const std::size_t block = chunk + crypto_secretstream_xchacha20poly1305_ABYTES;
-  std::size_t pos = eol + 1;
+  std::vector<unsigned char> buf(h.chunk);
+  const std::size_t block = h.chunk + crypto_secretstream_xchacha20poly1305_ABYTES;
+  std::size_t pos = h.body;
   bool final_seen = false;
   while (pos < sealed.size()) {
     if (final_seen) return wrong;  // bytes after the FINAL chunk
@@ -155,6 +161,74 @@ Result<std::string, BackupErrc> open_backup(std::string_view sealed, std::string
   }
   if (!final_seen) return wrong;  // truncated: the FINAL chunk never came
   return plain;
+}
+
+}  // namespace
+
+Result<std::string, BackupErrc> seal_backup(std::string_view plaintext, std::string_view passphrase,
+                                            PassphraseCost cost) {
+  init_sodium();
+  if (passphrase.empty()) return make_error(BackupErrc::kBadPassphraseSource, "empty passphrase");
+  Salt salt{};
+  randombytes_buf(salt.data(), salt.size());
+  Key key{};
+  KeyWipe wipe{key};
+  if (!derive_key(key, passphrase, salt.data(), cost))
+    return make_error(BackupErrc::kIo, "Argon2id key derivation ran out of memory");
+  return seal_with_key(plaintext, key, salt, cost);
+}
+
+Result<std::string, BackupErrc> open_backup(std::string_view sealed, std::string_view passphrase) {
+  init_sodium();
+  auto h = read_head(sealed);
+  if (!h) return h.error();
+  Key key{};
+  KeyWipe wipe{key};
+  if (!derive_key(key, passphrase, h->salt.data(), h->cost))
+    return make_error(BackupErrc::kIo, "Argon2id key derivation ran out of memory");
+  return open_with_key(sealed, *h, key);
+}
+
+struct BackupSealer::Derived {
+  Salt salt{};
+  Key key{};
+  ~Derived() { sodium_memzero(key.data(), key.size()); }
+};
+
+BackupSealer::BackupSealer(std::string passphrase, PassphraseCost cost)
+    : passphrase_(std::move(passphrase)), cost_(cost) {}
+
+BackupSealer::~BackupSealer() {
+  if (!passphrase_.empty()) sodium_memzero(passphrase_.data(), passphrase_.size());
+}
+
+Result<std::string, BackupErrc> BackupSealer::seal(std::string_view plaintext) {
+  init_sodium();
+  if (passphrase_.empty()) return make_error(BackupErrc::kBadPassphraseSource, "empty passphrase");
+  if (!derived_) {
+    auto d = std::make_unique<Derived>();
+    randombytes_buf(d->salt.data(), d->salt.size());
+    ++derivations_;
+    if (!derive_key(d->key, passphrase_, d->salt.data(), cost_))
+      return make_error(BackupErrc::kIo, "Argon2id key derivation ran out of memory");
+    derived_ = std::move(d);
+  }
+  return seal_with_key(plaintext, derived_->key, derived_->salt, cost_);
+}
+
+Result<std::string, BackupErrc> BackupSealer::open(std::string_view sealed) {
+  init_sodium();
+  auto h = read_head(sealed);
+  if (!h) return h.error();
+  if (derived_ && h->salt == derived_->salt && h->cost.opslimit == cost_.opslimit &&
+      h->cost.memlimit == cost_.memlimit)
+    return open_with_key(sealed, *h, derived_->key);
+  Key key{};
+  KeyWipe wipe{key};
+  ++derivations_;
+  if (!derive_key(key, passphrase_, h->salt.data(), h->cost))
+    return make_error(BackupErrc::kIo, "Argon2id key derivation ran out of memory");
+  return open_with_key(sealed, *h, key);
 }
 
 Result<std::string, BackupErrc> read_passphrase(const std::string& file,

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <vector>
 
 namespace hitless::catalog {
 namespace {
@@ -22,6 +23,33 @@ TEST(BackupSeal, RoundTripsTextOfManyChunks) {
   auto opened = open_backup(*sealed, "correct horse");
   ASSERT_TRUE(opened) << opened.message();
   EXPECT_EQ(*opened, text);
+}
+
+// A run's sealer derives its key once for all its backups; each file still opens on its own with
+// the passphrase alone, and not with another.
+TEST(BackupSeal, ASealerDerivesOnceAndEachFileOpensWithThePassphraseAlone) {
+  BackupSealer sealer("correct horse", kFast);
+  std::vector<std::string> files;
+  for (int i = 0; i < 5; ++i) {
+    auto sealed = sealer.seal("users/u" + std::to_string(i) + "=admin\n");
+    ASSERT_TRUE(sealed) << sealed.message();
+    files.push_back(*sealed);
+    auto back = sealer.open(*sealed);
+    ASSERT_TRUE(back) << back.message();
+  }
+  EXPECT_EQ(sealer.derivations(), 1);
+  EXPECT_NE(files[0], files[1]) << "each file has its own stream header";
+  auto alone = open_backup(files[3], "correct horse");
+  ASSERT_TRUE(alone) << alone.message();
+  EXPECT_EQ(*alone, "users/u3=admin\n");
+  EXPECT_FALSE(open_backup(files[3], "wrong horse"));
+  // A file sealed elsewhere (its own salt) opens too, with a derivation of its own.
+  auto other = seal_backup("x", "correct horse", kFast);
+  ASSERT_TRUE(other);
+  EXPECT_TRUE(sealer.open(*other));
+  EXPECT_EQ(sealer.derivations(), 2);
+  BackupSealer wrong("wrong horse", kFast);
+  EXPECT_FALSE(wrong.open(files[0]));
 }
 
 TEST(BackupSeal, EmptyTextRoundTrips) {

@@ -65,14 +65,28 @@ std::optional<BackupRecord> from_json(const nlohmann::json& j, const fs::path& d
 
 }  // namespace
 
-Result<BackupRecord, BackupErrc> store_backup(const std::string& dir, const std::string& node,
-                                              const std::string& plaintext,
-                                              const std::string& checksum, double taken_at,
-                                              const std::string& passphrase,
-                                              const RestoreProbe& probe, PassphraseCost cost) {
+namespace {
+
+using Sealer = std::function<Result<std::string, BackupErrc>(std::string_view)>;
+
+// The sealed file as stored, checked against its record's digest.
+Result<std::string, BackupErrc> read_recorded(const BackupRecord& record) {
+  auto sealed = read_all(record.file);
+  if (!sealed) return make_error(BackupErrc::kIo, record.file + ": backup file not found");
+  if (sha256_hex(*sealed) != record.sha256)
+    return make_error(BackupErrc::kWrongPassphraseOrDamaged,
+                      record.file + ": SHA-256 differs from its record (file altered or replaced)");
+  return *sealed;
+}
+
+Result<BackupRecord, BackupErrc> store_sealed_with(const std::string& dir, const std::string& node,
+                                                   const std::string& plaintext,
+                                                   const std::string& checksum, double taken_at,
+                                                   const Sealer& seal, const Sealer& open,
+                                                   const RestoreProbe& probe) {
   if (node.empty() || node.find('/') != std::string::npos || node.find("..") != std::string::npos)
     return make_error(BackupErrc::kMalformed, "node name '" + node + "' cannot name a backup file");
-  auto sealed = seal_backup(plaintext, passphrase, cost);
+  auto sealed = seal(plaintext);
   if (!sealed) return sealed.error();
   std::error_code ec;
   fs::create_directories(dir, ec);
@@ -89,7 +103,8 @@ Result<BackupRecord, BackupErrc> store_backup(const std::string& dir, const std:
     return make_error(BackupErrc::kIo, r.file + ": cannot write the backup");
   r.sha256 = sha256_hex(*sealed);
   // The proof starts from the file as stored, not from the bytes still in memory.
-  auto back = load_backup(r, passphrase);
+  auto stored = read_recorded(r);
+  auto back = stored ? open(*stored) : Result<std::string, BackupErrc>(stored.error());
   if (back && probe) {
     auto restored = probe(*back);
     if (restored) r.restored_checksum = *restored;
@@ -97,6 +112,29 @@ Result<BackupRecord, BackupErrc> store_backup(const std::string& dir, const std:
   if (!write_atomically(r.file + ".json", to_json(r).dump(2) + "\n"))
     return make_error(BackupErrc::kIo, r.file + ".json: cannot write the backup record");
   return r;
+}
+
+}  // namespace
+
+Result<BackupRecord, BackupErrc> store_backup(const std::string& dir, const std::string& node,
+                                              const std::string& plaintext,
+                                              const std::string& checksum, double taken_at,
+                                              const std::string& passphrase,
+                                              const RestoreProbe& probe, PassphraseCost cost) {
+  return store_sealed_with(
+      dir, node, plaintext, checksum, taken_at,
+      [&](std::string_view text) { return seal_backup(text, passphrase, cost); },
+      [&](std::string_view sealed) { return open_backup(sealed, passphrase); }, probe);
+}
+
+Result<BackupRecord, BackupErrc> store_backup(const std::string& dir, const std::string& node,
+                                              const std::string& plaintext,
+                                              const std::string& checksum, double taken_at,
+                                              BackupSealer& sealer, const RestoreProbe& probe) {
+  return store_sealed_with(
+      dir, node, plaintext, checksum, taken_at,
+      [&](std::string_view text) { return sealer.seal(text); },
+      [&](std::string_view sealed) { return sealer.open(sealed); }, probe);
 }
 
 Result<std::vector<BackupRecord>, BackupErrc> list_backups(const std::string& dir) {
@@ -119,11 +157,8 @@ Result<std::vector<BackupRecord>, BackupErrc> list_backups(const std::string& di
 
 Result<std::string, BackupErrc> load_backup(const BackupRecord& record,
                                             const std::string& passphrase) {
-  auto sealed = read_all(record.file);
-  if (!sealed) return make_error(BackupErrc::kIo, record.file + ": backup file not found");
-  if (sha256_hex(*sealed) != record.sha256)
-    return make_error(BackupErrc::kWrongPassphraseOrDamaged,
-                      record.file + ": SHA-256 differs from its record (file altered or replaced)");
+  auto sealed = read_recorded(record);
+  if (!sealed) return sealed.error();
   auto plain = open_backup(*sealed, passphrase);
   if (!plain) return make_error(plain.code(), record.file + ": " + plain.message());
   return plain;

@@ -39,6 +39,12 @@ Result<BackupRecord, BackupErrc> store_backup(const std::string& dir, const std:
                                               const RestoreProbe& probe,
                                               PassphraseCost cost = PassphraseCost::interactive());
 
+// The same with a run's sealer: one Argon2id derivation for all the run's backups and proofs.
+Result<BackupRecord, BackupErrc> store_backup(const std::string& dir, const std::string& node,
+                                              const std::string& plaintext,
+                                              const std::string& checksum, double taken_at,
+                                              BackupSealer& sealer, const RestoreProbe& probe);
+
 // Every record in `dir`, oldest first per node (by taken_at, then name). Records that do not
 // parse are refused by file name.
 Result<std::vector<BackupRecord>, BackupErrc> list_backups(const std::string& dir);

@@ -7,7 +7,11 @@
 namespace hitless::cli {
 
 exec::ExecutorOptions::KeepBackup make_backup_keeper(std::string dir, std::string passphrase) {
-  return [dir = std::move(dir), pass = std::move(passphrase)](
+  // One sealer for the run: one Argon2id derivation for every backup it keeps (at its
+  // interactive cost, one per backup held the run's single thread for minutes at 500 nodes).
+  // It derives lazily, on the first backup.
+  auto sealer = std::make_shared<catalog::BackupSealer>(passphrase);
+  return [dir = std::move(dir), pass = std::move(passphrase), sealer](
              const std::string& node, const nlohmann::json& answer,
              double now) -> Result<nlohmann::json, std::string> {
     if (pass.empty()) return make_error(std::string(), std::string("no backup passphrase"));
@@ -24,7 +28,7 @@ exec::ExecutorOptions::KeepBackup make_backup_keeper(std::string dir, std::strin
                        return lab::checksum_after_scratch_restore(t);
                      });
     auto r = catalog::store_backup(
-        dir, node, text, round_trip ? catalog::sha256_hex(text) : reported, now, pass, probe);
+        dir, node, text, round_trip ? catalog::sha256_hex(text) : reported, now, *sealer, probe);
     if (!r) return make_error(std::string(), r.message());
     return nlohmann::json{{"node", r->node},
                           {"file", r->file},

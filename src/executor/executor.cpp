@@ -137,7 +137,21 @@ void Executor::observe_node(const std::string& node, double max_age,
                   auto waiters = std::move(w.waiters);
                   w.waiters.clear();
                   for (auto& cb : waiters) cb(r);
+                  notify_gate_watchers(node, r);
                 }));
+}
+
+void Executor::notify_gate_watchers(const std::string& node,
+                                    const Result<ObservedNode, drivers::DriverErrc>& r) {
+  auto it = gate_watchers_.find(node);
+  if (it == gate_watchers_.end()) return;
+  // A step that passes leaves the watchers: walk a copy, and skip any that left meanwhile.
+  const auto watchers = it->second;
+  for (const auto& [id, run] : watchers) {
+    auto now = gate_watchers_.find(node);
+    if (now == gate_watchers_.end()) return;
+    if (now->second.count(id)) run->seen(node, r);
+  }
 }
 
 void Executor::flush_journal() {

@@ -153,6 +153,9 @@ class Executor {
   void observe_node(const std::string& node, double max_age, drivers::Callback<ObservedNode> done);
   // Any action on a node makes what was seen of it before stale.
   void acted_on(const std::string& node);
+  // Hands a fresh observation of `node` to the steps waiting on a gate that names it.
+  void notify_gate_watchers(const std::string& node,
+                            const Result<ObservedNode, drivers::DriverErrc>& r);
   // Why `step` may not start now under its cluster's maintenance windows ("" = it may).
   std::string window_refusal(const plan::Step& step);
   const Policy& policy_of(const std::string& cluster);
@@ -216,6 +219,10 @@ class Executor {
     std::vector<drivers::Callback<ObservedNode>> waiters;
   };
   std::map<std::string, NodeView> views_;
+  // Steps waiting on their gate between their own looks, by the node the gate names, then by
+  // journal id (a deterministic order): every fresh observation of the node re-checks them, so a
+  // change is seen within one look of the node, whichever step asked for that look.
+  std::map<std::string, std::map<std::string, Run*>> gate_watchers_;
   bool flush_scheduled_ = false;
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

@@ -429,27 +429,29 @@ struct BackupKeeper {
   }
 };
 
-TEST(ExecutorBackups, InstallStartsOnlyAfterAProvenBackupWhichIsJournaled) {
-  Rig r;
-  r.fake.add("a");
-  r.names = {"a"};
+// A rig whose run keeps backups through `keeper`, with one node "a".
+struct BackupRig : Rig {
   BackupKeeper keeper;
-  r.options.keep_backup = keeper.fn();
+  explicit BackupRig(bool prove = true) {
+    fake.add("a");
+    names = {"a"};
+    keeper.prove = prove;
+    options.keep_backup = keeper.fn();
+  }
+};
+
+TEST(ExecutorBackups, InstallStartsOnlyAfterAProvenBackupWhichIsJournaled) {
+  BackupRig r;
   r.plan.steps = {step("backup-a", Verb::kBackup, {"a"}), install("install-a", "a", {"backup-a"})};
   EXPECT_EQ(r.run().state, "completed") << r.outcome.message;
-  EXPECT_EQ(keeper.kept, std::vector<std::string>{"a"});
+  EXPECT_EQ(r.keeper.kept, std::vector<std::string>{"a"});
   EXPECT_LT(r.fake.first("backup", "a"), r.fake.first("install", "a"));
   const auto detail = nlohmann::json::parse(r.journal->steps().at("backup-a").detail_json);
   EXPECT_TRUE(detail.at("@backup").at("proven").get<bool>());
 }
 
 TEST(ExecutorBackups, AnUnprovenBackupFailsItsStepAndNothingIsInstalled) {
-  Rig r;
-  r.fake.add("a");
-  r.names = {"a"};
-  BackupKeeper keeper;
-  keeper.prove = false;
-  r.options.keep_backup = keeper.fn();
+  BackupRig r(false);
   r.plan.steps = {step("backup-a", Verb::kBackup, {"a"}), install("install-a", "a", {"backup-a"})};
   EXPECT_EQ(r.run().state, "failed");
   EXPECT_NE(r.outcome.message.find("not proven"), std::string::npos) << r.outcome.message;
@@ -457,11 +459,7 @@ TEST(ExecutorBackups, AnUnprovenBackupFailsItsStepAndNothingIsInstalled) {
 }
 
 TEST(ExecutorBackups, APlanThatNeverBacksUpAnInstalledNodeDoesNotStart) {
-  Rig r;
-  r.fake.add("a");
-  r.names = {"a"};
-  BackupKeeper keeper;
-  r.options.keep_backup = keeper.fn();
+  BackupRig r;
   r.plan.steps = {step("check", Verb::kCheck, {"a"}), install("install-a", "a", {"check"})};
   EXPECT_EQ(r.run().state, "failed");
   EXPECT_NE(r.outcome.message.find("never backs it up"), std::string::npos) << r.outcome.message;
@@ -469,11 +467,7 @@ TEST(ExecutorBackups, APlanThatNeverBacksUpAnInstalledNodeDoesNotStart) {
 }
 
 TEST(ExecutorBackups, AnInstallNotOrderedAfterItsBackupDoesNotStart) {
-  Rig r;
-  r.fake.add("a");
-  r.names = {"a"};
-  BackupKeeper keeper;
-  r.options.keep_backup = keeper.fn();
+  BackupRig r;
   // Both ready at once: the install looks before the backup is proven and refuses.
   r.plan.steps = {install("install-a", "a"), step("backup-a", Verb::kBackup, {"a"})};
   EXPECT_EQ(r.run().state, "failed");
@@ -483,11 +477,7 @@ TEST(ExecutorBackups, AnInstallNotOrderedAfterItsBackupDoesNotStart) {
 }
 
 TEST(ExecutorBackups, AProvenBackupOnRecordHoldsAcrossResume) {
-  Rig r;
-  r.fake.add("a");
-  r.names = {"a"};
-  BackupKeeper keeper;
-  r.options.keep_backup = keeper.fn();
+  BackupRig r;
   r.options.stop_after_phase = 0;
   r.plan.phases = {{0, "backup"}, {1, "install"}};
   Step inst = install("install-a", "a", {"backup-a"});
@@ -497,7 +487,7 @@ TEST(ExecutorBackups, AProvenBackupOnRecordHoldsAcrossResume) {
   EXPECT_EQ(r.fake.count("install"), 0);
   r.options.stop_after_phase = -1;
   EXPECT_EQ(r.run().state, "completed") << r.outcome.message;  // a new Executor, same journal
-  EXPECT_EQ(keeper.kept.size(), 1u) << "the backup was not taken again";
+  EXPECT_EQ(r.keeper.kept.size(), 1u) << "the backup was not taken again";
   EXPECT_EQ(r.fake.count("install"), 1);
 }
 

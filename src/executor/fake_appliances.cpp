@@ -32,6 +32,7 @@ double FakeAppliances::first(const std::string& kind, const std::string& node) c
 }
 
 void FakeAppliances::observe(const std::string& node, drivers::Callback<ObservedNode> done) {
+  looks.push_back({clock_.now(), node, "observe"});
   auto it = nodes_.find(node);
   Result<ObservedNode, DriverErrc> r =
       it == nodes_.end()

@@ -36,6 +36,7 @@ class FakeAppliances final : public drivers::ApplianceDriver,
   double sync_s = 50;
   bool hang_installs = false;  // installs never finish
   std::vector<FakeCall> calls;
+  std::vector<FakeCall> looks;  // every observe() asked of the fake (kind "observe")
   std::function<void(const FakeCall&)> on_call;  // runs after each action took effect
   int count(const std::string& kind) const;
   // Model time of the first call of `kind` on `node` (-1 when none).

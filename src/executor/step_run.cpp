@@ -1,9 +1,7 @@
 #include "executor/step_run.hpp"
 
-#include <filesystem>
-#include <fstream>
-
 #include "common/durations.hpp"
+#include "executor/backup_keeping.hpp"
 #include "executor/verbs/verb_registry.hpp"
 
 namespace hitless::exec {
@@ -45,7 +43,8 @@ Executor::Run::Run(Executor& ex, plan::Step step, bool interrupted, std::string 
       step_(std::move(step)),
       handler_(VerbRegistry::builtin().find(step_.verb)),
       interrupted_(interrupted),
-      journal_id_(std::move(journal_id)) {}
+      journal_id_(std::move(journal_id)),
+      polls_(ex.opt_, step_.estimate_s, journal_id_) {}
 
 // From the moment its guards passed (or, on resume, it is found acting), the step's nodes count
 // as down for every other step's guards. Checks and registration run on the one executor thread,
@@ -57,6 +56,7 @@ void Executor::Run::take_out() {
 }
 
 Executor::Run::~Run() {
+  watch_gate(false);
   for (const auto& n : taken_out_)
     if (--ex_.going_out_[n] <= 0) ex_.going_out_.erase(n);
 }
@@ -126,15 +126,7 @@ void Executor::Run::observe(const std::vector<std::string>& nodes, bool with_ser
   last_look_at_ = now;
   for (const auto& n : nodes) {
     ex_.observe_node(n, max_age, [this, n, one_done](Result<ObservedNode, drivers::DriverErrc> r) {
-      if (r) {
-        evidence_.nodes[n] = *r;
-      } else {
-        ObservedNode down;
-        down.name = n;
-        down.reachable = false;
-        down.error = r.message();
-        evidence_.nodes[n] = down;
-      }
+      note_look(n, r);
       one_done();
     });
   }
@@ -145,6 +137,46 @@ void Executor::Run::observe(const std::vector<std::string>& nodes, bool with_ser
           if (r) evidence_.answered_by[step_.cluster] = *r;
           one_done();
         }));
+}
+
+void Executor::Run::note_look(const std::string& node,
+                              const Result<ObservedNode, drivers::DriverErrc>& r) {
+  if (r) {
+    evidence_.nodes[node] = *r;
+    return;
+  }
+  ObservedNode down;
+  down.name = node;
+  down.reachable = false;
+  down.error = r.message();
+  evidence_.nodes[node] = down;
+}
+
+// Between its own looks a waiting step hears every fresh observation of the nodes its gate names
+// (Executor::gate_watchers_), whoever asked for it.
+void Executor::Run::watch_gate(bool on) {
+  if (watching_ == on) return;
+  watching_ = on;
+  for (const auto& n : gate_nodes()) {
+    if (on) {
+      ex_.gate_watchers_[n][journal_id_] = this;
+      continue;
+    }
+    auto it = ex_.gate_watchers_.find(n);
+    if (it == ex_.gate_watchers_.end()) continue;
+    it->second.erase(journal_id_);
+    if (it->second.empty()) ex_.gate_watchers_.erase(it);
+  }
+}
+
+void Executor::Run::seen(const std::string& node,
+                         const Result<ObservedNode, drivers::DriverErrc>& r) {
+  if (!watching_ || stage_ != Stage::kGating) return;
+  note_look(node, r);
+  if (!unmet_gate().empty()) return;  // failures and timeouts are judged at the step's own look
+  watch_gate(false);
+  ++look_generation_;  // the look it had scheduled is void
+  record_configuration(0, "gate passed: " + gate_text(gate_));
 }
 
 nlohmann::json Executor::Run::snapshot() const {
@@ -182,58 +214,6 @@ void Executor::Run::begin() {
   }
   if (step_.verb == Verb::kSoak) return soak();
   observe(nodes_of_interest(), preconditions_need_service(), [this] { after_first_look(); });
-}
-
-// The soak's end is journaled with its intent: wall-clock time in a real run (the process may
-// stop and resume hours later), model time in the simulator. A resumed run waits what is left.
-void Executor::Run::soak() {
-  const bool wall = static_cast<bool>(ex_.opt_.wall_now);
-  nlohmann::json intent = nlohmann::json::object();
-  if (auto it = ex_.interrupted_.find(journal_id_);
-      it != ex_.interrupted_.end() && !it->second.empty())
-    intent = nlohmann::json::parse(it->second, nullptr, false);
-  if (intent.is_object() && intent.contains("@soak_until") && intent["@soak_until"].is_number()) {
-    soak_until_ = intent["@soak_until"].get<double>();
-  } else {
-    const double seconds = step_.params.value("seconds", 0.0);
-    soak_until_ =
-        wall ? ex_.opt_.wall_now() + seconds * ex_.plan_.time_scale : ex_.clock_.now() + seconds;
-    intent = {{"@soak_until", soak_until_}, {"@clock", wall ? "wall" : "model"}};
-    ex_.journal_write([this, now = started_, d = intent.dump()] {
-      return ex_.journal_.record_intent(journal_id_, now, d);
-    });
-  }
-  intent_recorded_ = true;
-  ex_.event("soak", journal_id_, step_.targets.empty() ? "" : step_.targets.front(),
-            "soaking " + format_duration(soak_left_s()) + " after " +
-                step_.params.value("after", std::string("the last hop")));
-  poll_soak();
-}
-
-// Model seconds until the soak ends (<= 0: over).
-double Executor::Run::soak_left_s() const {
-  if (!ex_.opt_.wall_now) return soak_until_ - ex_.clock_.now();
-  return (soak_until_ - ex_.opt_.wall_now()) / std::max(ex_.plan_.time_scale, 1e-12);
-}
-
-void Executor::Run::poll_soak() {
-  const double left = soak_left_s();
-  if (left <= 0)
-    return succeed("soaked " + format_duration(step_.params.value("seconds", 0.0)) + " after " +
-                   step_.params.value("after", std::string("the last hop")));
-  ex_.clock_.call_after(left, [this, alive = std::weak_ptr<bool>(ex_.alive_)] {
-    if (alive.lock()) poll_soak();
-  });
-}
-
-void Executor::Run::poll_approval() {
-  if (ex_.journal_.approved(journal_id_)) {
-    ex_.transition(RunState::kRunning, "");
-    return succeed("approved");
-  }
-  ex_.clock_.call_after(ex_.opt_.approval_poll_s, [this, alive = std::weak_ptr<bool>(ex_.alive_)] {
-    if (alive.lock()) poll_approval();
-  });
 }
 
 void Executor::Run::after_first_look() {
@@ -286,65 +266,6 @@ void Executor::Run::reconcile() {
       ex_.event("reconcile", journal_id_, node, r.why);
       return intent_then_act();
   }
-}
-
-// Before a step overwrites a node's configuration: compare it with what the run has on record.
-void Executor::Run::check_configuration(std::size_t index) {
-  const auto targets = handler_->overwrites_configuration_of(step_);
-  if (index >= targets.size()) return intent_then_act();
-  stage_ = Stage::kCheckingConfig;
-  const std::string node = targets[index];
-  auto base = ex_.config_baseline_.find(node);
-  if (base == ex_.config_baseline_.end()) {
-    ex_.event("config", journal_id_, node,
-              "no configuration of " + node +
-                  " on record; changes made to it during the run cannot be detected");
-    return check_configuration(index + 1);
-  }
-  // The status already carries the configuration's checksum: unchanged, nothing to compare.
-  if (auto seen = evidence_.nodes.find(node); seen != evidence_.nodes.end() &&
-                                              !base->second.checksum.empty() &&
-                                              seen->second.config_checksum == base->second.checksum)
-    return check_configuration(index + 1);
-  ex_.drivers_.appliance->perform(
-      node, drivers::Action{"config-read", {}},
-      ex_.later<nlohmann::json>([this, node, index](Result<nlohmann::json, drivers::DriverErrc> r) {
-        auto now = r ? config_from_answer(*r) : std::nullopt;
-        if (!now)
-          return fail("cannot read the configuration of " + node + " before " + step_.title +
-                      " overwrites it: " + (r ? std::string("malformed answer") : r.message()));
-        const auto changes = config_changes(ex_.config_baseline_.at(node), *now);
-        if (changes.empty()) return check_configuration(index + 1);
-        const std::string what = describe_changes(node, changes);
-        const ConfigChangePolicy policy = ex_.config_change_policy(step_.cluster);
-        const std::string source = handler_->configuration_source(step_);
-        if (policy == ConfigChangePolicy::kPause) {
-          ex_.event("config-changed", journal_id_, node, what);
-          return withdraw(
-              "configuration changed on " + node + " during the run: " + what + ". " + journal_id_ +
-              " would overwrite it with " + source + "'s. Re-apply the change on " + source +
-              " and `hitless resume`, or `hitless resume --config-changes carry-over` "
-              "(re-applied on " +
-              source + " first) or `--config-changes discard` (lost; written in the report)");
-        }
-        if (policy == ConfigChangePolicy::kDiscard) {
-          ex_.event("config-discarded", journal_id_, node, "discarded by policy: " + what);
-          return check_configuration(index + 1);
-        }
-        std::string not_carried;
-        for (const auto& c : changes) {
-          if (c.now)
-            carry_over_.push_back({DriverCall::Channel::kAppliance,
-                                   source,
-                                   {"config-set", {{"item", c.item}, {"value", *c.now}}}});
-          else
-            not_carried += (not_carried.empty() ? "" : ", ") + c.item;
-        }
-        ex_.event("config-carried-over", journal_id_, source,
-                  "re-applied on " + source + " before the overwrite: " + what +
-                      (not_carried.empty() ? "" : "; removals not carried: " + not_carried));
-        check_configuration(index + 1);
-      }));
 }
 
 bool Executor::Run::prepare_calls() {
@@ -453,45 +374,16 @@ void Executor::Run::stale_after_acting(const DriverCall& call) {
 
 void Executor::Run::after_calls() {
   if (auto why = handler_->judge_answers(context())) return fail(*why);
-  if (answers_.contains("backup"))
-    if (auto why = keep_backup(); !why.empty()) return fail(why);
+  if (answers_.contains("backup") && ex_.opt_.keep_backup) {
+    const std::string node = step_.targets.front();
+    if (auto why = keep_proven_backup(ex_.opt_.keep_backup, node, answers_["backup"],
+                                      ex_.clock_.now(), backup_record_);
+        !why.empty())
+      return fail(why);
+    ex_.proven_backups_.insert(node);
+  }
   stage_ = Stage::kGating;
   wait_gate();
-}
-
-// Sealed, stored and proven (ExecutorOptions::keep_backup); "" when it is, else why not.
-std::string Executor::Run::keep_backup() {
-  if (!ex_.opt_.keep_backup) return "";
-  const std::string node = step_.targets.front();
-  auto record = ex_.opt_.keep_backup(node, answers_["backup"], ex_.clock_.now());
-  if (!record) return "backup of " + node + " could not be kept: " + record.message();
-  if (!record->value("proven", false))
-    return "backup of " + node + " is not proven: restored into a scratch node it held checksum " +
-           record->value("restored_checksum", std::string("(nothing)")) + ", the node " +
-           record->value("checksum", std::string("?"));
-  backup_record_ = *record;
-  ex_.proven_backups_.insert(node);
-  return "";
-}
-
-// Adaptive waiting: aim the next look at the step's estimate (most steps end about then), never
-// further ahead than the reaction bound; once the estimate has passed, look again soon and back
-// off (doubling) up to the bound. Jitter, drawn from the step id, only makes a look earlier.
-double Executor::Run::next_poll_interval() {
-  const auto& o = ex_.opt_;
-  if (o.reaction_s <= 0) return o.poll_interval_s;
-  const double bound = std::max(o.reaction_s, o.reaction_share * step_.estimate_s);
-  const double elapsed = ex_.clock_.now() - acted_at_;
-  double delay;
-  if (elapsed + o.poll_interval_s < step_.estimate_s) {
-    delay = std::min(bound, step_.estimate_s - elapsed);
-  } else {
-    delay = std::min(bound, o.poll_interval_s * static_cast<double>(1u << std::min<std::size_t>(
-                                                                        late_polls_++, 20)));
-  }
-  const std::size_t h = std::hash<std::string>{}(journal_id_ + "#" + std::to_string(polls_++));
-  if (delay >= bound) delay *= 0.8 + 0.2 * static_cast<double>(h % 1000) / 1000.0;
-  return std::max(o.poll_interval_s, delay);
 }
 
 std::string Executor::Run::unmet_gate() const {
@@ -502,17 +394,12 @@ std::string Executor::Run::unmet_gate() const {
 }
 
 void Executor::Run::wait_gate() {
+  watch_gate(false);  // its own look is on its way; it judges what that brings
   if (gate_.empty()) {
-    std::string msg = "done";
-    if (answers_.contains("backup")) {
-      const auto& b = answers_["backup"];
-      msg = "backup of " + step_.targets.front() + " taken (checksum " +
-            b.value("checksum", std::string("?")).substr(0, 12) + ")" +
-            (backup_record_.is_object() ? ", sealed, proven and stored in " +
-                                              backup_record_.value("file", std::string("?"))
-                                        : std::string());
-    }
-    return record_configuration(0, msg);
+    return record_configuration(
+        0, answers_.contains("backup")
+               ? backup_taken_message(step_.targets.front(), answers_["backup"], backup_record_)
+               : "done");
   }
   // A step that sent nothing (check, verify) judges its gate on its first look first.
   const bool first_look_is_current = calls_.empty() && !gate_checked_ && looked_ && !interrupted_;
@@ -528,44 +415,14 @@ void Executor::Run::wait_gate() {
     if (ex_.clock_.now() > deadline_)
       return fail("timed out after " + format_duration(ex_.clock_.now() - started_) +
                   " waiting for: " + missing);
-    const double interval = std::max(
-        next_poll_interval(), static_cast<double>(ex_.running_.size()) * ex_.opt_.poll_spacing_s);
-    ex_.clock_.call_after(interval, [this, alive = std::weak_ptr<bool>(ex_.alive_)] {
-      if (alive.lock()) wait_gate();
-    });
+    const double interval = polls_.next(ex_.clock_.now() - acted_at_, ex_.running_.size());
+    ex_.clock_.call_after(
+        interval, [this, generation = ++look_generation_, alive = std::weak_ptr<bool>(alive_)] {
+          if (alive.lock() && generation == look_generation_) wait_gate();
+        });
+    // A look at the service address is its own; gates on nodes only hear the others' looks.
+    if (!gate_needs_service()) watch_gate(true);
   });
-}
-
-// After success: the configuration the step left on record (a backup; a node a sync overwrote).
-void Executor::Run::record_configuration(std::size_t index, const std::string& message) {
-  const auto nodes = handler_->records_configuration_of(step_);
-  if (index >= nodes.size()) return succeed(message);
-  stage_ = Stage::kRecording;
-  const std::string node = nodes[index];
-  // Already on record with the checksum the node shows now: nothing new to read.
-  if (auto on_record = ex_.config_baseline_.find(node); on_record != ex_.config_baseline_.end())
-    if (auto seen = evidence_.nodes.find(node);
-        seen != evidence_.nodes.end() && !on_record->second.checksum.empty() &&
-        seen->second.config_checksum == on_record->second.checksum) {
-      recorded_config_[node] = to_json(on_record->second);
-      return record_configuration(index + 1, message);
-    }
-  ex_.drivers_.appliance->perform(
-      node, drivers::Action{"config-read", {}},
-      ex_.later<nlohmann::json>(
-          [this, node, index, message](Result<nlohmann::json, drivers::DriverErrc> r) {
-            auto snap = r ? config_from_answer(*r) : std::nullopt;
-            if (snap) {
-              ex_.config_baseline_[node] = *snap;
-              recorded_config_[node] = to_json(*snap);
-            } else {
-              ex_.event("config", journal_id_, node,
-                        "could not read the configuration items of " + node + " (" +
-                            (r ? std::string("malformed answer") : r.message()) +
-                            "); changes made to it from now on cannot be detected");
-            }
-            record_configuration(index + 1, message);
-          }));
 }
 
 void Executor::Run::succeed(const std::string& message) {

@@ -4,13 +4,16 @@
 // -> driver calls -> gate -> outcome. What the verb does comes from its VerbHandler.
 // Internal to the executor. Single-threaded.
 
+#include <cstdint>
 #include <functional>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "executor/executor.hpp"
+#include "executor/poll_schedule.hpp"
 #include "executor/verbs/verb_handler.hpp"
 
 namespace hitless::exec {
@@ -20,6 +23,9 @@ struct Executor::Run {
   ~Run();
 
   void begin();
+  // A fresh observation of `node` made for anyone: a step waiting on its gate re-checks it at
+  // once and passes if it holds (Executor::notify_gate_watchers).
+  void seen(const std::string& node, const Result<ObservedNode, drivers::DriverErrc>& r);
 
  private:
   enum class Stage {
@@ -48,7 +54,9 @@ struct Executor::Run {
   void stale_after_acting(const DriverCall& call);
   static bool reads_only(const std::string& kind);
   void wait_gate();
-  double next_poll_interval();
+  // Joins (or leaves) the executor's gate watchers of the nodes its gate names.
+  void watch_gate(bool on);
+  void note_look(const std::string& node, const Result<ObservedNode, drivers::DriverErrc>& r);
   void poll_approval();
   void soak();
   void poll_soak();
@@ -63,7 +71,6 @@ struct Executor::Run {
   std::vector<std::string> gate_nodes() const;
   std::string unmet_gate() const;  // "" when the gate holds
   nlohmann::json snapshot() const;
-  std::string keep_backup();
 
   Executor& ex_;
   plan::Step step_;
@@ -79,10 +86,12 @@ struct Executor::Run {
   std::vector<DriverCall> calls_;
   std::vector<DriverCall> carry_over_;  // configuration re-applied before the step acts
   std::size_t next_call_ = 0;
-  std::size_t polls_ = 0;
-  std::size_t late_polls_ = 0;  // looks after the estimate passed (they back off)
-  double acted_at_ = 0;         // model time the step's calls began
-  bool looked_ = false;         // observed its nodes at least once
+  PollSchedule polls_;
+  bool watching_ = false;              // among the gate watchers of its gate's nodes
+  std::uint64_t look_generation_ = 0;  // its scheduled look runs only if still current
+  std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // for its own timers
+  double acted_at_ = 0;                                         // model time the step's calls began
+  bool looked_ = false;                                         // observed its nodes at least once
   bool gate_checked_ = false;
   double last_look_at_ = 0;  // model time of its last look
   std::vector<std::string> taken_out_;
