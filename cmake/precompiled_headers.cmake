@@ -1,18 +1,23 @@
-# Precompiled headers for every target, so the heavy common headers are parsed once per build
-# instead of once per translation unit. A cold CI run builds the tree three times (dev, release,
-# asan) on two cores; <nlohmann/json.hpp> (about 5 s at -O0 -g on this machine), <gtest/gtest.h>
-# (3 s) and the std containers/streams/filesystem (1-2 s each) were most of each unit's time.
+# Shared precompiled headers (opt-in: -DHITLESS_PCH=ON), so the heavy common headers are parsed
+# once per build instead of once per translation unit.
 #
 # Two holder targets each compile one header with the same flags as everything else (they are
 # defined after the top-level add_compile_options), and every other target reuses one of them
 # (REUSE_FROM): the test one (std + json + gtest) for test code, the library one (std + json)
-# for the rest. Targets that set their own (hitless_net: Boost.Asio/Beast; hitless: CLI11) keep
-# theirs. New targets are picked up without any change here: hitless_reuse_precompiled_headers()
-# walks the directories after they are added.
+# for the rest. Targets that set their own (hitless_net: Boost.Asio/Beast, then also std + json;
+# hitless: CLI11) keep theirs. New targets are picked up without any change here:
+# hitless_reuse_precompiled_headers() walks the directories after they are added.
+#
+# Why off by default (measured, Debug, gcc 12, CPU seconds, best of 3, machine loaded ~10 on 2
+# cores): a unit that includes nlohmann/json (179 of the 269) gets cheaper, model/inventory.cpp
+# 10.6 -> 7.4 s, because parsing is ~45% of its time (the rest, template instantiation and code
+# generation, a precompiled header does not save); a unit that does not (64 of them) pays for
+# loading the 118 MB header, common/durations.cpp 0.9 -> 2.4 s. Net roughly -20% of a build's
+# compile CPU, but every preset had not been built through with it when this was written.
 #
 # -Winvalid-pch (a warning, never an error) reports a unit whose flags or definitions make gcc
 # ignore the header and parse the text again: slower, never wrong.
-option(HITLESS_PCH "Share precompiled headers (std, nlohmann/json, gtest) across targets" ON)
+option(HITLESS_PCH "Share precompiled headers (std, nlohmann/json, gtest) across targets" OFF)
 
 set(HITLESS_PCH_STD
   <algorithm> <chrono> <cstdint> <filesystem> <fstream> <functional> <map> <memory> <optional> <set>
