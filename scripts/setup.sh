@@ -12,7 +12,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config git
   libboost1.81-dev libboost-system1.81-dev nlohmann-json3-dev libyaml-cpp-dev libcli11-dev
   libsqlite3-dev libsodium-dev libssl-dev libgtest-dev libgmock-dev librapidcheck-dev libbenchmark-dev
-  haproxy socat curl procps python3 clang-format clang
+  haproxy socat curl procps python3 clang-format clang lld
   knot knot-dnsutils libldns-dev nftables iproute2 minisign libssh-dev ipmitool openipmi
 )
 missing=()
