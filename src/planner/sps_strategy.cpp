@@ -136,6 +136,7 @@ Status<PlanningErrc> SpsHaStrategy::build(PlanBuilder& b, const StrategyInput& i
   healthy.push_back({Cond::kHaRole, s.primary, "primary"});
   healthy.push_back({Cond::kHaRole, s.backup, "backup"});
   healthy.push_back({Cond::kHaStatus, s.primary, "ok"});
+  add_clock_checks(healthy, all);
   b.check(all, healthy,
           ref(kSeed, "checklist: SPS is in good condition; the HA status is not degraded"));
   std::vector<std::function<void()>> backups;
