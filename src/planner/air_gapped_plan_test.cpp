@@ -81,7 +81,9 @@ TEST(AirGappedPlan, StagesTheBundleInOneStepInsteadOfUploadingEachPackage) {
   bool staged = false;
   for (const auto& step : p->steps) {
     if (&step == &s) staged = true;
-    if (step.verb == Verb::kInstall) EXPECT_TRUE(staged) << step.id;
+    if (step.verb == Verb::kInstall) {
+      EXPECT_TRUE(staged) << step.id;
+    }
   }
 }
 
