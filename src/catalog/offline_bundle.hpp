@@ -22,6 +22,9 @@ enum class BundleErrc {
   kBadSignature,    // not signed by a trusted key
   kOtherAppliance,  // made for another appliance's download key
   kDigestMismatch,  // a file inside differs from what the signed manifest lists
+  kNotInCatalog,    // a package inside is not in the operator's trusted catalog
+  kBadPackage,      // a package inside fails its catalog check (length, digest, signature)
+  kExpired,         // past its validity (or not yet valid) by this host's clock
 };
 
 struct DownloadKey {

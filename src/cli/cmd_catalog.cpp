@@ -1,6 +1,5 @@
-// `hitless catalog path | sign | canonical`, `hitless package verify` and `hitless bundle make`:
-// the signed catalog, its upgrade paths, single package files and offline bundles for air-gapped
-// appliances (seed 004), checked before anything reaches a node.
+// `hitless catalog path | sign | canonical` and `hitless package verify`: the signed catalog, its
+// upgrade paths and single package files, checked before anything reaches a node.
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
@@ -10,9 +9,9 @@
 #include <iterator>
 
 #include "catalog/catalog.hpp"
-#include "catalog/offline_bundle.hpp"
 #include "catalog/package_check.hpp"
 #include "catalog/signed_document.hpp"
+#include "cli/catalog_trust_args.hpp"
 #include "cli/commands.hpp"
 #include "cli/exit_codes.hpp"
 #include "common/durations.hpp"
@@ -22,48 +21,6 @@ namespace hitless::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-struct TrustArgs {
-  std::string catalog, trust, state_dir;
-  bool allow_expired = false;
-};
-
-void add_trust_options(CLI::App* cmd, TrustArgs& a) {
-  cmd->add_option("--catalog", a.catalog, "Catalog directory (holding catalog.json)")->required();
-  cmd->add_option("--trust", a.trust,
-                  "Pinned root of trust: root.json or a minisign public key "
-                  "(default: CATALOG/root.json, trusted on first use)");
-  cmd->add_option("--state-dir", a.state_dir,
-                  "Where the newest catalog version seen is kept (default: $HITLESS_STATE_DIR "
-                  "or ~/.local/state/hitless)");
-  cmd->add_flag("--allow-expired-catalog", a.allow_expired,
-                "Use an expired catalog (air-gapped sites); logged as a warning");
-}
-
-Result<catalog::Catalog, int> load(const TrustArgs& a, const char* cmd) {
-  std::string dir = a.catalog;
-  if (fs::path(dir).filename() == "catalog.json") dir = fs::path(dir).parent_path().string();
-  catalog::TrustOptions trust;
-  trust.anchor_file = a.trust;
-  if (trust.anchor_file.empty()) {
-    trust.anchor_file = (fs::path(dir) / "root.json").string();
-    std::cerr << "hitless " << cmd << ": note: trusting " << trust.anchor_file
-              << " as found (first use); pin a root with --trust\n";
-  }
-  trust.state_dir = a.state_dir;
-  trust.now = std::chrono::duration_cast<std::chrono::seconds>(
-                  std::chrono::system_clock::now().time_since_epoch())
-                  .count();
-  trust.allow_expired = a.allow_expired;
-  auto cat = catalog::Catalog::load(dir, trust, /*check_files=*/false);
-  if (!cat) {
-    std::cerr << "hitless " << cmd << ": " << cat.message() << "\n";
-    return make_error(kExitBadInput, cat.message());
-  }
-  for (const auto& w : cat->warnings())
-    std::cerr << "hitless " << cmd << ": WARNING: " << w << "\n";
-  return std::move(*cat);
-}
 
 struct PathArgs {
   TrustArgs trust;
@@ -147,13 +104,6 @@ struct SignArgs {
   std::string file, key;
 };
 
-bool read_text(const std::string& path, std::string& out) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return false;
-  out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-  return true;
-}
-
 int run_sign(const SignArgs& a) {
   std::string text, key_text;
   if (!read_text(a.file, text) || !read_text(a.key, key_text)) {
@@ -194,93 +144,6 @@ int run_canonical(const std::string& file) {
     return kExitBadInput;
   }
   std::cout << *bytes;
-  return kExitOk;
-}
-
-struct BundleArgs {
-  TrustArgs trust;
-  std::string download_key, key, to, out;
-  int valid_days = 14;
-};
-
-std::int64_t now_s() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
-// The update server's side of seed 004's manual updates: the appliance's download key names it
-// and what it runs; the bundle holds the signed catalog and the hops from there to --to.
-int run_bundle_make(const BundleArgs& a) {
-  std::string key_text = a.download_key, secret_text;
-  if (!key_text.empty() && key_text[0] == '@' && !read_text(key_text.substr(1), key_text)) {
-    std::cerr << "hitless bundle make: cannot read " << a.download_key.substr(1) << "\n";
-    return kExitBadInput;
-  }
-  auto key = catalog::decode_download_key(key_text);
-  if (!key) {
-    std::cerr << "hitless bundle make: --for: " << key.message() << "\n";
-    return kExitBadInput;
-  }
-  const std::int64_t now = now_s();
-  if (auto clock = catalog::check_key_clock(*key, now, 300, 86400); !clock) {
-    std::cerr << "hitless bundle make: " << clock.message() << "\n";
-    return kExitBadInput;
-  }
-  if (!read_text(a.key, secret_text)) {
-    std::cerr << "hitless bundle make: cannot read --key " << a.key << "\n";
-    return kExitBadInput;
-  }
-  auto signer = catalog::parse_secret_key(secret_text);
-  if (!signer) {
-    std::cerr << "hitless bundle make: --key " << a.key << ": " << signer.message() << "\n";
-    return kExitBadInput;
-  }
-  auto cat = load(a.trust, "bundle make");
-  if (!cat) return cat.code();
-  const catalog::CatalogPackage* target = cat->main_package_with_version(a.to);
-  if (!target) {
-    std::cerr << "hitless bundle make: no product or firmware package has version " << a.to << "\n";
-    return kExitBadInput;
-  }
-  const std::string main = target->manifest.name;
-  if (!key->packages.count(main)) {
-    std::cerr << "hitless bundle make: " << key->node << " does not run " << main
-              << " (its key lists what it runs)\n";
-    return kExitBadInput;
-  }
-  auto hops = cat->resolve(key->packages, main, a.to);
-  if (!hops) {
-    std::cerr << "hitless bundle make: " << key->node << ": " << hops.message() << "\n";
-    return kExitBadInput;
-  }
-  std::string dir = a.trust.catalog;
-  if (fs::path(dir).filename() == "catalog.json") dir = fs::path(dir).parent_path().string();
-  catalog::OfflineBundle bundle{key->appliance, key->node, now, now + a.valid_days * 86400, {}};
-  bundle.files.push_back({"catalog.json", ""});
-  if (!read_text((fs::path(dir) / "catalog.json").string(), bundle.files.back().bytes)) {
-    std::cerr << "hitless bundle make: cannot read " << dir << "/catalog.json\n";
-    return kExitBadInput;
-  }
-  for (const auto* p : *hops) {
-    std::string file;
-    for (const auto& e : cat->file().entries)
-      if (e.manifest.id() == p->id()) file = e.file;
-    bundle.files.push_back({file, ""});
-    if (!read_text(p->path, bundle.files.back().bytes)) {
-      std::cerr << "hitless bundle make: cannot read " << p->path << "\n";
-      return kExitBadInput;
-    }
-  }
-  const std::string bytes = catalog::write_bundle(bundle, *signer);
-  const std::string out = a.out.empty() ? key->node + ".bundle" : a.out;
-  std::ofstream(out, std::ios::binary | std::ios::trunc) << bytes;
-  std::printf("%s: for %s (appliance %s), valid until %s, %zu hop%s:", out.c_str(),
-              key->node.c_str(), key->appliance.c_str(),
-              format_utc_timestamp(bundle.expires).c_str(), hops->size(),
-              hops->size() == 1 ? "" : "s");
-  for (const auto* p : *hops) std::printf(" %s", p->id().c_str());
-  std::printf("\n");
   return kExitOk;
 }
 
@@ -331,23 +194,6 @@ void add_catalog_commands(CLI::App& app, int& exit_code) {
   verify->add_option("--hardware", verify_args->hardware,
                      "Refuse unless the package is for this hardware model");
   verify->callback([verify_args, &exit_code] { exit_code = run_verify(*verify_args); });
-
-  auto* bundle = app.add_subcommand("bundle", "Offline bundles for air-gapped appliances");
-  bundle->require_subcommand(1);
-  auto bundle_args = std::make_shared<BundleArgs>();
-  auto* make = bundle->add_subcommand(
-      "make", "Build a signed bundle of the hops to --to, bound to one appliance's download key");
-  add_trust_options(make, bundle_args->trust);
-  make->add_option("--for", bundle_args->download_key,
-                   "The appliance's download key (HDK1-...), or @FILE holding it")
-      ->required();
-  make->add_option("--key", bundle_args->key, "minisign secret key that signs the bundle")
-      ->required();
-  make->add_option("--to", bundle_args->to, "Version wanted")->required();
-  make->add_option("-o,--output", bundle_args->out, "Bundle file (default NODE.bundle)");
-  make->add_option("--valid-days", bundle_args->valid_days, "Days the appliance accepts it")
-      ->check(CLI::Range(1, 365));
-  make->callback([bundle_args, &exit_code] { exit_code = run_bundle_make(*bundle_args); });
 }
 
 }  // namespace hitless::cli

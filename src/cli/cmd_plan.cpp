@@ -41,6 +41,7 @@ Result<plan::Plan, int> make(const PlanArgs& a, const std::string& strategy, Upg
   rq.inventory = &ctx.inventory;
   rq.observed = &observed;
   rq.catalog = &ctx.catalog;
+  rq.bundles = &ctx.bundles;
   rq.target = a.target;
   rq.strategy = strategy;
   rq.clusters = a.clusters;

@@ -121,6 +121,7 @@ int run_apply(const RunArgs& a) {
     rq.inventory = &ctx->inventory;
     rq.observed = &now;
     rq.catalog = &ctx->catalog;
+    rq.bundles = &ctx->bundles;
     rq.target = a.target;
     rq.strategy = a.strategy;
     auto p = plan::make_plan(rq);
@@ -188,7 +189,8 @@ int run_resume(const RunArgs& a, bool rollback) {
            kExitBadInput;
   std::string error;
   // A way back must stay open: rollback uses even an expired catalog (with the warning logged).
-  auto ctx = load_context(plan.inventory_file, error, rollback || a.allow_expired_catalog);
+  auto ctx = load_context(plan.inventory_file, error, rollback || a.allow_expired_catalog,
+                          /*read_bundles=*/false);
   if (!ctx) return std::cerr << "hitless " << cmd << ": " << error << "\n", kExitBadInput;
   // The inventory may name other vendor profiles than when the plan was applied: a step (or,
   // for rollback, an undo) whose action a profile lacks is refused now, not met mid-run.

@@ -14,6 +14,7 @@ void add_plan_commands(CLI::App& app, int& exit_code);
 void add_run_commands(CLI::App& app, int& exit_code);
 void add_report_command(CLI::App& app, int& exit_code);
 void add_catalog_commands(CLI::App& app, int& exit_code);
+void add_bundle_commands(CLI::App& app, int& exit_code);
 void add_profile_command(CLI::App& app, int& exit_code);
 void add_backup_commands(CLI::App& app, int& exit_code);
 

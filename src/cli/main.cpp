@@ -13,6 +13,7 @@ int main(int argc, char** argv) {
   hitless::cli::add_run_commands(app, exit_code);
   hitless::cli::add_report_command(app, exit_code);
   hitless::cli::add_catalog_commands(app, exit_code);
+  hitless::cli::add_bundle_commands(app, exit_code);
   hitless::cli::add_backup_commands(app, exit_code);
   hitless::cli::add_lab_commands(app, exit_code);
   hitless::cli::add_probe_command(app, exit_code);

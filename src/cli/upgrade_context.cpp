@@ -2,7 +2,9 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <fstream>
 #include <iostream>
+#include <iterator>
 #include <sstream>
 
 #include "drivers/command/command_driver.hpp"
@@ -16,7 +18,7 @@
 namespace hitless::cli {
 
 Result<UpgradeContext, int> load_context(const std::string& inventory_path, std::string& error,
-                                         bool allow_expired_catalog) {
+                                         bool allow_expired_catalog, bool read_bundles) {
   auto inv = load_inventory(inventory_path);
   if (!inv) {
     error = inv.message();
@@ -59,7 +61,27 @@ Result<UpgradeContext, int> load_context(const std::string& inventory_path, std:
       return make_error(2, error);
     }
   }
-  return UpgradeContext{std::move(*inv), std::move(*cat)};
+  UpgradeContext ctx{std::move(*inv), std::move(*cat), {}};
+  for (const auto& c : ctx.inventory.clusters)
+    for (const auto& n : c.nodes) {
+      if (n.bundle.empty() || !read_bundles) continue;
+      const std::string where =
+          inventory_path + ":" + std::to_string(n.line) + ": node " + n.name + ": bundle: ";
+      std::ifstream in(n.bundle, std::ios::binary);
+      if (!in) {
+        error = where + "cannot read " + n.bundle;
+        return make_error(2, error);
+      }
+      const std::string bytes((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+      auto b = catalog::check_bundle(bytes, n.bundle, ctx.catalog, trust.now);
+      if (!b) {
+        error = where + b.message();
+        return make_error(2, error);
+      }
+      ctx.bundles.emplace(n.name, std::move(*b));
+    }
+  return ctx;
 }
 
 bool check_policy_flags(const std::vector<std::string>& flags, std::string& error) {

@@ -25,7 +25,8 @@ template <class T>
 using Callback = std::function<void(Result<T, DriverErrc>)>;
 
 // One management action on an appliance. `kind` is one of:
-//   backup | stage {package, file, signature} | compat-test {package} |
+//   backup | stage {package, file, signature} | stage-bundle {file, sha256, packages} |
+//   compat-test {package} |
 //   install {package, activate: now|after-reboot} | reboot | select-boot-slot {slot} |
 //   ha-break | ha-establish {peer, role} | ha-sync | ha-role {role, force} |
 //   shared-ip {enabled} | accepting {accepting} | power-off |

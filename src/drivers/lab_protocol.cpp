@@ -48,6 +48,20 @@ Result<LabRequest, DriverErrc> lab_request_for(const Action& a) {
                         std::move(content),
                         {{"X-Package-Signature", p.at("signature").get<std::string>()}}};
     }
+    // Seed 004 manual update: the whole bundle file; the appliance checks it is the bundle
+    // planned (its SHA-256), its own, signed, and every package in it, on arrival.
+    if (a.kind == "stage-bundle") {
+      std::ifstream in(p.at("file").get<std::string>(), std::ios::binary);
+      if (!in)
+        return make_error(DriverErrc::kRejected,
+                          "cannot read offline bundle " + p.at("file").get<std::string>());
+      std::ostringstream ss;
+      ss << in.rdbuf();
+      return LabRequest{"POST",
+                        "/api/v1/bundles",
+                        ss.str(),
+                        {{"X-Bundle-SHA256", p.at("sha256").get<std::string>()}}};
+    }
     if (a.kind == "compat-test")
       return post("/api/v1/packages/" + p.at("package").get<std::string>() + "/test",
                   nlohmann::json::object());
@@ -158,6 +172,7 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
                             .count();
       n.clock_skew_s = static_cast<double>(*t - wall);
     }
+  n.appliance_id = j.value("appliance_id", "");
   n.lab = LabDiagnostics{j.at("boots").get<int>(), j.value("installs", 0),
                          j.at("sessions").at("open").get<int>()};
   return n;

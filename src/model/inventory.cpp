@@ -28,9 +28,9 @@ constexpr std::string_view kTrafficKeys[] = {"kind", "service",        "dns",
                                              "nat",  "runtime_socket", "backend"};
 constexpr std::string_view kDnsKeys[] = {"server", "zone", "record", "ttl", "key_file"};
 constexpr std::string_view kNatKeys[] = {"netns", "table", "chain"};
-constexpr std::string_view kNodeKeys[] = {"name",  "role",    "region",        "chassis",
-                                          "slot",  "driver",  "address",       "token_file",
-                                          "power", "profile", "vendor_profile"};
+constexpr std::string_view kNodeKeys[] = {
+    "name",       "role",  "region",  "chassis",        "slot",       "driver", "address",
+    "token_file", "power", "profile", "vendor_profile", "air_gapped", "bundle"};
 constexpr std::string_view kPowerKeys[] = {"driver",     "address", "path",
                                            "token_file", "user",    "password_file"};
 constexpr std::string_view kProfileKeys[] = {"install",        "reboot",  "boot_timeout",
@@ -125,6 +125,8 @@ bool parse_node(YamlReader& r, const YamlField& item, InventoryNode& n) {
                     : k == "address"        ? r.read_host_port(e, n.address)
                     : k == "token_file"     ? r.read_string(e, n.token_file)
                     : k == "vendor_profile" ? r.read_string(e, n.vendor_profile)
+                    : k == "air_gapped"     ? r.read_bool(e, n.air_gapped)
+                    : k == "bundle"         ? r.read_string(e, n.bundle)
                     : k == "power"          ? parse_power(r, e, n.power)
                                             : parse_profile(r, e, n.profile);
     if (!ok) return false;
@@ -139,6 +141,7 @@ bool parse_node(YamlReader& r, const YamlField& item, InventoryNode& n) {
     return r.missing(item, "vendor_profile", "the vendor profile of a command-driven node");
   if (n.driver != "command" && !n.vendor_profile.empty())
     return r.fail(YamlErrc::kConflict, item, "vendor_profile is for driver: command");
+  if (!n.bundle.empty()) n.air_gapped = true;  // a node updated from a bundle has no other way
   return true;
 }
 
@@ -337,6 +340,7 @@ void resolve_paths(Inventory& inv, const std::string& default_base_dir) {
     for (InventoryNode& n : c.nodes) {
       if (!n.token_file.empty()) resolve(n.token_file);
       if (!n.vendor_profile.empty()) resolve(n.vendor_profile);
+      if (!n.bundle.empty()) resolve(n.bundle);
       if (n.power) {
         // Each power driver has its own credential file; the other one stays empty.
         if (!n.power->token_file.empty()) resolve(n.power->token_file);

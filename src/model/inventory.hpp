@@ -59,6 +59,10 @@ struct InventoryNode {
   // driver: command: the vendor profile (profiles/); absolute after loading. Last, so that
   // positional initialisers of the fields above stay valid.
   std::string vendor_profile;
+  // Seed 004 air-gapped appliance: packages reach it only in an offline bundle made from its
+  // download key (`bundle`, absolute after loading; setting it implies air_gapped).
+  bool air_gapped = false;
+  std::string bundle{};  // initialised here so positional InventoryNode{...} stay warning-free
 };
 
 // traffic kind dns: the record clients resolve and how hitless updates it (RFC 2136 + TSIG).

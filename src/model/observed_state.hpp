@@ -82,6 +82,9 @@ struct ObservedNode {
   // The node's clock minus this host's, in seconds, as the driver read it (seed 004: a wrong
   // time breaks updates). A live reading, not hashed; nullopt when the driver cannot tell.
   std::optional<double> clock_skew_s;
+  // Seed 004: the appliance ID its download key and offline bundles are bound to; "" when the
+  // driver cannot tell. Read at plan time to refuse a bundle made for another appliance.
+  std::string appliance_id;
   std::optional<LabDiagnostics> lab;
   std::optional<MigrationFacts> migration;
 };

@@ -110,6 +110,7 @@ Status<PlanningErrc> AtlasStrategy::build(PlanBuilder& b, const StrategyInput& i
   for (const auto& t : traffic) healthy.push_back({Cond::kServing, t, ""});
   healthy.push_back({Cond::kHaRole, primary, failover ? "primary" : "none"});
   if (failover) healthy.push_back({Cond::kHaRole, backup, "backup"});
+  add_clock_checks(healthy, all);
   b.check(all, healthy, ref(failover, "Preparation"));
   // Every node is backed up, all at once, before anything is installed (issue 9: no install
   // starts on a node without its own proven backup); the primary master's is the seed's.

@@ -124,6 +124,7 @@ Status<PlanningErrc> ClusterPushStrategy::build(PlanBuilder& b, const StrategyIn
   if (ap) healthy.push_back({Cond::kOwnsSharedIp, vip_owner, ""});
   std::vector<std::string> all;
   for (const auto& n : c.nodes) all.push_back(n.name);
+  add_clock_checks(healthy, all);
   b.check(all, healthy, std::string(kSeed) + " > Clustering > Status");
 
   std::vector<std::function<void()>> backups;

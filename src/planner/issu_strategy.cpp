@@ -88,11 +88,12 @@ Status<PlanningErrc> IssuStrategy::build(PlanBuilder& b, const StrategyInput& in
       (in.observed.find(e->name)->ha_role == "primary" ? master : backup) = e->name;
     const std::string original_master = master;
     b.begin_phase("in-service upgrade of chassis " + name);
-    b.check({master, backup},
-            {{Cond::kServing, master, ""},
-             {Cond::kServing, backup, ""},
-             {Cond::kHaRole, master, "primary"},
-             {Cond::kHaRole, backup, "backup"}},
+    std::vector<Condition> ready{{Cond::kServing, master, ""},
+                                 {Cond::kServing, backup, ""},
+                                 {Cond::kHaRole, master, "primary"},
+                                 {Cond::kHaRole, backup, "backup"}};
+    add_clock_checks(ready, {master, backup});
+    b.check({master, backup}, ready,
             std::string(kSeed) + ": a box with two routing engines; the prerequisites are set");
     b.backup(master, std::string(kSeed) + ": the configuration on record before the upgrade");
     const auto& hops = in.hops.at(master);

@@ -50,6 +50,7 @@ std::string names(const std::vector<std::string>& v) {
 Status<PlanningErrc> prepare(PlanBuilder& b, const StrategyInput& in, const Members& m) {
   std::vector<Condition> healthy;
   for (const auto& n : m.enabled) healthy.push_back({Cond::kServing, n, ""});
+  add_clock_checks(healthy, m.all);
   b.check(m.all, healthy, seed_ref("Clustering > Status"));
   b.lb_check(m.all, seed_ref("Active/Active scenario: a load balancer with health check"));
   std::vector<std::function<void()>> backups, stages;

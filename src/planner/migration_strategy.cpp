@@ -88,10 +88,11 @@ Status<PlanningErrc> MigrationStrategy::build(PlanBuilder& b, const StrategyInpu
   const std::string& via = c.traffic_kind;
 
   b.begin_phase("prepare " + spare + " with " + old_box + "'s software, certificate and data");
-  b.check({old_box, spare},
-          {{Cond::kServing, old_box, ""},
-           {Cond::kReachable, spare, ""},
-           {Cond::kFactoryDefaults, spare, ""}},
+  std::vector<Condition> ready{{Cond::kServing, old_box, ""},
+                               {Cond::kReachable, spare, ""},
+                               {Cond::kFactoryDefaults, spare, ""}};
+  add_clock_checks(ready, {old_box, spare});
+  b.check({old_box, spare}, ready,
           ref("1. Install the new appliance (first-time login admin / password)"));
   if (via == "dns" || via == "nat")
     b.check_traffic({old_box, spare}, via, ref("the DNS server takes our updates"));

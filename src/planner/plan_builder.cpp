@@ -4,10 +4,15 @@
 #include <cstdio>
 
 #include "common/durations.hpp"
+#include "common/timestamps.hpp"
 
 namespace hitless::plan {
 namespace {
 constexpr double kApiCallS = 5;  // a management API call and its confirmation
+}
+
+void add_clock_checks(std::vector<Condition>& checklist, const std::vector<std::string>& nodes) {
+  for (const auto& n : nodes) checklist.push_back({Cond::kClockInSync, n, kClockToleranceS});
 }
 
 PlanBuilder::PlanBuilder(Plan& plan, const InventoryCluster& cluster)
@@ -186,8 +191,42 @@ std::string PlanBuilder::establish(const std::string& primary, const std::string
   return s.id;
 }
 
+void PlanBuilder::use_bundle(const std::string& node, const catalog::BundleSummary& bundle,
+                             std::vector<const catalog::CatalogPackage*> hops) {
+  air_gapped_[node] = {&bundle, std::move(hops), ""};
+}
+
 std::string PlanBuilder::stage(const std::string& node, const catalog::CatalogPackage& pkg,
                                const std::string& seed_ref) {
+  if (auto it = air_gapped_.find(node); it != air_gapped_.end()) {
+    AirGapped& a = it->second;
+    if (!a.step.empty()) return a.step;
+    std::string ids;
+    nlohmann::json packages = nlohmann::json::array();
+    double size_mb = 0;
+    for (const auto* hop : a.hops) {
+      ids += (ids.empty() ? "" : ", ") + hop->id();
+      packages.push_back({{"id", hop->id()}, {"digest", hop->digest}});
+      size_mb += hop->manifest.size_mb;
+    }
+    const std::string file = a.bundle->file.substr(a.bundle->file.find_last_of('/') + 1);
+    Step& s = add(Verb::kStage, {node}, "stage-bundle-" + node,
+                  "Upload offline bundle " + file + " to air-gapped " + node + " (made for its " +
+                      "appliance " + a.bundle->appliance + "): " + ids);
+    s.params = {{"bundle", a.bundle->file},
+                {"bundle_sha256", a.bundle->sha256},
+                {"appliance", a.bundle->appliance},
+                {"expires", format_utc_timestamp(a.bundle->expires)},
+                {"packages", packages}};
+    s.preconditions = {{Cond::kReachable, node, ""}};
+    for (const auto* hop : a.hops) s.gate.push_back({Cond::kStaged, node, hop->id()});
+    s.estimate_s = kApiCallS + size_mb / 100;
+    s.seed_ref =
+        "004 > Upgrade a Single BeyondTrust Appliance Using Manual Updates > Manual "
+        "Installation: browse to the file, Update Software";
+    (void)seed_ref;  // the strategy's own upload reference is for online nodes
+    return a.step = s.id;
+  }
   Step& s = add(Verb::kStage, {node}, "stage-" + node + "-" + pkg.id(),
                 "Upload " + pkg.id() + " to " + node);
   s.params = {{"package", pkg.id()}, {"digest", pkg.digest}};

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "catalog/bundle_check.hpp"
 #include "catalog/catalog.hpp"
 #include "model/inventory.hpp"
 #include "planner/plan.hpp"
@@ -22,6 +23,9 @@ namespace hitless::plan {
 // Seed 004: "make sure the time ... is correct" before updating: how far (seconds) a node's
 // clock may be from this host's at the checklist.
 inline constexpr const char* kClockToleranceS = "300";
+// The same check for every node a strategy installs on, appended to its pre-flight checklist
+// (a driver that cannot read a node's clock lets the condition pass).
+void add_clock_checks(std::vector<Condition>& checklist, const std::vector<std::string>& nodes);
 
 class PlanBuilder {
  public:
@@ -49,8 +53,14 @@ class PlanBuilder {
                        const std::string& seed_ref);
   std::string establish(const std::string& primary, const std::string& backup,
                         const std::string& seed_ref);
+  // On a node given an offline bundle (use_bundle), the first stage() uploads the bundle, which
+  // stages every hop at once; later calls for the node add nothing and return that step.
   std::string stage(const std::string& node, const catalog::CatalogPackage& pkg,
                     const std::string& seed_ref);
+  // Seed 004 air-gapped node: its packages arrive in `bundle` (checked and bound to it by the
+  // planner), which must outlive the builder; `hops` are what the node installs from it.
+  void use_bundle(const std::string& node, const catalog::BundleSummary& bundle,
+                  std::vector<const catalog::CatalogPackage*> hops);
   std::string compat_test(const std::string& node, const catalog::CatalogPackage& pkg,
                           const std::string& seed_ref);
   // activate_now: the node stops serving, installs and reboots into the package.
@@ -209,6 +219,12 @@ class PlanBuilder {
   std::string last_;
   std::optional<std::vector<std::string>> next_after_;
   std::map<std::string, int> slot_writes_;  // node -> installs planned so far
+  struct AirGapped {
+    const catalog::BundleSummary* bundle = nullptr;
+    std::vector<const catalog::CatalogPackage*> hops;
+    std::string step;  // the bundle's stage step, once added
+  };
+  std::map<std::string, AirGapped> air_gapped_;  // node -> its offline bundle
 };
 
 }  // namespace hitless::plan

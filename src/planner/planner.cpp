@@ -57,6 +57,39 @@ Status<PlanningErrc> check_pair(const InventoryCluster& c, const ObservedState& 
   return Unit{};
 }
 
+// Seed 004: an air-gapped node takes its packages only from its own offline bundle. Refused at
+// plan time, before anything is touched: no bundle, one made for another appliance, or one
+// that lacks a hop.
+Result<const catalog::BundleSummary*, PlanningErrc> bundle_for(
+    const InventoryNode& n, const ObservedNode& o, const std::string& target,
+    const std::vector<const catalog::CatalogPackage*>& hops, const PlanRequest& rq) {
+  const catalog::BundleSummary* found = nullptr;
+  if (rq.bundles)
+    if (auto it = rq.bundles->find(n.name); it != rq.bundles->end()) found = &it->second;
+  if (!found)
+    return make_error(PlanningErrc::kMismatch,
+                      "node " + n.name + " is air-gapped (" + rq.inventory->file + ":" +
+                          std::to_string(n.line) +
+                          ") and names no offline bundle: read its download key (Updates > "
+                          "Appliance Download Key), run `hitless bundle make --for KEY --to " +
+                          target + "` and set `bundle: FILE` on the node");
+  const catalog::BundleSummary& b = *found;
+  if (auto bound = catalog::bundle_bound_to(b, o.appliance_id, n.name); !bound)
+    return make_error(PlanningErrc::kMismatch,
+                      "node " + n.name + ": " + bound.message() + "; nothing was touched");
+  for (const auto* hop : hops)
+    if (std::find(b.packages.begin(), b.packages.end(), hop->id()) == b.packages.end()) {
+      std::string held;
+      for (const auto& id : b.packages) held += (held.empty() ? "" : ", ") + id;
+      return make_error(PlanningErrc::kNoPath,
+                        "node " + n.name + ": its offline bundle " + b.file + " holds " +
+                            (held.empty() ? "no package" : held) + " but the upgrade to " + target +
+                            " needs " + hop->id() +
+                            ": make a new bundle from its download key with --to " + target);
+    }
+  return &b;
+}
+
 }  // namespace
 
 Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
@@ -188,6 +221,12 @@ Result<Plan, PlanningErrc> make_plan(const PlanRequest& rq) {
             "cluster " + c->name + ": " + n.name + " already runs " + target +
                 " but its peers do not; finish or roll back the earlier upgrade first");
     PlanBuilder builder(plan, *c);
+    for (const auto& n : c->nodes)
+      if (n.air_gapped && !in.hops[n.name].empty()) {
+        auto b = bundle_for(n, *obs.find(n.name), target, in.hops[n.name], rq);
+        if (!b) return b.error();
+        builder.use_bundle(n.name, **b, in.hops[n.name]);
+      }
     if (auto s = strategy->build(builder, in); !s) return s.error();
     builder.finish();
     plan.clusters.push_back(c->name);

@@ -6,9 +6,11 @@
 // steps. The policy comes from the inventory's clusters (the command line applies `--policy`
 // overrides to them first). No I/O.
 
+#include <map>
 #include <string>
 #include <vector>
 
+#include "catalog/bundle_check.hpp"
 #include "catalog/catalog.hpp"
 #include "model/inventory.hpp"
 #include "model/observed_state.hpp"
@@ -25,6 +27,10 @@ struct PlanRequest {
   std::string target = "latest";      // a version, or "latest"
   std::string strategy;               // "" = the default for each cluster's kind
   std::vector<std::string> clusters;  // "" = every cluster of the inventory
+  // Seed 004: the offline bundles of air-gapped nodes (inventory `bundle:`), by node, already
+  // checked against the catalog (catalog/bundle_check.hpp); the planner checks each is bound to
+  // its node's appliance and holds its hops. Null: no node has one.
+  const std::map<std::string, catalog::BundleSummary>* bundles = nullptr;
 };
 
 Result<Plan, PlanningErrc> make_plan(const PlanRequest& request);

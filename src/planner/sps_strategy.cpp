@@ -94,6 +94,7 @@ void procedure(PlanBuilder& b, const InventoryCluster& c, const SpsNodes& s,
   healthy.push_back({Cond::kHaRole, s.primary, "primary"});
   healthy.push_back({Cond::kHaRole, s.backup, "backup"});
   healthy.push_back({Cond::kHaStatus, s.primary, "ok"});
+  add_clock_checks(healthy, all);
   b.check(all, healthy,
           ref(kSeed, "checklist: SPS is in good condition; the HA status is not degraded"));
   std::vector<std::function<void()>> backups;

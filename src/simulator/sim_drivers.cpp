@@ -60,6 +60,9 @@ void SimDrivers::perform(const std::string& name, const drivers::Action& action,
     return reply<nlohmann::json>(
         std::move(done),
         make_error(DriverErrc::kUnreachable, name + ": " + lab::to_string(n->phase())));
+  if (action.kind == "stage-bundle")
+    return stage_bundle(name, action.params.value("packages", nlohmann::json::array()), 0,
+                        nlohmann::json::array(), std::move(done));
   drivers::Action a = action;
   if (a.kind == "stage") {
     // The package as the repository holds it, signed for the simulated appliances' trusted key.
@@ -96,6 +99,20 @@ void SimDrivers::perform(const std::string& name, const drivers::Action& action,
                                     name + " refused " + rq->target + ": " +
                                         (j.is_object() ? j.value("error", res.body) : res.body)));
   reply<nlohmann::json>(std::move(done), std::move(j));
+}
+
+void SimDrivers::stage_bundle(const std::string& name, nlohmann::json ids, std::size_t next,
+                              nlohmann::json staged, drivers::Callback<nlohmann::json> done) {
+  if (next >= ids.size())
+    return reply<nlohmann::json>(std::move(done), nlohmann::json{{"staged", std::move(staged)}});
+  const std::string id = ids.at(next).get<std::string>();
+  perform(name, drivers::Action{"stage", {{"package", id}}},
+          [this, name, id, ids, next, staged,
+           done = std::move(done)](Result<nlohmann::json, DriverErrc> r) mutable {
+            if (!r) return done(std::move(r));
+            staged.push_back({{"id", r->value("staged", id)}, {"digest", r->value("digest", "")}});
+            stage_bundle(name, std::move(ids), next + 1, std::move(staged), std::move(done));
+          });
 }
 
 void SimDrivers::set_power(const std::string& name, bool on, drivers::Callback<Unit> done) {

@@ -43,6 +43,10 @@ class SimDrivers final : public drivers::ApplianceDriver,
  private:
   template <class T>
   void reply(drivers::Callback<T> done, Result<T, drivers::DriverErrc> r);
+  // An air-gapped node's offline bundle: the simulated appliance stages its packages (ids) one
+  // after the other, as the lab does, and answers {"staged": [{id, digest}]}.
+  void stage_bundle(const std::string& node, nlohmann::json ids, std::size_t next,
+                    nlohmann::json staged, drivers::Callback<nlohmann::json> done);
 
   lab::LabWorld& world_;
   const catalog::Catalog& catalog_;

@@ -238,6 +238,7 @@ const std::map<std::string, std::vector<std::string>>& profile_action_kinds() {
       {"config-read", {}},
       {"config-set", {"item", "value"}},
       {"stage", {"package", "file", "signature"}},
+      {"stage-bundle", {"file", "sha256"}},  // seed 004: an air-gapped node's offline bundle
       {"compat-test", {"package"}},
       {"install", {"package", "activate"}},
       {"reboot", {}},

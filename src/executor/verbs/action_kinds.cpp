@@ -20,8 +20,8 @@ std::vector<std::string> appliance_actions_of(plan::Verb verb, const nlohmann::j
       return {"status", "ha-break"};
     case Verb::kEstablishHa:
       return {"status", "ha-establish", "config-read"};
-    case Verb::kStage:
-      return {"status", "stage"};
+    case Verb::kStage:  // an air-gapped node's offline bundle, or one package
+      return {"status", params.contains("bundle") ? "stage-bundle" : "stage"};
     case Verb::kCompatTest:
       return {"status", "compat-test"};
     case Verb::kInstall:

@@ -2,6 +2,8 @@
 // (activate now, or into the other slot for the next reboot), reboot, choose the boot slot, and
 // rollback's restore of a node's pre-run software. Installs and reboots are never repeated
 // blindly after a crash: what the node shows decides.
+#include <algorithm>
+
 #include "executor/verbs/verb_registry.hpp"
 
 namespace hitless::exec {
@@ -24,9 +26,12 @@ const ObservedNode* seen(const VerbContext& c, const std::string& node) {
 class Stage : public VerbHandler {
  public:
   plan::Verb verb() const override { return plan::Verb::kStage; }
-  const char* summary() const override { return "uploads a signed package to a node"; }
+  const char* summary() const override {
+    return "uploads a signed package (or an air-gapped node's offline bundle) to a node";
+  }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     const auto& p = c.step.params;
+    if (p.contains("bundle")) return bundle_calls(c);
     const std::string id = p.at("package");
     const catalog::CatalogPackage* pkg = c.catalog ? c.catalog->find(id) : nullptr;
     if (!pkg)
@@ -43,6 +48,7 @@ class Stage : public VerbHandler {
   // Verified on arrival: the node checks the signature itself; what it reports having staged must
   // also be the bytes the catalog lists (a driver that reports no digest is judged by its check).
   std::optional<std::string> judge_answers(const VerbContext& c) const override {
+    if (c.step.params.contains("bundle")) return judge_bundle(c);
     const auto r = c.answers.value("stage", nlohmann::json::object());
     const std::string id = c.step.params.at("package");
     const catalog::CatalogPackage* pkg = c.catalog ? c.catalog->find(id) : nullptr;
@@ -51,6 +57,46 @@ class Stage : public VerbHandler {
     return "package " + id + " arrived on " + c.step.targets.at(0) + " as other bytes (sha256 " +
            r["digest"].get<std::string>() + ", the catalog lists " + pkg->digest +
            "); not installing it";
+  }
+
+ private:
+  // Seed 004 air-gapped node: the offline bundle (checked against the catalog and bound to the
+  // node at plan time) goes over whole; its packages must still be the catalog's.
+  static Result<std::vector<DriverCall>, VerbErrc> bundle_calls(const VerbContext& c) {
+    const auto& p = c.step.params;
+    nlohmann::json ids = nlohmann::json::array();
+    for (const auto& pk : p.at("packages")) {
+      const std::string id = pk.at("id");
+      const catalog::CatalogPackage* pkg = c.catalog ? c.catalog->find(id) : nullptr;
+      if (!pkg || pkg->digest != pk.at("digest"))
+        return make_error(VerbErrc::kRefused,
+                          "package " + id + " of the offline bundle is no longer in the catalog " +
+                              "as planned; make a new plan");
+      ids.push_back(id);
+    }
+    return std::vector<DriverCall>{
+        {Channel::kAppliance,
+         c.step.targets.at(0),
+         {"stage-bundle",
+          {{"file", p.at("bundle")}, {"sha256", p.at("bundle_sha256")}, {"packages", ids}}}}};
+  }
+  // Verified on arrival: every planned package staged as the catalog's bytes.
+  static std::optional<std::string> judge_bundle(const VerbContext& c) {
+    const auto r = c.answers.value("stage-bundle", nlohmann::json::object());
+    if (!r.is_object() || !r.contains("staged")) return std::nullopt;  // judged by the gate
+    const std::string node = c.step.targets.at(0);
+    for (const auto& pk : c.step.params.at("packages")) {
+      const std::string id = pk.at("id");
+      const auto staged = std::find_if(r["staged"].begin(), r["staged"].end(),
+                                       [&](const auto& s) { return s.value("id", "") == id; });
+      if (staged == r["staged"].end())
+        return "the offline bundle staged no " + id + " on " + node + "; not installing it";
+      if (staged->contains("digest") && (*staged)["digest"] != pk.at("digest"))
+        return "package " + id + " arrived on " + node + " as other bytes (sha256 " +
+               (*staged)["digest"].get<std::string>() + ", the catalog lists " +
+               pk.at("digest").get<std::string>() + "); not installing it";
+    }
+    return std::nullopt;
   }
 };
 

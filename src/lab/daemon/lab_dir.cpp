@@ -321,6 +321,7 @@ void write_inventory(const std::string& dir, const LabDescription& d) {
         key(y, "address") << ep.host + ":" + std::to_string(ep.port);
         key(y, "token_file") << "secrets/" + name + ".token";
       }
+      if (n.air_gapped) key(y, "air_gapped") << true;
       if (const IpmiBmc* ipmi = d.ipmi ? d.ipmi->find(name) : nullptr) {
         // Real IPMI through the node's simulator; the REST BMC stays in lab.json.
         key(y, "power") << YAML::Flow << YAML::BeginMap;

@@ -147,7 +147,13 @@ std::string appliance_id(const LabWorld& world, const Node& node) {
 
 // Seed 004 "Manual Installation": the bundle must be this appliance's and the clock right; then
 // every package in it is staged as if uploaded one by one (its signature from the catalog).
-HttpResponse install_bundle(const LabWorld& world, Node& node, const std::string& body) {
+HttpResponse install_bundle(const LabWorld& world, Node& node, const std::string& body,
+                            const std::string& expected_sha256) {
+  // The bundle the operator planned with, not another file put in its place since.
+  if (!expected_sha256.empty() && catalog::sha256_hex(body) != expected_sha256)
+    return error_response(422, "bundle rejected: its SHA-256 " + catalog::sha256_hex(body) +
+                                   " differs from the " + expected_sha256 +
+                                   " announced (X-Bundle-SHA256): not the bundle that was planned");
   auto key = catalog::parse_public_key(world.trusted_key());
   if (!key) return error_response(500, "the lab's trusted key does not read: " + key.message());
   auto bundle = catalog::read_bundle(body, {*key});
@@ -213,7 +219,8 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
     return ok({{"key", catalog::encode_download_key({appliance_id(world, node), node.name(),
                                                      packages, appliance_now(node)})}});
   }
-  if (path == "/api/v1/bundles" && m == "POST") return install_bundle(world, node, req.body);
+  if (path == "/api/v1/bundles" && m == "POST")
+    return install_bundle(world, node, req.body, req.header("x-bundle-sha256"));
   if (path == "/api/v1/config" && m == "GET") return ok(node_config_json(node));
   if (path == "/api/v1/health" && m == "GET")
     return ok({{"node", node.name()},
@@ -223,6 +230,11 @@ HttpResponse handle_management(LabWorld& world, Node& node, const HttpRequest& r
 
   // Package upload: the body is the package file; the signature travels in a header.
   if (path == "/api/v1/packages" && m == "POST") {
+    if (node.spec().air_gapped)
+      return error_response(409, node.name() +
+                                     " is air-gapped (restricted network): it takes no online "
+                                     "updates; install an offline bundle made from its download "
+                                     "key (POST /api/v1/bundles)");
     const std::string sig = req.header("x-package-signature");
     if (sig.empty())
       return error_response(400,

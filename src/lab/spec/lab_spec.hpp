@@ -86,6 +86,9 @@ struct NodeSpec {
   double session_lifetime_s = 300;
   DataSpec data;
   int line = 0;
+  // Seed 004 restricted network: no online updates (package uploads are refused); packages
+  // arrive only in an offline bundle made from the appliance's download key.
+  bool air_gapped = false;
 };
 
 struct DnsSpec {

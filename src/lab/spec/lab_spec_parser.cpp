@@ -33,7 +33,7 @@ constexpr std::string_view kNodeKeys[] = {
     "name",         "role",    "owns_shared_ip", "address",          "region",
     "chassis",      "slot",    "version",        "installed",        "reboot",
     "boot_timeout", "install", "sync_rate_mb_s", "session_lifetime", "inter_appliance_key",
-    "oob_power",    "data",    "enabled"};
+    "oob_power",    "data",    "enabled",        "air_gapped"};
 constexpr std::string_view kClusterKeys[] = {"name",          "kind", "traffic", "shared_ip",
                                              "load_balancer", "nat",  "dns",     "ha",
                                              "redundancy",    "nodes"};
@@ -209,6 +209,8 @@ bool parse_node(SpecReader& r, const Field& item, const NodeSpec& defaults,
       ok = r.read_choice(e, kSlots, n.slot);
     else if (e.key == "enabled")
       ok = r.read_bool(e, n.enabled);
+    else if (e.key == "air_gapped")
+      ok = r.read_bool(e, n.air_gapped);
     else
       ok = read_setting(r, e, n);
     if (!ok) return false;
