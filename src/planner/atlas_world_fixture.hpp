@@ -8,6 +8,7 @@
 #include <utility>
 #include <vector>
 
+#include "planner/plan_request_fixture.hpp"
 #include "planner/planner.hpp"
 
 namespace hitless::plan::fixture {
@@ -54,12 +55,7 @@ struct AtlasWorld {
   Policy& policy() { return cluster().policy; }
 
   PlanRequest request(const std::string& target = "23.2.1") const {
-    PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = target;
-    return rq;
+    return request_for(inv, obs, cat, target);
   }
 };
 

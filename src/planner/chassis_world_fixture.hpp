@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "planner/plan_request_fixture.hpp"
 #include "planner/planner.hpp"
 
 namespace hitless::plan::fixture {
@@ -62,12 +63,7 @@ struct ChassisWorld {
   }
   Policy& policy() { return inv.clusters.front().policy; }
   Result<Plan, PlanningErrc> plan(const std::string& target = "22.2R3.15") {
-    PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = target;
-    return make_plan(rq);
+    return make_plan(request_for(inv, obs, cat, target));
   }
 };
 

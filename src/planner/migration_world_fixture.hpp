@@ -12,6 +12,7 @@
 #include <string>
 #include <system_error>
 
+#include "planner/plan_request_fixture.hpp"
 #include "planner/planner.hpp"
 
 namespace hitless::plan::fixture {
@@ -90,12 +91,7 @@ struct MigrationWorld {
   ObservedNode& spare() { return obs.nodes.at("new-box"); }
   // Planned towards `target` ("" : the default, the old box's own version).
   Result<Plan, PlanningErrc> plan(const std::string& target = "") {
-    PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = target;
-    return make_plan(rq);
+    return make_plan(request_for(inv, obs, cat, target));
   }
 };
 

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "catalog/package.hpp"
+#include "planner/plan_request_fixture.hpp"
 #include "planner/planner.hpp"
 
 namespace hitless::plan::fixture {
@@ -56,13 +57,7 @@ struct World {
   }
   Result<Plan, PlanningErrc> plan(const std::string& strategy,
                                   const std::string& target = "7.2.0") {
-    PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = target;
-    rq.strategy = strategy;
-    return make_plan(rq);
+    return make_plan(request_for(inv, obs, cat, target, strategy));
   }
 };
 

@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "planner/plan_request_fixture.hpp"
 #include "planner/planner.hpp"
 
 namespace hitless::plan::fixture {
@@ -63,12 +64,7 @@ struct SpsWorld {
   }
   InventoryCluster& cluster() { return inv.clusters.front(); }
   Result<Plan, PlanningErrc> plan(const std::string& target = "7.0.4") {
-    PlanRequest rq;
-    rq.inventory = &inv;
-    rq.observed = &obs;
-    rq.catalog = &cat;
-    rq.target = target;
-    return make_plan(rq);
+    return make_plan(request_for(inv, obs, cat, target));
   }
 };
 
