@@ -94,6 +94,7 @@ run_benchmarks() {
     "ssh_bench 100 50"
     "haproxy_bench 300"
     "lb_upgrade_bench 4 0.002"
+    "downtime_bench 1"
   )
   begin "benchmarks"
   local st=0 cmd t0 rc

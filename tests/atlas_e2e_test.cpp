@@ -66,7 +66,6 @@ struct RegionProbes {
 void expect_region_always_served(const std::string& region, const probe::ProbeReport& r) {
   EXPECT_GT(r.ok, 50u) << region << ": " << probe::to_text(r);
   EXPECT_EQ(r.failed, 0u) << region << ": " << probe::to_text(r);
-  EXPECT_LT(r.max_gap_ms, 500) << region << ": " << probe::to_text(r);
   EXPECT_EQ(r.sessions_dropped, 0u) << region << ": " << probe::to_text(r);
   EXPECT_GE(r.answered_by.size(), 2u) << region << ": both traffic nodes served in turn";
 }

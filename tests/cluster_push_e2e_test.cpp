@@ -41,17 +41,20 @@ bool step_is(const std::map<std::string, std::string>& steps, const std::string&
 
 // A VIP move is close + bind in one turn of the lab's event loop: a request connection the old
 // owner had accepted but not yet read is reset with it, as on a real cluster, and nothing else
-// fails. At 100 requests/s answered in about a millisecond, at most one request is caught per
-// move; it fails as a reset or refusal, and the service never goes quiet for long.
+// fails. At 100 requests/s answered in about a millisecond one request is caught per move on a
+// quiet machine; a stalled probe catching up can have a few in flight at that instant, so a few
+// are allowed. What a move must never look like is an install or a reboot: 5 model minutes are
+// 300 ms here, about 30 refused requests and a stretch of failures that long.
 ::testing::AssertionResult failed_only_at_vip_moves(const probe::ProbeReport& r, int moves) {
+  constexpr std::uint64_t kInFlightAtAMove = 4;
   for (const auto& [cause, n] : r.failures_by_cause)
     if (n > 0 && cause != "reset" && cause != "refused")
       return ::testing::AssertionFailure() << cause << " failures: " << probe::to_text(r);
-  if (r.failed > static_cast<std::uint64_t>(moves))
+  if (r.failed > kInFlightAtAMove * static_cast<std::uint64_t>(moves))
     return ::testing::AssertionFailure()
            << r.failed << " failed requests for " << moves << " VIP moves: " << probe::to_text(r);
-  if (r.max_gap_ms > 500)
-    return ::testing::AssertionFailure() << "service gap " << r.max_gap_ms << " ms";
+  if (r.max_outage_ms > 250)
+    return ::testing::AssertionFailure() << "seen failing for " << r.max_outage_ms << " ms";
   return ::testing::AssertionSuccess();
 }
 

@@ -71,7 +71,7 @@ TEST(NetnsSharedIp, AsyncPairUpgradeUnderTheProbeMovesTheVipWithAGratuitousArp) 
   EXPECT_GT(report.requests, 50u) << probe::to_text(report);
   EXPECT_LE(report.failed, failures_within_one_gap(report, rate, sessions))
       << probe::to_text(report);
-  EXPECT_LT(report.max_gap_ms, 500) << probe::to_text(report);
+  EXPECT_LT(report.max_outage_ms, 500) << probe::to_text(report);
   EXPECT_GT(report.answered_by["b"], 0u) << probe::to_text(report);
   for (const char* n : {"a", "b"}) EXPECT_EQ(lab.node_field(n, "version"), "7.2.0") << n;
   EXPECT_EQ(lab.node_field("b", "owns_shared_ip"), "true");

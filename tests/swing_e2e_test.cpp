@@ -101,7 +101,7 @@ TEST(DnsSwing, ClientsFailOnlyWithinTheTtlAfterTheSwingAndNothingIsLost) {
   EXPECT_GT(report.answered_by["a"], 0u) << probe::to_text(report);
   EXPECT_GT(report.answered_by["b"], 0u) << probe::to_text(report);
   EXPECT_LE(report.failed / rate, predicted + 0.1) << probe::to_text(report);
-  EXPECT_LE(report.max_gap_ms, predicted * 1000 + 100) << probe::to_text(report);
+  EXPECT_LE(report.max_outage_ms, predicted * 1000 + 100) << probe::to_text(report);
   EXPECT_EQ(report.failures_by_cause.count("dns"), 0u) << probe::to_text(report);
   EXPECT_EQ(report.resolved_to.size(), 2u) << probe::to_text(report);
   // The probe honours the TTL: one lookup per TTL at most (plus the first), not per request.
@@ -128,7 +128,7 @@ TEST(NatSwing, NewConnectionsMoveAtOnceWithNoGapAndNoRefusal) {
   // Section 7c measured 0 failures at the swing, but also 1-5 connection timeouts per 10,000
   // new connections through a NAT with no swing at all (a SYN meeting a TIME_WAIT 4-tuple):
   // such a timeout is tolerated, a refusal or reset (the swing's signature) is not.
-  EXPECT_LT(report.max_gap_ms, 100) << probe::to_text(report);
+  EXPECT_LT(report.max_outage_ms, 100) << probe::to_text(report);
   EXPECT_LE(report.failed, 2u) << probe::to_text(report);
   for (const auto& [cause, n] : report.failures_by_cause)
     EXPECT_EQ(cause, "timeout") << probe::to_text(report);

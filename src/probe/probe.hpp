@@ -67,6 +67,12 @@ struct ProbeReport {
   // Longest stretch without a successful request: from start to the first success, between
   // successes, and from the last success to the end (the whole run when nothing succeeded).
   double max_gap_ms = 0;
+  // Stretches in which the service was seen failing: each runs from the start of the first failed
+  // request after a success to the next success (or the end). Unlike max_gap_ms they do not grow
+  // when the client itself is stalled (a busy machine, a sanitizer build): a stretch needs a
+  // failed request in it. The longest, and their sum.
+  double max_outage_ms = 0;
+  double outage_ms = 0;
   uint64_t sessions_opened = 0;      // got their "open" line
   uint64_t sessions_dropped = 0;     // reset, or closed without "end completed"
   uint64_t sessions_completed = 0;   // "end completed", then a clean close

@@ -168,6 +168,27 @@ TEST(ProbeStats, MaxGapRunsFromStartBetweenSuccessesAndToTheEnd) {
   EXPECT_DOUBLE_EQ(none.finish(3.0, false).max_gap_ms, 3000);
 }
 
+TEST(ProbeStats, OutagesNeedAFailureAndRunFromItToTheNextSuccess) {
+  d::ProbeStats s("t");
+  s.request_ok(0.0, 0.1, "a");
+  s.request_ok(1.0, 1.1, "a");     // a stalled client: a 1000 ms gap, no outage
+  s.request_failed(1.2, "reset");  // fails from 1.2 ...
+  s.request_failed(1.3, "refused");
+  s.request_ok(1.35, 1.5, "b");    // ... to 1.5: 300 ms
+  s.request_failed(1.4, "reset");  // started before that success finished: no new stretch
+  s.request_ok(1.6, 1.7, "b");
+  s.request_failed(1.8, "refused");  // open at the end: 1.8 -> 2.0
+  auto r = s.finish(2.0, false);
+  EXPECT_NEAR(r.max_gap_ms, 1000, 1e-6);
+  EXPECT_NEAR(r.max_outage_ms, 300, 1e-6);
+  EXPECT_NEAR(r.outage_ms, 500, 1e-6);
+
+  d::ProbeStats clean("t");
+  clean.request_ok(0.0, 0.1, "a");
+  clean.request_ok(2.0, 2.1, "a");
+  EXPECT_EQ(clean.finish(3.0, false).outage_ms, 0);
+}
+
 TEST(ProbeStats, SeriesCarriesOpenSessionsToTheEndOfEachSecond) {
   d::ProbeStats s("t");
   s.session_opened(0.1);
@@ -194,8 +215,9 @@ TEST(ProbeReportOutput, JsonHasEveryKey) {
   auto j = to_json(s.finish(1.0, false));
   for (const char* key :
        {"target", "duration_s", "requests", "ok", "failed", "failures", "max_gap_ms",
-        "sessions_opened", "sessions_dropped", "sessions_completed", "session_failures",
-        "sessions_still_open", "sessions_transferred", "answered_by", "interrupted", "series"}) {
+        "max_outage_ms", "outage_ms", "sessions_opened", "sessions_dropped", "sessions_completed",
+        "session_failures", "sessions_still_open", "sessions_transferred", "answered_by",
+        "interrupted", "series"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }
   EXPECT_EQ(j["failures"]["timeout"], 1);

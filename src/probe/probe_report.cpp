@@ -23,6 +23,8 @@ nlohmann::json to_json(const ProbeReport& r) {
       {"failed", r.failed},
       {"failures", nlohmann::json(r.failures_by_cause)},
       {"max_gap_ms", r.max_gap_ms},
+      {"max_outage_ms", r.max_outage_ms},
+      {"outage_ms", r.outage_ms},
       {"sessions_opened", r.sessions_opened},
       {"sessions_dropped", r.sessions_dropped},
       {"sessions_completed", r.sessions_completed},
@@ -53,6 +55,11 @@ std::string to_text(const ProbeReport& r) {
                   static_cast<unsigned long long>(r.requests),
                   static_cast<unsigned long long>(r.ok), pct,
                   static_cast<unsigned long long>(r.failed), r.max_gap_ms);
+    out << line;
+  }
+  if (r.failed) {
+    std::snprintf(line, sizeof line, "seen failing: longest %.0f ms, %.0f ms in all\n",
+                  r.max_outage_ms, r.outage_ms);
     out << line;
   }
   if (!r.failures_by_cause.empty()) {

@@ -30,6 +30,15 @@ void ProbeStats::request_ok(double started_s, double finished_s, const std::stri
   ++report_.answered_by[node];
   report_.max_gap_ms = std::max(report_.max_gap_ms, (finished_s - last_success_s_) * 1000);
   last_success_s_ = std::max(last_success_s_, finished_s);
+  end_outage(finished_s);
+}
+
+void ProbeStats::end_outage(double t_s) {
+  if (outage_start_s_ < 0) return;
+  const double ms = std::max(0.0, t_s - outage_start_s_) * 1000;
+  report_.max_outage_ms = std::max(report_.max_outage_ms, ms);
+  report_.outage_ms += ms;
+  outage_start_s_ = -1;
 }
 
 void ProbeStats::request_failed(double started_s, std::string_view cause) {
@@ -37,6 +46,9 @@ void ProbeStats::request_failed(double started_s, std::string_view cause) {
   ++report_.failed;
   ++bucket(started_s).failed;
   ++report_.failures_by_cause[std::string(cause)];
+  // Requests overlap: a failure that started before the last success (answered after it) is
+  // part of no stretch the client could not be served in.
+  if (outage_start_s_ < 0 && started_s >= last_success_s_) outage_start_s_ = started_s;
 }
 
 void ProbeStats::set_open(double t_s, uint64_t open) {
@@ -73,6 +85,7 @@ ProbeReport ProbeStats::finish(double ended_s, bool interrupted) {
     report_.series[i].sessions_open = open_;
   }
   report_.max_gap_ms = std::max(report_.max_gap_ms, (ended_s - last_success_s_) * 1000);
+  end_outage(ended_s);
   report_.duration_s = ended_s;
   report_.sessions_still_open = open_;
   report_.interrupted = interrupted;

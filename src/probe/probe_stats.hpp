@@ -1,7 +1,7 @@
 #pragma once
 // ProbeStats: accumulates request and session outcomes into a ProbeReport (counters, causes, the
-// per-second series and the longest gap without a success). Times are seconds since the probe
-// started, passed in by the caller, so this is pure and testable. Single-threaded.
+// per-second series, the longest gap without a success and the outages). Times are seconds since
+// the probe started, passed in by the caller, so this is pure and testable. Single-threaded.
 
 #include <cstdint>
 #include <string>
@@ -31,9 +31,12 @@ class ProbeStats {
  private:
   SecondBucket& bucket(double t_s);
   void set_open(double t_s, uint64_t open);
+  void end_outage(double t_s);
 
   ProbeReport report_;
   double last_success_s_ = 0;
+  // Start of the stretch of failures not yet followed by a success; negative when none is open.
+  double outage_start_s_ = -1;
   uint64_t open_ = 0;
   // Buckets up to and including this one hold their final sessions_open.
   std::size_t open_filled_ = 0;
