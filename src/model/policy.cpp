@@ -220,6 +220,10 @@ Status<PolicyErrc> set_from_text(Policy& p, std::string_view key, std::string_vi
     auto s = parse_seconds(text, key == "soak");
     if (!s) return s.error();
     (key == "soak" ? p.soak_s : p.drain_timeout_s) = *s;
+  } else if (key == "cutover_wait") {
+    auto s = parse_seconds(text, true);
+    if (!s) return s.error();
+    p.cutover_wait_s = *s;
   } else if (key == "on_drain_timeout") {
     const auto a = parse_drain_timeout_action(text);
     if (!a)

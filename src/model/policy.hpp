@@ -89,6 +89,10 @@ struct Policy {
   // empty: as the strategy orders them. Each role at most once; the planner adds the seed's own
   // rules and refuses a cycle, naming it.
   std::vector<std::string> role_order;
+  // Seed 004 (S9): wall seconds the old appliance keeps serving after the cut-over to its
+  // successor, at least, before it is retired. A DNS cut-over waits the record's TTL anyway;
+  // this is for clients and resolvers known to hold answers longer (0: the TTL alone).
+  double cutover_wait_s = 0;
   bool operator==(const Policy&) const = default;
 };
 

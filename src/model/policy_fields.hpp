@@ -19,7 +19,7 @@ inline constexpr std::string_view kKeys[] = {
     "max_unavailable",   "capacity_floor",  "drain_timeout",
     "on_drain_timeout",  "failback",        "soak",
     "windows",           "approval_phases", "config_changes",
-    "old_master_reboot", "role_order"};
+    "old_master_reboot", "role_order",      "cutover_wait"};
 inline constexpr std::string_view kWindowKeys[] = {"start", "end"};
 
 // Sets field `key` of `p` from its text form (every field has one: the --policy syntax).

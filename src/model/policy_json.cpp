@@ -54,8 +54,9 @@ nlohmann::json to_json(const Policy& p) {
                       {"approval_phases", approvals},
                       {"config_changes", to_string(p.config_changes)},
                       {"old_master_reboot", p.reboot_old_master ? "now" : "leave"}};
-  // Only when set, so that plans of clusters without a role order keep their hashes.
+  // Only when set, so that plans made without them keep their hashes.
   if (!p.role_order.empty()) j["role_order"] = p.role_order;
+  if (p.cutover_wait_s > 0) j["cutover_wait_s"] = p.cutover_wait_s;
   return j;
 }
 
@@ -64,6 +65,7 @@ Result<Policy, PolicyErrc> policy_from_json(const nlohmann::json& j) {
     return make_error(PolicyErrc::kMalformed, "policy: expected an object, got " + j.dump());
   std::set<std::string> known(std::begin(kJsonKeys), std::end(kJsonKeys));
   known.insert("role_order");  // optional: written only when set
+  known.insert("cutover_wait_s");
   for (const auto& [key, value] : j.items())
     if (!known.count(key)) return malformed(key, "unknown field");
   for (const char* key : kJsonKeys)
@@ -71,12 +73,14 @@ Result<Policy, PolicyErrc> policy_from_json(const nlohmann::json& j) {
   Policy p;
   for (const auto& [key, value] : j.items()) {
     Status<PolicyErrc> s = Unit{};
-    if (key == "drain_timeout_s" || key == "soak_s") {
+    if (key == "drain_timeout_s" || key == "soak_s" || key == "cutover_wait_s") {
       if (!value.is_number()) return malformed(key, "expected seconds, got " + value.dump());
       const double v = value.get<double>();
       if (v < 0 || (key == "drain_timeout_s" && v <= 0))
         return malformed(key, value.dump() + " is out of range");
-      (key == "soak_s" ? p.soak_s : p.drain_timeout_s) = v;
+      (key == "soak_s"           ? p.soak_s
+       : key == "cutover_wait_s" ? p.cutover_wait_s
+                                 : p.drain_timeout_s) = v;
     } else if (key == "capacity_floor" && value.is_null()) {
       p.capacity_floor.reset();
     } else if (key == "windows") {
@@ -157,6 +161,7 @@ std::string to_text(const Policy& p) {
     for (std::size_t i = 0; i < p.role_order.size(); ++i)
       out += (i ? " before " : "") + p.role_order[i];
   }
+  if (p.cutover_wait_s > 0) out += ", cutover_wait " + format_duration(p.cutover_wait_s);
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <nlohmann/json.hpp>
+
 #include "model/inventory.hpp"
 #include "model/yaml_reader.hpp"
 
@@ -198,7 +200,7 @@ TEST(Policy, RefusesUnknownKeysNamingThem) {
                "inventory.yaml:4: policy.max_unavailible: unknown field 'max_unavailible' "
                "(allowed: max_unavailable, "
                "capacity_floor, drain_timeout, on_drain_timeout, failback, soak, windows, "
-               "approval_phases, config_changes, old_master_reboot, role_order)");
+               "approval_phases, config_changes, old_master_reboot, role_order, cutover_wait)");
   const auto inv = parse("failback: true", "strategy: fast");
   ASSERT_FALSE(inv.ok());
   EXPECT_EQ(inv.code(), InventoryErrc::kUnknownField);
@@ -274,7 +276,7 @@ TEST(PolicyCli, ErrorsNameTheFlag) {
         "--policy speed=fast: speed: unknown field 'speed' (allowed: max_unavailable, "
         "capacity_floor, drain_timeout, "
         "on_drain_timeout, failback, soak, windows, approval_phases, config_changes, "
-        "old_master_reboot, role_order)");
+        "old_master_reboot, role_order, cutover_wait)");
   fails("failback", PolicyErrc::kWrongType,
         "--policy failback: expected KEY=VALUE (such as max_unavailable=2)");
   fails("windows=2026-12-01T05:00:00Z/2026-12-01T01:00:00Z", PolicyErrc::kConflict,
@@ -358,6 +360,28 @@ TEST(Policy, RoleOrderIsAListOfKnownRolesCarriedByThePlan) {
   auto cli = apply_cli_overrides(Policy{}, std::vector<std::string>{"role_order=primary,backup"});
   ASSERT_TRUE(cli.ok()) << cli.message();
   EXPECT_EQ(cli->role_order, (std::vector<std::string>{"primary", "backup"}));
+}
+
+TEST(Policy, CutoverWaitIsAWallDurationCarriedByThePlanOnlyWhenSet) {
+  const auto inv = parse("cutover_wait: 15m");
+  ASSERT_TRUE(inv.ok()) << inv.message();
+  EXPECT_EQ(inv->policy.cutover_wait_s, 900);
+  const auto back = policy_from_json(to_json(inv->policy));
+  ASSERT_TRUE(back.ok()) << back.message();
+  EXPECT_EQ(*back, inv->policy);
+  EXPECT_NE(to_text(inv->policy).find("cutover_wait 15m"), std::string::npos);
+  EXPECT_FALSE(to_json(Policy{}).contains("cutover_wait_s"));
+  const auto bad = parse("cutover_wait: soon");
+  ASSERT_FALSE(bad.ok());
+  EXPECT_EQ(
+      bad.message().rfind("inventory.yaml:4: policy.cutover_wait: 'soon' is not a duration", 0), 0u)
+      << bad.message();
+  auto cli = apply_cli_overrides(Policy{}, std::vector<std::string>{"cutover_wait=2h"});
+  ASSERT_TRUE(cli.ok()) << cli.message();
+  EXPECT_EQ(cli->cutover_wait_s, 7200);
+  nlohmann::json j = to_json(Policy{});
+  j["cutover_wait_s"] = -1;
+  EXPECT_FALSE(policy_from_json(j).ok());
 }
 
 }  // namespace

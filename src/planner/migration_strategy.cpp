@@ -134,8 +134,9 @@ Status<PlanningErrc> MigrationStrategy::build(PlanBuilder& b, const StrategyInpu
 
   // The old box keeps serving until the cut-over has reached every client (seed 004 resets it
   // only "once you have confirmed" the new one works): a reset within the TTL fails the clients
-  // still holding the old answer.
-  const double wait_s = via == "dns" && c.dns ? c.dns->ttl_s : 0;
+  // still holding the old answer. The policy may ask for longer (resolvers that outlive the TTL).
+  const double ttl_s = via == "dns" && c.dns ? c.dns->ttl_s : 0;
+  const double wait_s = via == "none" ? 0 : std::max(ttl_s, c.policy.cutover_wait_s);
   const ObservedNode* old_obs = in.observed.find(old_box);
   const bool clients_known = via != "none" && old_obs && old_obs->connected_clients >= 0;
   b.cutover_propagation(old_box, spare, wait_s, clients_known,

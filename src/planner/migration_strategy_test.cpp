@@ -94,6 +94,35 @@ TEST(MigrationStrategy, OldBoxServesForTheRecordsTtlAfterTheCutOverThenDrains) {
   EXPECT_EQ(drain.params.value("on_timeout", ""), "stop");
 }
 
+TEST(MigrationStrategy, PolicyCanHoldTheOldBoxLongerThanTheTtlNeverShorter) {
+  MigrationWorld w;  // TTL 2 s
+  w.inv.time_scale = 0.001;
+  w.cluster().policy.cutover_wait_s = 90;  // resolvers that keep answers past their TTL
+  auto longer = w.plan();
+  ASSERT_TRUE(longer.ok()) << longer.message();
+  const Step& wait = longer->steps[at(*longer, Verb::kSoak, "old-box")];
+  EXPECT_DOUBLE_EQ(wait.params.value("seconds", 0.0), 90000);
+  EXPECT_NE(wait.title.find("Wait 1m 30s of wall time"), std::string::npos) << wait.title;
+
+  w.cluster().policy.cutover_wait_s = 1;  // below the TTL: the TTL still holds
+  auto shorter = w.plan();
+  ASSERT_TRUE(shorter.ok()) << shorter.message();
+  EXPECT_DOUBLE_EQ(
+      shorter->steps[at(*shorter, Verb::kSoak, "old-box")].params.value("seconds", 0.0), 2000);
+}
+
+TEST(MigrationStrategy, SharedIpCutOverWaitsOnlyWhenThePolicyAsks) {
+  MigrationWorld none("shared-ip");
+  auto p = none.plan();
+  ASSERT_TRUE(p.ok()) << p.message();
+  EXPECT_EQ(at(*p, Verb::kSoak, "old-box"), -1);
+  MigrationWorld asked("shared-ip");
+  asked.cluster().policy.cutover_wait_s = 30;
+  auto q = asked.plan();
+  ASSERT_TRUE(q.ok()) << q.message();
+  EXPECT_GE(at(*q, Verb::kSoak, "old-box"), 0);
+}
+
 TEST(MigrationStrategy, NoDrainWaitWhereTheOldBoxDoesNotReportItsClients) {
   MigrationWorld w;
   w.old_box().connected_clients = -1;  // a real appliance through a profile without the table
