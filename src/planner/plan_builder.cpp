@@ -119,9 +119,11 @@ void PlanBuilder::guard_out_of_service(Step& s, const std::string& node) const {
 void PlanBuilder::note_slot_write(Step& s, const std::string& node, const std::string& what) {
   // Two firmware slots: the first install writes the other slot and keeps the running one; the
   // second writes over the slot that held the node's software from before the run.
+  // One step may write the slots of two nodes (an HA pair's upload): each is named.
   if (++slot_writes_[node] == 2)
-    s.no_return =
-        "the install of " + what + " writes over the slot holding " + node +
+    s.no_return +=
+        (s.no_return.empty() ? "" : "; ") + std::string("the install of ") + what +
+        " writes over the slot holding " + node +
         "'s software from before the run; rollback after it cannot restore that software (restore "
         "from the backup and reinstall instead)";
 }

@@ -144,6 +144,9 @@ class PlanBuilder {
   void planned_downtime(const std::string& id, const std::string& why);
   // One more condition the gate of step `id` waits for (what else the step causes elsewhere).
   void add_gate(const std::string& id, Condition c);
+  // Step `id` also writes a firmware slot of `node` (seed 003: the primary's upload and "After
+  // reboot" reach the secondary too), counted like the node's own installs.
+  void also_writes_slot(const std::string& id, const std::string& node, const std::string& what);
   // The region guard of an Atlas traffic node: how many of its region must stay accepting.
   static int region_floor(const Policy& policy, int region_size);
   // Seed 002 chassis (plan_builder_issu.cpp). `request system software in-service-upgrade` run

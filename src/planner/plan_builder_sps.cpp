@@ -60,6 +60,12 @@ void PlanBuilder::add_gate(const std::string& id, Condition c) {
     if (s.id == id) s.gate.push_back(std::move(c));
 }
 
+void PlanBuilder::also_writes_slot(const std::string& id, const std::string& node,
+                                   const std::string& what) {
+  for (Step& s : plan_.steps)
+    if (s.id == id) note_slot_write(s, node, what);
+}
+
 void PlanBuilder::planned_downtime(const std::string& id, const std::string& why) {
   for (Step& s : plan_.steps) {
     if (s.id != id) continue;

@@ -125,6 +125,7 @@ void procedure(PlanBuilder& b, const InventoryCluster& c, const SpsNodes& s,
                                         ref(kSeed, "step 4: select After reboot"));
       // Step 5: the new firmware is active (after reboot) on the secondary too.
       b.add_gate(sel, {Cond::kInstallPending, s.backup, fw.id()});
+      b.also_writes_slot(sel, s.backup, fw.id());
       b.shut_down_other(s.backup, s.primary, ref(kSeed, "step 6: Other node > Shutdown"));
       const std::string rb =
           b.reboot(s.primary, target, {{Cond::kPoweredOff, s.backup, ""}},

@@ -121,6 +121,14 @@ TEST(SpsHaPlan, SeveralFirmwareHopsRunTheWholeProcedureOncePerHop) {
   int backups = 0;
   for (const auto& s : p->steps) backups += s.verb == Verb::kBackup ? 1 : 0;
   EXPECT_EQ(backups, 5);  // one per node
+  // Hop two's "After reboot" on the primary writes the slots that held both HA nodes' firmware
+  // from before the run: the point of no return names both; hop one's names neither.
+  for (const auto& s : p->steps) {
+    if (s.verb != Verb::kInstall || s.targets.front() != "sps-a") continue;
+    const bool second = s.params.value("package", "") == "firmware-7.1.0";
+    EXPECT_EQ(s.no_return.find("sps-a's software") != std::string::npos, second) << s.no_return;
+    EXPECT_EQ(s.no_return.find("sps-b's software") != std::string::npos, second) << s.no_return;
+  }
 }
 
 TEST(SpsHaPlan, NodesOnDifferentFirmwarePathsAreRefusedNamingBoth) {
