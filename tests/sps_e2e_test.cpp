@@ -63,7 +63,7 @@ void expect_one_reboot_outage(const probe::ProbeReport& r, double reboot_wall_ms
   // Requests fail only inside that outage (the probe sends 50 per second).
   EXPECT_LT(static_cast<double>(r.failed), 50 * (reboot_wall_ms * 4 + 1500) / 1000)
       << probe::to_text(r);
-  EXPECT_LT(r.max_gap_ms, reboot_wall_ms * 4 + 1500) << probe::to_text(r);
+  EXPECT_LT(r.max_outage_ms, reboot_wall_ms * 4 + 1500) << probe::to_text(r);
   // Only the sessions open on the primary when it went down are cut (two held open).
   EXPECT_LE(r.sessions_dropped, 2u) << probe::to_text(r);
   EXPECT_GE(r.answered_by.count("sps-a"), 1u) << probe::to_text(r);
