@@ -56,8 +56,11 @@ struct ClientView {
   uint64_t sessions_opened = 0, sessions_dropped = 0, sessions_completed = 0, session_failures = 0;
   std::map<std::string, uint64_t> answered_by;
   bool interrupted = false;
-  std::optional<double>
-      downtime_s;  // model seconds: failed / rate / time_scale; none when rate is 0
+  // Model seconds. From the probe's outage (stretches from a failed request to the next
+  // success, in wall time) when it reports one; older probe files: failed / rate. None when
+  // the probe sent no requests.
+  std::optional<double> downtime_s;
+  std::optional<double> outage_ms;  // wall, as the probe reported it
   std::vector<ClientBucket> series;
 };
 

@@ -125,7 +125,11 @@ Result<ClientView, ReportErrc> parse_probe(const json& j, const std::string& fil
     c.answered_by = j.value("answered_by", std::map<std::string, uint64_t>{});
     c.interrupted = j.value("interrupted", false);
     c.rate = c.duration_s > 0 ? static_cast<double>(c.requests) / c.duration_s : 0;
-    if (c.rate > 0) c.downtime_s = static_cast<double>(c.failed) / c.rate / scale;
+    if (j.contains("outage_ms")) c.outage_ms = j.at("outage_ms").get<double>();
+    if (c.outage_ms && c.requests > 0)
+      c.downtime_s = *c.outage_ms / 1000 / scale;
+    else if (c.rate > 0)
+      c.downtime_s = static_cast<double>(c.failed) / c.rate / scale;
     const double origin =
         c.start_unix > 0 && w0 > 0 ? c.start_unix : w0;  // no start: assume the run's
     for (const auto& b : j.at("series")) {

@@ -161,6 +161,19 @@ TEST(Report, TextCarriesTimelineClientImpactAndPrediction) {
   EXPECT_NEAR(*r->clients->downtime_s, 100, 1e-6);
 }
 
+TEST(Report, DowntimeIsTheProbesOutageWhenItReportsOne) {
+  auto in = inputs();
+  (*in.probe)["outage_ms"] = 80.0;  // a stalled probe sends fewer requests: failed / rate says less
+  auto r = build_report(in);
+  ASSERT_TRUE(r.ok()) << r.message();
+  ASSERT_TRUE(r->clients && r->clients->downtime_s);
+  EXPECT_NEAR(*r->clients->downtime_s, 80, 1e-6);  // 80 ms wall / 0.001
+  const std::string t = to_text(*r);
+  EXPECT_NE(t.find("1m 20s model (seen failing for 80ms wall, 20 failed requests)"),
+            std::string::npos)
+      << t;
+}
+
 TEST(Report, ClusterWideStepShowsOnEveryNodeOfTheCluster) {
   auto r = build_report(inputs());
   ASSERT_TRUE(r.ok());

@@ -115,7 +115,11 @@ void text_clients(std::ostringstream& o, const Report& r) {
            static_cast<unsigned long long>(c.sessions_dropped),
            static_cast<unsigned long long>(c.session_failures));
   if (!c.answered_by.empty()) o << "  answered by  " << causes(c.answered_by) << "\n";
-  if (c.downtime_s)
+  if (c.downtime_s && c.outage_ms)
+    o << fmt("  downtime     %s model (seen failing for %s wall, %llu failed requests)\n",
+             dur(*c.downtime_s).c_str(), dur(*c.outage_ms / 1000).c_str(),
+             static_cast<unsigned long long>(c.failed));
+  else if (c.downtime_s)
     o << fmt("  downtime     %s model (%llu failed / %.0f per s = %s wall)\n",
              dur(*c.downtime_s).c_str(), static_cast<unsigned long long>(c.failed), c.rate,
              dur(*c.downtime_s * r.time_scale).c_str());
