@@ -58,6 +58,14 @@ struct ExecutorOptions {
   using KeepBackup = std::function<Result<nlohmann::json, std::string>(
       const std::string& node, const nlohmann::json& answer, double now)>;
   KeepBackup keep_backup;
+  // Where keep_backup runs. Set by a real run: `work` (sealing, writing and proving a backup,
+  // milliseconds of CPU and disk each) runs on a worker thread and `done(returned)` comes back
+  // on the executor's thread (returned = false: it did not finish within its deadline), so
+  // hundreds of backups do not hold up every other step. `work` touches only what it captured.
+  // Unset (the simulator, unit tests): keep_backup runs inline.
+  using OffThread =
+      std::function<void(std::function<void()> work, std::function<void(bool returned)> done)>;
+  OffThread backup_worker;
   // Overrides the plan's policy for configuration changed during the run (an operator's decision
   // at `resume`, journaled as an event).
   std::optional<ConfigChangePolicy> config_changes;

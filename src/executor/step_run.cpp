@@ -374,16 +374,39 @@ void Executor::Run::stale_after_acting(const DriverCall& call) {
 
 void Executor::Run::after_calls() {
   if (auto why = handler_->judge_answers(context())) return fail(*why);
-  if (answers_.contains("backup") && ex_.opt_.keep_backup) {
-    const std::string node = step_.targets.front();
-    if (auto why = keep_proven_backup(ex_.opt_.keep_backup, node, answers_["backup"],
-                                      ex_.clock_.now(), backup_record_);
-        !why.empty())
-      return fail(why);
-    ex_.proven_backups_.insert(node);
-  }
+  if (answers_.contains("backup") && ex_.opt_.keep_backup) return keep_backup();
   stage_ = Stage::kGating;
   wait_gate();
+}
+
+// The keeper gets copies only: on a worker thread it must not touch the step or the executor.
+void Executor::Run::keep_backup() {
+  struct Kept {
+    std::string why_not;
+    nlohmann::json record;
+  };
+  auto kept = std::make_shared<Kept>();
+  const std::string node = step_.targets.front();
+  auto work = [kept, node, keep = ex_.opt_.keep_backup, answer = answers_["backup"],
+               now = ex_.clock_.now()] {
+    kept->why_not = keep_proven_backup(keep, node, answer, now, kept->record);
+  };
+  auto then = [this, kept, node, alive = std::weak_ptr<bool>(alive_)](bool returned) {
+    if (!alive.lock()) return;
+    if (!returned)
+      return fail("backup of " + node +
+                  " could not be kept: sealing and storing it did not finish in time");
+    if (!kept->why_not.empty()) return fail(kept->why_not);
+    backup_record_ = std::move(kept->record);
+    ex_.proven_backups_.insert(node);
+    stage_ = Stage::kGating;
+    wait_gate();
+  };
+  if (!ex_.opt_.backup_worker) {
+    work();
+    return then(true);
+  }
+  ex_.opt_.backup_worker(std::move(work), std::move(then));
 }
 
 std::string Executor::Run::unmet_gate() const {

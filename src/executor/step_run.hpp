@@ -51,6 +51,9 @@ struct Executor::Run {
   // When the gate stops being waited for (the verb may set its own timeout).
   double gate_deadline() const;
   void after_calls();
+  // Seals, stores and proves the step's backup (ExecutorOptions::keep_backup), off the executor's
+  // thread when the run gives it a worker; then waits on the gate.
+  void keep_backup();
   void stale_after_acting(const DriverCall& call);
   static bool reads_only(const std::string& kind);
   void wait_gate();
