@@ -65,13 +65,14 @@ VerbContext Executor::Run::context() const {
   return VerbContext{step_, evidence_, ex_.catalog_, intent_detail_, answers_, gate_};
 }
 
-std::vector<std::string> Executor::Run::nodes_of_interest() const {
+std::vector<std::string> Executor::Run::nodes_of_interest(bool with_guards) const {
   std::vector<std::string> out = step_.targets;
   auto add = [&](const std::string& n) {
     if (!n.empty() && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
   };
   for (const auto* list : {&step_.preconditions, &gate_, &step_.guards})
     for (const auto& c : *list) {
+      if (list == &step_.guards && !with_guards) continue;
       add(c.node);
       for (const auto& n : c.nodes) add(n);
     }
@@ -366,10 +367,13 @@ bool Executor::Run::reads_only(const std::string& kind) {
 }
 
 // An action changes more than its target (breaking a relation changes the peer, a traffic switch
-// both ends): every node the step looks at is seen afresh afterwards.
+// both ends): every node its preconditions and gate name is seen afresh afterwards. Not the nodes
+// only its guards name: those are the others that must keep serving, which the action does not
+// address (and making a whole region stale after each of hundreds of steps starting together
+// had every next step observe the region again: seconds of polling in a 500-node burst).
 void Executor::Run::stale_after_acting(const DriverCall& call) {
   ex_.acted_on(call.target);
-  for (const auto& n : nodes_of_interest()) ex_.acted_on(n);
+  for (const auto& n : nodes_of_interest(false)) ex_.acted_on(n);
 }
 
 void Executor::Run::after_calls() {

@@ -68,7 +68,8 @@ struct Executor::Run {
   void succeed(const std::string& message);
   void fail(const std::string& message);
   void withdraw(const std::string& why);
-  std::vector<std::string> nodes_of_interest() const;
+  // Its targets and the nodes its preconditions, gate and (with_guards) guards name.
+  std::vector<std::string> nodes_of_interest(bool with_guards = true) const;
   bool gate_needs_service() const;
   bool preconditions_need_service() const;
   std::vector<std::string> gate_nodes() const;
