@@ -23,7 +23,7 @@ using Clock = std::chrono::steady_clock;
 // polled nodes cannot exhaust the process's descriptors; kept well under the lab server's 30 s
 // idle timeout so a kept connection is rarely one the server already closed.
 struct AsyncHttpClient::Pool {
-  static constexpr std::size_t kPerHost = 8;
+  static constexpr std::size_t kPerHost = 32;  // a primary master takes bursts of hundreds
   static constexpr auto kIdleFor = std::chrono::seconds(10);
 
   struct Idle {
@@ -126,7 +126,9 @@ asio::awaitable<Outcome> run(ClientRequest rq, std::shared_ptr<AsyncHttpClient::
                   (out.code == NetErrc::kTimeout ? std::string("no answer in time") : e.message());
     return out;
   };
-  const bool idempotent = rq.method == "GET" || rq.method == "HEAD";
+  // RFC 9110 9.2.2: repeating these has the effect of sending them once.
+  const bool idempotent = rq.method == "GET" || rq.method == "HEAD" || rq.method == "PUT" ||
+                          rq.method == "DELETE" || rq.method == "OPTIONS";
   auto req = make_request(rq);
   // At most two tries: a kept connection the server closed meanwhile, then a fresh one.
   for (int attempt = 0;; ++attempt) {

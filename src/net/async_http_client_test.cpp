@@ -1,5 +1,6 @@
 // AsyncHttpClient keep-alive: GETs to one host share a kept connection, a kept connection the
-// server closed is retried on a fresh one, and a POST never rides a kept connection.
+// server closed is retried on a fresh one, PUTs share one too, and a POST never rides a kept
+// connection.
 #include "net/async_http_client.hpp"
 
 #include <gtest/gtest.h>
@@ -116,6 +117,16 @@ TEST(AsyncHttpClient, APostAlwaysOpensItsOwnConnection) {
   EXPECT_EQ(ok, std::vector<bool>(5, true));
   EXPECT_EQ(server.remotes.size(), 5u);
   EXPECT_EQ(client.connections_opened(), 5u);
+}
+
+TEST(AsyncHttpClient, PutsAreIdempotentAndShareAConnection) {
+  boost::asio::io_context io;
+  CountingServer server(io);
+  AsyncHttpClient client(io);
+  std::vector<bool> ok;
+  send_in_turn(io, client, std::vector<ClientRequest>(5, to(server.listener->port(), "PUT")), ok);
+  EXPECT_EQ(ok, std::vector<bool>(5, true));
+  EXPECT_EQ(client.connections_opened(), 1u);
 }
 
 TEST(AsyncHttpClient, ANodeThatIsGoneStillFailsToConnect) {
