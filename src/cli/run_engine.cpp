@@ -32,8 +32,7 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx,
   eo.poll_interval_s = exec::default_poll_interval_s(plan.time_scale);
   eo.reaction_s = exec::default_reaction_s(plan.time_scale);
   eo.approval_poll_s = 0.5 / plan.time_scale;
-  // At most ~2,000 observations per wall second in all, however many steps wait at once.
-  eo.poll_spacing_s = 0.0005 / plan.time_scale;
+  eo.poll_spacing_s = exec::default_poll_spacing_s(plan.time_scale);
   if (!o.rollback) eo.keep_backup = make_backup_keeper(o.backup_dir, o.backup_passphrase);
   // Backups are sealed, written and proven on this worker's thread, one at a time (the keeper's
   // sealer is not shared between threads), while the run's thread serves every other step.

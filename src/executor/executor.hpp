@@ -83,6 +83,9 @@ inline double default_poll_interval_s(double time_scale) {
 // The reaction bound a real run keeps: 0.9 s of wall time (inside the one-second goal, with room
 // for the observation itself), in model seconds.
 inline double default_reaction_s(double time_scale) { return 0.9 / time_scale; }
+// The poll budget a real run keeps: at most ~2,000 observations per wall second in all, however
+// many steps wait at once (model seconds per step in flight). The simulator keeps it too.
+inline double default_poll_spacing_s(double time_scale) { return 0.0005 / time_scale; }
 
 // The run's states; every change goes through Executor::transition, which journals it.
 enum class RunState {
