@@ -90,7 +90,7 @@ http::request<http::string_body> make_request(ClientRequest& rq) {
     req.set(http::field::content_type, rq.content_type);
     req.body() = std::move(rq.body);
   }
-  req.keep_alive(true);
+  req.keep_alive(rq.keep_alive);
   req.prepare_payload();
   return req;
 }
@@ -129,11 +129,12 @@ asio::awaitable<Outcome> run(ClientRequest rq, std::shared_ptr<AsyncHttpClient::
   // RFC 9110 9.2.2: repeating these has the effect of sending them once.
   const bool idempotent = rq.method == "GET" || rq.method == "HEAD" || rq.method == "PUT" ||
                           rq.method == "DELETE" || rq.method == "OPTIONS";
+  const bool may_reuse = rq.keep_alive && idempotent;
   auto req = make_request(rq);
   // At most two tries: a kept connection the server closed meanwhile, then a fresh one.
   for (int attempt = 0;; ++attempt) {
     std::unique_ptr<beast::tcp_stream> stream =
-        idempotent && attempt == 0 ? pool->take(where) : nullptr;
+        may_reuse && attempt == 0 ? pool->take(where) : nullptr;
     const bool reused = stream != nullptr;
     if (!stream) {
       stream = std::make_unique<beast::tcp_stream>(co_await asio::this_coro::executor);
@@ -159,7 +160,7 @@ asio::awaitable<Outcome> run(ClientRequest rq, std::shared_ptr<AsyncHttpClient::
       co_return fail(rec == http::error::end_of_stream ? NetErrc::kClosed : NetErrc::kProtocol,
                      "no reply from", rec);
     out.response = to_response(parser.get());
-    if (parser.get().keep_alive() && parser.is_done()) {
+    if (rq.keep_alive && parser.get().keep_alive() && parser.is_done()) {
       pool->give_back(where, std::move(stream));
     } else {
       beast::error_code ignore;

@@ -1,10 +1,11 @@
 #pragma once
 // AsyncHttpClient: HTTP/1.1 requests on an io_context, each with its own deadline, completing
-// through a callback on the io_context's thread. Keep-alive: a connection whose reply allowed it
-// is kept idle per host:port (a few dozen per host, dropped after a while) and reused by the next
-// idempotent request there (GET, HEAD, PUT, DELETE, OPTIONS), so a run polling hundreds of nodes
-// does not open a TCP connection per look. A kept connection the server closed meanwhile is
-// retried once on a fresh one; a POST always opens its own, so it is never sent twice.
+// through a callback on the io_context's thread. Keep-alive, for requests that ask for it
+// (ClientRequest::keep_alive; others get a fresh connection, closed after): a connection whose
+// reply allowed it is kept idle per host:port (a few dozen per host, dropped after a while) and
+// reused by the next idempotent request there (GET, HEAD, PUT, DELETE, OPTIONS), so a run polling
+// hundreds of nodes does not open a TCP connection per look. A kept connection the server closed
+// meanwhile is retried once on a fresh one; a POST always opens its own, so it is never sent twice.
 // Single-threaded: create and use it on the io_context's thread.
 
 #include <cstddef>

@@ -38,6 +38,7 @@ ClientRequest to(std::uint16_t port, const std::string& method = "GET") {
   rq.method = method;
   rq.target = "/status";
   rq.timeout_s = 10;
+  rq.keep_alive = true;
   return rq;
 }
 
@@ -127,6 +128,21 @@ TEST(AsyncHttpClient, PutsAreIdempotentAndShareAConnection) {
   send_in_turn(io, client, std::vector<ClientRequest>(5, to(server.listener->port(), "PUT")), ok);
   EXPECT_EQ(ok, std::vector<bool>(5, true));
   EXPECT_EQ(client.connections_opened(), 1u);
+}
+
+// A service address behind NAT or a balancer is asked on a new connection each time: a kept one
+// would stay with the backend it first reached.
+TEST(AsyncHttpClient, ARequestWithoutKeepAliveAlwaysOpensAFreshConnection) {
+  boost::asio::io_context io;
+  CountingServer server(io);
+  AsyncHttpClient client(io);
+  ClientRequest rq = to(server.listener->port());
+  rq.keep_alive = false;
+  std::vector<bool> ok;
+  send_in_turn(io, client, {to(server.listener->port()), rq, rq}, ok);
+  EXPECT_EQ(ok, std::vector<bool>(3, true));
+  EXPECT_EQ(server.remotes.size(), 3u);
+  EXPECT_EQ(client.connections_opened(), 3u);
 }
 
 TEST(AsyncHttpClient, ANodeThatIsGoneStillFailsToConnect) {
