@@ -147,6 +147,24 @@ double lab_model_time(const std::string& run) {
   return j.is_object() ? j.value("time", -1.0) : -1.0;
 }
 
+// The lab daemon's process id, from the pid file `lab up` writes (0 when unreadable).
+int lab_daemon_pid(const std::string& run) {
+  std::ifstream in(run + "/lab.pid");
+  int pid = 0;
+  in >> pid;
+  return pid;
+}
+
+// Management API requests every node answered so far (the lab's own counters).
+long management_calls(const std::string& run) {
+  const auto j = nlohmann::json::parse(
+      bench::run_hitless("lab inspect --dir " + run + " --format json").output, nullptr, false);
+  long total = 0;
+  if (j.is_object())
+    for (const auto& n : j["nodes"]) total += n.value("management_requests", 0L);
+  return total;
+}
+
 // One probe per region for the apply's duration: requests at 20/s and one session per traffic
 // node, each reopened when the lab ends it.
 struct RegionProbes {
@@ -199,14 +217,20 @@ bool execute_against_lab(int traffic, int regions, const std::string& time_scale
 
   bench::Measured apply;
   std::map<std::string, probe::ProbeReport> seen;
-  double makespan = -1;
+  double makespan = -1, lab_cpu = -1;
+  long calls = -1;
   if (ok) {
     RegionProbes probes(run + "/lab.json", (traffic + regions - 1) / regions);
     const double m0 = lab_model_time(run);
+    const int lab_pid = lab_daemon_pid(run);
+    const double lab_cpu0 = bench::process_cpu_s(lab_pid);
+    const long calls0 = management_calls(run);
     apply = bench::run_measured({"apply", dir + "/plan.json", "--auto-approve", "--quiet",
                                  "--journal", dir + "/journal.db"},
                                 dir + "/apply.log");
     const double m1 = lab_model_time(run);
+    lab_cpu = bench::process_cpu_s(lab_pid) - lab_cpu0;
+    calls = management_calls(run) - calls0;
     seen = probes.finish();
     makespan = m0 >= 0 && m1 >= 0 ? m1 - m0 : -1;
     if (apply.exit_code != 0) {
@@ -235,6 +259,8 @@ bool execute_against_lab(int traffic, int regions, const std::string& time_scale
   // compressed clock multiplies by 1 / time scale. Were it a fixed wall cost, at the appliances'
   // real pace it would add only its wall seconds; it is not fixed when the orchestrator's CPU
   // grows with the run's wall time (polling): compare runs at two time scales.
+  std::printf("lab daemon CPU during the apply: %.1f s; management API calls it answered: %ld\n",
+              lab_cpu, calls);
   const double scale = std::stod(time_scale);
   if (makespan > 0) {
     const double overhead_wall = std::max(0.0, (makespan - bound) * scale);

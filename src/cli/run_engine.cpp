@@ -9,8 +9,14 @@
 #include "drivers/driver_set.hpp"
 #include "net/asio_scheduler.hpp"
 #include "net/async_http_client.hpp"
+#include "net/blocking_worker.hpp"
 
 namespace hitless::cli {
+namespace {
+// Wall seconds one backup may take to be sealed, written and proven (the first derives the run's
+// key: about a second at Argon2id's interactive cost) before its step fails.
+constexpr double kBackupKeepTimeoutS = 120;
+}  // namespace
 
 exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx,
                             journal::Journal& journal, const EngineOptions& o) {
@@ -26,9 +32,15 @@ exec::RunOutcome run_engine(const plan::Plan& plan, const UpgradeContext& ctx,
   eo.poll_interval_s = exec::default_poll_interval_s(plan.time_scale);
   eo.reaction_s = exec::default_reaction_s(plan.time_scale);
   eo.approval_poll_s = 0.5 / plan.time_scale;
-  // At most ~2,000 observations per wall second in all, however many steps wait at once.
-  eo.poll_spacing_s = 0.0005 / plan.time_scale;
+  eo.poll_spacing_s = exec::default_poll_spacing_s(plan.time_scale);
   if (!o.rollback) eo.keep_backup = make_backup_keeper(o.backup_dir, o.backup_passphrase);
+  // Backups are sealed, written and proven on this worker's thread, one at a time (the keeper's
+  // sealer is not shared between threads), while the run's thread serves every other step.
+  // Declared before the executor: destroyed after it, once the backup in hand is done.
+  net::BlockingWorker backup_worker(io);
+  eo.backup_worker = [&backup_worker](std::function<void()> work, std::function<void(bool)> done) {
+    backup_worker.run(std::move(work), kBackupKeepTimeoutS, std::move(done));
+  };
   eo.config_changes = o.config_changes;
   eo.wall_now = [] {
     return std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch())

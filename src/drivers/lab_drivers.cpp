@@ -75,6 +75,7 @@ void LabApplianceDriver::call(const LabEndpoint& ep, const std::string& node,
   if (rq.headers.count("X-Package-Signature")) rq.content_type = "application/octet-stream";
   rq.bearer_token = ep.token;
   rq.timeout_s = timeout_s_;
+  rq.keep_alive = ep.keep_alive;
   http_.request(std::move(rq), [node, target,
                                 done = std::move(done)](Result<net::HttpResponse, net::NetErrc> r) {
     if (!r) return done(make_error(DriverErrc::kUnreachable, node + ": " + r.message()));
@@ -136,6 +137,7 @@ void LabApplianceDriver::who_answers(const std::string& cluster, Callback<std::s
         make_error(DriverErrc::kUnsupported, "cluster " + cluster + " has no service address"));
   LabEndpoint ep = it->second;
   ep.token.clear();
+  ep.keep_alive = false;
   if (auto dns = dns_servers_.find(cluster); dns != dns_servers_.end()) {
     auto answer = net::query_a(dns->second, ep.host);
     if (!answer) return done(make_error(DriverErrc::kUnreachable, answer.message()));

@@ -21,6 +21,9 @@ struct LabEndpoint {
   std::uint16_t port = 0;
   std::string token;
   std::string path;  // BMC only
+  // A management API keeps its connections for the next call; a service address is asked on a
+  // fresh one each time, as a new client would (a kept one stays with its first backend).
+  bool keep_alive = true;
 };
 
 class LabApplianceDriver final : public NodeDriver {

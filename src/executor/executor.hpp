@@ -58,6 +58,14 @@ struct ExecutorOptions {
   using KeepBackup = std::function<Result<nlohmann::json, std::string>(
       const std::string& node, const nlohmann::json& answer, double now)>;
   KeepBackup keep_backup;
+  // Where keep_backup runs. Set by a real run: `work` (sealing, writing and proving a backup,
+  // milliseconds of CPU and disk each) runs on a worker thread and `done(returned)` comes back
+  // on the executor's thread (returned = false: it did not finish within its deadline), so
+  // hundreds of backups do not hold up every other step. `work` touches only what it captured.
+  // Unset (the simulator, unit tests): keep_backup runs inline.
+  using OffThread =
+      std::function<void(std::function<void()> work, std::function<void(bool returned)> done)>;
+  OffThread backup_worker;
   // Overrides the plan's policy for configuration changed during the run (an operator's decision
   // at `resume`, journaled as an event).
   std::optional<ConfigChangePolicy> config_changes;
@@ -75,6 +83,9 @@ inline double default_poll_interval_s(double time_scale) {
 // The reaction bound a real run keeps: 0.9 s of wall time (inside the one-second goal, with room
 // for the observation itself), in model seconds.
 inline double default_reaction_s(double time_scale) { return 0.9 / time_scale; }
+// The poll budget a real run keeps: at most ~2,000 observations per wall second in all, however
+// many steps wait at once (model seconds per step in flight). The simulator keeps it too.
+inline double default_poll_spacing_s(double time_scale) { return 0.0005 / time_scale; }
 
 // The run's states; every change goes through Executor::transition, which journals it.
 enum class RunState {

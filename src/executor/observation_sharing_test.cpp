@@ -4,6 +4,8 @@
 // one look. Hand-written fake appliances on the virtual clock.
 #include <gtest/gtest.h>
 
+#include <map>
+
 #include "executor/executor.hpp"
 #include "executor/fake_appliances.hpp"
 #include "journal/memory_journal.hpp"
@@ -84,6 +86,49 @@ TEST(ExecutorObservation, EveryWaiterSeesTheChangeWithinOneLook) {
   // A look is at most one reaction bound away, plus the answer's and the journal's turns.
   EXPECT_GE(many.last_done, kChangeAt);
   EXPECT_LE(many.last_done, kChangeAt + kReactionS + 1);
+}
+
+// Installs one after the other on i0..i4, each guarded by "at least one of g0..g9 serving": an
+// install's action does not address the guard's nodes, so what was seen of them stays good for
+// the next install's guard (within the reaction bound); the region is not asked again per step.
+TEST(ExecutorObservation, AnActionLeavesWhatItsGuardsSawCurrent) {
+  VirtualScheduler clock;
+  testing::FakeAppliances fake(clock);
+  fake.install_s = 10;
+  journal::MemoryJournal journal("h");
+  plan::Plan plan;
+  plan.phases = {{0, "one"}};
+  std::vector<std::string> guarded;
+  for (int g = 0; g < 10; ++g) guarded.push_back("g" + std::to_string(g));
+  for (const auto& g : guarded) plan.observed.nodes[g] = fake.add(g);
+  for (int i = 0; i < 5; ++i) {
+    const std::string node = "i" + std::to_string(i);
+    plan.observed.nodes[node] = fake.add(node);
+    plan::Step s;
+    s.id = "install-" + node;
+    s.verb = Verb::kInstall;
+    s.cluster = "c";
+    s.targets = {node};
+    if (i > 0) s.after = {"install-i" + std::to_string(i - 1)};
+    s.estimate_s = 10;
+    s.params = {{"package", "product-2.0"}, {"activate", "now"}};
+    s.gate = {{Cond::kVersion, node, "2.0"}};
+    s.guards = {{Cond::kMinServing, "", "1", guarded}};
+    plan.steps.push_back(s);
+  }
+  ExecutorOptions options;
+  options.poll_interval_s = 1;
+  options.reaction_s = 1000;  // a look stays good for a first look this long
+  options.timeout_slack_s = 100;
+  Executor ex(plan, nullptr, clock, drivers::Drivers{&fake, &fake, &fake}, journal, options);
+  std::string outcome;
+  ex.start([&outcome](const RunOutcome& o) { outcome = o.state; });
+  clock.run_all(1e6);
+  ASSERT_EQ(outcome, "completed");
+  std::map<std::string, int> looks;
+  for (const auto& look : fake.looks) ++looks[look.node];
+  for (const auto& g : guarded) EXPECT_EQ(looks[g], 1) << g << " was asked again after an install";
+  EXPECT_GE(looks["i4"], 2) << "an install's own node is looked at again after it acted";
 }
 
 }  // namespace

@@ -65,13 +65,14 @@ VerbContext Executor::Run::context() const {
   return VerbContext{step_, evidence_, ex_.catalog_, intent_detail_, answers_, gate_};
 }
 
-std::vector<std::string> Executor::Run::nodes_of_interest() const {
+std::vector<std::string> Executor::Run::nodes_of_interest(bool with_guards) const {
   std::vector<std::string> out = step_.targets;
   auto add = [&](const std::string& n) {
     if (!n.empty() && std::find(out.begin(), out.end(), n) == out.end()) out.push_back(n);
   };
   for (const auto* list : {&step_.preconditions, &gate_, &step_.guards})
     for (const auto& c : *list) {
+      if (list == &step_.guards && !with_guards) continue;
       add(c.node);
       for (const auto& n : c.nodes) add(n);
     }
@@ -366,24 +367,50 @@ bool Executor::Run::reads_only(const std::string& kind) {
 }
 
 // An action changes more than its target (breaking a relation changes the peer, a traffic switch
-// both ends): every node the step looks at is seen afresh afterwards.
+// both ends): every node its preconditions and gate name is seen afresh afterwards. Not the nodes
+// only its guards name: those are the others that must keep serving, which the action does not
+// address (and making a whole region stale after each of hundreds of steps starting together
+// had every next step observe the region again: seconds of polling in a 500-node burst).
 void Executor::Run::stale_after_acting(const DriverCall& call) {
   ex_.acted_on(call.target);
-  for (const auto& n : nodes_of_interest()) ex_.acted_on(n);
+  for (const auto& n : nodes_of_interest(false)) ex_.acted_on(n);
 }
 
 void Executor::Run::after_calls() {
   if (auto why = handler_->judge_answers(context())) return fail(*why);
-  if (answers_.contains("backup") && ex_.opt_.keep_backup) {
-    const std::string node = step_.targets.front();
-    if (auto why = keep_proven_backup(ex_.opt_.keep_backup, node, answers_["backup"],
-                                      ex_.clock_.now(), backup_record_);
-        !why.empty())
-      return fail(why);
-    ex_.proven_backups_.insert(node);
-  }
+  if (answers_.contains("backup") && ex_.opt_.keep_backup) return keep_backup();
   stage_ = Stage::kGating;
   wait_gate();
+}
+
+// The keeper gets copies only: on a worker thread it must not touch the step or the executor.
+void Executor::Run::keep_backup() {
+  struct Kept {
+    std::string why_not;
+    nlohmann::json record;
+  };
+  auto kept = std::make_shared<Kept>();
+  const std::string node = step_.targets.front();
+  auto work = [kept, node, keep = ex_.opt_.keep_backup, answer = answers_["backup"],
+               now = ex_.clock_.now()] {
+    kept->why_not = keep_proven_backup(keep, node, answer, now, kept->record);
+  };
+  auto then = [this, kept, node, alive = std::weak_ptr<bool>(alive_)](bool returned) {
+    if (!alive.lock()) return;
+    if (!returned)
+      return fail("backup of " + node +
+                  " could not be kept: sealing and storing it did not finish in time");
+    if (!kept->why_not.empty()) return fail(kept->why_not);
+    backup_record_ = std::move(kept->record);
+    ex_.proven_backups_.insert(node);
+    stage_ = Stage::kGating;
+    wait_gate();
+  };
+  if (!ex_.opt_.backup_worker) {
+    work();
+    return then(true);
+  }
+  ex_.opt_.backup_worker(std::move(work), std::move(then));
 }
 
 std::string Executor::Run::unmet_gate() const {

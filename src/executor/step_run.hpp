@@ -51,6 +51,9 @@ struct Executor::Run {
   // When the gate stops being waited for (the verb may set its own timeout).
   double gate_deadline() const;
   void after_calls();
+  // Seals, stores and proves the step's backup (ExecutorOptions::keep_backup), off the executor's
+  // thread when the run gives it a worker; then waits on the gate.
+  void keep_backup();
   void stale_after_acting(const DriverCall& call);
   static bool reads_only(const std::string& kind);
   void wait_gate();
@@ -65,7 +68,8 @@ struct Executor::Run {
   void succeed(const std::string& message);
   void fail(const std::string& message);
   void withdraw(const std::string& why);
-  std::vector<std::string> nodes_of_interest() const;
+  // Its targets and the nodes its preconditions, gate and (with_guards) guards name.
+  std::vector<std::string> nodes_of_interest(bool with_guards = true) const;
   bool gate_needs_service() const;
   bool preconditions_need_service() const;
   std::vector<std::string> gate_nodes() const;

@@ -22,6 +22,11 @@ struct ClientRequest {
   std::string bearer_token;  // sent as "Authorization: Bearer ..." when not empty
   std::map<std::string, std::string> headers;
   double timeout_s = 5;
+  // AsyncHttpClient only: may ride a connection kept from an earlier request to this host:port
+  // and leave its own open for the next (a node's management API). Off: a fresh connection,
+  // closed after, as a new client makes; a service address behind NAT or a load balancer must
+  // be asked this way, since a kept connection stays with the backend it first reached.
+  bool keep_alive = false;
 };
 
 Result<HttpResponse, NetErrc> http_call(const ClientRequest& request);

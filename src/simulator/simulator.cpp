@@ -325,8 +325,10 @@ Result<SimulationResult, SimErrc> simulate(const plan::Plan& plan, const Invento
   eo.auto_approve = true;
   eo.poll_interval_s = options.poll_interval_s > 0 ? options.poll_interval_s
                                                    : exec::default_poll_interval_s(plan.time_scale);
-  if (options.poll_interval_s <= 0)
-    eo.reaction_s = exec::default_reaction_s(plan.time_scale);  // poll as a real run does
+  if (options.poll_interval_s <= 0) {  // poll as a real run does
+    eo.reaction_s = exec::default_reaction_s(plan.time_scale);
+    eo.poll_spacing_s = exec::default_poll_spacing_s(plan.time_scale);
+  }
   exec::Executor executor(plan, &cat, clock,
                           drivers::Drivers{&drivers, &drivers, &drivers, &balancer}, journal, eo,
                           &steps);

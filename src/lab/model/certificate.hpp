@@ -28,6 +28,11 @@ struct Certificate {
   std::string fingerprint() const;
   // Problems the Certificates page would list as warnings ("" when none).
   std::string warning() const;
+
+  // The name, key and signature last found to verify: every status document shows the warning,
+  // and an Ed25519 verification per status request was a sixth of a busy lab daemon's CPU.
+  // Checked against the current fields, so a changed certificate is verified afresh.
+  mutable std::string verified_;
 };
 
 // The export file (JSON text): certificate, chain and the private key encrypted under
