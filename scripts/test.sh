@@ -16,8 +16,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 jobs=${HITLESS_JOBS:-$(nproc)}
-# Unity batches (cmake/unity_build.cmake) cut a cold build of every preset to well under half;
-# passed explicitly either way so a build directory never keeps a stale choice.
+# Unity batches (cmake/unity_build.cmake) compile a cold build in a fraction of the time; passed
+# explicitly either way so a build directory never keeps a stale choice.
 unity=$([ "${HITLESS_UNITY:-1}" = 1 ] && echo ON || echo OFF)
 skip() { [ "${!1:-0}" = 1 ]; }
 
