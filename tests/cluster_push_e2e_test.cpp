@@ -58,7 +58,7 @@ bool step_is(const std::map<std::string, std::string>& steps, const std::string&
   return ::testing::AssertionSuccess();
 }
 
-bool has_recording(const nlohmann::json& config, const std::string& id) {
+bool lists_recording(const nlohmann::json& config, const std::string& id) {
   for (const auto& r : config.value("recordings", nlohmann::json::array()))
     if (r == id) return true;
   return false;
@@ -100,8 +100,8 @@ TEST(ActivePassiveUpgrade, PassiveFirstPushFailsTheVipOverTransfersSessionsAndKe
 
   const auto c1 = lab.config("ap-1");
   const auto c2 = lab.config("ap-2");
-  EXPECT_TRUE(has_recording(c1, "rec-on-ap-1-while-ap-2-installs"));
-  EXPECT_TRUE(has_recording(c2, "rec-on-ap-2-during-the-push"));
+  EXPECT_TRUE(lists_recording(c1, "rec-on-ap-1-while-ap-2-installs"));
+  EXPECT_TRUE(lists_recording(c2, "rec-on-ap-2-during-the-push"));
   EXPECT_EQ(c1.at("items").value("settings/setting.pushed", ""), "written on ap-1 during the push");
   EXPECT_EQ(c2.at("items").value("settings/setting.installing", ""),
             "written on ap-2 while it installs");

@@ -11,7 +11,7 @@ namespace hitless::testing {
 namespace {
 
 using nlohmann::json;
-constexpr double kScale = 0.001;  // 1 model minute = 60 ms
+constexpr double kDataTimeScale = 0.001;  // 1 model minute = 60 ms
 
 std::string error_of(const json& body) {
   return body.is_object() ? body.value("error", body.dump()) : body.dump();
@@ -22,7 +22,7 @@ bool synced_since(const json& n, double t) {
 }
 
 TEST(LabConfig, ShowsItemsChangeTimesRecordingsAndAConfigurationChecksum) {
-  Lab lab(pair_yaml(), kScale);
+  Lab lab(pair_yaml(), kDataTimeScale);
   ASSERT_EQ(lab.api("a", "PUT", "/api/v1/config/settings/banner", {{"value", "hello"}}).first, 200);
   auto [st, c] = lab.api("a", "GET", "/api/v1/config");
   ASSERT_EQ(st, 200) << c;
@@ -39,7 +39,7 @@ TEST(LabConfig, ShowsItemsChangeTimesRecordingsAndAConfigurationChecksum) {
 }
 
 TEST(LabConfig, ConfigurationChecksumIgnoresRecordings) {
-  Lab lab(pair_yaml(), kScale);
+  Lab lab(pair_yaml(), kDataTimeScale);
   const json before = lab.node("a").at("data");
   ASSERT_EQ(
       lab.api("a", "POST", "/api/v1/config/recordings", {{"id", "rec-x"}, {"size_mb", 5}}).first,
@@ -50,7 +50,7 @@ TEST(LabConfig, ConfigurationChecksumIgnoresRecordings) {
 }
 
 TEST(LabSync, RecordingOnTheBackupWhileBrokenSurvivesAndTheOldPrimarysSettingIsOverwritten) {
-  Lab lab(pair_yaml(), kScale);
+  Lab lab(pair_yaml(), kDataTimeScale);
   ASSERT_EQ(lab.api("a", "POST", "/api/v1/failover/break").first, 200);
   ASSERT_EQ(lab.api("b", "POST", "/api/v1/config/recordings",
                     {{"id", "rec-b-while-broken"}, {"size_mb", 20}})
@@ -77,7 +77,7 @@ TEST(LabSync, RecordingOnTheBackupWhileBrokenSurvivesAndTheOldPrimarysSettingIsO
 }
 
 TEST(LabRelation, InstallInsideAFailoverRelationIsRefusedThenAllowedAfterBreak) {
-  Lab lab(pair_yaml(), kScale);
+  Lab lab(pair_yaml(), kDataTimeScale);
   ASSERT_EQ(lab.stage("b", "base-3.1.0").first, 201);
   auto [st, body] = lab.api("b", "POST", "/api/v1/install", {{"package", "base-3.1.0"}});
   EXPECT_EQ(st, 409);
@@ -103,7 +103,7 @@ clusters:
       - {name: master-b, role: backup-master}
       - {name: eu-1, role: traffic, region: eu}
 )";
-  Lab lab(yaml, kScale);
+  Lab lab(yaml, kDataTimeScale);
   ASSERT_EQ(lab.stage("master-b", "product-23.2.1").first, 201);
   auto [st, body] = lab.api("master-b", "POST", "/api/v1/install", {{"package", "product-23.2.1"}});
   ASSERT_EQ(st, 202) << body;
@@ -119,7 +119,7 @@ clusters:
 }
 
 TEST(LabBackup, AnswersOnlyAfterTwoSecondsPlusSizeAt200MbPerSecond) {
-  Lab lab(pair_yaml(), kScale);  // 3000 MB: 2 + 15 = 17 model seconds
+  Lab lab(pair_yaml(), kDataTimeScale);  // 3000 MB: 2 + 15 = 17 model seconds
   const double t0 = lab.node("a").at("time");
   auto [st, body] = lab.api("a", "POST", "/api/v1/backup");
   ASSERT_EQ(st, 200) << body;

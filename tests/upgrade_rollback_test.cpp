@@ -11,7 +11,7 @@ namespace hitless::testing {
 namespace {
 
 // Slower than the default so a fault can be injected while an install is under way.
-constexpr double kScale = 0.005;
+constexpr double kRollbackTimeScale = 0.005;
 
 bool started(const std::map<std::string, std::string>& steps, const std::string& id) {
   auto it = steps.find(id);
@@ -19,7 +19,7 @@ bool started(const std::map<std::string, std::string>& steps, const std::string&
 }
 
 TEST(Rollback, AFailureInBsSecondInstallBootsItsPreRunSlotAndRestoresThePair) {
-  UpgradeLab lab(pair_yaml(), kScale);
+  UpgradeLab lab(pair_yaml(), kRollbackTimeScale);
   const std::string sum_a = lab.checksum("a");
   ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
   auto run = std::async(std::launch::async, [&] { return lab.apply("--auto-approve"); });
@@ -48,7 +48,7 @@ TEST(Rollback, AFailureInBsSecondInstallBootsItsPreRunSlotAndRestoresThePair) {
 }
 
 TEST(Rollback, BUnreachableDuringItsProductInstallIsNamedAndThePairIsNotReestablished) {
-  UpgradeLab lab(pair_yaml(), kScale);
+  UpgradeLab lab(pair_yaml(), kRollbackTimeScale);
   ASSERT_EQ(lab.plan("asynchronous").exit_code, 0);
   auto run =
       std::async(std::launch::async, [&] { return lab.apply("--auto-approve --api-timeout 0.5"); });

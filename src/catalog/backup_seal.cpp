@@ -14,7 +14,7 @@
 namespace hitless::catalog {
 namespace {
 
-constexpr std::string_view kMagic = "hitless-backup/1\n";
+constexpr std::string_view kSealMagic = "hitless-backup/1\n";
 // Chunks keep memory flat for large exports; each carries its own authentication tag.
 constexpr std::size_t kChunk = 64 * 1024;
 using Key = std::array<unsigned char, crypto_secretstream_xchacha20poly1305_KEYBYTES>;
@@ -75,7 +75,7 @@ std::string seal_with_key(std::string_view plaintext, const Key& key, const Salt
                                {"salt", to_hex(salt.data(), salt.size())},
                                {"stream", to_hex(header.data(), header.size())},
                                {"chunk", kChunk}};
-  std::string out(kMagic);
+  std::string out(kSealMagic);
   out += head.dump() + "\n";
   std::vector<unsigned char> cipher(kChunk + crypto_secretstream_xchacha20poly1305_ABYTES);
   std::size_t pos = 0;
@@ -104,13 +104,13 @@ struct SealedHead {
 };
 
 Result<SealedHead, BackupErrc> read_head(std::string_view sealed) {
-  if (sealed.substr(0, kMagic.size()) != kMagic)
+  if (sealed.substr(0, kSealMagic.size()) != kSealMagic)
     return make_error(BackupErrc::kMalformed, "not a hitless backup (no hitless-backup/1 header)");
-  const auto eol = sealed.find('\n', kMagic.size());
+  const auto eol = sealed.find('\n', kSealMagic.size());
   if (eol == std::string_view::npos)
     return make_error(BackupErrc::kMalformed, "backup header line is truncated");
-  const auto head =
-      nlohmann::json::parse(sealed.substr(kMagic.size(), eol - kMagic.size()), nullptr, false);
+  const auto head = nlohmann::json::parse(sealed.substr(kSealMagic.size(), eol - kSealMagic.size()),
+                                          nullptr, false);
   SealedHead h;
   if (!head.is_object() || head.value("kdf", "") != "argon2id13" ||
       !head.value("opslimit", nlohmann::json()).is_number_unsigned() ||

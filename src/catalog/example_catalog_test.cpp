@@ -14,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 using Installed = std::map<std::string, std::string>;
 
-std::vector<std::string> ids(const std::vector<const CatalogPackage*>& hops) {
+std::vector<std::string> hop_ids(const std::vector<const CatalogPackage*>& hops) {
   std::vector<std::string> out;
   for (const auto* p : hops) out.push_back(p->id());
   return out;
@@ -36,7 +36,7 @@ class ExampleCatalog : public ::testing::Test {
                                 const std::string& to) {
     auto hops = catalog_.resolve(installed, main, to);
     EXPECT_TRUE(hops.ok()) << hops.message();
-    return hops.ok() ? ids(*hops) : std::vector<std::string>{};
+    return hops.ok() ? hop_ids(*hops) : std::vector<std::string>{};
   }
   fs::path state_;
   Catalog catalog_ = Catalog::from_manifests({});

@@ -15,7 +15,7 @@ namespace {
 constexpr std::string_view kKeyPrefix = "HDK1-";
 constexpr std::string_view kBundleHeader = "HITLESS-BUNDLE 1\n";
 
-Error<BundleErrc> malformed(const std::string& what) {
+Error<BundleErrc> malformed_bundle(const std::string& what) {
   return make_error(BundleErrc::kMalformed, what);
 }
 
@@ -34,7 +34,7 @@ Result<DownloadKey, BundleErrc> decode_download_key(std::string_view text) {
   std::string raw;
   if (text.substr(0, kKeyPrefix.size()) != kKeyPrefix ||
       !from_base64(text.substr(kKeyPrefix.size()), raw))
-    return malformed("not an appliance download key (expected HDK1-...)");
+    return malformed_bundle("not an appliance download key (expected HDK1-...)");
   const auto j = nlohmann::json::parse(raw, nullptr, false);
   DownloadKey k;
   try {
@@ -43,9 +43,9 @@ Result<DownloadKey, BundleErrc> decode_download_key(std::string_view text) {
     k.packages = j.at("packages").get<std::map<std::string, std::string>>();
     k.time = j.at("time").get<std::int64_t>();
   } catch (const nlohmann::json::exception&) {
-    return malformed("the download key is damaged (its fields do not read)");
+    return malformed_bundle("the download key is damaged (its fields do not read)");
   }
-  if (k.appliance.empty()) return malformed("the download key names no appliance");
+  if (k.appliance.empty()) return malformed_bundle("the download key names no appliance");
   return k;
 }
 
@@ -93,12 +93,12 @@ std::string write_bundle(const OfflineBundle& bundle, const MinisignSecretKey& k
 Result<OfflineBundle, BundleErrc> read_bundle(std::string_view bytes,
                                               const std::vector<MinisignPublicKey>& trusted) {
   if (bytes.substr(0, kBundleHeader.size()) != kBundleHeader)
-    return malformed("not an offline bundle (bad header)");
+    return malformed_bundle("not an offline bundle (bad header)");
   bytes.remove_prefix(kBundleHeader.size());
   const auto eol = bytes.find('\n');
-  if (eol == std::string_view::npos) return malformed("the bundle's manifest is truncated");
+  if (eol == std::string_view::npos) return malformed_bundle("the bundle's manifest is truncated");
   auto doc = parse_signed_document(std::string(bytes.substr(0, eol)), "bundle manifest");
-  if (!doc) return malformed(doc.message());
+  if (!doc) return malformed_bundle(doc.message());
   if (valid_signers(*doc, trusted).empty())
     return make_error(BundleErrc::kBadSignature,
                       "the bundle is not signed by a trusted key (altered, or for another "
@@ -107,12 +107,12 @@ Result<OfflineBundle, BundleErrc> read_bundle(std::string_view bytes,
   OfflineBundle b;
   try {
     const auto& s = doc->signed_part;
-    if (s.at("_type") != "hitless-bundle") return malformed("not a bundle manifest");
+    if (s.at("_type") != "hitless-bundle") return malformed_bundle("not a bundle manifest");
     b.appliance = s.at("appliance").get<std::string>();
     b.node = s.at("node").get<std::string>();
     const auto issued = parse_utc_timestamp(s.at("issued").get<std::string>());
     const auto expires = parse_utc_timestamp(s.at("expires").get<std::string>());
-    if (!issued || !expires) return malformed("the bundle's validity is not UTC timestamps");
+    if (!issued || !expires) return malformed_bundle("the bundle's validity is not UTC timestamps");
     b.issued = *issued;
     b.expires = *expires;
     for (const auto& f : s.at("files")) {
@@ -130,7 +130,7 @@ Result<OfflineBundle, BundleErrc> read_bundle(std::string_view bytes,
       b.files.push_back(std::move(bf));
     }
   } catch (const nlohmann::json::exception&) {
-    return malformed("the bundle manifest lacks a field (appliance, validity or files)");
+    return malformed_bundle("the bundle manifest lacks a field (appliance, validity or files)");
   }
   if (!bytes.empty())
     return make_error(

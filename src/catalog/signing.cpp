@@ -10,7 +10,7 @@ namespace {
 
 constexpr std::string_view kCommentTag = "hitless-package ";
 
-void ensure_sodium() {
+void ensure_sodium_for_signing() {
   static const bool ready = [] { return sodium_init() >= 0; }();
   if (!ready) throw std::runtime_error("libsodium failed to initialise");
 }
@@ -34,7 +34,7 @@ SignErrc sign_errc(MinisignErrc e) {
 }  // namespace
 
 std::string to_base64(std::string_view bytes) {
-  ensure_sodium();
+  ensure_sodium_for_signing();
   std::string out(sodium_base64_encoded_len(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
   sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()),
                     bytes.size(), sodium_base64_VARIANT_ORIGINAL);
@@ -43,7 +43,7 @@ std::string to_base64(std::string_view bytes) {
 }
 
 bool from_base64(std::string_view text, std::string& out) {
-  ensure_sodium();
+  ensure_sodium_for_signing();
   out.assign(text.size(), '\0');
   size_t len = 0;
   if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), text.data(),

@@ -25,7 +25,7 @@ struct RunArgs {
   double api_timeout_s = 5;
 };
 
-std::string read_text(const std::string& path, std::string& error) {
+std::string read_whole_file(const std::string& path, std::string& error) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     error = "cannot read " + path;
@@ -83,7 +83,7 @@ int run_apply(const RunArgs& a) {
   plan::Plan plan;
   std::string inventory_path = a.inventory;
   if (!a.plan_file.empty()) {
-    const std::string text = read_text(a.plan_file, error);
+    const std::string text = read_whole_file(a.plan_file, error);
     if (!error.empty()) return std::cerr << "hitless apply: " << error << "\n", kExitBadInput;
     auto p = plan::plan_from_json_text(text, a.plan_file);
     if (!p) return std::cerr << "hitless apply: " << p.message() << "\n", kExitBadInput;

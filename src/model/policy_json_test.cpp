@@ -7,7 +7,7 @@ namespace hitless {
 namespace {
 
 // 2026-12-DAYTHH:00:00Z
-std::int64_t at(int day, int hour) { return 1796083200 + (day - 1) * 86400 + hour * 3600; }
+std::int64_t december_at(int day, int hour) { return 1796083200 + (day - 1) * 86400 + hour * 3600; }
 
 Policy everything() {
   Policy p;
@@ -17,7 +17,7 @@ Policy everything() {
   p.on_drain_timeout = DrainTimeoutAction::kWait;
   p.failback = true;
   p.soak_s = 7200;
-  p.windows = {{at(1, 1), at(1, 5)}, {at(8, 1), at(8, 5)}};
+  p.windows = {{december_at(1, 1), december_at(1, 5)}, {december_at(8, 1), december_at(8, 5)}};
   p.approval_phases = {ApprovalPhases::Mode::kList, {1, 4}};
   p.config_changes = ConfigChangeAction::kCarryOver;
   return p;

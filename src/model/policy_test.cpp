@@ -34,14 +34,14 @@ std::string inventory(const std::string& top, const std::string& cluster = "fail
   return text;
 }
 
-Result<Inventory, InventoryErrc> parse(const std::string& top,
-                                       const std::string& cluster = "failback: false") {
+Result<Inventory, InventoryErrc> parse_with_policy(const std::string& top,
+                                                   const std::string& cluster = "failback: false") {
   return parse_inventory_text(inventory(top, cluster), "inventory.yaml", "/srv");
 }
 
-void expect_error(const std::string& top, InventoryErrc code, const std::string& message,
-                  const std::string& cluster = "failback: false") {
-  const auto inv = parse(top, cluster);
+void expect_policy_error(const std::string& top, InventoryErrc code, const std::string& message,
+                         const std::string& cluster = "failback: false") {
+  const auto inv = parse_with_policy(top, cluster);
   ASSERT_FALSE(inv.ok()) << top;
   EXPECT_EQ(inv.code(), code) << inv.message();
   EXPECT_EQ(inv.message(), message);
@@ -73,7 +73,7 @@ TEST(Policy, DefaultsAreTheDocumentedOnes) {
 }
 
 TEST(Policy, ReadsEveryFieldAndClusterFieldsOverrideTheTopLevel) {
-  const auto inv = parse(R"(max_unavailable: 2
+  const auto inv = parse_with_policy(R"(max_unavailable: 2
   capacity_floor: 50%
   drain_timeout: 10m
   on_drain_timeout: force
@@ -85,7 +85,7 @@ TEST(Policy, ReadsEveryFieldAndClusterFieldsOverrideTheTopLevel) {
       end: 2026-12-01T05:00:00Z
   approval_phases: [3, 1]
   config_changes: carry-over)",
-                         "capacity_floor: 1\n      config_changes: discard");
+                                     "capacity_floor: 1\n      config_changes: discard");
   ASSERT_TRUE(inv.ok()) << inv.message();
   const Policy& top = inv->policy;
   EXPECT_EQ(top.max_unavailable, 2);
@@ -110,7 +110,7 @@ TEST(Policy, ApprovalPhasesTakeAllNoneOrStrategy) {
   for (const auto& [text, mode] : {std::pair{"all", ApprovalPhases::Mode::kAll},
                                    std::pair{"none", ApprovalPhases::Mode::kNone},
                                    std::pair{"strategy", ApprovalPhases::Mode::kStrategy}}) {
-    const auto inv = parse(std::string("approval_phases: ") + text);
+    const auto inv = parse_with_policy(std::string("approval_phases: ") + text);
     ASSERT_TRUE(inv.ok()) << inv.message();
     EXPECT_EQ(inv->policy.approval_phases.mode, mode);
   }
@@ -118,57 +118,65 @@ TEST(Policy, ApprovalPhasesTakeAllNoneOrStrategy) {
 
 TEST(Policy, RefusesEachBadValueNamingFileLineAndField) {
   const auto I = InventoryErrc::kWrongType;
-  expect_error("max_unavailable: 0", I,
-               "inventory.yaml:4: policy.max_unavailable: '0' is out of range (at least 1)");
-  expect_error("max_unavailable: two", I,
-               "inventory.yaml:4: policy.max_unavailable: 'two' is not a whole number");
-  expect_error("max_unavailable: 1.5", I,
-               "inventory.yaml:4: policy.max_unavailable: '1.5' is not a whole number");
-  expect_error("capacity_floor: 150%", I,
-               "inventory.yaml:4: policy.capacity_floor: '150%' is out of range (0..100 %)");
-  expect_error(
+  expect_policy_error("max_unavailable: 0", I,
+                      "inventory.yaml:4: policy.max_unavailable: '0' is out of range (at least 1)");
+  expect_policy_error("max_unavailable: two", I,
+                      "inventory.yaml:4: policy.max_unavailable: 'two' is not a whole number");
+  expect_policy_error("max_unavailable: 1.5", I,
+                      "inventory.yaml:4: policy.max_unavailable: '1.5' is not a whole number");
+  expect_policy_error("capacity_floor: 150%", I,
+                      "inventory.yaml:4: policy.capacity_floor: '150%' is out of range (0..100 %)");
+  expect_policy_error(
       "capacity_floor: -1", I,
       "inventory.yaml:4: policy.capacity_floor: '-1' is out of range (a member count >= 0)");
-  expect_error("capacity_floor: half", I,
-               "inventory.yaml:4: policy.capacity_floor: 'half' is not a capacity floor (a member "
-               "count such as 2, or a "
-               "percentage such as 50%)");
-  expect_error(
+  expect_policy_error(
+      "capacity_floor: half", I,
+      "inventory.yaml:4: policy.capacity_floor: 'half' is not a capacity floor (a member "
+      "count such as 2, or a "
+      "percentage such as 50%)");
+  expect_policy_error(
       "drain_timeout: 0s", I,
       "inventory.yaml:4: policy.drain_timeout: '0s' is out of range (must be more than 0)");
-  expect_error("drain_timeout: soon", I,
-               "inventory.yaml:4: policy.drain_timeout: 'soon' is not a duration (such as 90s, "
-               "10m, 1h30m; bare = seconds)");
-  expect_error("soak: -5m", I,
-               "inventory.yaml:4: policy.soak: '-5m' is not a duration (such as 90s, 10m, 1h30m; "
-               "bare = seconds)");
-  expect_error("on_drain_timeout: retry", I,
-               "inventory.yaml:4: policy.on_drain_timeout: unknown on_drain_timeout 'retry' "
-               "(allowed: wait, force, stop)");
-  expect_error("config_changes: keep", I,
-               "inventory.yaml:4: policy.config_changes: unknown config_changes 'keep' (allowed: "
-               "pause, carry-over, discard)");
-  expect_error("failback: yes", I,
-               "inventory.yaml:4: policy.failback: expected true or false, got 'yes'");
-  expect_error("approval_phases: [1, 0]", I,
-               "inventory.yaml:4: policy.approval_phases[1]: '0' is out of range (phases are "
-               "numbered from 1)");
-  expect_error("approval_phases: some", I,
-               "inventory.yaml:4: policy.approval_phases: 'some' is not a phase number (1, 2, "
-               "...), all, none or strategy");
-  expect_error("approval_phases: [2, 2]", InventoryErrc::kConflict,
-               "inventory.yaml:4: policy.approval_phases: phase 2 is listed twice");
-  expect_error("max_unavailable: {a: 1}", I,
-               "inventory.yaml:4: policy.max_unavailable: expected a single value, got a map");
-  expect_error("windows: [{start: 2026-12-01 01:00, end: 2026-12-01T05:00:00Z}]", I,
-               "inventory.yaml:4: policy.windows[0].start: '2026-12-01 01:00' is not a UTC "
-               "timestamp (such as "
-               "2026-12-01T01:00:00Z)");
-  expect_error("windows: [{start: 2026-12-01T01:00:00Z}]", InventoryErrc::kMissingField,
-               "inventory.yaml:4: policy.windows[0].end: required field missing (a UTC timestamp "
-               "such as 2026-12-01T05:00:00Z)");
+  expect_policy_error(
+      "drain_timeout: soon", I,
+      "inventory.yaml:4: policy.drain_timeout: 'soon' is not a duration (such as 90s, "
+      "10m, 1h30m; bare = seconds)");
+  expect_policy_error(
+      "soak: -5m", I,
+      "inventory.yaml:4: policy.soak: '-5m' is not a duration (such as 90s, 10m, 1h30m; "
+      "bare = seconds)");
+  expect_policy_error("on_drain_timeout: retry", I,
+                      "inventory.yaml:4: policy.on_drain_timeout: unknown on_drain_timeout 'retry' "
+                      "(allowed: wait, force, stop)");
+  expect_policy_error(
+      "config_changes: keep", I,
+      "inventory.yaml:4: policy.config_changes: unknown config_changes 'keep' (allowed: "
+      "pause, carry-over, discard)");
+  expect_policy_error("failback: yes", I,
+                      "inventory.yaml:4: policy.failback: expected true or false, got 'yes'");
+  expect_policy_error(
+      "approval_phases: [1, 0]", I,
+      "inventory.yaml:4: policy.approval_phases[1]: '0' is out of range (phases are "
+      "numbered from 1)");
+  expect_policy_error(
+      "approval_phases: some", I,
+      "inventory.yaml:4: policy.approval_phases: 'some' is not a phase number (1, 2, "
+      "...), all, none or strategy");
+  expect_policy_error("approval_phases: [2, 2]", InventoryErrc::kConflict,
+                      "inventory.yaml:4: policy.approval_phases: phase 2 is listed twice");
+  expect_policy_error(
+      "max_unavailable: {a: 1}", I,
+      "inventory.yaml:4: policy.max_unavailable: expected a single value, got a map");
+  expect_policy_error("windows: [{start: 2026-12-01 01:00, end: 2026-12-01T05:00:00Z}]", I,
+                      "inventory.yaml:4: policy.windows[0].start: '2026-12-01 01:00' is not a UTC "
+                      "timestamp (such as "
+                      "2026-12-01T01:00:00Z)");
+  expect_policy_error(
+      "windows: [{start: 2026-12-01T01:00:00Z}]", InventoryErrc::kMissingField,
+      "inventory.yaml:4: policy.windows[0].end: required field missing (a UTC timestamp "
+      "such as 2026-12-01T05:00:00Z)");
   // In a cluster's policy the path and line are the cluster's.
-  expect_error(
+  expect_policy_error(
       "failback: false", I,
       "inventory.yaml:10: clusters[0].policy.max_unavailable: '0' is out of range (at least 1)",
       "max_unavailable: 0");
@@ -196,12 +204,13 @@ TEST(Policy, FromYamlGivesItsOwnErrorCodes) {
 }
 
 TEST(Policy, RefusesUnknownKeysNamingThem) {
-  expect_error("max_unavailible: 2", InventoryErrc::kUnknownField,
-               "inventory.yaml:4: policy.max_unavailible: unknown field 'max_unavailible' "
-               "(allowed: max_unavailable, "
-               "capacity_floor, drain_timeout, on_drain_timeout, failback, soak, windows, "
-               "approval_phases, config_changes, old_master_reboot, role_order, cutover_wait)");
-  const auto inv = parse("failback: true", "strategy: fast");
+  expect_policy_error(
+      "max_unavailible: 2", InventoryErrc::kUnknownField,
+      "inventory.yaml:4: policy.max_unavailible: unknown field 'max_unavailible' "
+      "(allowed: max_unavailable, "
+      "capacity_floor, drain_timeout, on_drain_timeout, failback, soak, windows, "
+      "approval_phases, config_changes, old_master_reboot, role_order, cutover_wait)");
+  const auto inv = parse_with_policy("failback: true", "strategy: fast");
   ASSERT_FALSE(inv.ok());
   EXPECT_EQ(inv.code(), InventoryErrc::kUnknownField);
   EXPECT_EQ(inv.message().substr(0, 58),
@@ -210,17 +219,19 @@ TEST(Policy, RefusesUnknownKeysNamingThem) {
 }
 
 TEST(Policy, RefusesWindowsThatEndBeforeTheyStartOrOverlap) {
-  expect_error("windows:\n    - {start: 2026-12-01T05:00:00Z, end: 2026-12-01T01:00:00Z}",
-               InventoryErrc::kConflict,
-               "inventory.yaml:5: policy.windows[0].end: the window ends at 2026-12-01T01:00:00Z, "
-               "not after its start "
-               "2026-12-01T05:00:00Z");
-  expect_error("windows:\n    - {start: 2026-12-01T05:00:00Z, end: 2026-12-01T05:00:00Z}",
-               InventoryErrc::kConflict,
-               "inventory.yaml:5: policy.windows[0].end: the window ends at 2026-12-01T05:00:00Z, "
-               "not after its start "
-               "2026-12-01T05:00:00Z");
-  expect_error(
+  expect_policy_error(
+      "windows:\n    - {start: 2026-12-01T05:00:00Z, end: 2026-12-01T01:00:00Z}",
+      InventoryErrc::kConflict,
+      "inventory.yaml:5: policy.windows[0].end: the window ends at 2026-12-01T01:00:00Z, "
+      "not after its start "
+      "2026-12-01T05:00:00Z");
+  expect_policy_error(
+      "windows:\n    - {start: 2026-12-01T05:00:00Z, end: 2026-12-01T05:00:00Z}",
+      InventoryErrc::kConflict,
+      "inventory.yaml:5: policy.windows[0].end: the window ends at 2026-12-01T05:00:00Z, "
+      "not after its start "
+      "2026-12-01T05:00:00Z");
+  expect_policy_error(
       "windows:\n    - {start: 2026-12-01T04:00:00Z, end: 2026-12-01T06:00:00Z}\n"
       "    - {start: 2026-12-08T01:00:00Z, end: 2026-12-08T05:00:00Z}\n"
       "    - {start: 2026-12-01T01:00:00Z, end: 2026-12-01T05:00:00Z}",
@@ -229,7 +240,7 @@ TEST(Policy, RefusesWindowsThatEndBeforeTheyStartOrOverlap) {
       "overlaps policy.windows[2] "
       "(2026-12-01T01:00:00Z/2026-12-01T05:00:00Z); windows must not overlap");
   // Touching windows do not overlap.
-  const auto ok = parse(
+  const auto ok = parse_with_policy(
       "windows:\n    - {start: 2026-12-01T05:00:00Z, end: 2026-12-01T06:00:00Z}\n"
       "    - {start: 2026-12-01T01:00:00Z, end: 2026-12-01T05:00:00Z}");
   ASSERT_TRUE(ok.ok()) << ok.message();
@@ -237,7 +248,8 @@ TEST(Policy, RefusesWindowsThatEndBeforeTheyStartOrOverlap) {
 }
 
 TEST(PolicyCli, OverridesTheInventoryAndLaterFlagsWin) {
-  const auto inv = parse("max_unavailable: 2\n  capacity_floor: 1", "capacity_floor: 50%");
+  const auto inv =
+      parse_with_policy("max_unavailable: 2\n  capacity_floor: 1", "capacity_floor: 50%");
   ASSERT_TRUE(inv.ok()) << inv.message();
   const std::vector<std::string> flags = {"max_unavailable=3",
                                           "soak=90s",
@@ -340,7 +352,7 @@ namespace hitless {
 namespace {
 
 TEST(Policy, RoleOrderIsAListOfKnownRolesCarriedByThePlan) {
-  const auto inv = parse("role_order: [search-minion, search-master]");
+  const auto inv = parse_with_policy("role_order: [search-minion, search-master]");
   ASSERT_TRUE(inv.ok()) << inv.message();
   EXPECT_EQ(inv->policy.role_order, (std::vector<std::string>{"search-minion", "search-master"}));
   const auto back = policy_from_json(to_json(inv->policy));
@@ -350,7 +362,7 @@ TEST(Policy, RoleOrderIsAListOfKnownRolesCarriedByThePlan) {
             std::string::npos);
   // Without one, the plan's JSON is what it was before the field existed.
   EXPECT_FALSE(to_json(Policy{}).contains("role_order"));
-  const auto bad = parse("role_order: [search-minion, searchmaster]");
+  const auto bad = parse_with_policy("role_order: [search-minion, searchmaster]");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.code(), InventoryErrc::kWrongType);
   EXPECT_EQ(bad.message().rfind(
@@ -363,7 +375,7 @@ TEST(Policy, RoleOrderIsAListOfKnownRolesCarriedByThePlan) {
 }
 
 TEST(Policy, CutoverWaitIsAWallDurationCarriedByThePlanOnlyWhenSet) {
-  const auto inv = parse("cutover_wait: 15m");
+  const auto inv = parse_with_policy("cutover_wait: 15m");
   ASSERT_TRUE(inv.ok()) << inv.message();
   EXPECT_EQ(inv->policy.cutover_wait_s, 900);
   const auto back = policy_from_json(to_json(inv->policy));
@@ -371,7 +383,7 @@ TEST(Policy, CutoverWaitIsAWallDurationCarriedByThePlanOnlyWhenSet) {
   EXPECT_EQ(*back, inv->policy);
   EXPECT_NE(to_text(inv->policy).find("cutover_wait 15m"), std::string::npos);
   EXPECT_FALSE(to_json(Policy{}).contains("cutover_wait_s"));
-  const auto bad = parse("cutover_wait: soon");
+  const auto bad = parse_with_policy("cutover_wait: soon");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(
       bad.message().rfind("inventory.yaml:4: policy.cutover_wait: 'soon' is not a duration", 0), 0u)

@@ -10,15 +10,15 @@ namespace asio = boost::asio;
 using local = asio::local::stream_protocol;
 using namespace asio::experimental::awaitable_operators;
 
-struct Outcome {
+struct RuntimeOutcome {
   bool ok = false;
   std::string answer;
   NetErrc code = NetErrc::kConnect;
   std::string message;
 };
 
-asio::awaitable<Outcome> exchange(local::socket& s, std::string path, std::string cmd) {
-  Outcome out;
+asio::awaitable<RuntimeOutcome> exchange(local::socket& s, std::string path, std::string cmd) {
+  RuntimeOutcome out;
   auto [cec] = co_await s.async_connect(local::endpoint(path), asio::as_tuple(asio::use_awaitable));
   if (cec) {
     out.message = "cannot connect to HAProxy's runtime socket " + path + ": " + cec.message();
@@ -51,7 +51,7 @@ asio::awaitable<Outcome> exchange(local::socket& s, std::string path, std::strin
   co_return out;
 }
 
-asio::awaitable<Outcome> run(std::string path, std::string cmd, double timeout_s) {
+asio::awaitable<RuntimeOutcome> run(std::string path, std::string cmd, double timeout_s) {
   local::socket s(co_await asio::this_coro::executor);
   asio::steady_timer timer(co_await asio::this_coro::executor);
   timer.expires_after(std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -60,7 +60,7 @@ asio::awaitable<Outcome> run(std::string path, std::string cmd, double timeout_s
   auto r =
       co_await (exchange(s, path, cmd) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
   if (r.index() == 0) co_return std::get<0>(std::move(r));
-  Outcome out;
+  RuntimeOutcome out;
   out.code = NetErrc::kTimeout;
   out.message = "HAProxy's runtime socket " + path + " gave no answer in time";
   co_return out;
@@ -71,7 +71,7 @@ asio::awaitable<Outcome> run(std::string path, std::string cmd, double timeout_s
 void HaproxyRuntimeClient::command(std::string cmd,
                                    std::function<void(Result<std::string, NetErrc>)> done) {
   asio::co_spawn(io_, run(socket_path_, std::move(cmd), timeout_s_),
-                 [done = std::move(done)](std::exception_ptr e, Outcome o) {
+                 [done = std::move(done)](std::exception_ptr e, RuntimeOutcome o) {
                    if (e)
                      return done(make_error(NetErrc::kProtocol,
                                             "internal error in the HAProxy runtime client"));

@@ -12,10 +12,10 @@
 namespace hitless::plan {
 namespace {
 
-constexpr const char* kSeed = "001 Atlas clusters";
+constexpr const char* kAtlasSeed = "001 Atlas clusters";
 
 std::string ref(bool failover, const std::string& section) {
-  return std::string(kSeed) +
+  return std::string(kAtlasSeed) +
          (failover ? " > With failover configured > " : " > Without failover configured > ") +
          section;
 }
@@ -203,7 +203,8 @@ Status<PlanningErrc> AtlasStrategy::build(PlanBuilder& b, const StrategyInput& i
   std::vector<std::function<void()>> verifies;
   for (const auto& n : all)
     verifies.push_back([&b, &in, n] {
-      b.verify(n, in.target_version, std::string(kSeed) + " > verify the cluster runs the release");
+      b.verify(n, in.target_version,
+               std::string(kAtlasSeed) + " > verify the cluster runs the release");
     });
   b.parallel(verifies);
   return Unit{};

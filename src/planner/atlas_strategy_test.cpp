@@ -20,7 +20,7 @@ struct AtlasWorld : fixture::AtlasWorld {
 };
 
 // Index of the first step with this verb whose targets include `node`; -1 if none.
-int at(const Plan& p, Verb v, const std::string& node, int from = 0) {
+int atlas_step_index(const Plan& p, Verb v, const std::string& node, int from = 0) {
   for (int i = from; i < static_cast<int>(p.steps.size()); ++i) {
     const auto& t = p.steps[i].targets;
     if (p.steps[i].verb == v && std::find(t.begin(), t.end(), node) != t.end()) return i;
@@ -55,7 +55,7 @@ TEST(AtlasPlan, FailoverMastersFollowTheSeedOrder) {
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(p->strategies, std::vector<std::string>{"atlas"});
   EXPECT_EQ(testing::staging_problems(*p), "");
-  const int distribute = at(*p, Verb::kDistribute, "master-a");
+  const int distribute = atlas_step_index(*p, Verb::kDistribute, "master-a");
   ASSERT_GE(distribute, 0);
   EXPECT_EQ(p->steps[distribute].gate.size(), 5u);  // staged on every other node
   // First wave: eu-1 and us-1 offline through the primary master, drained, then installed.
@@ -64,22 +64,22 @@ TEST(AtlasPlan, FailoverMastersFollowTheSeedOrder) {
     ASSERT_GE(off, 0) << t;
     EXPECT_EQ(p->steps[off].params.at("master"), "master-a");
     EXPECT_TRUE(waits_for(*p, off, distribute));
-    const int drain = at(*p, Verb::kWaitDrained, t);
-    const int install = at(*p, Verb::kInstall, t);
+    const int drain = atlas_step_index(*p, Verb::kWaitDrained, t);
+    const int install = atlas_step_index(*p, Verb::kInstall, t);
     EXPECT_TRUE(waits_for(*p, drain, off));
     EXPECT_TRUE(waits_for(*p, install, drain));
   }
   EXPECT_EQ(accept_at(*p, "eu-2", false), -1);  // the other half is never unchecked by hand
-  const int install_b = at(*p, Verb::kInstall, "master-b");
-  const int become_backup = at(*p, Verb::kSetRole, "master-a");
-  const int become_primary = at(*p, Verb::kSetRole, "master-b");
-  const int ops_off = at(*p, Verb::kBackupOperations, "master-b");
+  const int install_b = atlas_step_index(*p, Verb::kInstall, "master-b");
+  const int become_backup = atlas_step_index(*p, Verb::kSetRole, "master-a");
+  const int become_primary = atlas_step_index(*p, Verb::kSetRole, "master-b");
+  const int ops_off = atlas_step_index(*p, Verb::kBackupOperations, "master-b");
   ASSERT_GE(install_b, 0);
   EXPECT_EQ(p->steps[become_backup].params.at("role"), "backup");
   EXPECT_TRUE(p->steps[become_backup].params.at("force").get<bool>());
   EXPECT_TRUE(waits_for(*p, become_backup, install_b));
-  EXPECT_TRUE(waits_for(*p, become_backup, at(*p, Verb::kInstall, "eu-1")));
-  EXPECT_TRUE(waits_for(*p, become_backup, at(*p, Verb::kInstall, "us-1")));
+  EXPECT_TRUE(waits_for(*p, become_backup, atlas_step_index(*p, Verb::kInstall, "eu-1")));
+  EXPECT_TRUE(waits_for(*p, become_backup, atlas_step_index(*p, Verb::kInstall, "us-1")));
   EXPECT_TRUE(waits_for(*p, become_primary, become_backup));
   EXPECT_FALSE(p->steps[ops_off].params.at("enabled").get<bool>());
   EXPECT_TRUE(waits_for(*p, ops_off, become_primary));
@@ -87,24 +87,24 @@ TEST(AtlasPlan, FailoverMastersFollowTheSeedOrder) {
   const int back_eu1 = accept_at(*p, "eu-1", true);
   EXPECT_EQ(p->steps[back_eu1].params.at("master"), "master-b");
   EXPECT_TRUE(waits_for(*p, back_eu1, ops_off));
-  const int sync1 = at(*p, Verb::kClusterSync, "master-b");
+  const int sync1 = atlas_step_index(*p, Verb::kClusterSync, "master-b");
   EXPECT_TRUE(waits_for(*p, sync1, back_eu1));
   EXPECT_TRUE(waits_for(*p, sync1, accept_at(*p, "us-1", true)));
   // The rest: drained (they stop accepting at Sync Now), installed, accepting again.
-  const int drain_eu2 = at(*p, Verb::kWaitDrained, "eu-2");
+  const int drain_eu2 = atlas_step_index(*p, Verb::kWaitDrained, "eu-2");
   EXPECT_TRUE(waits_for(*p, drain_eu2, sync1));
-  const int install_eu2 = at(*p, Verb::kInstall, "eu-2");
+  const int install_eu2 = atlas_step_index(*p, Verb::kInstall, "eu-2");
   EXPECT_TRUE(waits_for(*p, install_eu2, drain_eu2));
   const int back_eu2 = accept_at(*p, "eu-2", true);
   EXPECT_TRUE(waits_for(*p, back_eu2, install_eu2));
   // Appliance A last, then backup operations on again and the final Sync Now with A.
-  const int install_a = at(*p, Verb::kInstall, "master-a");
+  const int install_a = atlas_step_index(*p, Verb::kInstall, "master-a");
   EXPECT_TRUE(waits_for(*p, install_a, back_eu2));
   EXPECT_TRUE(waits_for(*p, install_a, accept_at(*p, "us-2", true)));
-  const int ops_on = at(*p, Verb::kBackupOperations, "master-a");
+  const int ops_on = atlas_step_index(*p, Verb::kBackupOperations, "master-a");
   EXPECT_TRUE(p->steps[ops_on].params.at("enabled").get<bool>());
   EXPECT_TRUE(waits_for(*p, ops_on, install_a));
-  const int sync2 = at(*p, Verb::kClusterSync, "master-b", sync1 + 1);
+  const int sync2 = atlas_step_index(*p, Verb::kClusterSync, "master-b", sync1 + 1);
   EXPECT_TRUE(waits_for(*p, sync2, ops_on));
   bool syncs_a = false;
   for (const auto& g : p->steps[sync2].gate)
@@ -116,22 +116,22 @@ TEST(AtlasPlan, SingleMasterInstallsAfterTheOfflineNodesAndBeforeTheyAcceptAgain
   AtlasWorld w(false, {{"eu", 2}, {"ap", 2}});
   auto p = w.plan();
   ASSERT_TRUE(p.ok()) << p.message();
-  EXPECT_EQ(at(*p, Verb::kSetRole, "master-a"), -1);
-  EXPECT_EQ(at(*p, Verb::kBackupOperations, "master-a"), -1);
-  const int install_m = at(*p, Verb::kInstall, "master-a");
-  EXPECT_TRUE(waits_for(*p, install_m, at(*p, Verb::kInstall, "eu-1")));
-  EXPECT_TRUE(waits_for(*p, install_m, at(*p, Verb::kInstall, "ap-1")));
+  EXPECT_EQ(atlas_step_index(*p, Verb::kSetRole, "master-a"), -1);
+  EXPECT_EQ(atlas_step_index(*p, Verb::kBackupOperations, "master-a"), -1);
+  const int install_m = atlas_step_index(*p, Verb::kInstall, "master-a");
+  EXPECT_TRUE(waits_for(*p, install_m, atlas_step_index(*p, Verb::kInstall, "eu-1")));
+  EXPECT_TRUE(waits_for(*p, install_m, atlas_step_index(*p, Verb::kInstall, "ap-1")));
   const int back = accept_at(*p, "eu-1", true);
   EXPECT_TRUE(waits_for(*p, back, install_m));
-  const int sync1 = at(*p, Verb::kClusterSync, "master-a");
+  const int sync1 = atlas_step_index(*p, Verb::kClusterSync, "master-a");
   EXPECT_TRUE(waits_for(*p, sync1, back));
   // The first Sync Now leaves the not yet upgraded half not accepting: its gate says so.
   bool eu2_off = false;
   for (const auto& g : p->steps[sync1].gate)
     eu2_off |= g.kind == Cond::kAccepting && g.node == "eu-2" && g.value == "no";
   EXPECT_TRUE(eu2_off);
-  EXPECT_TRUE(waits_for(*p, at(*p, Verb::kInstall, "eu-2"), sync1));
-  const int sync2 = at(*p, Verb::kClusterSync, "master-a", sync1 + 1);
+  EXPECT_TRUE(waits_for(*p, atlas_step_index(*p, Verb::kInstall, "eu-2"), sync1));
+  const int sync2 = atlas_step_index(*p, Verb::kClusterSync, "master-a", sync1 + 1);
   EXPECT_TRUE(waits_for(*p, sync2, accept_at(*p, "eu-2", true)));
 }
 
@@ -152,13 +152,15 @@ TEST(AtlasPlan, ThreeRegionsOfThreeOneAndTwoRoundDownAndKeepALastAcceptingNode) 
   EXPECT_EQ(off.guards[0].nodes.size(), 3u);
   // The lone ap node is upgraded in the second wave, with no guard to keep (documented in notes).
   EXPECT_EQ(accept_at(*p, "ap-1", false), -1);
-  EXPECT_TRUE(p->steps[at(*p, Verb::kInstall, "ap-1")].guards.empty());
+  EXPECT_TRUE(p->steps[atlas_step_index(*p, Verb::kInstall, "ap-1")].guards.empty());
   bool noted = false;
   for (const auto& n : p->notes) noted |= n.find("region ap: first wave none") != std::string::npos;
   EXPECT_TRUE(noted);
   // Branches run in parallel: the first wave's installs do not wait for one another.
-  EXPECT_FALSE(waits_for(*p, at(*p, Verb::kInstall, "us-1"), at(*p, Verb::kInstall, "eu-1")));
-  EXPECT_FALSE(waits_for(*p, at(*p, Verb::kInstall, "eu-1"), at(*p, Verb::kInstall, "us-1")));
+  EXPECT_FALSE(waits_for(*p, atlas_step_index(*p, Verb::kInstall, "us-1"),
+                         atlas_step_index(*p, Verb::kInstall, "eu-1")));
+  EXPECT_FALSE(waits_for(*p, atlas_step_index(*p, Verb::kInstall, "eu-1"),
+                         atlas_step_index(*p, Verb::kInstall, "us-1")));
 }
 
 TEST(AtlasPlan, RegionWithOneTrafficNodeAndAFloorOfOneIsRefusedNamingTheRegion) {
@@ -185,7 +187,7 @@ TEST(AtlasPlan, DrainWaitCarriesThePolicyTimeoutAndAction) {
   w.cluster().policy.on_drain_timeout = DrainTimeoutAction::kForce;
   auto p = w.plan();
   ASSERT_TRUE(p.ok()) << p.message();
-  const auto& drain = p->steps[at(*p, Verb::kWaitDrained, "eu-1")];
+  const auto& drain = p->steps[atlas_step_index(*p, Verb::kWaitDrained, "eu-1")];
   EXPECT_EQ(drain.params.at("timeout_s").get<double>(), 120);
   EXPECT_EQ(drain.params.at("on_timeout"), "force");
   // The plan file round-trips the new verbs and conditions.

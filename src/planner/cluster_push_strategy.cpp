@@ -9,7 +9,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr const char* kSeed = "000 Junos Pulse Secure Access Cluster";
+constexpr const char* kClusterPushSeed = "000 Junos Pulse Secure Access Cluster";
 
 bool newer(const std::string& a, const std::string& b) {
   auto va = Version::parse(a);
@@ -125,12 +125,12 @@ Status<PlanningErrc> ClusterPushStrategy::build(PlanBuilder& b, const StrategyIn
   std::vector<std::string> all;
   for (const auto& n : c.nodes) all.push_back(n.name);
   add_clock_checks(healthy, all);
-  b.check(all, healthy, std::string(kSeed) + " > Clustering > Status");
+  b.check(all, healthy, std::string(kClusterPushSeed) + " > Clustering > Status");
 
   std::vector<std::function<void()>> backups;
   for (const auto& n : enabled)
     backups.push_back([&b, n] {
-      b.backup(n, std::string(kSeed) + " > Step 3: Creating Backup Files (" + n + ")");
+      b.backup(n, std::string(kClusterPushSeed) + " > Step 3: Creating Backup Files (" + n + ")");
     });
   b.parallel(backups);
 
@@ -150,7 +150,7 @@ Status<PlanningErrc> ClusterPushStrategy::build(PlanBuilder& b, const StrategyIn
              " (seed 000: the initiating node's revision "
              "overwrites a different one)");
     stages.push_back([&b, n, &pkg] {
-      b.stage(n, pkg, std::string(kSeed) + " > Step 5.b: Manage Staged Service Package");
+      b.stage(n, pkg, std::string(kClusterPushSeed) + " > Step 5.b: Manage Staged Service Package");
     });
   }
   b.parallel(stages);
@@ -159,13 +159,14 @@ Status<PlanningErrc> ClusterPushStrategy::build(PlanBuilder& b, const StrategyIn
   for (const auto& n : others) rest_serving.push_back({Cond::kServing, n, ""});
   if (ap) rest_serving.push_back({Cond::kOwnsSharedIp, vip_owner, ""});
   b.install(initiator, pkg, true, rest_serving,
-            std::string(kSeed) + (ap ? " > Active/Passive scenario: upgrade the passive node first"
-                                     : " > Step 5.a: Install Service Package"));
+            std::string(kClusterPushSeed) +
+                (ap ? " > Active/Passive scenario: upgrade the passive node first"
+                    : " > Step 5.a: Install Service Package"));
   if (!others.empty()) {
     // Every enabled member holds the initiator's revision by now (staged above): nothing to push
     // over the network, each installs at once.
     b.cluster_push(initiator, others, pkg, 0, ap,
-                   std::string(kSeed) +
+                   std::string(kClusterPushSeed) +
                        (ap ? " > Active/Passive scenario: the passive node pushes the service "
                              "package to the active node and the VIP fails over"
                            : " > Step 5: the upgraded node pushes the service package"));
@@ -179,15 +180,17 @@ Status<PlanningErrc> ClusterPushStrategy::build(PlanBuilder& b, const StrategyIn
              " will be replaced by the cluster's revision " + rev + " when it re-joins");
     b.enable_member(n, in.target_version, older ? &pkg : nullptr,
                     older ? push_seconds(pkg, *c.find(n)) : 0,
-                    std::string(kSeed) +
+                    std::string(kClusterPushSeed) +
                         " > Step 5: disabled nodes are upgraded by the cluster when re-enabled");
   }
   if (ap && c.policy.failback)
     b.take_vip(initiator, vip_owner,
-               std::string(kSeed) + " > Active/Passive scenario: a manual failover gives the " +
+               std::string(kClusterPushSeed) +
+                   " > Active/Passive scenario: a manual failover gives the " +
                    "active node the VIP again (policy failback)");
   for (const auto& n : all)
-    b.verify(n, in.target_version, std::string(kSeed) + " > verify the cluster runs the release");
+    b.verify(n, in.target_version,
+             std::string(kClusterPushSeed) + " > verify the cluster runs the release");
   return Unit{};
 }
 

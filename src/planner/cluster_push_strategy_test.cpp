@@ -61,7 +61,7 @@ struct PulseWorld {
   }
 };
 
-std::vector<std::string> shape(const Plan& p) {
+std::vector<std::string> verbs_and_targets(const Plan& p) {
   std::vector<std::string> out;
   for (const auto& s : p.steps) {
     std::string t = to_string(s.verb);
@@ -83,7 +83,7 @@ TEST(ClusterPushPlan, ActivePassiveStagesEverywhereUpgradesThePassiveNodeFirstTh
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(p->strategies, std::vector<std::string>{"cluster-push"});
   EXPECT_EQ(testing::staging_problems(*p), "");  // both staged, side by side, before the install
-  EXPECT_EQ(shape(*p),
+  EXPECT_EQ(verbs_and_targets(*p),
             (std::vector<std::string>{"check ap-1 ap-2", "backup ap-1", "backup ap-2", "stage ap-1",
                                       "stage ap-2",
                                       "install ap-2",  // the passive node: it does not own the VIP
@@ -112,7 +112,7 @@ TEST(ClusterPushPlan, FailbackPolicyGivesTheActiveNodeTheVipBackAtTheEnd) {
   w.inv.clusters[0].policy.failback = true;
   auto p = w.plan();
   ASSERT_TRUE(p.ok()) << p.message();
-  auto s = shape(*p);
+  auto s = verbs_and_targets(*p);
   ASSERT_EQ(s.size(), 10u);
   EXPECT_EQ(s[7], "take-vip ap-1");
   EXPECT_EQ(p->steps[7].params["from"], "ap-2");
@@ -131,9 +131,10 @@ TEST(ClusterPushPlan, ShowsWhichStagedRevisionsWillBeReplaced) {
                        "by revision " +
                            w.revision()));
   EXPECT_TRUE(has_note(*p, "aa-1: pulse-9.1R3 revision " + w.revision() + " already staged"));
-  EXPECT_EQ(shape(*p), (std::vector<std::string>{"check aa-1 aa-2", "backup aa-1", "backup aa-2",
-                                                 "stage aa-2", "install aa-1", "cluster-push aa-2",
-                                                 "verify aa-1", "verify aa-2"}));
+  EXPECT_EQ(verbs_and_targets(*p),
+            (std::vector<std::string>{"check aa-1 aa-2", "backup aa-1", "backup aa-2", "stage aa-2",
+                                      "install aa-1", "cluster-push aa-2", "verify aa-1",
+                                      "verify aa-2"}));
 }
 
 TEST(ClusterPushPlan, DisabledOlderMemberIsReEnabledAfterThePushAndUpgradedByTheCluster) {
@@ -144,10 +145,11 @@ TEST(ClusterPushPlan, DisabledOlderMemberIsReEnabledAfterThePushAndUpgradedByThe
   w.node("aa-3").staged_revisions = {{"pulse-9.1R3", "0123456789ab"}};
   auto p = w.plan();
   ASSERT_TRUE(p.ok()) << p.message();
-  EXPECT_EQ(shape(*p), (std::vector<std::string>{
-                           "check aa-1 aa-2 aa-3", "backup aa-1", "backup aa-2", "stage aa-1",
-                           "stage aa-2", "install aa-1", "cluster-push aa-2", "set-member aa-3",
-                           "verify aa-1", "verify aa-2", "verify aa-3"}));
+  EXPECT_EQ(
+      verbs_and_targets(*p),
+      (std::vector<std::string>{"check aa-1 aa-2 aa-3", "backup aa-1", "backup aa-2", "stage aa-1",
+                                "stage aa-2", "install aa-1", "cluster-push aa-2",
+                                "set-member aa-3", "verify aa-1", "verify aa-2", "verify aa-3"}));
   const Step& enable = p->steps[7];
   EXPECT_EQ(enable.params["enabled"], true);
   EXPECT_NE(

@@ -11,7 +11,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr const char* kSeed = "002 JunOS ISSU";
+constexpr const char* kIssuSeed = "002 JunOS ISSU";
 
 // The engines of each chassis, by chassis name.
 std::map<std::string, std::vector<const InventoryNode*>> engines_by_chassis(
@@ -94,18 +94,18 @@ Status<PlanningErrc> IssuStrategy::build(PlanBuilder& b, const StrategyInput& in
                                  {Cond::kHaRole, backup, "backup"}};
     add_clock_checks(ready, {master, backup});
     b.check({master, backup}, ready,
-            std::string(kSeed) + ": a box with two routing engines; the prerequisites are set");
-    b.backup(master, std::string(kSeed) + ": the configuration on record before the upgrade");
+            std::string(kIssuSeed) + ": a box with two routing engines; the prerequisites are set");
+    b.backup(master, std::string(kIssuSeed) + ": the configuration on record before the upgrade");
     const auto& hops = in.hops.at(master);
     for (std::size_t i = 0; i < hops.size(); ++i) {
       const auto& pkg = *hops[i];
-      b.stage(master, pkg, std::string(kSeed) + ": the image in /var/tmp");
+      b.stage(master, pkg, std::string(kIssuSeed) + ": the image in /var/tmp");
       b.compat_test(master, pkg,
-                    std::string(kSeed) +
+                    std::string(kIssuSeed) +
                         ": ISSU: Validating Image, Checking compatibility with "
                         "configuration");
       b.in_service_upgrade(master, backup, pkg,
-                           std::string(kSeed) +
+                           std::string(kIssuSeed) +
                                ": request system software in-service-upgrade (Backup upgrade "
                                "done, Rebooting Backup RE, ISSU: Preparing for Switchover)");
       std::swap(master, backup);
@@ -113,19 +113,20 @@ Status<PlanningErrc> IssuStrategy::build(PlanBuilder& b, const StrategyInput& in
       // version, so between hops it is rebooted whatever the policy says.
       if (i + 1 < hops.size() || policy.reboot_old_master) {
         b.reboot_engine(backup, pkg.manifest.version,
-                        std::string(kSeed) + ": request system reboot (the old master)");
+                        std::string(kIssuSeed) + ": request system reboot (the old master)");
       }
     }
-    b.verify(master, in.target_version, std::string(kSeed) + ": the new master runs the target");
+    b.verify(master, in.target_version,
+             std::string(kIssuSeed) + ": the new master runs the target");
     if (policy.reboot_old_master)
-      b.verify(backup, in.target_version, std::string(kSeed) + ": both engines run the target");
+      b.verify(backup, in.target_version, std::string(kIssuSeed) + ": both engines run the target");
     else
       b.note("chassis " + name + ": " + backup +
              " stays backup on its old software (policy old_master_reboot: leave); reboot it "
              "(request system reboot) before the next upgrade");
     if (policy.failback)
-      b.switch_mastership(original_master,
-                          std::string(kSeed) + ": request chassis routing-engine master switch");
+      b.switch_mastership(original_master, std::string(kIssuSeed) +
+                                               ": request chassis routing-engine master switch");
   }
   return Unit{};
 }

@@ -7,9 +7,11 @@
 namespace hitless::plan {
 namespace {
 
-constexpr const char* kSeed = "000 Junos Pulse Secure Access Cluster";
+constexpr const char* kLoadBalancerSeed = "000 Junos Pulse Secure Access Cluster";
 
-std::string seed_ref(const std::string& what) { return std::string(kSeed) + " > " + what; }
+std::string seed_ref(const std::string& what) {
+  return std::string(kLoadBalancerSeed) + " > " + what;
+}
 
 }  // namespace
 

@@ -55,7 +55,7 @@ struct ActiveActive {
   }
 };
 
-std::vector<std::string> shape(const Plan& p) {
+std::vector<std::string> lb_shape(const Plan& p) {
   std::vector<std::string> out;
   for (const auto& s : p.steps) {
     std::string t = to_string(s.verb);
@@ -66,7 +66,7 @@ std::vector<std::string> shape(const Plan& p) {
   return out;
 }
 
-bool has_note(const Plan& p, const std::string& part) {
+bool lb_has_note(const Plan& p, const std::string& part) {
   for (const auto& n : p.notes)
     if (n.find(part) != std::string::npos) return true;
   return false;
@@ -97,7 +97,7 @@ TEST(ActiveActivePlan, KeepsTheFloorByDisablingMembersAndReEnablingThemInBatches
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(p->strategies, std::vector<std::string>{"lb-rejoin"});
   EXPECT_EQ(testing::staging_problems(*p), "");
-  EXPECT_EQ(shape(*p),
+  EXPECT_EQ(lb_shape(*p),
             with_prepare({// aa-3 and aa-4 keep serving, out of the push's reach
                           "set-member aa-3 off", "set-member aa-4 off",
                           // the core: drained, in maintenance, one install, its push
@@ -109,9 +109,9 @@ TEST(ActiveActivePlan, KeepsTheFloorByDisablingMembersAndReEnablingThemInBatches
                           "set-member aa-3 on", "set-member aa-4 on", "lb-health aa-3",
                           "lb-ready aa-3", "lb-health aa-4", "lb-ready aa-4", "verify aa-1",
                           "verify aa-2", "verify aa-3", "verify aa-4"}));
-  EXPECT_TRUE(has_note(*p,
-                       "this order keeps 2 of 4 members serving (2 out at a time); the "
-                       "seed's order (lb-push) would leave 1 of 4 serving during the push"))
+  EXPECT_TRUE(lb_has_note(*p,
+                          "this order keeps 2 of 4 members serving (2 out at a time); the "
+                          "seed's order (lb-push) would leave 1 of 4 serving during the push"))
       << p->notes.front();
   // The drain carries the policy's timeout and action; it is guarded by the floor.
   const Step& drain = *std::find_if(p->steps.begin(), p->steps.end(),
@@ -152,18 +152,18 @@ TEST(ActiveActivePlan, TheSeedsOrderLeavesOneOfNAndIsRefusedBelowTheFloorNamingT
   w.policy().capacity_floor.reset();
   p = w.plan("lb-push");
   ASSERT_TRUE(p.ok()) << p.message();
-  EXPECT_EQ(shape(*p),
+  EXPECT_EQ(lb_shape(*p),
             with_prepare({"lb-drain aa-1", "lb-maint aa-1", "install aa-1", "lb-health aa-1",
                           "lb-ready aa-1", "cluster-push aa-2 aa-3 aa-4", "verify aa-1",
                           "verify aa-2", "verify aa-3", "verify aa-4"}));
-  EXPECT_TRUE(has_note(*p, "during the push 1 of 4 members serves (aa-1)"));
+  EXPECT_TRUE(lb_has_note(*p, "during the push 1 of 4 members serves (aa-1)"));
 }
 
 TEST(ActiveActivePlan, WithoutMembershipEachBatchIsInstalledMemberByMember) {
   ActiveActive w(3, "");
   auto p = w.plan("lb-rejoin");
   ASSERT_TRUE(p.ok()) << p.message();
-  const auto s = shape(*p);
+  const auto s = lb_shape(*p);
   EXPECT_EQ(std::count(s.begin(), s.end(), "install aa-1") +
                 std::count(s.begin(), s.end(), "install aa-2") +
                 std::count(s.begin(), s.end(), "install aa-3"),

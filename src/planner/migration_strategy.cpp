@@ -8,9 +8,9 @@
 namespace hitless::plan {
 namespace {
 
-constexpr const char* kSeed = "004 Upgrade BeyondTrust Hardware";
+constexpr const char* kMigrationSeed = "004 Upgrade BeyondTrust Hardware";
 
-std::string ref(const std::string& step) { return std::string(kSeed) + " > " + step; }
+std::string ref(const std::string& step) { return std::string(kMigrationSeed) + " > " + step; }
 
 std::string mb(double v) { return std::to_string(static_cast<long long>(v)) + " MB"; }
 

@@ -7,7 +7,7 @@
 
 namespace hitless::plan {
 namespace {
-constexpr double kApiCallS = 5;  // a management API call and its confirmation
+constexpr double kAtlasApiCallS = 5;  // a management API call and its confirmation
 }
 
 int PlanBuilder::region_floor(const Policy& policy, int region_size) {
@@ -41,7 +41,7 @@ std::string PlanBuilder::distribute(const std::string& master, const catalog::Ca
     s.gate.push_back({Cond::kStaged, n, pkg.id()});
     longest = std::max(longest, pkg.manifest.size_mb / std::max(0.001, profile(n).sync_mb_per_s));
   }
-  s.estimate_s = kApiCallS + longest;
+  s.estimate_s = kAtlasApiCallS + longest;
   s.seed_ref = seed_ref;
   return s.id;
 }
@@ -55,7 +55,7 @@ std::string PlanBuilder::set_traffic_accepting(const std::string& master, const 
   s.preconditions = {{Cond::kReachable, master, ""}};
   s.gate = {{Cond::kAccepting, node, accepting ? "yes" : "no"}};
   if (!accepting) guard_region(s, node);
-  s.estimate_s = kApiCallS;
+  s.estimate_s = kAtlasApiCallS;
   s.undo = Undo{Verb::kSetAccepting,
                 {node},
                 {{"accepting", !accepting}, {"master", master}},
@@ -87,7 +87,7 @@ std::string PlanBuilder::cluster_sync(const std::string& master,
   s.preconditions = {{Cond::kServing, master, ""}};
   for (const auto& [node, accepting] : expect)
     s.gate.push_back({Cond::kAccepting, node, accepting ? "yes" : "no"});
-  s.estimate_s = kApiCallS;
+  s.estimate_s = kAtlasApiCallS;
   if (!backup_master.empty()) {
     s.gate.push_back({Cond::kSynced, backup_master, ""});
     s.estimate_s += profile(master).data_mb / std::max(0.001, profile(backup_master).sync_mb_per_s);
@@ -103,7 +103,7 @@ std::string PlanBuilder::backup_operations(const std::string& master, bool enabl
           (enabled ? "Check" : "Uncheck") + std::string(" Enable Backup Operations on ") + master);
   s.params = {{"enabled", enabled}};
   s.preconditions = {{Cond::kReachable, master, ""}};
-  s.estimate_s = kApiCallS;
+  s.estimate_s = kAtlasApiCallS;
   s.undo = Undo{Verb::kBackupOperations,
                 {master},
                 {{"enabled", !enabled}},
@@ -120,7 +120,7 @@ std::string PlanBuilder::set_role(const std::string& node, const std::string& ro
   s.params = {{"role", role}, {"force", force}};
   s.preconditions = {{Cond::kReachable, node, ""}};
   s.gate = {{Cond::kHaRole, node, role}};
-  s.estimate_s = kApiCallS;
+  s.estimate_s = kAtlasApiCallS;
   s.undo = Undo{Verb::kSetRole,
                 {node},
                 {{"role", role == "primary" ? "backup" : "primary"}, {"force", true}},

@@ -5,7 +5,7 @@
 
 namespace hitless::plan {
 namespace {
-constexpr double kApiCallS = 5;  // a CLI command and its confirmation
+constexpr double kIssuCommandS = 5;  // a CLI command and its confirmation
 }
 
 std::string PlanBuilder::in_service_upgrade(const std::string& master, const std::string& backup,
@@ -31,7 +31,7 @@ std::string PlanBuilder::in_service_upgrade(const std::string& master, const std
   s.gate = {{Cond::kVersion, backup, pkg.manifest.version},
             {Cond::kHaRole, backup, "primary"},
             {Cond::kHaRole, master, "backup"}};
-  s.estimate_s = install_s + prof.reboot_s + kApiCallS;
+  s.estimate_s = install_s + prof.reboot_s + kIssuCommandS;
   s.repeat_safe = false;  // never blind: the engines' versions and roles say how far it got
   s.undo = Undo{Verb::kSetRole,
                 {master},
@@ -49,7 +49,7 @@ std::string PlanBuilder::reboot_engine(const std::string& node, const std::strin
   guard_out_of_service(s, node);
   s.gate = {{Cond::kVersion, node, version}, {Cond::kServing, node, ""}};
   s.params = {{"version", version}};
-  s.estimate_s = profile(node).reboot_s + kApiCallS;
+  s.estimate_s = profile(node).reboot_s + kIssuCommandS;
   s.repeat_safe = false;
   s.no_return = "after it both routing engines run " + version +
                 "; going back is JunOS' `request system software rollback` on each engine, which "
@@ -64,7 +64,7 @@ std::string PlanBuilder::switch_mastership(const std::string& node, const std::s
   s.params = {{"role", "primary"}, {"force", false}};
   s.preconditions = {{Cond::kHaRole, node, "backup"}};
   s.gate = {{Cond::kHaRole, node, "primary"}};
-  s.estimate_s = kApiCallS;
+  s.estimate_s = kIssuCommandS;
   s.seed_ref = seed_ref;
   return s.id;
 }

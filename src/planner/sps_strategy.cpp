@@ -9,7 +9,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr const char* kSeed = "003 Upgrading an SPS cluster";
+constexpr const char* kSpsSeed = "003 Upgrading an SPS cluster";
 constexpr const char* kSearchSeed = "003 Upgrading an SPS cluster with Search Minion nodes";
 
 std::string ref(const char* seed, const std::string& what) {
@@ -96,11 +96,12 @@ void procedure(PlanBuilder& b, const InventoryCluster& c, const SpsNodes& s,
   healthy.push_back({Cond::kHaStatus, s.primary, "ok"});
   add_clock_checks(healthy, all);
   b.check(all, healthy,
-          ref(kSeed, "checklist: SPS is in good condition; the HA status is not degraded"));
+          ref(kSpsSeed, "checklist: SPS is in good condition; the HA status is not degraded"));
   std::vector<std::function<void()>> backups;
   for (const auto& n : all)
-    backups.push_back(
-        [&b, n] { b.backup(n, ref(kSeed, "checklist: you have created a configuration backup")); });
+    backups.push_back([&b, n] {
+      b.backup(n, ref(kSpsSeed, "checklist: you have created a configuration backup"));
+    });
   if (first) b.parallel(backups);
   if (!s.master.empty()) set_to_boot(b, s.master, fw, kSearchSeed);
 
@@ -118,36 +119,38 @@ void procedure(PlanBuilder& b, const InventoryCluster& c, const SpsNodes& s,
     } else if (role == "primary") {
       b.begin_phase("HA pair " + s.primary + "/" + s.backup + " to " + target +
                     " (downtime while " + s.primary + " reboots)" + suffix);
-      const std::string up = b.stage(s.primary, fw, ref(kSeed, "step 2: Upload the new firmware"));
+      const std::string up =
+          b.stage(s.primary, fw, ref(kSpsSeed, "step 2: Upload the new firmware"));
       b.add_gate(up, {Cond::kStaged, s.backup, fw.id()});  // the upload reaches the secondary
-      b.compat_test(s.primary, fw, ref(kSeed, "step 3: Test; proceed only if successful"));
+      b.compat_test(s.primary, fw, ref(kSpsSeed, "step 3: Test; proceed only if successful"));
       const std::string sel = b.install(s.primary, fw, false, {{Cond::kServing, s.backup, ""}},
-                                        ref(kSeed, "step 4: select After reboot"));
+                                        ref(kSpsSeed, "step 4: select After reboot"));
       // Step 5: the new firmware is active (after reboot) on the secondary too.
       b.add_gate(sel, {Cond::kInstallPending, s.backup, fw.id()});
       b.also_writes_slot(sel, s.backup, fw.id());
-      b.shut_down_other(s.backup, s.primary, ref(kSeed, "step 6: Other node > Shutdown"));
+      b.shut_down_other(s.backup, s.primary, ref(kSpsSeed, "step 6: Other node > Shutdown"));
       const std::string rb =
           b.reboot(s.primary, target, {{Cond::kPoweredOff, s.backup, ""}},
-                   ref(kSeed, "step 7: This node > Reboot; SPS boots the new firmware"));
+                   ref(kSpsSeed, "step 7: This node > Reboot; SPS boots the new firmware"));
       b.planned_downtime(
           rb, s.primary + " reboots while " + s.backup + " is shut down (seed 003 HA steps 6-7)");
-      b.verify(s.primary, target, ref(kSeed, "step 8: verify the primary node upgrade"));
+      b.verify(s.primary, target, ref(kSpsSeed, "step 8: verify the primary node upgrade"));
       const auto* bp = c.find(s.backup);
       const auto* pp = c.find(s.primary);
       const double sync_s = pp->profile.data_mb / std::max(0.001, bp->profile.sync_mb_per_s);
-      b.power(s.backup, true,
-              {{Cond::kReachable, s.backup, ""},
-               {Cond::kVersion, s.backup, target},
-               {Cond::kSynced, s.backup, ""},
-               {Cond::kHaStatus, s.primary, "waiting-activation"}},
-              bp->profile.reboot_s + sync_s,
-              "IPMI power on " + s.backup + ": it boots " + target + " and syncs from " +
-                  s.primary + " (heartbeat unavailable until the sync ends)",
-              ref(kSeed, "step 9: Use the IPMI to power on the secondary node; wait for the sync"));
+      b.power(
+          s.backup, true,
+          {{Cond::kReachable, s.backup, ""},
+           {Cond::kVersion, s.backup, target},
+           {Cond::kSynced, s.backup, ""},
+           {Cond::kHaStatus, s.primary, "waiting-activation"}},
+          bp->profile.reboot_s + sync_s,
+          "IPMI power on " + s.backup + ": it boots " + target + " and syncs from " + s.primary +
+              " (heartbeat unavailable until the sync ends)",
+          ref(kSpsSeed, "step 9: Use the IPMI to power on the secondary node; wait for the sync"));
       b.verify(s.backup, target,
-               ref(kSeed, "step 10: the secondary is connected and has the same firmware"));
-      b.activate_slave(s.primary, s.backup, ref(kSeed, "step 11: Click Activate Slave"));
+               ref(kSpsSeed, "step 10: the secondary is connected and has the same firmware"));
+      b.activate_slave(s.primary, s.backup, ref(kSpsSeed, "step 11: Click Activate Slave"));
     }
   }
 }

@@ -14,7 +14,7 @@ namespace {
 using fixture::SpsWorld;
 
 // Index of the first step with this verb whose first target is `node`; -1 if none.
-int at(const Plan& p, Verb v, const std::string& node) {
+int sps_step_index(const Plan& p, Verb v, const std::string& node) {
   for (int i = 0; i < static_cast<int>(p.steps.size()); ++i)
     if (p.steps[i].verb == v && !p.steps[i].targets.empty() && p.steps[i].targets[0] == node)
       return i;
@@ -33,24 +33,24 @@ TEST(SpsHaPlan, FollowsSeedSteps1To11InOrder) {
   auto p = w.plan();
   ASSERT_TRUE(p.ok()) << p.message();
   EXPECT_EQ(p->strategies.front(), "sps-ha");
-  const int stage = at(*p, Verb::kStage, "sps-a");
-  const int test = at(*p, Verb::kCompatTest, "sps-a");
-  const int after_reboot = at(*p, Verb::kInstall, "sps-a");
-  const int off = at(*p, Verb::kPowerOff, "sps-b");
-  const int reboot = at(*p, Verb::kReboot, "sps-a");
-  const int verify_a = at(*p, Verb::kVerify, "sps-a");
-  const int on = at(*p, Verb::kPowerOn, "sps-b");
-  const int verify_b = at(*p, Verb::kVerify, "sps-b");
-  const int activate = at(*p, Verb::kActivateSlave, "sps-a");
+  const int stage = sps_step_index(*p, Verb::kStage, "sps-a");
+  const int test = sps_step_index(*p, Verb::kCompatTest, "sps-a");
+  const int after_reboot = sps_step_index(*p, Verb::kInstall, "sps-a");
+  const int off = sps_step_index(*p, Verb::kPowerOff, "sps-b");
+  const int reboot = sps_step_index(*p, Verb::kReboot, "sps-a");
+  const int verify_a = sps_step_index(*p, Verb::kVerify, "sps-a");
+  const int on = sps_step_index(*p, Verb::kPowerOn, "sps-b");
+  const int verify_b = sps_step_index(*p, Verb::kVerify, "sps-b");
+  const int activate = sps_step_index(*p, Verb::kActivateSlave, "sps-a");
   for (int i : {stage, test, after_reboot, off, reboot, verify_a, on, verify_b, activate})
     ASSERT_GE(i, 0);
   EXPECT_TRUE(stage < test && test < after_reboot && after_reboot < off && off < reboot &&
               reboot < verify_a && verify_a < on && on < verify_b && verify_b < activate);
   // Nothing is installed on the secondary directly: the primary's upload and After reboot reach
   // it (steps 2 and 5), and the relation is never broken.
-  EXPECT_EQ(at(*p, Verb::kStage, "sps-b"), -1);
-  EXPECT_EQ(at(*p, Verb::kInstall, "sps-b"), -1);
-  EXPECT_EQ(at(*p, Verb::kBreakHa, "sps-a"), -1);
+  EXPECT_EQ(sps_step_index(*p, Verb::kStage, "sps-b"), -1);
+  EXPECT_EQ(sps_step_index(*p, Verb::kInstall, "sps-b"), -1);
+  EXPECT_EQ(sps_step_index(*p, Verb::kBreakHa, "sps-a"), -1);
   EXPECT_TRUE(has(p->steps[stage].gate, Cond::kStaged, "sps-b", "firmware-7.0.4"));
   EXPECT_TRUE(has(p->steps[after_reboot].gate, Cond::kInstallPending, "sps-b", "firmware-7.0.4"));
   EXPECT_EQ(p->steps[after_reboot].params.value("activate", ""), "after-reboot");
@@ -81,13 +81,13 @@ TEST(SpsHaPlan, ThePlanSaysWhetherOutOfBandPowerIsTheShutDownsFallback) {
   SpsWorld w;
   auto none = w.plan();
   ASSERT_TRUE(none.ok()) << none.message();
-  EXPECT_NE(none->steps[at(*none, Verb::kPowerOff, "sps-b")].title.find(
+  EXPECT_NE(none->steps[sps_step_index(*none, Verb::kPowerOff, "sps-b")].title.find(
                 "no out-of-band power: the run stops if sps-a cannot reach it"),
             std::string::npos);
   w.cluster().nodes[1].power = PowerAccess{};
   auto oob = w.plan();
   ASSERT_TRUE(oob.ok()) << oob.message();
-  EXPECT_NE(oob->steps[at(*oob, Verb::kPowerOff, "sps-b")].title.find(
+  EXPECT_NE(oob->steps[sps_step_index(*oob, Verb::kPowerOff, "sps-b")].title.find(
                 "out-of-band power off through its BMC if sps-a cannot reach it"),
             std::string::npos);
 }
@@ -144,22 +144,22 @@ TEST(SpsHaPlan, MinionsOneAfterTheOtherBetweenSettingTheMasterAndRebootingIt) {
   SpsWorld w(true, 3);
   auto p = w.plan();
   ASSERT_TRUE(p.ok()) << p.message();
-  const int master_set = at(*p, Verb::kInstall, "search");
-  const int master_reboot = at(*p, Verb::kReboot, "search");
+  const int master_set = sps_step_index(*p, Verb::kInstall, "search");
+  const int master_reboot = sps_step_index(*p, Verb::kReboot, "search");
   ASSERT_GE(master_set, 0);
   ASSERT_GE(master_reboot, 0);
   EXPECT_EQ(p->steps[master_set].params.value("activate", ""), "after-reboot");
   int previous_verify = master_set;
   for (const char* m : {"minion-1", "minion-2", "minion-3"}) {
-    const int reboot = at(*p, Verb::kReboot, m);
-    const int verify = at(*p, Verb::kVerify, m);
+    const int reboot = sps_step_index(*p, Verb::kReboot, m);
+    const int verify = sps_step_index(*p, Verb::kVerify, m);
     ASSERT_GE(reboot, 0) << m;
-    EXPECT_GT(at(*p, Verb::kStage, m), previous_verify) << m << ": one after the other";
+    EXPECT_GT(sps_step_index(*p, Verb::kStage, m), previous_verify) << m << ": one after the other";
     EXPECT_LT(verify, master_reboot) << m << " before the master reboots";
     previous_verify = verify;
   }
   // The HA pair follows by default.
-  EXPECT_GT(at(*p, Verb::kPowerOff, "sps-b"), master_reboot);
+  EXPECT_GT(sps_step_index(*p, Verb::kPowerOff, "sps-b"), master_reboot);
 }
 
 TEST(SpsHaPlan, PolicyRoleOrderPutsThePairFirst) {
@@ -167,8 +167,10 @@ TEST(SpsHaPlan, PolicyRoleOrderPutsThePairFirst) {
   w.cluster().policy.role_order = {"primary", "backup", "search-minion"};
   auto p = w.plan();
   ASSERT_TRUE(p.ok()) << p.message();
-  EXPECT_LT(at(*p, Verb::kActivateSlave, "sps-a"), at(*p, Verb::kReboot, "minion-1"));
-  EXPECT_LT(at(*p, Verb::kReboot, "minion-1"), at(*p, Verb::kReboot, "search"));
+  EXPECT_LT(sps_step_index(*p, Verb::kActivateSlave, "sps-a"),
+            sps_step_index(*p, Verb::kReboot, "minion-1"));
+  EXPECT_LT(sps_step_index(*p, Verb::kReboot, "minion-1"),
+            sps_step_index(*p, Verb::kReboot, "search"));
 }
 
 TEST(SpsHaPlan, RoleOrderAgainstTheSeedIsACycleNamedInTheRefusal) {

@@ -137,8 +137,10 @@ void text_comparison(std::ostringstream& o, const Report& r) {
       r.predicted ? "predicted (" + r.predicted->strategy + ")" : "predicted";
   o << fmt("\nPredicted vs measured (model time)\n  %-10s %22s %14s\n", "", pred_label.c_str(),
            "measured");
-  auto row = [&](const char* name, std::optional<double> pred, std::optional<double> meas,
-                 const char* note) {
+  // By reference: copying a disengaged optional<double> copies its unset payload, which gcc 12
+  // at -O2 reports as maybe-uninitialized once this is inlined (seen in the unity build).
+  auto row = [&](const char* name, const std::optional<double>& pred,
+                 const std::optional<double>& meas, const char* note) {
     o << fmt("  %-10s %22s %14s  %s\n", name, pred ? dur(*pred).c_str() : "-",
              meas ? dur(*meas).c_str() : "-", note);
   };

@@ -47,7 +47,7 @@ std::string bar_label(const StepSpan& s, double width) {
   return "";
 }
 
-std::string fmt(const char* f, double a) {
+std::string number_text(const char* f, double a) {
   char buf[64];
   std::snprintf(buf, sizeof buf, f, a);
   return buf;
@@ -77,7 +77,7 @@ void draw_header(SvgCanvas& c, const Report& r) {
   if (!r.changes.empty()) h += r.data_changed() ? "  ·  data CHANGED" : "  ·  data unchanged";
   c.text(16, 54, h, 13, "#111");
   std::string sub = "x: model time since the first step (wall seconds below); time scale " +
-                    fmt("%g", r.time_scale) +
+                    number_text("%g", r.time_scale) +
                     ", 1 model minute = " + format_duration(60 * r.time_scale) + " wall; plan " +
                     r.plan_hash.substr(0, 12);
   c.text(16, 74, sub, 11, kGrey);
@@ -181,8 +181,8 @@ double draw_measured(SvgCanvas& c, const Report& r, const Axis& a, double y) {
         extra = "stroke=\"#000000\" stroke-width=\"1\" stroke-dasharray=\"3 2\"";
       const std::string tip = s.id + " (" + s.state + "): " + s.title + "; " +
                               signed_dur(s.start_s) + " to " + signed_dur(s.end_s) + " model, " +
-                              fmt("%.3f", r.wall_of(s.start_s)) + " to " +
-                              fmt("%.3f", r.wall_of(s.end_s)) + " s wall";
+                              number_text("%.3f", r.wall_of(s.start_s)) + " to " +
+                              number_text("%.3f", r.wall_of(s.end_s)) + " s wall";
       c.rect(x, ly + 3, w, kLaneH - 6, verb_colour(s.verb), extra, tip);
       if (s.state == "failed") {  // always said, beside the bar when it does not fit inside
         const std::string label = "FAILED " + s.verb;
@@ -239,7 +239,7 @@ double draw_clients(SvgCanvas& c, const Report& r, const Axis& a, double y) {
   const auto& cv = *r.clients;
   c.open_group("class=\"lane clients\"");
   c.rect(a.x0, y, a.x1 - a.x0, kClientH, "#f9fafb");
-  lane_label(c, y, kClientH, "clients", fmt("%.0f req/s, 1 s bars", cv.rate));
+  lane_label(c, y, kClientH, "clients", number_text("%.0f req/s, 1 s bars", cv.rate));
   uint64_t peak = 1;
   for (const auto& b : cv.series) peak = std::max<uint64_t>(peak, b.ok + b.failed);
   for (size_t i = 0; i < cv.series.size(); ++i) {

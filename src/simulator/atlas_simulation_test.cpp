@@ -37,7 +37,7 @@ struct AtlasWorld : plan::fixture::AtlasWorld {
   }
 };
 
-std::string final_version(const SimulationResult& r, const std::string& node) {
+std::string atlas_final_version(const SimulationResult& r, const std::string& node) {
   for (const auto& t : r.nodes)
     if (t.node == node) return t.segments.back().version;
   return "";
@@ -58,7 +58,7 @@ TEST(AtlasSimulation, FailoverMastersUpgradeEveryNodeWithEveryRegionServedThroug
   auto r = w.run();
   ASSERT_EQ(r.outcome, "completed") << r.message;
   for (const char* n : {"master-a", "master-b", "eu-1", "eu-2", "us-1", "us-2"})
-    EXPECT_EQ(final_version(r, n), "23.2.1") << n;
+    EXPECT_EQ(atlas_final_version(r, n), "23.2.1") << n;
   expect_every_region_served(r);
   EXPECT_EQ(r.regions.size(), 2u);
   // Two waves, each waiting for sessions of up to 900 s and installing 1500 + 180 s; then A.
@@ -71,7 +71,7 @@ TEST(AtlasSimulation, SingleMasterWithThreeRegionsOfThreeOneAndTwo) {
   auto r = w.run();
   ASSERT_EQ(r.outcome, "completed") << r.message;
   for (const char* n : {"master-a", "eu-1", "eu-2", "eu-3", "ap-1", "us-1", "us-2"})
-    EXPECT_EQ(final_version(r, n), "23.2.1") << n;
+    EXPECT_EQ(atlas_final_version(r, n), "23.2.1") << n;
   for (const char* region : {"atlas/eu", "atlas/us"}) {
     EXPECT_GE(r.regions.at(region).min_accepting, 1) << region;
     EXPECT_EQ(r.regions.at(region).clients_refused, 0) << region;
@@ -90,7 +90,7 @@ TEST(AtlasSimulation, NodeThatNeverDrainsIsForcedAtTheDrainTimeoutWhenThePolicyS
   o.faults = {{"eu-1", "never-drains"}};
   auto r = w.run(o);
   ASSERT_EQ(r.outcome, "completed") << r.message;
-  EXPECT_EQ(final_version(r, "eu-1"), "23.2.1");
+  EXPECT_EQ(atlas_final_version(r, "eu-1"), "23.2.1");
   const auto& eu = r.regions.at("atlas/eu");
   EXPECT_GE(eu.min_accepting, 1);
   EXPECT_EQ(eu.clients_refused, 0);
@@ -106,7 +106,7 @@ TEST(AtlasSimulation, NodeThatNeverDrainsStopsTheRunSafeAndServingByDefault) {
   auto r = w.run(o);
   EXPECT_NE(r.outcome, "completed");
   EXPECT_NE(r.message.find("eu-1"), std::string::npos) << r.message;
-  EXPECT_EQ(final_version(r, "eu-1"), "23.1.2");  // never installed with clients on it
+  EXPECT_EQ(atlas_final_version(r, "eu-1"), "23.1.2");  // never installed with clients on it
   for (const auto& [region, f] : r.regions) {
     EXPECT_GE(f.min_accepting, 1) << region;
     EXPECT_EQ(f.clients_refused, 0) << region;

@@ -20,7 +20,7 @@ SimulationResult simulate_sps(int minions, const std::string& target = "7.0.4") 
   return *r;
 }
 
-std::string final_version(const SimulationResult& r, const std::string& node) {
+std::string sps_final_version(const SimulationResult& r, const std::string& node) {
   for (const auto& t : r.nodes)
     if (t.node == node) return t.segments.back().version;
   return "";
@@ -29,7 +29,7 @@ std::string final_version(const SimulationResult& r, const std::string& node) {
 TEST(SpsSimulation, HaPairDowntimeIsThePrimarysRebootWhileTheSecondaryIsOff) {
   auto r = simulate_sps(0);
   ASSERT_EQ(r.outcome, "completed") << r.message;
-  for (const char* n : {"sps-a", "sps-b"}) EXPECT_EQ(final_version(r, n), "7.0.4") << n;
+  for (const char* n : {"sps-a", "sps-b"}) EXPECT_EQ(sps_final_version(r, n), "7.0.4") << n;
   // One reboot of 240 s without any node serving; no failover protection (one node serving) from
   // the shutdown of the secondary through the primary's reboot and the secondary's own boot.
   EXPECT_GE(r.downtime_s, 240);
@@ -44,7 +44,7 @@ TEST(SpsSimulation, SearchMinionsThenMasterThenThePairCompletes) {
   auto r = simulate_sps(3);
   ASSERT_EQ(r.outcome, "completed") << r.message;
   for (const char* n : {"sps-a", "sps-b", "search", "minion-1", "minion-2", "minion-3"})
-    EXPECT_EQ(final_version(r, n), "7.0.4") << n;
+    EXPECT_EQ(sps_final_version(r, n), "7.0.4") << n;
   // Three minions one after the other (install + reboot each) before the master's reboot.
   EXPECT_GT(r.makespan_s, 3 * (720 + 240) + 240);
   // The pair's service address (its shared IP) is down while the primary reboots with the
@@ -62,7 +62,7 @@ TEST(SpsSimulation, TwoFirmwareHopsRunTheWholeProcedureTwiceAndEndActivated) {
   auto one = simulate_sps(0, "7.0.4");
   auto r = simulate_sps(0, "7.1.0");
   ASSERT_EQ(r.outcome, "completed") << r.message;
-  for (const char* n : {"sps-a", "sps-b"}) EXPECT_EQ(final_version(r, n), "7.1.0") << n;
+  for (const char* n : {"sps-a", "sps-b"}) EXPECT_EQ(sps_final_version(r, n), "7.1.0") << n;
   // Each hop costs the primary's reboot once more, and about as long as a one-hop run.
   EXPECT_NEAR(r.downtime_s, 2 * one.downtime_s, 30);
   EXPECT_GT(r.makespan_s, 1.8 * one.makespan_s);

@@ -18,7 +18,7 @@ std::string packages_text(const std::map<std::string, std::string>& pk) {
   return s.empty() ? "nothing" : s;
 }
 
-const ObservedNode* seen(const VerbContext& c, const std::string& node) {
+const ObservedNode* seen_node(const VerbContext& c, const std::string& node) {
   auto it = c.evidence.nodes.find(node);
   return it == c.evidence.nodes.end() ? nullptr : &it->second;
 }
@@ -128,7 +128,7 @@ Reconcile reconcile_install_or_reboot(const VerbContext& c,
   auto done = reconcile_by_gate(c, gate);
   if (done.kind == Reconciled::kAlreadyDone) return done;
   const std::string node = c.step.targets.at(0);
-  const ObservedNode* n = seen(c, node);
+  const ObservedNode* n = seen_node(c, node);
   if (!n) return {Reconciled::kInProgress, node + " was not observed; waiting for it"};
   const auto before = c.intent_detail.is_object() && c.intent_detail.contains(node)
                           ? c.intent_detail[node]
@@ -170,7 +170,7 @@ class Install : public VerbHandler {
          {"install", {{"package", p.at("package")}, {"activate", p.value("activate", "now")}}}}};
   }
   std::optional<std::string> early_failure(const VerbContext& c) const override {
-    const ObservedNode* n = seen(c, c.step.targets.at(0));
+    const ObservedNode* n = seen_node(c, c.step.targets.at(0));
     if (!n || !n->reachable) return std::nullopt;
     if (n->install_package == c.step.params.value("package", "") && n->install_state == "failed")
       return "install of " + n->install_package + " on " + n->name + " failed: " + n->install_error;
@@ -193,7 +193,7 @@ class Reboot : public VerbHandler {
     return std::vector<DriverCall>{{Channel::kAppliance, c.step.targets.at(0), {"reboot", {}}}};
   }
   std::optional<std::string> early_failure(const VerbContext& c) const override {
-    const ObservedNode* n = seen(c, c.step.targets.at(0));
+    const ObservedNode* n = seen_node(c, c.step.targets.at(0));
     if (!n || !n->reachable) return std::nullopt;
     const std::string want = c.step.params.value("version", n->version);
     if (n->install_state == "failed" && n->phase == "running" && !n->install_error.empty() &&
@@ -218,7 +218,7 @@ class SelectBootSlot : public VerbHandler {
   }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     const std::string node = c.step.targets.at(0);
-    const ObservedNode* n = seen(c, node);
+    const ObservedNode* n = seen_node(c, node);
     if (!n || !n->reachable)
       return make_error(VerbErrc::kRefused, node + " does not answer; cannot choose its boot slot");
     const int slot = 1 - n->active_slot;
@@ -234,7 +234,7 @@ class SelectBootSlot : public VerbHandler {
   // image of the slot it is about to boot.
   std::vector<plan::Condition> gate(const VerbContext& c) const override {
     const std::string node = c.step.targets.at(0);
-    const ObservedNode* n = seen(c, node);
+    const ObservedNode* n = seen_node(c, node);
     if (!c.step.params.value("reboot", false)) return {};
     if (!n || n->slot_versions.size() < 2) return c.step.gate;
     return {{Cond::kVersion, node, n->slot_versions[1 - n->active_slot]},
@@ -257,7 +257,7 @@ class RestoreSoftware : public VerbHandler {
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     const std::string node = c.step.targets.at(0);
     const auto want = c.step.params.value("packages", std::map<std::string, std::string>{});
-    const ObservedNode* n = seen(c, node);
+    const ObservedNode* n = seen_node(c, node);
     if (!n || !n->reachable)
       return make_error(VerbErrc::kRefused,
                         node + " does not answer; its software cannot be restored now");

@@ -11,7 +11,7 @@ namespace {
 using plan::Step;
 using plan::Verb;
 
-struct Look {
+struct PowerLook {
   Evidence evidence;
   nlohmann::json none = nlohmann::json::object();
   std::vector<plan::Condition> no_gate;
@@ -36,7 +36,7 @@ Step shutdown_step() {
 
 TEST(PowerOffVerb, ShutsTheSecondaryDownFromThePrimaryWhileBothAnswer) {
   const auto& h = *VerbRegistry::builtin().find(Verb::kPowerOff);
-  Look look;
+  PowerLook look;
   look.node("sps-a", true);
   look.node("sps-b", true);
   auto calls = h.calls(look.at(shutdown_step()));
@@ -53,7 +53,7 @@ TEST(PowerOffVerb, ShutsTheSecondaryDownFromThePrimaryWhileBothAnswer) {
 TEST(PowerOffVerb, FallsBackToOutOfBandPowerWhenThePrimaryCannotReachTheSecondary) {
   const auto& h = *VerbRegistry::builtin().find(Verb::kPowerOff);
   for (const bool primary_answers : {true, false}) {
-    Look look;
+    PowerLook look;
     look.node("sps-a", primary_answers);
     look.node("sps-b", !primary_answers);
     auto calls = h.calls(look.at(shutdown_step()));
@@ -64,7 +64,7 @@ TEST(PowerOffVerb, FallsBackToOutOfBandPowerWhenThePrimaryCannotReachTheSecondar
     EXPECT_EQ(calls->front().action.params.value("on", true), false);
   }
   // A plain out-of-band power-off never asks the peer.
-  Look look;
+  PowerLook look;
   look.node("sps-a", true);
   look.node("sps-b", true);
   Step oob = shutdown_step();

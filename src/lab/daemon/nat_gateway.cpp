@@ -8,10 +8,11 @@
 namespace hitless::lab {
 namespace {
 
-constexpr double kCommandTimeoutS = 10;
+constexpr double kNatCommandTimeoutS = 10;
 
-Status<NatErrc> run(const std::vector<std::string>& argv, const std::string& input = "") {
-  auto r = net::run_command(argv, input, kCommandTimeoutS);
+Status<NatErrc> run_nat_command(const std::vector<std::string>& argv,
+                                const std::string& input = "") {
+  auto r = net::run_command(argv, input, kNatCommandTimeoutS);
   std::string cmd;
   for (const auto& a : argv) cmd += (cmd.empty() ? "" : " ") + a;
   if (!r)
@@ -59,7 +60,7 @@ Result<std::unique_ptr<NatGateway>, NatErrc> NatGateway::create(const std::strin
     g->veth_in_ = "hl" + hex(id, 6) + "i";
     g->inside_ = dotted(base + 1);
     g->public_ = dotted(base + 2);
-    made = run({"ip", "netns", "add", g->netns_});
+    made = run_nat_command({"ip", "netns", "add", g->netns_});
     if (made) break;
   }
   if (!made) return made.error();
@@ -79,7 +80,8 @@ Result<std::unique_ptr<NatGateway>, NatErrc> NatGateway::create(const std::strin
        "net.ipv4.conf." + g->veth_in_ + ".send_redirects=0"},
   };
   for (const auto& argv : setup)
-    if (auto s = run(argv); !s) return s.error();  // the destructor removes the namespace
+    if (auto s = run_nat_command(argv); !s)
+      return s.error();  // the destructor removes the namespace
   const std::string table = "table ip " + g->table_ + " {\n" +
                             "  chain prerouting {\n"
                             "    type nat hook prerouting priority dstnat; policy accept;\n"
@@ -91,7 +93,8 @@ Result<std::unique_ptr<NatGateway>, NatErrc> NatGateway::create(const std::strin
                             "\" masquerade\n"
                             "  }\n"
                             "}\n";
-  if (auto s = run({"ip", "netns", "exec", ns, "nft", "-f", "-"}, table); !s) return s.error();
+  if (auto s = run_nat_command({"ip", "netns", "exec", ns, "nft", "-f", "-"}, table); !s)
+    return s.error();
   return g;
 }
 
@@ -102,12 +105,13 @@ Status<NatErrc> NatGateway::add_service(const std::string& chain, std::uint16_t 
                              " ip daddr " + public_ + " tcp dport " + std::to_string(port) +
                              " dnat to " + target + "\n" + "add rule " + t + " prerouting jump " +
                              chain + "\n";
-  return run({"ip", "netns", "exec", netns_, "nft", "-f", "-"}, script);
+  return run_nat_command({"ip", "netns", "exec", netns_, "nft", "-f", "-"}, script);
 }
 
 void NatGateway::remove() {
   if (netns_.empty()) return;
-  (void)run({"ip", "netns", "del", netns_});  // nothing more to do if it is already gone
+  (void)run_nat_command(
+      {"ip", "netns", "del", netns_});  // nothing more to do if it is already gone
   netns_.clear();
 }
 

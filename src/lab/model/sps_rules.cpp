@@ -23,7 +23,7 @@ bool same_firmware(const Node& a, const Node& b) {
 }
 
 // a < b as firmware versions; unparsable versions compare as text.
-bool older(const std::string& a, const std::string& b) {
+bool older_firmware(const std::string& a, const std::string& b) {
   auto va = Version::parse(a), vb = Version::parse(b);
   if (va && vb) return *va < *vb;
   return a < b;
@@ -68,7 +68,7 @@ void LabWorld::sps_node_booted(Node& self) {
   if (!master || !master->serving()) return;
   for (const auto& n : nodes_) {
     if (n->spec().cluster != cluster || !n->search_minion() || !n->serving()) continue;
-    if (!older(n->version(), master->version())) continue;
+    if (!older_firmware(n->version(), master->version())) continue;
     search_critical_[cluster] =
         "critical: search minion " + n->name() + " (" + n->version() +
         ") created a legacy Elasticsearch index before search master " + master->name() + " (" +
