@@ -37,7 +37,7 @@ struct HeldWorker {
   }
 };
 
-plan::Step step(const std::string& id, Verb v, const std::string& node) {
+plan::Step worker_step(const std::string& id, Verb v, const std::string& node) {
   plan::Step s;
   s.id = id;
   s.verb = v;
@@ -47,7 +47,7 @@ plan::Step step(const std::string& id, Verb v, const std::string& node) {
   return s;
 }
 
-struct Rig {
+struct WorkerRig {
   VirtualScheduler clock;
   testing::FakeAppliances fake{clock};
   journal::MemoryJournal journal{"h"};
@@ -58,11 +58,12 @@ struct Rig {
   RunOutcome outcome{"none", ""};
   std::unique_ptr<Executor> ex;
 
-  Rig() {
+  WorkerRig() {
     fake.add("a");
     fake.add("b");
     plan.phases = {{0, "one"}};
-    plan.steps = {step("backup-a", Verb::kBackup, "a"), step("check-b", Verb::kCheck, "b")};
+    plan.steps = {worker_step("backup-a", Verb::kBackup, "a"),
+                  worker_step("check-b", Verb::kCheck, "b")};
     plan.observed.nodes["a"] = fake.node("a");
     plan.observed.nodes["b"] = fake.node("b");
     options.poll_interval_s = 1;
@@ -87,7 +88,7 @@ struct Rig {
 };
 
 TEST(ExecutorBackupWorker, ABackupBeingSealedDoesNotHoldUpAnotherStep) {
-  Rig r;
+  WorkerRig r;
   r.start();
   r.clock.run_all(1e6);  // everything that can happen without the worker
   ASSERT_EQ(r.worker.held.size(), 1u) << "the backup's keeping was handed to the worker";
@@ -107,7 +108,7 @@ TEST(ExecutorBackupWorker, ABackupBeingSealedDoesNotHoldUpAnotherStep) {
 }
 
 TEST(ExecutorBackupWorker, AKeeperThatDoesNotFinishInTimeFailsItsStep) {
-  Rig r;
+  WorkerRig r;
   r.start();
   r.clock.run_all(1e6);
   r.worker.release(false);
