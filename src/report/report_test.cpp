@@ -172,6 +172,7 @@ TEST(Report, DowntimeIsTheProbesOutageWhenItReportsOne) {
   EXPECT_NE(t.find("1m 20s model (seen failing for 80ms wall, 20 failed requests)"),
             std::string::npos)
       << t;
+  EXPECT_NE(t.find("measured: the probe's outage"), std::string::npos) << t;
 }
 
 TEST(Report, ClusterWideStepShowsOnEveryNodeOfTheCluster) {

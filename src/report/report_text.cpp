@@ -147,7 +147,9 @@ void text_comparison(std::ostringstream& o, const Report& r) {
   const auto* p = r.predicted ? &*r.predicted : nullptr;
   std::optional<double> down = r.clients ? r.clients->downtime_s : std::nullopt;
   row("downtime", p ? std::optional(p->downtime_s) : std::nullopt, down,
-      r.clients ? "measured: failed requests / rate" : "measured: no probe given");
+      !r.clients             ? "measured: no probe given"
+      : r.clients->outage_ms ? "measured: the probe's outage (failed request to next success)"
+                             : "measured: failed requests / rate");
   row("makespan", p ? std::optional(p->makespan_s) : std::nullopt, r.makespan_s,
       "measured: first intent to last outcome");
   row("exposure", p ? std::optional(p->exposure_s) : std::nullopt, r.exposure_s,
