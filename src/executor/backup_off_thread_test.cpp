@@ -4,6 +4,7 @@
 // that holds the work until the test releases it; fake appliances on the virtual clock.
 #include <gtest/gtest.h>
 
+#include "executor/backup_keeper_fake.hpp"
 #include "executor/executor.hpp"
 #include "executor/fake_appliances.hpp"
 #include "journal/memory_journal.hpp"
@@ -54,7 +55,7 @@ struct WorkerRig {
   plan::Plan plan;
   ExecutorOptions options;
   HeldWorker worker;
-  std::vector<std::string> kept;  // nodes whose backups the keeper was given
+  testing::BackupKeeper keeper;  // records the nodes whose backups it was given
   RunOutcome outcome{"none", ""};
   std::unique_ptr<Executor> ex;
 
@@ -68,16 +69,7 @@ struct WorkerRig {
     plan.observed.nodes["b"] = fake.node("b");
     options.poll_interval_s = 1;
     options.timeout_slack_s = 10;
-    options.keep_backup = [this](const std::string& node, const nlohmann::json& answer,
-                                 double) -> Result<nlohmann::json, std::string> {
-      kept.push_back(node);
-      const std::string sum = answer.value("checksum", "");
-      return nlohmann::json{{"node", node},
-                            {"file", node + "-1.hbk"},
-                            {"checksum", sum},
-                            {"restored_checksum", sum},
-                            {"proven", true}};
-    };
+    options.keep_backup = keeper.fn();
     options.backup_worker = worker.fn();
   }
   void start() {
@@ -92,7 +84,7 @@ TEST(ExecutorBackupWorker, ABackupBeingSealedDoesNotHoldUpAnotherStep) {
   r.start();
   r.clock.run_all(1e6);  // everything that can happen without the worker
   ASSERT_EQ(r.worker.held.size(), 1u) << "the backup's keeping was handed to the worker";
-  EXPECT_TRUE(r.kept.empty()) << "nothing sealed on the executor's thread";
+  EXPECT_TRUE(r.keeper.kept.empty()) << "nothing sealed on the executor's thread";
   auto steps = r.journal.steps();
   EXPECT_EQ(steps.at("check-b").state, StepState::kSucceeded);
   EXPECT_EQ(steps.at("backup-a").state, StepState::kRunning) << "waits for its keeper";
@@ -101,7 +93,7 @@ TEST(ExecutorBackupWorker, ABackupBeingSealedDoesNotHoldUpAnotherStep) {
   r.worker.release();
   r.clock.run_all(1e6);
   EXPECT_EQ(r.outcome.state, "completed") << r.outcome.message;
-  EXPECT_EQ(r.kept, std::vector<std::string>{"a"});
+  EXPECT_EQ(r.keeper.kept, std::vector<std::string>{"a"});
   steps = r.journal.steps();
   const auto detail = nlohmann::json::parse(steps.at("backup-a").detail_json);
   EXPECT_TRUE(detail.at("@backup").at("proven").get<bool>());

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "executor/backup_keeper_fake.hpp"
 #include "executor/fake_appliances.hpp"
 #include "executor/verbs/verb_registry.hpp"
 #include "journal/memory_journal.hpp"
@@ -15,6 +16,7 @@ namespace {
 using plan::Cond;
 using plan::Step;
 using plan::Verb;
+using testing::BackupKeeper;
 using testing::FakeAppliances;
 
 // Fails every write after `ok_writes` successful ones.
@@ -410,24 +412,6 @@ TEST(StageVerb, APackageThatArrivesAsOtherBytesThanTheCatalogListsFailsTheStep) 
   ASSERT_TRUE(why.has_value());
   EXPECT_NE(why->find("arrived on a as other bytes"), std::string::npos) << *why;
 }
-
-// keep_backup as a real run sets it: records what it was given; proven unless told otherwise.
-struct BackupKeeper {
-  bool prove = true;
-  std::vector<std::string> kept;
-  ExecutorOptions::KeepBackup fn() {
-    return [this](const std::string& node, const nlohmann::json& answer,
-                  double) -> Result<nlohmann::json, std::string> {
-      kept.push_back(node);
-      const std::string sum = answer.value("checksum", "");
-      return nlohmann::json{{"node", node},
-                            {"file", node + "-1.hbk"},
-                            {"checksum", sum},
-                            {"restored_checksum", prove ? sum : "other"},
-                            {"proven", prove}};
-    };
-  }
-};
 
 // A rig whose run keeps backups through `keeper`, with one node "a".
 struct BackupRig : Rig {
