@@ -1,6 +1,6 @@
 // Benchmark: how close `hitless simulate`'s downtime is to the downtime clients see when the same
-// plan is applied to the lab. For each strategy on a failover pair with a shared IP (Base then
-// product: 5 + 2 + 10 + 2 model minutes of installs and reboots): `lab up`, `simulate --format
+// plan is applied to the lab. For each strategy on the demo's failover pair (examples/pair.yaml:
+// a shared IP, Base then product, each installed and rebooted): `lab up`, `simulate --format
 // json` (downtime_s), `plan`, then `apply` under the probe at 500 requests/s. The measured figure
 // is the probe's outage (stretches that start at a failed request and end at the next success,
 // so a stalled client does not count), converted to model seconds with the lab's time scale.
@@ -22,29 +22,6 @@ using namespace hitless;
 
 namespace {
 
-const char* kLabYaml = R"(lab: downtime-bench
-defaults:
-  version: 7.1.0
-  installed: {base: "3.0"}
-  install: 10m
-  reboot: 2m
-  boot_timeout: 5m
-  sync_rate_mb_s: 10
-  session_lifetime: 10m
-  data: {users: 5, settings: 5, recordings: 10, size_mb: 300}
-repository:
-  - {name: base, version: 3.1.0, kind: base, install: 5m}
-  - {name: product, version: 7.2.0, kind: product, install: 10m, requires: ["base >= 3.1"]}
-clusters:
-  - name: pair
-    kind: failover-pair
-    traffic: shared-ip
-    shared_ip: 127.0.0.100
-    nodes:
-      - {name: a, role: primary, owns_shared_ip: true}
-      - {name: b, role: backup}
-)";
-
 struct Figures {
   bool ok = false;
   double predicted_s = 0, measured_s = 0;  // model seconds
@@ -57,9 +34,8 @@ Figures one_run(const std::string& strategy, double time_scale) {
   Figures f;
   const std::string dir = bench::temp_dir("downtime");
   const std::string run = dir + "/lab";
-  bench::write(dir + "/lab.yaml", kLabYaml);
-  auto up = bench::run_hitless("lab up " + dir + "/lab.yaml --dir " + run + " --time-scale " +
-                               std::to_string(time_scale));
+  auto up = bench::run_hitless("lab up " HITLESS_EXAMPLES_DIR "/pair.yaml --dir " + run +
+                               " --time-scale " + std::to_string(time_scale));
   if (up.exit_code != 0) {
     f.error = "lab up: " + up.output;
     return f;
