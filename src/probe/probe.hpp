@@ -1,10 +1,10 @@
 #pragma once
 // The probe: measures what clients of a cluster see. For a bounded time it sends requests to a
 // loopback service address (or a name resolved through a DNS server) at a fixed rate and holds N
-// long-lived sessions, then reports successes, failures by cause, the longest gap without a success
-// and what happened to sessions. run_probe blocks the calling thread and runs its own
-// single-threaded io_context; the other functions are pure. Only stop_flag may be touched from
-// another thread (e.g. a signal handler).
+// long-lived sessions, then reports successes, failures by cause, the longest gap without a
+// success, the outages (stretches seen failing) and what happened to sessions. run_probe blocks
+// the calling thread and runs its own single-threaded io_context; the other functions are pure.
+// Only stop_flag may be touched from another thread (e.g. a signal handler).
 
 #include <atomic>
 #include <cstdint>
