@@ -60,7 +60,9 @@ std::string inventory_text(const UpgradeLab& lab) {
 // being shut down): one outage, no longer than the reboot and the probe's own timeouts.
 void expect_one_reboot_outage(const probe::ProbeReport& r, double reboot_wall_ms) {
   std::printf("%s\n", probe::to_text(r).c_str());  // the figures, for the run's log
-  EXPECT_GT(r.ok, 50u) << probe::to_text(r);
+  // Served for most of the run. Not a count: a run that stops early (the secondary never powers
+  // on) lasts about a second, 50 requests at this rate on a fast machine.
+  EXPECT_GT(r.ok, r.failed) << probe::to_text(r);
   // Requests fail only inside that outage (the probe sends 50 per second).
   EXPECT_LT(static_cast<double>(r.failed), 50 * (reboot_wall_ms * 4 + 1500) / 1000)
       << probe::to_text(r);
