@@ -12,9 +12,9 @@
 #include <functional>
 #include <vector>
 
+#include "bench_lab.hpp"
 #include "bench_support.hpp"
 #include "drivers/command/command_driver.hpp"
-#include "lab/daemon/lab_handle.hpp"
 #include "net/process_runner.hpp"
 
 using namespace hitless;
@@ -65,23 +65,18 @@ int main(int argc, char** argv) {
   for (int i = 2; i < argc; ++i) concurrency.push_back(std::stoi(argv[i]));
   if (concurrency.empty()) concurrency = {1, 8, 32};
 
-  const std::string dir = bench::temp_dir("command");
-  bench::write(dir + "/lab.yaml", R"(lab: command-bench
+  bench::BenchLab lab("command", R"(lab: command-bench
 clusters:
   - name: one
     kind: single
     nodes:
       - {name: n, role: standalone, version: 1.0.0}
 )");
-  auto up = bench::run_hitless("lab up " + dir + "/lab.yaml --dir " + dir + "/run");
-  if (up.exit_code != 0) {
-    std::printf("lab up failed: %s\n", up.output.c_str());
+  if (!lab.ok()) {
+    std::printf("%s\n", lab.error().c_str());
     return 1;
   }
-  auto lab = lab::LabHandle::open(dir + "/run");
-  auto access =
-      lab ? lab->node("n")
-          : Result<lab::NodeAccess, lab::LabErrc>(make_error(lab::LabErrc::kNotRunning, "no lab"));
+  auto access = lab.handle().node("n");
   if (!access) {
     std::printf("lab: %s\n", access.message().c_str());
     return 1;
@@ -98,7 +93,7 @@ clusters:
                                   R"(/lab-rest.yaml, address: )" +
                                       address + R"(, token_file: secrets/n.token}
 )",
-                                  dir + "/run/inventory-command.yaml", dir + "/run");
+                                  lab.run_dir() + "/inventory-command.yaml", lab.run_dir());
   if (!inv) {
     std::printf("inventory: %s\n", inv.message().c_str());
     return 1;
@@ -128,6 +123,5 @@ clusters:
         },
         io);
   }
-  bench::run_hitless("lab down --dir " + dir + "/run");
   return 0;
 }

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "bench_lab.hpp"
 #include "bench_support.hpp"
-#include "lab/daemon/lab_handle.hpp"
 
 using namespace hitless;
 
@@ -46,20 +46,15 @@ int main(int argc, char** argv) {
   double base_rss_kb = 0;
   int base_nodes = 0;
   for (int n : sizes) {
-    const std::string dir = bench::temp_dir("scale");
-    bench::write(dir + "/lab.yaml", lab_yaml(n));
-    const auto t0 = std::chrono::steady_clock::now();
-    auto up =
-        bench::run_hitless("lab up " + dir + "/lab.yaml --dir " + dir + "/run --start-timeout 600");
-    const double up_s = bench::seconds_since(t0);
-    if (up.exit_code != 0) {
-      std::printf("%8d  lab up failed: %s\n", n, up.output.c_str());
+    bench::BenchLab lab("scale", lab_yaml(n), "--start-timeout 600");
+    const double up_s = lab.up_seconds();
+    if (!lab.ok()) {
+      std::printf("%8d  %s\n", n, lab.error().c_str());
       continue;
     }
-    auto lab = lab::LabHandle::open(dir + "/run");
-    const double rss_kb = bench::rss_kb(lab->pid());
+    const double rss_kb = bench::rss_kb(lab.handle().pid());
     const auto t1 = std::chrono::steady_clock::now();
-    auto j = lab->inspect();
+    auto j = lab.handle().inspect();
     const double inspect_ms = bench::seconds_since(t1) * 1000;
     if (base_nodes == 0) {
       base_rss_kb = rss_kb;
@@ -68,7 +63,6 @@ int main(int argc, char** argv) {
     const double per_node = n > base_nodes ? (rss_kb - base_rss_kb) / (n - base_nodes) : 0;
     std::printf("%8d %12.2f %14.1f %16.1f %18.1f\n", n, up_s, rss_kb / 1024, per_node, inspect_ms);
     std::fflush(stdout);
-    bench::run_hitless("lab down --dir " + dir + "/run");
   }
   std::printf("(KiB per node: RSS growth over the smallest lab, divided by the extra nodes)\n");
   return 0;
