@@ -258,19 +258,20 @@ MinisignSignature minisign_sign_prehashed(std::string_view digest, const Minisig
   return sig;
 }
 
-Status<MinisignErrc> minisign_verify_prehashed(const MinisignSignature& sig,
-                                               const MinisignPublicKey& key,
-                                               std::string_view blake2b_512_digest) {
+namespace {
+
+// Both signature forms check the same three things: the key, the signature over `signed_bytes`
+// (the message itself, or its BLAKE2b-512 digest for the prehashed form) and the global signature
+// binding the trusted comment.
+Status<MinisignErrc> verify_signed(const MinisignSignature& sig, const MinisignPublicKey& key,
+                                   std::string_view signed_bytes) {
   ensure_sodium();
   if (sig.key_id != key.key_id)
     return make_error(MinisignErrc::kUntrustedKey, "signed by key " + key_id_hex(sig.key_id) +
                                                        ", which is not the trusted key " +
                                                        key.id_hex());
-  if (!sig.prehashed)
-    return make_error(MinisignErrc::kBadSignature,
-                      "a legacy (unhashed) signature cannot be checked against a digest");
-  if (crypto_sign_verify_detached(sig.signature.data(), bytes(blake2b_512_digest),
-                                  blake2b_512_digest.size(), key.key.data()) != 0)
+  if (crypto_sign_verify_detached(sig.signature.data(), bytes(signed_bytes), signed_bytes.size(),
+                                  key.key.data()) != 0)
     return make_error(MinisignErrc::kBadSignature,
                       "the signature does not match the bytes (altered after signing)");
   const std::string global = global_message(sig);
@@ -282,25 +283,22 @@ Status<MinisignErrc> minisign_verify_prehashed(const MinisignSignature& sig,
   return Unit{};
 }
 
+}  // namespace
+
+Status<MinisignErrc> minisign_verify_prehashed(const MinisignSignature& sig,
+                                               const MinisignPublicKey& key,
+                                               std::string_view blake2b_512_digest) {
+  // The key is named before the form: a signature by another key is "untrusted" whatever its form.
+  if (sig.key_id == key.key_id && !sig.prehashed)
+    return make_error(MinisignErrc::kBadSignature,
+                      "a legacy (unhashed) signature cannot be checked against a digest");
+  return verify_signed(sig, key, blake2b_512_digest);
+}
+
 Status<MinisignErrc> minisign_verify(const MinisignSignature& sig, const MinisignPublicKey& key,
                                      std::string_view message) {
   if (sig.prehashed) return minisign_verify_prehashed(sig, key, blake2b_512(message));
-  ensure_sodium();
-  if (sig.key_id != key.key_id)
-    return make_error(MinisignErrc::kUntrustedKey, "signed by key " + key_id_hex(sig.key_id) +
-                                                       ", which is not the trusted key " +
-                                                       key.id_hex());
-  if (crypto_sign_verify_detached(sig.signature.data(), bytes(message), message.size(),
-                                  key.key.data()) != 0)
-    return make_error(MinisignErrc::kBadSignature,
-                      "the signature does not match the bytes (altered after signing)");
-  const std::string global = global_message(sig);
-  if (crypto_sign_verify_detached(sig.global_signature.data(), bytes(global), global.size(),
-                                  key.key.data()) != 0)
-    return make_error(
-        MinisignErrc::kEditedComment,
-        "the trusted comment was edited after signing ('" + sig.trusted_comment + "')");
-  return Unit{};
+  return verify_signed(sig, key, message);
 }
 
 }  // namespace hitless::catalog
