@@ -285,6 +285,24 @@ int run_status(const RunArgs& a) {
   return kExitOk;
 }
 
+// The options of the commands that carry a run forward (apply, resume): gates, windows, backups,
+// timeouts, output, catalog freshness.
+void add_carrying_out_options(CLI::App& cmd, RunArgs& a) {
+  cmd.add_flag("--auto-approve", a.auto_approve, "Approve every verification gate without asking");
+  cmd.add_option("--stop-after-phase", a.stop_after_phase,
+                 "Stop after this phase (maintenance window), e.g. 1");
+  cmd.add_option("--backup-dir", a.backup_dir,
+                 "Where configuration backups go (default: JOURNAL.backups)");
+  cmd.add_option("--backup-passphrase-file", a.passphrase_file,
+                 "Owner-only file holding the passphrase that seals configuration backups "
+                 "(default: the HITLESS_BACKUP_PASSPHRASE environment variable)");
+  cmd.add_option("--api-timeout", a.api_timeout_s,
+                 "Seconds before a management API call counts as unanswered");
+  cmd.add_flag("-q,--quiet", a.quiet, "Print only failures and the outcome");
+  cmd.add_flag("--allow-expired-catalog", a.allow_expired_catalog,
+               "Use an expired package catalog (air-gapped sites); logged as a warning");
+}
+
 }  // namespace
 
 void add_run_commands(CLI::App& app, int& exit_code) {
@@ -297,39 +315,14 @@ void add_run_commands(CLI::App& app, int& exit_code) {
   apply->add_option("--to", a->target, "With -i: target version or 'latest'");
   apply->add_option("--strategy", a->strategy, "With -i: strategy");
   apply->add_option("--journal", a->journal, "SQLite journal (default: PLAN.journal)");
-  apply->add_flag("--auto-approve", a->auto_approve,
-                  "Approve every verification gate without asking");
-  apply->add_option("--stop-after-phase", a->stop_after_phase,
-                    "Stop after this phase (maintenance window), e.g. 1");
-  apply->add_option("--backup-dir", a->backup_dir,
-                    "Where configuration backups go (default: JOURNAL.backups)");
-  apply->add_option("--backup-passphrase-file", a->passphrase_file,
-                    "Owner-only file holding the passphrase that seals configuration backups "
-                    "(default: the HITLESS_BACKUP_PASSPHRASE environment variable)");
-  apply->add_option("--api-timeout", a->api_timeout_s,
-                    "Seconds before a management API call counts as unanswered");
-  apply->add_flag("-q,--quiet", a->quiet, "Print only failures and the outcome");
-  apply->add_flag("--allow-expired-catalog", a->allow_expired_catalog,
-                  "Use an expired package catalog (air-gapped sites); logged as a warning");
+  add_carrying_out_options(*apply, *a);
   apply->callback([a, &exit_code] { exit_code = run_apply(*a); });
 
   auto r = std::make_shared<RunArgs>();
   auto* resume =
       app.add_subcommand("resume", "Continue a run after a crash, a pause or a fixed failure");
   resume->add_option("--journal", r->journal, "The run's journal")->required();
-  resume->add_flag("--auto-approve", r->auto_approve,
-                   "Approve every verification gate without asking");
-  resume->add_option("--stop-after-phase", r->stop_after_phase, "Stop after this phase");
-  resume->add_option("--backup-dir", r->backup_dir,
-                     "Where configuration backups go (default: JOURNAL.backups)");
-  resume->add_option("--backup-passphrase-file", r->passphrase_file,
-                     "Owner-only file holding the passphrase that seals configuration backups "
-                     "(default: the HITLESS_BACKUP_PASSPHRASE environment variable)");
-  resume->add_option("--api-timeout", r->api_timeout_s,
-                     "Seconds before a management API call counts as unanswered");
-  resume->add_flag("-q,--quiet", r->quiet, "Print only failures and the outcome");
-  resume->add_flag("--allow-expired-catalog", r->allow_expired_catalog,
-                   "Use an expired package catalog (air-gapped sites); logged as a warning");
+  add_carrying_out_options(*resume, *r);
   resume
       ->add_option("--config-changes", r->config_changes,
                    "Configuration changed on a node during the run, that a step would overwrite: "
