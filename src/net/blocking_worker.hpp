@@ -3,7 +3,8 @@
 // timeout times its attempts) on a thread of its own so that the io_context's thread, the
 // executor's, keeps serving every other step meanwhile. Each call's completion is posted back to
 // the io_context: `done(true)` once the call returned, or `done(false)` at its deadline if it has
-// not (its late result is then dropped). Calls run one at a time in order.
+// not (its late result is then dropped); the deadline counts from when the call starts. Calls run
+// one at a time in order.
 // Create, call and destroy on the io_context's thread; the destructor waits for the call running.
 
 #include <functional>

@@ -56,5 +56,34 @@ TEST(BlockingWorker, ACallThatDoesNotReturnInTimeCompletesAsTimedOut) {
   }
 }
 
+TEST(BlockingWorker, ADeadlineCountsFromTheCallsStartNotFromWhenItWasQueued) {
+  boost::asio::io_context io;
+  std::promise<void> release;
+  auto released = release.get_future().share();
+  std::optional<bool> first, second;
+  {
+    BlockingWorker worker(io);
+    worker.run([released] { released.wait(); }, 60, [&](bool r) { first = r; });
+    // Queued behind the first call for longer than its own timeout, then quick once it starts.
+    worker.run([] {}, 0.5,
+               [&](bool r) {
+                 second = r;
+                 io.stop();
+               });
+    bool set = false;
+    boost::asio::steady_timer queued(io, std::chrono::seconds(1));
+    queued.async_wait([&](const boost::system::error_code&) {
+      release.set_value();
+      set = true;
+    });
+    io.run();
+    if (!set) release.set_value();  // the worker's destructor waits for the first call
+  }
+  ASSERT_TRUE(second.has_value());
+  EXPECT_TRUE(*second) << "the queued call timed out before it started";
+  ASSERT_TRUE(first.has_value());
+  EXPECT_TRUE(*first);
+}
+
 }  // namespace
 }  // namespace hitless::net
