@@ -166,9 +166,12 @@ long management_calls(const std::string& run) {
 }
 
 // One probe per region for the apply's duration: requests at 20/s and one session per traffic
-// node, each reopened when the lab ends it.
+// node, each reopened when the lab ends it. The sessions first open spread over one lifetime, as
+// clients arrive over time: opened together they would all end together, and each drain would
+// last until that common end (0 to a whole lifetime, by the luck of the run's phase) instead of
+// about the lifetime the bound assumes.
 struct RegionProbes {
-  RegionProbes(const std::string& lab_json, int sessions_per_region) {
+  RegionProbes(const std::string& lab_json, int sessions_per_region, double spread_s) {
     std::ifstream in(lab_json);
     const auto j = nlohmann::json::parse(in, nullptr, false);
     if (!j.is_object()) return;
@@ -177,6 +180,7 @@ struct RegionProbes {
       base.duration_s = 24 * 3600;  // until stopped
       base.rate = 20;
       base.sessions = sessions_per_region;
+      base.session_spread_s = spread_s;
       auto o = probe::parse_target(address.get<std::string>(), base);
       if (!o) continue;
       runs[region] = std::async(std::launch::async,
@@ -220,7 +224,8 @@ bool execute_against_lab(int traffic, int regions, const std::string& time_scale
   double makespan = -1, lab_cpu = -1;
   long calls = -1;
   if (ok) {
-    RegionProbes probes(run + "/lab.json", (traffic + regions - 1) / regions);
+    RegionProbes probes(run + "/lab.json", (traffic + regions - 1) / regions,
+                        kLabLifetimeS * std::stod(time_scale));
     const double m0 = lab_model_time(run);
     const int lab_pid = lab_daemon_pid(run);
     const double lab_cpu0 = bench::process_cpu_s(lab_pid);

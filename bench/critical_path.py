@@ -30,8 +30,9 @@ for c in reversed(chain):
     tot_wait += start - ready; tot_over += fin - start - est
     if verb == 'wait-drained': drain_dev += fin - start - est
 print('start delays %.1f, over estimates %.1f' % (tot_wait, tot_over))
-# The lab's sessions all last one lifetime and the probe opens them together, so they end in
-# step: a drain lasts until the next such end, anywhere up to a lifetime, by the luck of when it
-# starts. The bound counts a full lifetime per drain; this is the makespan's part that luck set.
+# The lab's sessions all last one lifetime. Opened together they end in step, and a drain lasts
+# until the next such end, anywhere up to a lifetime, by the luck of when it starts; opened spread
+# over a lifetime (atlas_bench does), a drain lasts about one. The bound counts a full lifetime per
+# drain; this is how far the drains on the path were from it.
 print('drains on the path against their estimate (one session lifetime): %+.1f; '
       'start delays and over estimates of the other steps: %.1f' % (drain_dev, tot_wait + tot_over - drain_dev))

@@ -88,6 +88,8 @@ void add_probe_command(CLI::App& app, int& exit_code) {
       ->default_val(1.0);
   cmd->add_option("--session-lifetime", args->options.session_lifetime_s,
                   "Ask the server for this session lifetime (model seconds)");
+  cmd->add_option("--session-spread", args->options.session_spread_s,
+                  "Open the sessions evenly over this many seconds instead of all at the start");
   cmd->add_option("--format", args->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   cmd->callback([args, &exit_code] { exit_code = run(*args); });
 }

@@ -46,6 +46,10 @@ struct ProbeOptions {
   int sessions = 0;                // sessions held open at all times
   double request_timeout_s = 1.0;  // also bounds a session's wait for its "open" line
   double session_lifetime_s = 0;   // > 0: ask the server for this lifetime (?lifetime_s=)
+  // > 0: held session i first opens i/sessions of this many seconds into the run, as clients
+  // arriving over time would, instead of all at once (sessions of a fixed lifetime opened together
+  // all end together, so a drain's length would depend on where the run falls in their cycle).
+  double session_spread_s = 0;
 };
 
 struct SecondBucket {

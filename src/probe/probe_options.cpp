@@ -116,6 +116,10 @@ Status<ProbeErrc> validate_options(const ProbeOptions& o) {
     return bad_option("session_lifetime_s", o.session_lifetime_s,
                       ">= 0 (0 = server default) and <= 86400 seconds");
   }
+  if (!(o.session_spread_s >= 0 && o.session_spread_s <= kMaxDurationS)) {
+    return bad_option("session_spread_s", o.session_spread_s,
+                      ">= 0 (0 = all open at the start) and <= 86400 seconds");
+  }
   return Unit{};
 }
 

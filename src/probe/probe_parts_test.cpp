@@ -84,6 +84,7 @@ TEST(ProbeOptionsBounds, RefusesOutOfBoundValues) {
   refused([](ProbeOptions& o) { o.sessions = -1; }, "sessions");
   refused([](ProbeOptions& o) { o.request_timeout_s = 0; }, "request_timeout_s");
   refused([](ProbeOptions& o) { o.session_lifetime_s = -1; }, "session_lifetime_s");
+  refused([](ProbeOptions& o) { o.session_spread_s = -1; }, "session_spread_s");
   refused([](ProbeOptions& o) { o.rate = 0; }, "nothing to do");
 }
 

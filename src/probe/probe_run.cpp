@@ -60,7 +60,8 @@ class ProbeRun {
     end_ = start_ + seconds(options_.duration_s);
     asio::co_spawn(io_, watch(), rethrow);
     if (options_.rate > 0) asio::co_spawn(io_, pace(), rethrow);
-    for (int i = 0; i < options_.sessions; ++i) asio::co_spawn(io_, hold(), rethrow);
+    for (int i = 0; i < options_.sessions; ++i)
+      asio::co_spawn(io_, hold(options_.session_spread_s * i / options_.sessions), rethrow);
     io_.run();
     ProbeReport report = stats_.finish(since_start(ended_at_), interrupted_);
     if (resolver_) {
@@ -152,9 +153,14 @@ class ProbeRun {
     }
   }
 
-  // Keeps one session held: reopens it after a short pause whenever it ends.
-  asio::awaitable<void> hold() {
+  // Keeps one session held from `first_open_s` into the run: reopens it after a short pause
+  // whenever it ends.
+  asio::awaitable<void> hold(double first_open_s) {
     asio::steady_timer pause(io_);
+    if (first_open_s > 0) {
+      pause.expires_after(seconds(first_open_s));
+      co_await detail::race(pause.async_wait(asio::as_tuple(asio::use_awaitable)), shutdown_);
+    }
     while (!stopping_) {
       auto endpoint = endpoint_now();
       if (!endpoint) {

@@ -165,6 +165,19 @@ TEST(Probe, SessionsOpenAtTheEndAreStillOpen) {
   EXPECT_EQ(r.series.back().sessions_open, 4u);
 }
 
+TEST(Probe, SpreadSessionsOpenOneAfterAnotherNotAllAtTheStart) {
+  TestServer server;
+  server.set_sessions(TestServer::SessionEnd::kComplete, 10s);
+  auto o = options_for(server, 2.5, 0);
+  o.sessions = 2;
+  o.session_spread_s = 3;  // the second opens 1.5 s in: a timer never fires early
+  auto r = run_probe(o);
+  ASSERT_FALSE(r.series.empty());
+  EXPECT_LE(r.series.front().sessions_open, 1u);
+  EXPECT_EQ(r.sessions_opened, 2u);
+  EXPECT_EQ(r.sessions_still_open, 2u);
+}
+
 TEST(Probe, SessionsThatNeverOpenAreFailures) {
   TestServer server;
   server.set_mode(TestServer::Mode::kStatus503);
