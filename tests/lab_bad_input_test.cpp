@@ -32,7 +32,8 @@ class LabFileErrors : public ::testing::TestWithParam<BadLab> {};
 
 TEST_P(LabFileErrors, OneClearErrorNamingFileLineAndFieldAndNothingStarts) {
   const auto& c = GetParam();
-  const std::string dir = make_temp_dir("bad");
+  const ScratchDir scratch("bad");
+  const std::string& dir = scratch.path();
   write_text(dir + "/lab.yaml", c.yaml);
   auto r = run_hitless("lab up " + dir + "/lab.yaml --dir " + dir + "/run --time-scale 0.001");
   EXPECT_EQ(r.exit_code, 2) << r.output;
@@ -85,7 +86,8 @@ TEST(LabStartErrors, PortAlreadyTakenByAnotherProgramNamesTheNodeAndLeavesNothin
   socklen_t len = sizeof sa;
   getsockname(fd, reinterpret_cast<sockaddr*>(&sa), &len);
   const std::string port = std::to_string(ntohs(sa.sin_port));
-  const std::string dir = make_temp_dir("clash");
+  const ScratchDir scratch("clash");
+  const std::string& dir = scratch.path();
   write_text(dir + "/lab.yaml",
              replace(pair_yaml(), "{name: b, role: backup}",
                      "{name: b, role: backup, address: 127.0.0.1:" + port + "}"));

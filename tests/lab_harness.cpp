@@ -5,6 +5,8 @@
 
 #include <array>
 #include <cstdio>
+#include <cstdlib>
+#include <exception>
 #include <filesystem>
 #include <fstream>
 #include <thread>
@@ -35,7 +37,26 @@ std::string make_temp_dir(const std::string& tag) {
   std::string templ =
       (std::filesystem::temp_directory_path() / ("hitless-" + tag + "-XXXXXX")).string();
   if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
+  // ctest sets HITLESS_TEST_RUN_FILE (tests/CMakeLists.txt); its setup test wrote this run's id.
+  if (const char* run_file = std::getenv("HITLESS_TEST_RUN_FILE")) {
+    std::ifstream in(run_file);
+    std::string run_id;
+    if (std::getline(in, run_id) && !run_id.empty())
+      write_text(templ + "/ctest-run", run_id + "\n");
+  }
   return templ;
+}
+
+ScratchDir::ScratchDir(const std::string& tag)
+    : path_(make_temp_dir(tag)), exceptions_at_start_(std::uncaught_exceptions()) {}
+
+ScratchDir::~ScratchDir() {
+  if (::testing::Test::HasFailure() || std::uncaught_exceptions() > exceptions_at_start_) {
+    std::fprintf(stderr, "scratch directory kept for a look: %s\n", path_.c_str());
+    return;
+  }
+  std::error_code ec;
+  std::filesystem::remove_all(path_, ec);
 }
 
 void write_text(const std::string& path, const std::string& text) {
@@ -72,34 +93,26 @@ clusters:
 )";
 }
 
-Lab::Lab(const std::string& yaml, double time_scale) {
-  dir_ = make_temp_dir("lab");
+Lab::Lab(const std::string& yaml, double time_scale)
+    : scratch_("lab"), dir_(scratch_.path() + "/run") {
+  const std::string& root = scratch_.path();
   // The catalog's rollback state (catalog/trust.hpp) of this lab's commands stays in its directory.
-  ::setenv("HITLESS_STATE_DIR", (dir_ + "/state").c_str(), 1);
+  ::setenv("HITLESS_STATE_DIR", (root + "/state").c_str(), 1);
   // apply and resume seal configuration backups with a passphrase and refuse to start without one.
   ::setenv("HITLESS_BACKUP_PASSPHRASE", "lab tests only", 0);
-  write_text(dir_ + "/lab.yaml", yaml);
-  auto r = run_hitless("lab up " + dir_ + "/lab.yaml --dir " + dir_ + "/run --time-scale " +
+  write_text(root + "/lab.yaml", yaml);
+  auto r = run_hitless("lab up " + root + "/lab.yaml --dir " + dir_ + " --time-scale " +
                        std::to_string(time_scale));
   if (r.exit_code != 0) throw std::runtime_error("lab up failed: " + r.output);
   up_ = true;
-  dir_ += "/run";
   auto h = lab::LabHandle::open(dir_);
   if (!h) throw std::runtime_error(h.message());
   handle_ = std::make_unique<lab::LabHandle>(std::move(*h));
 }
 
-Lab::~Lab() {
-  down();
-  // A passing test leaves nothing behind; a failing one keeps its lab directory (logs, journal)
-  // for a look.
-  if (::testing::Test::HasFailure()) {
-    std::fprintf(stderr, "lab directory kept for a look: %s\n", dir_.c_str());
-  } else {
-    std::error_code ec;
-    std::filesystem::remove_all(std::filesystem::path(dir_).parent_path(), ec);  // DIR/run -> DIR
-  }
-}
+// A passing test leaves nothing behind; a failing one keeps its lab directory (logs, journal)
+// for a look: scratch_ decides, after the lab is down.
+Lab::~Lab() { down(); }
 
 void Lab::down() {
   if (!up_) return;

@@ -20,8 +20,25 @@ struct CommandResult {
 
 // Runs the hitless binary with the given arguments (shell-quoted by the caller where needed).
 CommandResult run_hitless(const std::string& args);
+// A fresh directory TMP/hitless-TAG-XXXXXX. Under ctest it carries the run's mark (the file
+// ctest-run, see tests/lab_sweep.sh) so the run's last test can stop a lab a failed test left.
 std::string make_temp_dir(const std::string& tag);
 void write_text(const std::string& path, const std::string& text);
+
+// A make_temp_dir directory owned by one test: removed when the test passed, kept (and named on
+// stderr) when it failed or is left by an exception, so its files can be read afterwards.
+class ScratchDir {
+ public:
+  explicit ScratchDir(const std::string& tag);
+  ~ScratchDir();
+  ScratchDir(const ScratchDir&) = delete;
+  ScratchDir& operator=(const ScratchDir&) = delete;
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+  int exceptions_at_start_;
+};
 
 // A two-node failover pair with short timings, as YAML; `extra_defaults` is appended to defaults.
 std::string pair_yaml(const std::string& extra_defaults = "",
@@ -55,7 +72,8 @@ class Lab {
   void down();
 
  private:
-  std::string dir_;
+  ScratchDir scratch_;  // declared first: destroyed last, after the destructor's `lab down`
+  std::string dir_;     // scratch_/run
   std::unique_ptr<lab::LabHandle> handle_;
   bool up_ = false;
 };

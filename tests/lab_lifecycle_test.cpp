@@ -77,7 +77,8 @@ TEST(LabLifecycle, SecondUpInTheSameDirIsRefused) {
 }
 
 TEST(LabLifecycle, CommandsOnAStoppedLabSayNothingRuns) {
-  const std::string dir = make_temp_dir("none");
+  const ScratchDir scratch("none");
+  const std::string& dir = scratch.path();
   auto r = run_hitless("lab inspect --dir " + dir);
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_NE(r.output.find("no lab is running"), std::string::npos) << r.output;

@@ -23,8 +23,8 @@ int run_command(const std::string& command, const std::string& input, std::strin
   posix_spawn_file_actions_adddup2(&fa, in_p[0], 0);
   posix_spawn_file_actions_adddup2(&fa, out_p[1], 1);
   posix_spawn_file_actions_adddup2(&fa, err_p[1], 2);
-  for (int fd : {in_p[0], in_p[1], out_p[0], out_p[1], err_p[0], err_p[1]})
-    posix_spawn_file_actions_addclose(&fa, fd);
+  // Nothing else of this process: not the server's listening socket, not other sessions' pipes.
+  posix_spawn_file_actions_addclosefrom_np(&fa, 3);
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);  // its own group: killed as one

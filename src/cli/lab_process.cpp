@@ -67,6 +67,9 @@ pid_t spawn_daemon(const LabUpOptions& o, const std::string& self) {
     dup2(devnull, 0);
     dup2(logfd, 1);
     dup2(logfd, 2);
+    // The daemon outlives whoever ran `lab up`: it must not keep that caller's descriptors (a
+    // test's sockets, a script's pipe that then never sees EOF) for as long as the lab runs.
+    close_range(3, ~0U, 0);
     char scale_buf[40];
     std::snprintf(scale_buf, sizeof scale_buf, "%.17g", o.time_scale);
     const std::string scale = scale_buf;

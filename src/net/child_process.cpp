@@ -16,6 +16,8 @@
 #include <fstream>
 #include <sstream>
 
+#include "net/standard_streams_only.hpp"
+
 namespace hitless::net {
 namespace bp = boost::process;
 namespace fs = std::filesystem;
@@ -33,7 +35,7 @@ std::chrono::milliseconds millis(double s) {
   return std::chrono::milliseconds(static_cast<long long>(s * 1000));
 }
 
-// Children get only stdin/stdout/stderr (bp::limit_handles): a knotd that inherited a node's
+// Children get only stdin/stdout/stderr (StandardStreamsOnly): a knotd that inherited a node's
 // listening socket would keep it listening after the node closed it for a reboot.
 
 // Output goes to files, not pipes: a chatty child can never block on a full pipe while we wait.
@@ -70,7 +72,7 @@ Result<CommandOutput, ProcessErrc> run_command(const std::vector<std::string>& a
   bp::opstream in;
   bp::child child(bp::exe = exe, bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
                   bp::std_in<in, bp::std_out> out_file.string(), bp::std_err > err_file.string(),
-                  bp::limit_handles, ec);
+                  StandardStreamsOnly{}, ec);
   if (ec) return make_error(ProcessErrc::kStart, argv[0] + ": " + ec.message());
   in << input;
   in.flush();
@@ -109,7 +111,7 @@ Result<std::unique_ptr<ChildProcess>, ProcessErrc> ChildProcess::start(
   auto s = std::make_unique<State>();
   s->child = bp::child(
       bp::exe = exe, bp::args = std::vector<std::string>(argv.begin() + 1, argv.end()),
-      bp::std_in<bp::null, (bp::std_out & bp::std_err)> log_file, bp::limit_handles,
+      bp::std_in<bp::null, (bp::std_out & bp::std_err)> log_file, StandardStreamsOnly{},
       bp::extend::on_exec_setup =
           [die_with_parent](auto&) {
             if (die_with_parent) ::prctl(PR_SET_PDEATHSIG, SIGTERM);

@@ -7,6 +7,8 @@
 #include <memory>
 #include <system_error>
 
+#include "net/standard_streams_only.hpp"
+
 namespace hitless::net {
 namespace bp = boost::process;
 namespace asio = boost::asio;
@@ -33,6 +35,9 @@ struct Running : std::enable_shared_from_this<Running> {
     child_ = bp::child(
         bp::exe = program, bp::args = args, bp::std_in<in_, bp::std_out> out_, bp::std_err > err_,
         io,
+        // Without it a command would inherit our HTTP connections and the pipes of every other
+        // command running at the same time.
+        StandardStreamsOnly{},
         // Posted, not run here: Boost.Process 1.81 calls this while iterating its list of
         // children, and a next command started from it would add to that list under its feet.
         bp::on_exit([self, &io](int code, const std::error_code&) {
