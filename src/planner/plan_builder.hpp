@@ -23,6 +23,8 @@ namespace hitless::plan {
 // Seed 004: "make sure the time ... is correct" before updating: how far (seconds) a node's
 // clock may be from this host's at the checklist.
 inline constexpr const char* kClockToleranceS = "300";
+// Estimate of a management API (or IPMI) call and its confirmation, for steps that make one.
+inline constexpr double kApiCallS = 5;
 // The same check for every node a strategy installs on, appended to its pre-flight checklist
 // (a driver that cannot read a node's clock lets the condition pass).
 void add_clock_checks(std::vector<Condition>& checklist, const std::vector<std::string>& nodes);

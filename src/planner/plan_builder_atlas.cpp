@@ -6,9 +6,6 @@
 #include "planner/plan_builder.hpp"
 
 namespace hitless::plan {
-namespace {
-constexpr double kAtlasApiCallS = 5;  // a management API call and its confirmation
-}
 
 int PlanBuilder::region_floor(const Policy& policy, int region_size) {
   // Never a region's last accepting node when it has two or more; the policy may ask for more.
@@ -41,7 +38,7 @@ std::string PlanBuilder::distribute(const std::string& master, const catalog::Ca
     s.gate.push_back({Cond::kStaged, n, pkg.id()});
     longest = std::max(longest, pkg.manifest.size_mb / std::max(0.001, profile(n).sync_mb_per_s));
   }
-  s.estimate_s = kAtlasApiCallS + longest;
+  s.estimate_s = kApiCallS + longest;
   s.seed_ref = seed_ref;
   return s.id;
 }
@@ -55,7 +52,7 @@ std::string PlanBuilder::set_traffic_accepting(const std::string& master, const 
   s.preconditions = {{Cond::kReachable, master, ""}};
   s.gate = {{Cond::kAccepting, node, accepting ? "yes" : "no"}};
   if (!accepting) guard_region(s, node);
-  s.estimate_s = kAtlasApiCallS;
+  s.estimate_s = kApiCallS;
   s.undo = Undo{Verb::kSetAccepting,
                 {node},
                 {{"accepting", !accepting}, {"master", master}},
@@ -87,7 +84,7 @@ std::string PlanBuilder::cluster_sync(const std::string& master,
   s.preconditions = {{Cond::kServing, master, ""}};
   for (const auto& [node, accepting] : expect)
     s.gate.push_back({Cond::kAccepting, node, accepting ? "yes" : "no"});
-  s.estimate_s = kAtlasApiCallS;
+  s.estimate_s = kApiCallS;
   if (!backup_master.empty()) {
     s.gate.push_back({Cond::kSynced, backup_master, ""});
     s.estimate_s += profile(master).data_mb / std::max(0.001, profile(backup_master).sync_mb_per_s);
@@ -103,7 +100,7 @@ std::string PlanBuilder::backup_operations(const std::string& master, bool enabl
           (enabled ? "Check" : "Uncheck") + std::string(" Enable Backup Operations on ") + master);
   s.params = {{"enabled", enabled}};
   s.preconditions = {{Cond::kReachable, master, ""}};
-  s.estimate_s = kAtlasApiCallS;
+  s.estimate_s = kApiCallS;
   s.undo = Undo{Verb::kBackupOperations,
                 {master},
                 {{"enabled", !enabled}},
@@ -120,7 +117,7 @@ std::string PlanBuilder::set_role(const std::string& node, const std::string& ro
   s.params = {{"role", role}, {"force", force}};
   s.preconditions = {{Cond::kReachable, node, ""}};
   s.gate = {{Cond::kHaRole, node, role}};
-  s.estimate_s = kAtlasApiCallS;
+  s.estimate_s = kApiCallS;
   s.undo = Undo{Verb::kSetRole,
                 {node},
                 {{"role", role == "primary" ? "backup" : "primary"}, {"force", true}},

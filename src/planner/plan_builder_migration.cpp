@@ -7,7 +7,6 @@
 namespace hitless::plan {
 namespace {
 
-constexpr double kMigrationApiCallS = 5;  // a management API call and its confirmation
 constexpr double kBackupMbPerS = 200;  // the lab's backup and restore rate (seed 004: data-bound)
 
 std::string host_of(const std::string& address) {
@@ -28,7 +27,7 @@ std::string PlanBuilder::cert_transfer(const std::string& from, const std::strin
   s.params = {{"passphrase_file", passphrase_file}, {"issued_to", issued_to}};
   s.preconditions = {{Cond::kReachable, from, ""}, {Cond::kReachable, to, ""}};
   s.gate = {{Cond::kCertificate, to, issued_to}};
-  s.estimate_s = 2 * kMigrationApiCallS;
+  s.estimate_s = 2 * kApiCallS;
   s.seed_ref = seed_ref;
   return s.id;
 }
@@ -42,7 +41,7 @@ std::string PlanBuilder::cert_assign_ip(const std::string& node, const std::stri
   s.params = {{"ip", ip}, {"issued_to", issued_to}};
   s.preconditions = {{Cond::kCertificate, node, issued_to}};
   s.gate = {{Cond::kCertificate, node, issued_to + "@" + ip}};
-  s.estimate_s = kMigrationApiCallS;
+  s.estimate_s = kApiCallS;
   s.seed_ref = seed_ref;
   return s.id;
 }
@@ -55,7 +54,7 @@ std::string PlanBuilder::restore(const std::string& to, const std::string& from,
   s.params = {{"from", from}};
   s.preconditions = {{Cond::kReachable, from, ""}, {Cond::kVersion, to, version}};
   s.gate = {{Cond::kDataEqual, to, "", {from}}};
-  s.estimate_s = kMigrationApiCallS + 2 * profile(from).data_mb / kBackupMbPerS;
+  s.estimate_s = kApiCallS + 2 * profile(from).data_mb / kBackupMbPerS;
   s.seed_ref = seed_ref;
   return s.id;
 }
@@ -72,7 +71,7 @@ std::string PlanBuilder::verify_migrated(const std::string& to, const std::strin
             {Cond::kServing, to, ""},
             {Cond::kDataEqual, to, "", {from}},
             {Cond::kCertificate, to, issued_to + "@" + host_of(n ? n->address : "")}};
-  s.estimate_s = kMigrationApiCallS;
+  s.estimate_s = kApiCallS;
   s.seed_ref = seed_ref;
   return s.id;
 }
@@ -93,7 +92,7 @@ std::string PlanBuilder::factory_reset(const std::string& node, const std::strin
   s.preconditions = {{Cond::kReachable, node, ""}};
   if (!successor.empty()) s.preconditions.push_back({Cond::kServiceFrom, successor, ""});
   s.gate = {{Cond::kFactoryDefaults, node, ""}};
-  s.estimate_s = kMigrationApiCallS;
+  s.estimate_s = kApiCallS;
   s.no_return = node + "'s data and certificate are erased: the way back is the new appliance " +
                 "(which holds both) or the backup taken at the start";
   s.seed_ref = seed_ref;
@@ -122,7 +121,7 @@ std::string PlanBuilder::shut_down(const std::string& node, const std::string& s
   Step& s = add(Verb::kShutDown, {node}, "shut-down-" + node, "Shut down " + node);
   s.preconditions = {{Cond::kFactoryDefaults, node, ""}};
   s.gate = {{Cond::kPoweredOff, node, ""}};
-  s.estimate_s = kMigrationApiCallS;
+  s.estimate_s = kApiCallS;
   s.seed_ref = seed_ref;
   return s.id;
 }

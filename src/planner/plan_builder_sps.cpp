@@ -5,9 +5,6 @@
 #include "planner/plan_builder.hpp"
 
 namespace hitless::plan {
-namespace {
-constexpr double kSpsApiCallS = 5;  // a management API (or IPMI) call and its confirmation
-}
 
 std::string PlanBuilder::power(const std::string& node, bool on, std::vector<Condition> gate,
                                double estimate_s, const std::string& title,
@@ -16,7 +13,7 @@ std::string PlanBuilder::power(const std::string& node, bool on, std::vector<Con
                 (on ? "power-on-" : "power-off-") + node, title);
   s.params = {{"via", "oob"}};
   s.gate = on ? std::move(gate) : std::vector<Condition>{{Cond::kPoweredOff, node, ""}};
-  s.estimate_s = kSpsApiCallS + estimate_s;
+  s.estimate_s = kApiCallS + estimate_s;
   if (!on)
     s.undo = Undo{
         Verb::kPowerOn, {node}, {{"via", "oob"}}, "Power " + node + " on again through its BMC"};
@@ -36,7 +33,7 @@ std::string PlanBuilder::shut_down_other(const std::string& node, const std::str
   s.params = {{"via", "other-node"}, {"through", through}};
   s.preconditions = {{Cond::kReachable, through, ""}};
   s.gate = {{Cond::kPoweredOff, node, ""}};
-  s.estimate_s = kSpsApiCallS;
+  s.estimate_s = kApiCallS;
   s.undo =
       Undo{Verb::kPowerOn, {node}, {{"via", "oob"}}, "Power " + node + " on again through its BMC"};
   s.seed_ref = seed_ref;
@@ -50,7 +47,7 @@ std::string PlanBuilder::activate_slave(const std::string& primary, const std::s
   s.params = {{"backup", backup}};
   s.preconditions = {{Cond::kReachable, primary, ""}, {Cond::kReachable, backup, ""}};
   s.gate = {{Cond::kHaStatus, primary, "ok"}};
-  s.estimate_s = kSpsApiCallS;
+  s.estimate_s = kApiCallS;
   s.seed_ref = seed_ref;
   return s.id;
 }
