@@ -298,6 +298,8 @@ bool Executor::Run::prepare_calls() {
 
 void Executor::Run::intent_then_act() {
   if (!prepare_calls()) return;
+  if (auto why = handler_->route_note(context()))
+    ex_.event("route", journal_id_, step_.targets.empty() ? "" : step_.targets.front(), *why);
   nlohmann::json detail = snapshot();
   detail["@gate"] = conditions_to_json(gate_);
   if (!calls_.empty()) detail["@calls"] = calls_to_json(calls_);

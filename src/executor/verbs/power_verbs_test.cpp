@@ -45,6 +45,7 @@ TEST(PowerOffVerb, ShutsTheSecondaryDownFromThePrimaryWhileBothAnswer) {
   EXPECT_EQ(calls->front().channel, DriverCall::Channel::kAppliance);
   EXPECT_EQ(calls->front().target, "sps-a");
   EXPECT_EQ(calls->front().action.kind, "ha-shutdown-other");
+  EXPECT_EQ(h.route_note(look.at(shutdown_step())), std::nullopt);
   EXPECT_EQ(h.takes_out_of_service(shutdown_step()), std::vector<std::string>{"sps-b"});
   EXPECT_EQ(appliance_actions_of(Verb::kPowerOff, shutdown_step().params),
             (std::vector<std::string>{"power-off", "ha-shutdown-other"}));
@@ -62,6 +63,16 @@ TEST(PowerOffVerb, FallsBackToOutOfBandPowerWhenThePrimaryCannotReachTheSecondar
     EXPECT_EQ(calls->front().channel, DriverCall::Channel::kPower) << primary_answers;
     EXPECT_EQ(calls->front().target, "sps-b");
     EXPECT_EQ(calls->front().action.params.value("on", true), false);
+    // Journaled and shown: who did not answer, and which way the node is shut down instead.
+    look.evidence.nodes[primary_answers ? "sps-b" : "sps-a"].error = "timed out";
+    const auto note = h.route_note(look.at(shutdown_step()));
+    ASSERT_TRUE(note.has_value());
+    EXPECT_EQ(note->rfind(std::string(primary_answers ? "sps-b" : "sps-a") +
+                              " does not answer its management API (timed out): sps-b is "
+                              "powered off out of band",
+                          0),
+              0u)
+        << *note;
   }
   // A plain out-of-band power-off never asks the peer.
   PowerLook look;
