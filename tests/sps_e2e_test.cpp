@@ -280,6 +280,12 @@ TEST(SpsUpgrade, SecondaryWhoseManagementWedgesIsPoweredOffThroughItsBmcAndTheRu
   EXPECT_NE(routes[0].step_id.find("power-off-sps-b"), std::string::npos) << routes[0].step_id;
   EXPECT_EQ(routes[0].message.rfind(who, 0), 0u) << routes[0].message;
   EXPECT_NE(routes[0].message.find(route), std::string::npos) << routes[0].message;
+  // And afterwards in the run's report.
+  auto rep = run_hitless("report --journal " + lab.journal_path() + " --format json");
+  ASSERT_EQ(rep.exit_code, 0) << rep.output;
+  const auto decisions = nlohmann::json::parse(rep.output, nullptr, false)["route_decisions"];
+  ASSERT_TRUE(decisions.is_array() && decisions.size() == 1u) << rep.output;
+  EXPECT_NE(decisions[0].get<std::string>().find(route), std::string::npos) << decisions.dump();
   // Back through the BMC's power on, on the new firmware, synced and activated.
   const auto on = journaled_calls(lab.journal_path(), "power-on-sps-b");
   ASSERT_TRUE(on.is_array() && on.size() == 1u) << on.dump();
