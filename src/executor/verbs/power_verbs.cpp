@@ -52,6 +52,18 @@ class Power : public VerbHandler {
            "Shutdown on " +
            through;
   }
+  // "Powered off" is judged by the node not answering, which a wedged node does too: a power-off
+  // interrupted after its intent that had chosen the power channel is sent again (an out-of-band
+  // power off is harmless on a node that is already off), not taken as done.
+  Reconcile reconcile(const VerbContext& c) const override {
+    if (!on_ && c.intent_detail.is_object() && c.intent_detail.contains("@calls"))
+      for (const auto& call : c.intent_detail["@calls"])
+        if (call.is_object() && call.value("channel", "") == "power")
+          return {Reconciled::kResend,
+                  "interrupted out-of-band power off sent again: a node that does not answer "
+                  "may be wedged rather than off"};
+    return reconcile_by_gate(c, c.gate);
+  }
   std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {
     if (on_) return {};
     return {s.targets.at(0)};

@@ -83,5 +83,25 @@ TEST(PowerOffVerb, FallsBackToOutOfBandPowerWhenThePrimaryCannotReachTheSecondar
   EXPECT_EQ(h.calls(look.at(oob))->front().channel, DriverCall::Channel::kPower);
 }
 
+// Resumed after a crash between its intent and its outcome, with the secondary not answering:
+// "powered off" cannot be told from "wedged", so an out-of-band power off is sent again.
+TEST(PowerOffVerb, InterruptedOutOfBandPowerOffIsSentAgainNotTakenAsDone) {
+  const auto& h = *VerbRegistry::builtin().find(Verb::kPowerOff);
+  PowerLook look;
+  look.node("sps-a", true);
+  look.node("sps-b", false);
+  const std::vector<plan::Condition> off{{plan::Cond::kPoweredOff, "sps-b", ""}};
+  const Step s = shutdown_step();
+  const nlohmann::json oob = {{"@calls", {{{"channel", "power"}, {"target", "sps-b"}}}}};
+  EXPECT_EQ(h.reconcile(VerbContext{s, look.evidence, nullptr, oob, look.none, off}).kind,
+            Reconciled::kResend);
+  // Shut down from the primary (or an intent without calls on record): off is off.
+  const nlohmann::json peer = {{"@calls", {{{"channel", "appliance"}, {"target", "sps-a"}}}}};
+  EXPECT_EQ(h.reconcile(VerbContext{s, look.evidence, nullptr, peer, look.none, off}).kind,
+            Reconciled::kAlreadyDone);
+  EXPECT_EQ(h.reconcile(VerbContext{s, look.evidence, nullptr, look.none, look.none, off}).kind,
+            Reconciled::kAlreadyDone);
+}
+
 }  // namespace
 }  // namespace hitless::exec
