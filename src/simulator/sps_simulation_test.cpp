@@ -52,6 +52,11 @@ TEST(SpsSimulation, SecondaryWedgedAfterThePrimarysFirmwareIsPoweredOffOutOfBand
   for (const char* n : {"sps-a", "sps-b"}) EXPECT_EQ(sps_final_version(r, n), "7.0.4") << n;
   EXPECT_GE(r.downtime_s, 240);
   EXPECT_LT(r.downtime_s, 240 + 60);
+  // The fault stays armed: on a second firmware hop the secondary wedges again, and again the
+  // power cycle through its BMC carries the run on.
+  auto two = simulate_sps(0, "7.1.0", o);
+  ASSERT_EQ(two.outcome, "completed") << two.message;
+  for (const char* n : {"sps-a", "sps-b"}) EXPECT_EQ(sps_final_version(two, n), "7.1.0") << n;
 }
 
 TEST(SpsSimulation, SearchMinionsThenMasterThenThePairCompletes) {

@@ -66,8 +66,9 @@ void LabWorld::sps_firmware_written(Node& self) {
 std::string LabWorld::sps_peer_after_reboot(const Node& self) {
   if (self.cluster_kind() != ClusterKind::kHaPair || self.ha().role == HaRole::kNone) return "";
   const Node* peer = find(self.ha().peer);
-  if (!peer || !peer->management_up() || peer->install_state() != InstallState::kPendingReboot)
-    return "";
+  if (!peer || !peer->management_up() || peer->has_fault(Fault::kUnreachable) ||
+      peer->install_state() != InstallState::kPendingReboot)
+    return "";  // not connected: off, rebooting, or cut off the network
   return peer->install_package();
 }
 

@@ -155,14 +155,17 @@ TEST(SpsHa, WedgeAfterPeerFirmwareHoldsFromTheFirmwareWriteUntilAPowerCycle) {
   EXPECT_EQ(f.a.ha_status(), "waiting-activation");
 }
 
-// Without the fault nothing wedges, and a secondary that is off misses the firmware (nothing
-// shown on the primary's HA page).
+// Without the fault nothing wedges; the primary shows the secondary's new firmware only while
+// the HA link connects them (not when the secondary is cut off the network or off).
 TEST(SpsHa, PrimaryShowsTheSecondarysAfterRebootFirmwareOnlyWhileItIsConnected) {
   SpsFixture f;
   f.select_firmware(f.a);
   f.clock.run_until(kInstallS + 100);
   EXPECT_FALSE(f.b.management_wedged());
   EXPECT_EQ(f.a.ha_peer_after_reboot(), "product-7.2.0");
+  f.b.inject(Fault::kUnreachable);  // cut off the network: the HA link too
+  EXPECT_EQ(f.a.ha_peer_after_reboot(), "");
+  f.b.clear_faults();
   ASSERT_TRUE(f.b.power(false).ok());
   EXPECT_EQ(f.a.ha_peer_after_reboot(), "");
 }
