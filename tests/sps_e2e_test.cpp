@@ -9,6 +9,7 @@
 #include <fstream>
 #include <future>
 
+#include "journal/journal.hpp"
 #include "upgrade_harness.hpp"
 
 namespace hitless::testing {
@@ -56,6 +57,19 @@ std::string inventory_text(const UpgradeLab& lab) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
+// The driver calls the journal records for the step whose id contains `part` ("@calls" of its
+// outcome: channel, target, kind each).
+nlohmann::json journaled_calls(const std::string& journal_path, const std::string& part) {
+  auto j = journal::SqliteJournal::open(journal_path);
+  if (!j) return nullptr;
+  for (const auto& [id, rec] : (*j)->steps())
+    if (id.find(part) != std::string::npos) {
+      auto detail = nlohmann::json::parse(rec.detail_json, nullptr, false);
+      return detail.is_object() && detail.contains("@calls") ? detail["@calls"] : nullptr;
+    }
+  return nullptr;
+}
+
 // The pair serves from the primary except while it reboots (the seed's downtime, the secondary
 // being shut down): one outage, no longer than the reboot and the probe's own timeouts.
 void expect_one_reboot_outage(const probe::ProbeReport& r, double reboot_wall_ms) {
@@ -99,6 +113,11 @@ TEST(SpsUpgrade, HaPairBySeedStepsThroughRealIpmiDataWrittenWhileDegradedReaches
   EXPECT_EQ(lab.node_field("sps-b", "ha", "role"), "backup");
   // Step 6 from the primary's UI (Other node > Shutdown), not out of band; IPMI powered it on.
   EXPECT_EQ(lab.node_field("sps-b", "last_shutdown"), "other-node:sps-a");
+  const auto off = journaled_calls(lab.journal_path(), "power-off-sps-b");
+  ASSERT_TRUE(off.is_array() && off.size() == 1u) << off.dump();
+  EXPECT_EQ(off[0].value("channel", ""), "appliance") << off.dump();
+  EXPECT_EQ(off[0].value("target", ""), "sps-a") << off.dump();
+  EXPECT_EQ(off[0].value("kind", ""), "ha-shutdown-other") << off.dump();
   EXPECT_EQ(lab.node_field("sps-a", "shared_ip", "enabled"), "true");
   EXPECT_EQ(lab.checksum("sps-a"), lab.checksum("sps-b"));
   const auto b = lab.config("sps-b");
@@ -202,6 +221,83 @@ TEST(SpsUpgrade, MasterFirstIsCaughtByTheLabAsTheCriticalErrorRefusingSearchWrit
   EXPECT_GE(push.first, 400);
   EXPECT_NE(push.second.dump().find("search write refused"), std::string::npos)
       << push.second.dump();
+}
+
+// S12's fallback (seed 003 step 6): the secondary's management plane wedges once the firmware
+// from the primary is written (fault wedge-after-peer-firmware), after the run saw it answer and
+// before the shutdown step's first look. That look finds it not answering, so the step powers it
+// off through its BMC (real IPMI) instead of Other node > Shutdown on the primary; the power
+// cycle clears the wedge and the rest of the procedure runs as the seed says.
+TEST(SpsUpgrade, SecondaryWhoseManagementWedgesIsPoweredOffThroughItsBmcAndTheRunCompletes) {
+  UpgradeLab lab(sps_yaml(false));
+  ASSERT_NE(inventory_text(lab).find("driver: ipmi"), std::string::npos)
+      << "ipmi_sim and ipmitool must be installed: " << inventory_text(lab);
+  auto planned = lab.plan("", "7.0.4");
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  ASSERT_NE(planned.output.find("out-of-band power off through its BMC if sps-a cannot reach it"),
+            std::string::npos)
+      << planned.output;
+  ASSERT_EQ(lab.run_fault("sps-b", "wedge-after-peer-firmware"), 0);
+  BackgroundProbe probe(lab.service("sps"), 50, 2);
+  auto run = std::async(std::launch::async, [&] { return lab.apply(); });
+  // Also ends when the run stops: a run that cannot get past the wedge fails here, not later.
+  std::string state;
+  ASSERT_TRUE(wait_journal(lab.journal_path(), [&](const std::string& s, const auto& steps) {
+    state = s;
+    return step_is(steps, "power-on-sps-b", "running") || s == "failed" || s == "paused" ||
+           s == "completed";
+  }));
+  if (state != "running") {
+    probe.stop();  // else it runs on to its own limit
+    FAIL() << "run " << state << " before the secondary was powered on: " << run.get().output;
+  }
+  EXPECT_EQ(lab.node_field("sps-a", "ha", "status"), "degraded");
+  lab.add_recording("sps-a", "rec-while-secondary-off");
+  auto result = run.get();
+  const auto report = probe.stop();
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  expect_one_reboot_outage(report, 240 * 0.001 * 1000);
+  // Shut down out of band: the step's one call went to the power driver (the BMC), none to the
+  // primary's Other node > Shutdown; the lab saw a power-off, and the power cycle ended the wedge.
+  const auto off = journaled_calls(lab.journal_path(), "power-off-sps-b");
+  ASSERT_TRUE(off.is_array()) << off.dump();
+  ASSERT_EQ(off.size(), 1u) << off.dump();
+  EXPECT_EQ(off[0].value("channel", ""), "power") << off.dump();
+  EXPECT_EQ(off[0].value("target", ""), "sps-b") << off.dump();
+  EXPECT_EQ(off[0].value("kind", ""), "power") << off.dump();
+  EXPECT_EQ(lab.node_field("sps-b", "last_shutdown"), "power");
+  EXPECT_EQ(lab.node_field("sps-b", "management", "wedged"), "false");
+  // The choice came from the step's first look, journaled and shown as the run went.
+  const std::string who = "sps-b does not answer its management API (";
+  const std::string route =
+      "): sps-b is powered off out of band through its power driver (BMC) instead of Other node "
+      "> Shutdown on sps-a";
+  EXPECT_NE(result.output.find(route), std::string::npos) << result.output;
+  std::vector<journal::Event> routes;
+  for (const auto& e : (*journal::SqliteJournal::open(lab.journal_path()))->events())
+    if (e.kind == "route") routes.push_back(e);
+  ASSERT_EQ(routes.size(), 1u);
+  EXPECT_NE(routes[0].step_id.find("power-off-sps-b"), std::string::npos) << routes[0].step_id;
+  EXPECT_EQ(routes[0].message.rfind(who, 0), 0u) << routes[0].message;
+  EXPECT_NE(routes[0].message.find(route), std::string::npos) << routes[0].message;
+  // And afterwards in the run's report.
+  auto rep = run_hitless("report --journal " + lab.journal_path() + " --format json");
+  ASSERT_EQ(rep.exit_code, 0) << rep.output;
+  const auto decisions = nlohmann::json::parse(rep.output, nullptr, false)["route_decisions"];
+  ASSERT_TRUE(decisions.is_array() && decisions.size() == 1u) << rep.output;
+  EXPECT_NE(decisions[0].get<std::string>().find(route), std::string::npos) << decisions.dump();
+  // Back through the BMC's power on, on the new firmware, synced and activated.
+  const auto on = journaled_calls(lab.journal_path(), "power-on-sps-b");
+  ASSERT_TRUE(on.is_array() && on.size() == 1u) << on.dump();
+  EXPECT_EQ(on[0].value("channel", ""), "power") << on.dump();
+  for (const char* n : {"sps-a", "sps-b"}) {
+    EXPECT_EQ(lab.node_field(n, "version"), "7.0.4") << n;
+    EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
+  }
+  EXPECT_EQ(lab.node_field("sps-b", "ha", "role"), "backup");
+  EXPECT_EQ(lab.checksum("sps-a"), lab.checksum("sps-b"));
+  EXPECT_NE(lab.config("sps-b").at("recordings").dump().find("rec-while-secondary-off"),
+            std::string::npos);
 }
 
 TEST(SpsUpgrade, SecondaryThatDoesNotPowerOnEndsTheRunWithThePrimaryServing) {

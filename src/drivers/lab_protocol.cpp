@@ -139,6 +139,7 @@ ObservedNode observed_from_lab_status(const std::string& node, const nlohmann::j
   n.syncing = j.at("ha").at("syncing");
   n.last_sync_at = j.at("ha").at("last_sync_at");
   n.ha_status = j.at("ha").value("status", "");
+  n.ha_peer_after_reboot = j.at("ha").value("peer_after_reboot", "");
   n.shared_ip = j.at("shared_ip").at("address");
   n.shared_ip_enabled = j.at("shared_ip").at("enabled");
   n.install_state = j.at("install").at("state");

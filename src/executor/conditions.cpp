@@ -158,6 +158,11 @@ std::optional<std::string> unmet(const plan::Condition& c, const std::string& cl
     case Cond::kInstallPending:
       if (n.install_state == "pending-reboot" && n.install_package == c.value) return std::nullopt;
       return c.node + " has not finished writing " + c.value + " (install " + n.install_state + ")";
+    case Cond::kPeerInstallPending:
+      if (n.ha_peer_after_reboot == c.value) return std::nullopt;
+      return c.node + "'s High Availability page does not show " + c.value +
+             " active after reboot on " + (n.ha_peer.empty() ? "the other node" : n.ha_peer) +
+             (n.ha_peer_after_reboot.empty() ? "" : " (it shows " + n.ha_peer_after_reboot + ")");
     case Cond::kHaRole:
       if (n.ha_role == c.value) return std::nullopt;
       return c.node + " is " + n.ha_role + " in the failover relation, not " + c.value;

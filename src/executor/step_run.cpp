@@ -30,6 +30,19 @@ std::vector<plan::Condition> conditions_from_json(const nlohmann::json& a) {
   return out;
 }
 
+// Which driver each call went to, and what it asked: how the step acted (seed 003: Other node >
+// Shutdown on the peer, or out-of-band power). No parameters: they can carry secrets.
+nlohmann::json calls_to_json(const std::vector<DriverCall>& calls) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const auto& c : calls) {
+    const char* channel = c.channel == DriverCall::Channel::kPower     ? "power"
+                          : c.channel == DriverCall::Channel::kTraffic ? "traffic"
+                                                                       : "appliance";
+    a.push_back({{"channel", channel}, {"target", c.target}, {"kind", c.action.kind}});
+  }
+  return a;
+}
+
 std::string gate_text(const std::vector<plan::Condition>& gate) {
   std::string g;
   for (const auto& c : gate) g += (g.empty() ? "" : ", ") + c.text();
@@ -285,8 +298,11 @@ bool Executor::Run::prepare_calls() {
 
 void Executor::Run::intent_then_act() {
   if (!prepare_calls()) return;
+  if (auto why = handler_->route_note(context()))
+    ex_.event("route", journal_id_, step_.targets.empty() ? "" : step_.targets.front(), *why);
   nlohmann::json detail = snapshot();
   detail["@gate"] = conditions_to_json(gate_);
+  if (!calls_.empty()) detail["@calls"] = calls_to_json(calls_);
   stage_ = Stage::kActing;
   // Nothing is sent to a node before its intent is durable (the group commit's continuation).
   ex_.journal_write([this, id = journal_id_, now = ex_.clock_.now(),
@@ -456,6 +472,7 @@ void Executor::Run::succeed(const std::string& message) {
   if (stage_ == Stage::kDone) return;
   stage_ = Stage::kDone;
   nlohmann::json detail = snapshot();
+  if (!calls_.empty()) detail["@calls"] = calls_to_json(calls_);
   if (!recorded_config_.empty()) detail["@config"] = recorded_config_;
   if (backup_record_.is_object()) detail["@backup"] = backup_record_;
   ex_.journal_write(
@@ -471,7 +488,8 @@ void Executor::Run::fail(const std::string& message) {
   if (stage_ == Stage::kDone) return;
   stage_ = Stage::kDone;
   const double now = ex_.clock_.now();
-  const nlohmann::json detail = snapshot();
+  nlohmann::json detail = snapshot();
+  if (!calls_.empty()) detail["@calls"] = calls_to_json(calls_);
   // Failed before acting (a precondition, a refused call): on record as an attempt that did
   // nothing, so the journal never holds an outcome without its intent.
   if (!intent_recorded_) {

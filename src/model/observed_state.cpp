@@ -12,6 +12,7 @@ void write_planning_view(JsonWriter& w, const ObservedNode& n) {
   w.begin_object();
   w.key("active_slot"), w.integer(n.active_slot);
   w.key("ha_peer"), w.str(n.ha_peer);
+  if (!n.ha_peer_after_reboot.empty()) w.key("ha_peer_after_reboot"), w.str(n.ha_peer_after_reboot);
   w.key("ha_role"), w.str(n.ha_role);
   // Only where it exists, so that the hashes of plans for other clusters stay as they were.
   if (!n.membership.empty()) w.key("membership"), w.str(n.membership);
@@ -115,6 +116,7 @@ ObservedNode observed_node_from_json(const nlohmann::json& j) {
   n.ha_role = j.at("ha_role");
   n.ha_peer = j.at("ha_peer");
   n.ha_status = j.value("ha_status", "");
+  n.ha_peer_after_reboot = j.value("ha_peer_after_reboot", "");
   n.syncing = j.value("syncing", false);
   n.last_sync_at = j.value("last_sync_at", -1.0);
   n.shared_ip = j.value("shared_ip", "");
@@ -153,6 +155,7 @@ void write_json(JsonWriter& w, const ObservedNode& n) {
   w.key("data_checksum"), w.str(n.data_checksum);
   w.key("error"), w.str(n.error);
   w.key("ha_peer"), w.str(n.ha_peer);
+  if (!n.ha_peer_after_reboot.empty()) w.key("ha_peer_after_reboot"), w.str(n.ha_peer_after_reboot);
   w.key("ha_role"), w.str(n.ha_role);
   // Only where the appliance reports one (SPS HA pairs), so other nodes' JSON stays as it was.
   if (!n.ha_status.empty()) w.key("ha_status"), w.str(n.ha_status);

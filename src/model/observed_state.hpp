@@ -57,6 +57,10 @@ struct ObservedNode {
   // Seed 003 SPS HA status: standalone, degraded, syncing, version-mismatch, waiting-activation,
   // ok; "" when the driver cannot tell. A live reading, not part of the observed-state hash.
   std::string ha_status;
+  // Seed 003 step 5: the firmware package its HA page shows the other node will boot after
+  // reboot (read on the primary: it comes over the HA link, so a peer whose management API does
+  // not answer still shows it); "" when none or the driver cannot tell. Live, not hashed.
+  std::string ha_peer_after_reboot;
   std::string shared_ip;  // "" when none configured
   bool shared_ip_enabled = false;
   std::string install_state;  // idle, installing, pending-reboot, done, failed

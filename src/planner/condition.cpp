@@ -7,7 +7,7 @@
 namespace hitless::plan {
 namespace {
 
-constexpr std::array<std::pair<Cond, const char*>, 24> kConds{{
+constexpr std::array<std::pair<Cond, const char*>, 25> kConds{{
     {Cond::kReachable, "reachable"},
     {Cond::kServing, "serving"},
     {Cond::kVersion, "version"},
@@ -32,6 +32,7 @@ constexpr std::array<std::pair<Cond, const char*>, 24> kConds{{
     {Cond::kFactoryDefaults, "factory-defaults"},
     {Cond::kHaStatus, "ha-status"},
     {Cond::kClockInSync, "clock-in-sync"},
+    {Cond::kPeerInstallPending, "ha-peer-install-pending"},
 }};
 
 std::string join(const std::vector<std::string>& v) {
@@ -96,6 +97,9 @@ std::string Condition::text() const {
       return node + " has no failover relation";
     case Cond::kHaStatus:
       return node + "'s HA status is " + value;
+    case Cond::kPeerInstallPending:
+      return node + "'s High Availability page shows " + value +
+             " active after reboot on the other node";
     case Cond::kOwnsSharedIp:
       return node + " holds the shared IP";
     case Cond::kServiceFrom:

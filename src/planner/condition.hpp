@@ -42,6 +42,10 @@ enum class Cond {
   // Seed 004: the node's clock is within `value` seconds of ours ("the Appliance Download Key
   // [and updates] rely on this time being correct"); holds when the driver cannot tell.
   kClockInSync,
+  // Seed 003 step 5 ("Navigate to Basic Settings > High Availability, and verify that the new
+  // firmware is active on the secondary node"), read on node (the primary): its HA page shows
+  // `value` (package id) active after reboot on its peer.
+  kPeerInstallPending,
 };
 const char* to_string(Cond c);
 std::optional<Cond> parse_cond(const std::string& s);

@@ -125,8 +125,11 @@ void procedure(PlanBuilder& b, const InventoryCluster& c, const SpsNodes& s,
       b.compat_test(s.primary, fw, ref(kSpsSeed, "step 3: Test; proceed only if successful"));
       const std::string sel = b.install(s.primary, fw, false, {{Cond::kServing, s.backup, ""}},
                                         ref(kSpsSeed, "step 4: select After reboot"));
-      // Step 5: the new firmware is active (after reboot) on the secondary too.
-      b.add_gate(sel, {Cond::kInstallPending, s.backup, fw.id()});
+      // Step 5: the new firmware is active (after reboot) on the secondary too, verified where
+      // the seed verifies it: on the primary's High Availability page. The secondary's own
+      // management API need not answer (S12: it may stop answering here; step 6 then powers it
+      // off out of band).
+      b.add_gate(sel, {Cond::kPeerInstallPending, s.primary, fw.id()});
       b.also_writes_slot(sel, s.backup, fw.id());
       b.shut_down_other(s.backup, s.primary, ref(kSpsSeed, "step 6: Other node > Shutdown"));
       const std::string rb =

@@ -105,6 +105,9 @@ struct Report {
   // What the run decided about configuration changed on a node during it (journal events:
   // paused on, carried over, discarded): a discard is never silent.
   std::vector<std::string> configuration_decisions;
+  // Steps that acted another way than their title says, and why (journal "route" events, e.g.
+  // seed 003's secondary powered off out of band because it did not answer): "STEP: why".
+  std::vector<std::string> route_decisions;
 
   double wall_of(double report_s) const { return report_s * time_scale; }
   int steps_in_state(const std::string& state) const;

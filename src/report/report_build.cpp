@@ -228,10 +228,12 @@ Result<Report, ReportErrc> build_report(const ReportInputs& in) {
   r.strategies = p.strategies;
   r.time_scale = p.time_scale > 0 ? p.time_scale : 1;
   r.plan_steps = p.steps.size();
-  for (const auto& e : in.events)
+  for (const auto& e : in.events) {
     if (e.kind == "config-changed" || e.kind == "config-carried-over" ||
         e.kind == "config-discarded")
       r.configuration_decisions.push_back(e.kind.substr(7) + ": " + e.message);
+    if (e.kind == "route") r.route_decisions.push_back(e.step_id + ": " + e.message);
+  }
   r.run_state = in.run.state;
   r.run_message = in.run.message;
   const auto members = cluster_nodes(p);

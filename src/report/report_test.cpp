@@ -175,6 +175,25 @@ TEST(Report, DowntimeIsTheProbesOutageWhenItReportsOne) {
   EXPECT_NE(t.find("measured: the probe's outage"), std::string::npos) << t;
 }
 
+TEST(Report, StepThatTookAnotherRouteIsNamedWithWhy) {
+  auto in = inputs();
+  journal::Event e;
+  e.kind = "route";
+  e.step_id = "pair/05-install-a";
+  e.node = "a";
+  e.message = "b does not answer its management API: a is powered off out of band";
+  in.events.push_back(e);
+  auto r = build_report(in);
+  ASSERT_TRUE(r.ok()) << r.message();
+  const std::string line = "pair/05-install-a: " + e.message;
+  EXPECT_EQ(r->route_decisions, std::vector<std::string>{line});
+  const std::string t = to_text(*r);
+  EXPECT_NE(t.find("Steps that took another route:\n  " + line), std::string::npos) << t;
+  EXPECT_EQ(to_json(*r)["route_decisions"][0], line);
+  // None taken: no section.
+  EXPECT_EQ(to_text(*build_report(inputs())).find("another route"), std::string::npos);
+}
+
 TEST(Report, ClusterWideStepShowsOnEveryNodeOfTheCluster) {
   auto r = build_report(inputs());
   ASSERT_TRUE(r.ok());

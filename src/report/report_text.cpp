@@ -199,6 +199,10 @@ std::string to_text(const Report& r) {
     o << "\nConfiguration changed during the run:\n";
     for (const auto& d : r.configuration_decisions) o << "  " << d << "\n";
   }
+  if (!r.route_decisions.empty()) {
+    o << "\nSteps that took another route:\n";
+    for (const auto& d : r.route_decisions) o << "  " << d << "\n";
+  }
   return o.str();
 }
 
@@ -232,6 +236,7 @@ json to_json(const Report& r) {
              {"failed", r.steps_in_state("failed")}}},
            {"steps", steps},
            {"configuration_decisions", r.configuration_decisions},
+           {"route_decisions", r.route_decisions},
            {"timeline", lanes},
            {"measured",
             {{"makespan_s", r.makespan_s},

@@ -32,7 +32,7 @@ void SimDrivers::observe(const std::string& name, drivers::Callback<ObservedNode
   if (!n)
     return reply<ObservedNode>(std::move(done),
                                make_error(DriverErrc::kUnsupported, "unknown node " + name));
-  if (!n->management_up())
+  if (!n->management_up() || n->management_wedged())
     return reply<ObservedNode>(
         std::move(done),
         make_error(DriverErrc::kUnreachable, name + ": " + lab::to_string(n->phase())));
@@ -56,7 +56,7 @@ void SimDrivers::perform(const std::string& name, const drivers::Action& action,
   if (!n)
     return reply<nlohmann::json>(std::move(done),
                                  make_error(DriverErrc::kUnsupported, "unknown node " + name));
-  if (!n->management_up())
+  if (!n->management_up() || n->management_wedged())
     return reply<nlohmann::json>(
         std::move(done),
         make_error(DriverErrc::kUnreachable, name + ": " + lab::to_string(n->phase())));

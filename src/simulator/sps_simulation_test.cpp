@@ -11,11 +11,12 @@ namespace hitless::sim {
 namespace {
 
 // S12 (no search nodes) or S13 (a search master and `minions` minions), simulated to `target`.
-SimulationResult simulate_sps(int minions, const std::string& target = "7.0.4") {
+SimulationResult simulate_sps(int minions, const std::string& target = "7.0.4",
+                              const SimOptions& options = {}) {
   plan::fixture::SpsWorld w(minions > 0, minions);
   auto p = w.plan(target);
   EXPECT_TRUE(p.ok()) << p.message();
-  auto r = simulate(*p, w.inv, w.cat, {});
+  auto r = simulate(*p, w.inv, w.cat, options);
   EXPECT_TRUE(r.ok()) << r.message();
   return *r;
 }
@@ -38,6 +39,24 @@ TEST(SpsSimulation, HaPairDowntimeIsThePrimarysRebootWhileTheSecondaryIsOff) {
   EXPECT_GT(r.makespan_s, 720 + 240 + 240 + 50);
   std::printf("S12 simulate: downtime %.0f s, exposure %.0f s, makespan %.0f s\n", r.downtime_s,
               r.exposure_s, r.makespan_s);
+}
+
+// S12's fallback: the secondary's management plane wedges once the primary's firmware is written
+// on it; Other node > Shutdown would be refused, so only the out-of-band power-off lets the run
+// complete, and it costs no more downtime than the seed's route.
+TEST(SpsSimulation, SecondaryWedgedAfterThePrimarysFirmwareIsPoweredOffOutOfBand) {
+  SimOptions o;
+  o.faults = {{"sps-b", "wedge-after-peer-firmware"}};
+  auto r = simulate_sps(0, "7.0.4", o);
+  ASSERT_EQ(r.outcome, "completed") << r.message;
+  for (const char* n : {"sps-a", "sps-b"}) EXPECT_EQ(sps_final_version(r, n), "7.0.4") << n;
+  EXPECT_GE(r.downtime_s, 240);
+  EXPECT_LT(r.downtime_s, 240 + 60);
+  // The fault stays armed: on a second firmware hop the secondary wedges again, and again the
+  // power cycle through its BMC carries the run on.
+  auto two = simulate_sps(0, "7.1.0", o);
+  ASSERT_EQ(two.outcome, "completed") << two.message;
+  for (const char* n : {"sps-a", "sps-b"}) EXPECT_EQ(sps_final_version(two, n), "7.1.0") << n;
 }
 
 TEST(SpsSimulation, SearchMinionsThenMasterThenThePairCompletes) {

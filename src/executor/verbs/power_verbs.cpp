@@ -16,6 +16,15 @@ bool answers(const VerbContext& c, const std::string& node) {
   return it != c.evidence.nodes.end() && it->second.reachable && it->second.powered;
 }
 
+// "NODE does not answer its management API (why)" from the first look.
+std::string silent(const VerbContext& c, const std::string& node) {
+  auto it = c.evidence.nodes.find(node);
+  const std::string why = it == c.evidence.nodes.end() ? "not observed" : it->second.error;
+  return node + " does not answer its management API" + (why.empty() ? "" : " (" + why + ")");
+}
+
+bool via_peer(const VerbContext& c) { return c.step.params.value("via", "oob") == "other-node"; }
+
 class Power : public VerbHandler {
  public:
   explicit Power(bool on) : on_(on) {}
@@ -25,12 +34,35 @@ class Power : public VerbHandler {
   }
   Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const override {
     const std::string& node = c.step.targets.at(0);
-    if (!on_ && c.step.params.value("via", "oob") == "other-node") {
+    if (!on_ && via_peer(c)) {
       const std::string through = c.step.params.value("through", "");
       if (answers(c, through) && answers(c, node))
         return std::vector<DriverCall>{{Channel::kAppliance, through, {"ha-shutdown-other", {}}}};
     }
     return std::vector<DriverCall>{{Channel::kPower, node, {"power", {{"on", on_}}}}};
+  }
+  std::optional<std::string> route_note(const VerbContext& c) const override {
+    if (on_ || !via_peer(c)) return std::nullopt;
+    const std::string& node = c.step.targets.at(0);
+    const std::string through = c.step.params.value("through", "");
+    const bool peer = answers(c, through), self = answers(c, node);
+    if (peer && self) return std::nullopt;
+    return (peer ? silent(c, node) : silent(c, through)) + ": " + node +
+           " is powered off out of band through its power driver (BMC) instead of Other node > "
+           "Shutdown on " +
+           through;
+  }
+  // "Powered off" is judged by the node not answering, which a wedged node does too: a power-off
+  // interrupted after its intent that had chosen the power channel is sent again (an out-of-band
+  // power off is harmless on a node that is already off), not taken as done.
+  Reconcile reconcile(const VerbContext& c) const override {
+    if (!on_ && c.intent_detail.is_object() && c.intent_detail.contains("@calls"))
+      for (const auto& call : c.intent_detail["@calls"])
+        if (call.is_object() && call.value("channel", "") == "power")
+          return {Reconciled::kResend,
+                  "interrupted out-of-band power off sent again: a node that does not answer "
+                  "may be wedged rather than off"};
+    return reconcile_by_gate(c, c.gate);
   }
   std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {
     if (on_) return {};

@@ -62,6 +62,9 @@ class VerbHandler {
 
   // The driver calls that carry the step out, in order. An error fails the step with its text.
   virtual Result<std::vector<DriverCall>, VerbErrc> calls(const VerbContext& c) const = 0;
+  // Why calls() took another way than the step's title says (a fallback chosen from the first
+  // look), journaled as a "route" event and shown to the operator; nullopt when it did not.
+  virtual std::optional<std::string> route_note(const VerbContext&) const { return std::nullopt; }
   // The gate to wait for after acting: the plan's, or one the verb works out from observation.
   virtual std::vector<plan::Condition> gate(const VerbContext& c) const { return c.step.gate; }
   // The gate the verb implies when a step has none of its own (undo steps made at rollback).

@@ -240,8 +240,9 @@ net::HttpReply LabRuntime::handle(const std::string& node_name, const net::HttpR
   if (path.rfind("/api/", 0) != 0) return data_plane(*node, req, via_shared_ip);
 
   ++management_requests_[node_name];  // what an orchestrator costs the appliance's management plane
-  // An unreachable management API accepts the connection and never answers.
-  if (node->has_fault(Fault::kUnreachable)) return net::HttpReply::no_reply();
+  // An unreachable or wedged management API accepts the connection and never answers.
+  if (node->has_fault(Fault::kUnreachable) || node->management_wedged())
+    return net::HttpReply::no_reply();
   const std::string auth = req.header("authorization");
   if (auth.empty())
     return net::HttpReply{net::HttpReply::Kind::kResponse,

@@ -5,7 +5,7 @@
 
 namespace hitless::lab {
 namespace {
-constexpr std::array<std::pair<Fault, const char*>, 12> kNames{{
+constexpr std::array<std::pair<Fault, const char*>, 13> kNames{{
     {Fault::kInstallFail, "install-fail"},
     {Fault::kBootFail, "boot-fail"},
     {Fault::kHang, "hang"},
@@ -18,6 +18,7 @@ constexpr std::array<std::pair<Fault, const char*>, 12> kNames{{
     {Fault::kRefusesRestore, "refuses-restore"},
     {Fault::kNoPowerOn, "no-power-on"},
     {Fault::kClockSkew, "clock-skew"},
+    {Fault::kWedgeAfterPeerFirmware, "wedge-after-peer-firmware"},
 }};
 }  // namespace
 

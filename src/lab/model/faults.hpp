@@ -1,6 +1,7 @@
 #pragma once
 // Faults that the lab can inject into an emulated appliance, as named on the command line
-// (`hitless lab fault --dir DIR NODE KIND`). A fault stays in force until `clear`.
+// (`hitless lab fault --dir DIR NODE KIND`). A fault stays in force until `clear` (what a fault
+// already did to the node, a wedge or a hang, lasts until the node is power cycled).
 // Pure values.
 
 #include <optional>
@@ -23,6 +24,10 @@ enum class Fault {
   kNoPowerOn,       // out-of-band power on is accepted but the node stays off (S12: the secondary
                     // not powering on)
   kClockSkew,       // the node's clock reads 25 hours ahead (NTP broken; seed 004's clock check)
+  kWedgeAfterPeerFirmware,  // S12: once the firmware from its HA peer is written (active after
+                            // reboot), the management plane wedges: the API and Other node >
+                            // Shutdown get no answer, the data plane keeps serving; only a power
+                            // cycle (out of band) ends the wedge
 };
 
 std::optional<Fault> parse_fault(std::string_view name);

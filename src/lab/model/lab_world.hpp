@@ -99,6 +99,11 @@ class LabWorld {
   // slot and boots it at its next start ("verify that the new firmware is active on the
   // secondary node").
   void sps_after_reboot_selected(Node& self, const std::string& package_id);
+  // A node finished writing firmware to its other slot. When the firmware came from its HA
+  // peer and the node has the wedge-after-peer-firmware fault, its management plane wedges.
+  void sps_firmware_written(Node& self);
+  // What `self`'s HA page shows as its peer's firmware after reboot ("" none, or not connected).
+  std::string sps_peer_after_reboot(const Node& self);
   // Called by every node that finished booting. A secondary reconnects to its primary and syncs
   // (heartbeat unavailable meanwhile) and waits for Activate Slave. A search master that boots
   // newer firmware than a minion still runs: that minion creates a legacy index and the
@@ -113,7 +118,8 @@ class LabWorld {
   NodeStatus activate_slave(Node& self);
   // High Availability > Other node > Shutdown, on either member: the other node shuts down
   // cleanly over the HA link. Refused when this node cannot reach it (off, rebooting, or cut
-  // off the network: the `unreachable` fault); out-of-band power is the way then.
+  // off the network: the `unreachable` fault) or it does not act on it (its management plane
+  // is wedged); out-of-band power is the way then.
   NodeStatus shutdown_other(Node& self);
   // The cluster's search state: "" when healthy, else the critical error (seed 003).
   std::string search_critical(const std::string& cluster) const;

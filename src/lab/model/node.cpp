@@ -192,6 +192,7 @@ NodeStatus Node::install(const std::string& package_id, bool activate_now) {
   slots_[alt].bootable = false;  // until the install completes
   install_state_ = InstallState::kInstalling;
   install_package_ = package_id;
+  install_from_peer_ = false;  // LabWorld::sps_after_reboot_selected says otherwise
   ++installs_;
   last_error_.clear();
   // The data store migration makes installs longer with more data (seed 004).
@@ -234,6 +235,7 @@ void Node::finish_install(bool activate_now) {
     start_boot();
   } else {
     notify();
+    world_.sps_firmware_written(*this);
   }
 }
 
@@ -329,6 +331,7 @@ NodeStatus Node::power(bool on) {
   }
   if (phase_ == Phase::kOff) return Unit{};
   last_shutdown_ = "power";
+  management_wedged_ = false;  // what a wedged box needs: it starts clean at the next power on
   cancel_timers();
   if (install_state_ == InstallState::kInstalling) {
     slots_[1 - active_slot_].bootable = false;

@@ -119,6 +119,10 @@ class Node {
   bool powered() const { return phase_ != Phase::kOff; }
   // Management API up: powered and not in the middle of a reboot.
   bool management_up() const { return phase_ == Phase::kRunning || phase_ == Phase::kInstalling; }
+  // The management plane hangs (fault wedge-after-peer-firmware): it takes requests and never
+  // answers, and does not act on Other node > Shutdown; the data plane is unaffected. Only a
+  // power cycle ends it.
+  bool management_wedged() const { return management_wedged_; }
   bool serving() const { return phase_ == Phase::kRunning; }
   bool accepting() const { return accepting_; }
   InstallState install_state() const { return install_state_; }
@@ -173,6 +177,9 @@ class Node {
   // (LabWorld::sps_ha_status, LabWorld::search_critical).
   std::string ha_status() const;
   std::string search_state() const;
+  // Basic Settings > High Availability on this node: the firmware its HA peer will boot after
+  // reboot (seed 003 step 5, read on the primary), "" when none or the peer is not connected.
+  std::string ha_peer_after_reboot() const;
   // Model seconds a configuration backup of the current data takes.
   double backup_duration_s() const { return kBackupFixedS + store_.size_mb() / kBackupMbPerS; }
 
@@ -265,6 +272,8 @@ class Node {
   std::string install_package_;
   std::string last_error_;
   std::string last_shutdown_;
+  bool install_from_peer_ = false;  // the current install was "After reboot" on the HA primary
+  bool management_wedged_ = false;
   int install_slot_ = 1;  // the slot the current install writes
   TimerId install_timer_ = 0;
   TimerId boot_timer_ = 0;

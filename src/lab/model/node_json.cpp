@@ -42,6 +42,7 @@ nlohmann::json node_status_json(const Node& n, double now) {
         {"error", n.last_error()}}},
       {"phase", to_string(n.phase())},
       {"power", n.powered() ? "on" : "off"},
+      {"management", {{"wedged", n.management_wedged()}}},
       {"last_shutdown", n.last_shutdown()},
       {"serving", n.serving()},
       {"accepting", n.accepting()},
@@ -58,7 +59,9 @@ nlohmann::json node_status_json(const Node& n, double now) {
         {"last_sync_error", ha.last_sync_error},
         // Seed 003: Basic Settings > High Availability (degraded, syncing, waiting-activation, ok)
         {"status", n.ha_status()},
-        {"slave_active", n.slave_active()}}},
+        {"slave_active", n.slave_active()},
+        // Seed 003 step 5: the other node's firmware after reboot, as this node's HA page shows.
+        {"peer_after_reboot", n.ha_peer_after_reboot()}}},
       // Seed 003: "" for nodes without a search role, "ok", or the critical error's text.
       {"search", {{"state", n.search_state()}}},
       {"shared_ip", {{"address", n.shared_ip()}, {"enabled", n.shared_ip_enabled()}}},

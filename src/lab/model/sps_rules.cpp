@@ -34,7 +34,8 @@ bool older_firmware(const std::string& a, const std::string& b) {
 void LabWorld::sps_staged(Node& self, const StagedPackage& pkg) {
   if (!sps_pair_member(self) || self.ha_.role != HaRole::kPrimary) return;
   Node* peer = peer_of(self);
-  if (!peer || !peer->management_up()) return;  // uploaded again when it is back (real SPS too)
+  if (!peer || !peer->management_up() || peer->management_wedged())
+    return;  // uploaded again when it is back (real SPS too)
   peer->staged_[pkg.manifest.id()] = pkg;
   peer->notify();
 }
@@ -42,13 +43,33 @@ void LabWorld::sps_staged(Node& self, const StagedPackage& pkg) {
 void LabWorld::sps_after_reboot_selected(Node& self, const std::string& package_id) {
   if (!sps_pair_member(self) || self.ha_.role != HaRole::kPrimary) return;
   Node* peer = peer_of(self);
-  if (!peer || !peer->management_up() || !peer->staged_.count(package_id)) return;
+  if (!peer || !peer->management_up() || peer->management_wedged() ||
+      !peer->staged_.count(package_id))
+    return;
   if (peer->install_state_ == InstallState::kInstalling ||
       (peer->install_state_ == InstallState::kPendingReboot &&
        peer->install_package_ == package_id))
     return;  // already on its way
   if (auto s = peer->install(package_id, false); !s)
     peer->last_error_ = "firmware " + package_id + " from the primary: " + s.message();
+  else
+    peer->install_from_peer_ = true;
+}
+
+void LabWorld::sps_firmware_written(Node& self) {
+  if (!self.install_from_peer_ || !self.has_fault(Fault::kWedgeAfterPeerFirmware)) return;
+  self.management_wedged_ = true;
+  self.notify();
+}
+
+// The HA link, not the peer's management API, carries this: a wedged peer still shows it.
+std::string LabWorld::sps_peer_after_reboot(const Node& self) {
+  if (self.cluster_kind() != ClusterKind::kHaPair || self.ha().role == HaRole::kNone) return "";
+  const Node* peer = find(self.ha().peer);
+  if (!peer || !peer->management_up() || peer->has_fault(Fault::kUnreachable) ||
+      peer->install_state() != InstallState::kPendingReboot)
+    return "";  // not connected: off, rebooting, or cut off the network
+  return peer->install_package();
 }
 
 void LabWorld::sps_node_booted(Node& self) {
@@ -124,6 +145,11 @@ NodeStatus LabWorld::shutdown_other(Node& self) {
     return make_error(NodeErrc::kRefused, self.name() + " cannot reach the other node " +
                                               self.ha().peer +
                                               " over the HA link; shut it down out of band (IPMI)");
+  if (other->management_wedged())
+    return make_error(NodeErrc::kRefused,
+                      "the other node " + self.ha().peer +
+                          " does not act on the shutdown (its management plane does not "
+                          "answer); shut it down out of band (IPMI)");
   auto s = other->power(false);
   other->last_shutdown_ = "other-node:" + self.name();
   return s;
@@ -135,6 +161,8 @@ std::string LabWorld::search_critical(const std::string& cluster) const {
 }
 
 std::string Node::ha_status() const { return world_.sps_ha_status(*this); }
+
+std::string Node::ha_peer_after_reboot() const { return world_.sps_peer_after_reboot(*this); }
 
 std::string Node::search_state() const {
   if (!search_master() && !search_minion()) return "";

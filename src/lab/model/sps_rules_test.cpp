@@ -112,6 +112,64 @@ TEST(SpsHa, SecondaryBootingOtherFirmwareIsVersionMismatchAndCannotBeActivated) 
   EXPECT_EQ(f.world->activate_slave(f.a).code(), NodeErrc::kRefused);
 }
 
+// S12's out-of-band fallback: the secondary's management plane wedges at the moment the firmware
+// from its primary is written (the data plane keeps serving), the primary's HA page still shows
+// that firmware, Other node > Shutdown gets nowhere, and only a power cycle ends the wedge.
+TEST(SpsHa, WedgeAfterPeerFirmwareHoldsFromTheFirmwareWriteUntilAPowerCycle) {
+  ASSERT_EQ(parse_fault("wedge-after-peer-firmware"), Fault::kWedgeAfterPeerFirmware);
+  EXPECT_STREQ(to_string(Fault::kWedgeAfterPeerFirmware), "wedge-after-peer-firmware");
+  SpsFixture f;
+  f.a.inject(Fault::kWedgeAfterPeerFirmware);  // the primary installs its own: never wedges
+  f.b.inject(Fault::kWedgeAfterPeerFirmware);
+  f.select_firmware(f.a);
+  // The upload and After reboot reached the secondary while it still answered.
+  EXPECT_EQ(f.b.staged().count("product-7.2.0"), 1u);
+  EXPECT_EQ(f.b.install_state(), InstallState::kInstalling);
+  EXPECT_FALSE(f.b.management_wedged());
+  EXPECT_EQ(f.a.ha_peer_after_reboot(), "");  // not written yet
+  f.clock.run_until(kInstallS - 1);
+  EXPECT_FALSE(f.b.management_wedged());
+  f.clock.run_until(kInstallS + 100);
+  EXPECT_TRUE(f.b.management_wedged());
+  EXPECT_FALSE(f.a.management_wedged());
+  EXPECT_TRUE(f.b.serving()) << "the data plane is not affected";
+  EXPECT_EQ(f.a.ha_peer_after_reboot(), "product-7.2.0") << "shown over the HA link";
+  // Clearing the fault disarms it; what it did lasts until the power cycle.
+  f.b.clear_faults();
+  f.clock.run_until(f.clock.now() + 10 * kInstallS);
+  EXPECT_TRUE(f.b.management_wedged());
+  auto shutdown = f.world->shutdown_other(f.a);
+  EXPECT_EQ(shutdown.code(), NodeErrc::kRefused);
+  EXPECT_NE(shutdown.message().find("does not act on the shutdown"), std::string::npos)
+      << shutdown.message();
+  EXPECT_TRUE(f.b.powered());
+  ASSERT_TRUE(f.b.power(false).ok());  // out of band (IPMI)
+  EXPECT_FALSE(f.b.management_wedged());
+  EXPECT_EQ(f.b.last_shutdown(), "power");
+  f.reboot_into_firmware(f.a);
+  ASSERT_TRUE(f.b.power(true).ok());
+  f.run_until_running(f.b);
+  EXPECT_FALSE(f.b.management_wedged());
+  EXPECT_EQ(f.b.version(), "7.2.0");  // the firmware from the primary booted
+  while (f.b.ha().syncing) f.clock.run_until(f.clock.now() + 10);
+  EXPECT_EQ(f.a.ha_status(), "waiting-activation");
+}
+
+// Without the fault nothing wedges; the primary shows the secondary's new firmware only while
+// the HA link connects them (not when the secondary is cut off the network or off).
+TEST(SpsHa, PrimaryShowsTheSecondarysAfterRebootFirmwareOnlyWhileItIsConnected) {
+  SpsFixture f;
+  f.select_firmware(f.a);
+  f.clock.run_until(kInstallS + 100);
+  EXPECT_FALSE(f.b.management_wedged());
+  EXPECT_EQ(f.a.ha_peer_after_reboot(), "product-7.2.0");
+  f.b.inject(Fault::kUnreachable);  // cut off the network: the HA link too
+  EXPECT_EQ(f.a.ha_peer_after_reboot(), "");
+  f.b.clear_faults();
+  ASSERT_TRUE(f.b.power(false).ok());
+  EXPECT_EQ(f.a.ha_peer_after_reboot(), "");
+}
+
 TEST(SpsSearch, MinionsFirstThenTheMasterKeepsSearchHealthy) {
   SpsFixture f(true);
   f.select_firmware(f.n("search"));
