@@ -1,6 +1,8 @@
 // Executor::Run, the configuration part: before a step overwrites a node's configuration, what
-// it holds now is compared with what the run has on record (executor/config_guard.hpp), and after
-// a step succeeded, the configuration it left is put on record.
+// it holds now is compared with what the run has on record (executor/config_guard.hpp); after
+// a step succeeded, the configuration it left is put on record; a backup step's export is kept
+// (sealed, stored, proven) by the run's keeper.
+#include "executor/backup_keeping.hpp"
 #include "executor/step_run.hpp"
 
 namespace hitless::exec {
@@ -94,6 +96,36 @@ void Executor::Run::record_configuration(std::size_t index, const std::string& m
             }
             record_configuration(index + 1, message);
           }));
+}
+
+// The keeper gets copies only: on a worker thread it must not touch the step or the executor.
+void Executor::Run::keep_backup() {
+  struct Kept {
+    std::string why_not;
+    nlohmann::json record;
+  };
+  auto kept = std::make_shared<Kept>();
+  const std::string node = step_.targets.front();
+  auto work = [kept, node, keep = ex_.opt_.keep_backup, answer = answers_["backup"],
+               now = ex_.clock_.now()] {
+    kept->why_not = keep_proven_backup(keep, node, answer, now, kept->record);
+  };
+  auto then = [this, kept, node, alive = std::weak_ptr<bool>(alive_)](bool returned) {
+    if (!alive.lock()) return;
+    if (!returned)
+      return fail("backup of " + node +
+                  " could not be kept: sealing and storing it did not finish in time");
+    if (!kept->why_not.empty()) return fail(kept->why_not);
+    backup_record_ = std::move(kept->record);
+    ex_.proven_backups_.insert(node);
+    stage_ = Stage::kGating;
+    wait_gate();
+  };
+  if (!ex_.opt_.backup_worker) {
+    work();
+    return then(true);
+  }
+  ex_.opt_.backup_worker(std::move(work), std::move(then));
 }
 
 }  // namespace hitless::exec
