@@ -234,7 +234,8 @@ TEST(SpsUpgrade, SecondaryWhoseManagementWedgesIsPoweredOffThroughItsBmcAndTheRu
       << "ipmi_sim and ipmitool must be installed: " << inventory_text(lab);
   auto planned = lab.plan("", "7.0.4");
   ASSERT_EQ(planned.exit_code, 0) << planned.output;
-  ASSERT_NE(planned.output.find("out-of-band power off through its BMC if sps-a cannot reach it"),
+  ASSERT_NE(planned.output.find(
+                "out-of-band power off through its BMC if sps-a or sps-b does not answer"),
             std::string::npos)
       << planned.output;
   ASSERT_EQ(lab.run_fault("sps-b", "wedge-after-peer-firmware"), 0);
@@ -247,10 +248,8 @@ TEST(SpsUpgrade, SecondaryWhoseManagementWedgesIsPoweredOffThroughItsBmcAndTheRu
     return step_is(steps, "power-on-sps-b", "running") || s == "failed" || s == "paused" ||
            s == "completed";
   }));
-  if (state != "running") {
-    probe.stop();  // else it runs on to its own limit
+  if (state != "running")
     FAIL() << "run " << state << " before the secondary was powered on: " << run.get().output;
-  }
   EXPECT_EQ(lab.node_field("sps-a", "ha", "status"), "degraded");
   lab.add_recording("sps-a", "rec-while-secondary-off");
   auto result = run.get();

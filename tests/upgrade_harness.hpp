@@ -66,6 +66,10 @@ class BackgroundProbe {
   // `dns_server` (ip:port): `target`'s host is a name resolved there (a DNS-swung cluster).
   BackgroundProbe(const std::string& target, double rate, int sessions, double max_duration_s = 120,
                   const std::string& dns_server = "");
+  // A test that fails before stop() ends the probe here instead of waiting out max_duration_s.
+  ~BackgroundProbe() { stop_ = true; }
+  BackgroundProbe(const BackgroundProbe&) = delete;
+  BackgroundProbe& operator=(const BackgroundProbe&) = delete;
   probe::ProbeReport stop();
 
  private:

@@ -28,8 +28,10 @@ std::string PlanBuilder::shut_down_other(const std::string& node, const std::str
   Step& s =
       add(Verb::kPowerOff, {node}, "power-off-" + node,
           "High Availability > Other node > Shutdown on " + through + ": " + node + " shuts down" +
-              (oob ? " (out-of-band power off through its BMC if " + through + " cannot reach it)"
-                   : " (no out-of-band power: the run stops if " + through + " cannot reach it)"));
+              (oob ? " (out-of-band power off through its BMC if " + through + " or " + node +
+                         " does not answer)"
+                   : " (no out-of-band power: the run stops if " + through + " or " + node +
+                         " does not answer)"));
   s.params = {{"via", "other-node"}, {"through", through}};
   s.preconditions = {{Cond::kReachable, through, ""}};
   s.gate = {{Cond::kPoweredOff, node, ""}};

@@ -86,13 +86,13 @@ TEST(SpsHaPlan, ThePlanSaysWhetherOutOfBandPowerIsTheShutDownsFallback) {
   auto none = w.plan();
   ASSERT_TRUE(none.ok()) << none.message();
   EXPECT_NE(none->steps[sps_step_index(*none, Verb::kPowerOff, "sps-b")].title.find(
-                "no out-of-band power: the run stops if sps-a cannot reach it"),
+                "no out-of-band power: the run stops if sps-a or sps-b does not answer"),
             std::string::npos);
   w.cluster().nodes[1].power = PowerAccess{};
   auto oob = w.plan();
   ASSERT_TRUE(oob.ok()) << oob.message();
   EXPECT_NE(oob->steps[sps_step_index(*oob, Verb::kPowerOff, "sps-b")].title.find(
-                "out-of-band power off through its BMC if sps-a cannot reach it"),
+                "out-of-band power off through its BMC if sps-a or sps-b does not answer"),
             std::string::npos);
 }
 
