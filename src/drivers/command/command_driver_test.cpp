@@ -108,10 +108,10 @@ TEST(CommandDriver, StatusFieldsFromJsonPathsBecomeTheObservedNode) {
   Rig rig(R"(profile: t
 actions:
   status:
-    argv: [printf, '{{"sw": {{"v": "7.2.0"}}, "ha": {{"role": "backup"}}, "on": "yes", "slots": [{{"v": "7.1.0"}}, {{"v": "7.2.0"}}], "act": 1}}']
+    argv: [printf, '{{"sw": {{"v": "7.2.0"}}, "ha": {{"role": "backup", "status": "waiting-activation", "next": "fw-7.1"}}, "on": "yes", "slots": [{{"v": "7.1.0"}}, {{"v": "7.2.0"}}], "act": 1}}']
     timeout: 5s
     output: json
-    fields: {version: sw.v, packages.product: sw.v, ha_role: ha.role, powered: "on", slot_versions: "slots[*].v", active_slot: act}
+    fields: {version: sw.v, packages.product: sw.v, ha_role: ha.role, ha_status: ha.status, ha_peer_after_reboot: ha.next, powered: "on", slot_versions: "slots[*].v", active_slot: act}
 )");
   auto n = rig.observe();
   ASSERT_TRUE(n.ok()) << n.message();
@@ -119,6 +119,8 @@ actions:
   EXPECT_EQ(n->version, "7.2.0");
   EXPECT_EQ(n->packages.at("product"), "7.2.0");
   EXPECT_EQ(n->ha_role, "backup");
+  EXPECT_EQ(n->ha_status, "waiting-activation");
+  EXPECT_EQ(n->ha_peer_after_reboot, "fw-7.1");
   EXPECT_TRUE(n->powered);
   EXPECT_EQ(n->slot_versions, (std::vector<std::string>{"7.1.0", "7.2.0"}));
   EXPECT_EQ(n->active_slot, 1);

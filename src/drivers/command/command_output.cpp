@@ -235,6 +235,8 @@ Result<ObservedNode, DriverErrc> observed_from_answer(const std::string& node,
   text("ha_role", n.ha_role);
   if (n.ha_role.empty()) n.ha_role = "none";
   text("ha_peer", n.ha_peer);
+  text("ha_status", n.ha_status);
+  text("ha_peer_after_reboot", n.ha_peer_after_reboot);
   flag("syncing", n.syncing);
   number("last_sync_at", n.last_sync_at);
   text("shared_ip", n.shared_ip);

@@ -278,7 +278,7 @@ const std::vector<std::string>& status_field_names() {
       "syncing",           "last_sync_at",    "shared_ip",     "shared_ip_enabled",
       "install_state",     "install_package", "install_error", "staged",
       "data_checksum",     "config_checksum", "lab_boots",     "lab_installs",
-      "lab_sessions_open", "settings"};
+      "lab_sessions_open", "settings",        "ha_status",     "ha_peer_after_reboot"};
   return names;
 }
 
