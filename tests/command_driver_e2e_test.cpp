@@ -26,15 +26,6 @@ std::string read_all(const std::string& path) {
   return s.str();
 }
 
-// The lab's inventory with every node driven by the command driver through `profile`.
-void use_command_driver(const UpgradeLab& lab, const std::string& profile) {
-  std::string inv = read_all(lab.inventory());
-  const std::string from = "driver: lab\n";
-  for (auto at = inv.find(from); at != std::string::npos; at = inv.find(from, at))
-    inv.replace(at, from.size(), "driver: command\n        vendor_profile: " + profile + "\n");
-  write_text(lab.inventory(), inv);
-}
-
 std::string lab_rest() { return std::string(HITLESS_PROFILES_DIR) + "/lab-rest.yaml"; }
 
 // Every text and blob cell of every table of a SQLite file, read-only.

@@ -128,6 +128,32 @@ TEST(SpsUpgrade, HaPairBySeedStepsThroughRealIpmiDataWrittenWhileDegradedReaches
 // Two firmware hops (6.4.2 -> 7.0.4 -> 7.1.0, the release notes' supported paths): the whole HA
 // procedure once per hop, so the pair is down twice (the primary's two reboots) and the secondary
 // is shut down from the primary and powered on through IPMI twice; it ends synced and equal.
+// The same procedure through the command driver and the lab-rest profile (curl), the path a
+// vendor profile for real appliances takes: the HA page's status, the firmware it shows for the
+// secondary, Other node > Shutdown and Activate Slave all come through the profile; the power
+// still goes through IPMI.
+TEST(SpsUpgrade, ThroughTheCommandDriverTheHaPageAndOtherNodeShutdownComeFromTheProfile) {
+  UpgradeLab lab(sps_yaml(false));
+  use_command_driver(lab, std::string(HITLESS_PROFILES_DIR) + "/lab-rest.yaml");
+  ASSERT_NE(inventory_text(lab).find("driver: command"), std::string::npos);
+  auto planned = lab.plan("", "7.0.4");
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  BackgroundProbe probe(lab.service("sps"), 50, 2);
+  auto result = lab.apply();
+  const auto report = probe.stop();
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  expect_one_reboot_outage(report, 240 * 0.001 * 1000);
+  for (const char* n : {"sps-a", "sps-b"}) {
+    EXPECT_EQ(lab.node_field(n, "version"), "7.0.4") << n;
+    EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
+  }
+  const auto calls = journaled_calls(lab.journal_path(), "power-off-sps-b");
+  ASSERT_TRUE(calls.is_array() && calls.size() == 1) << calls;
+  EXPECT_EQ(calls[0].value("channel", ""), "appliance") << calls;
+  EXPECT_EQ(calls[0].value("target", ""), "sps-a") << calls;
+  EXPECT_EQ(calls[0].value("kind", ""), "ha-shutdown-other") << calls;
+}
+
 TEST(SpsUpgrade, TwoFirmwareHopsRunTheWholeHaProcedureTwice) {
   std::string yaml = sps_yaml(false);
   const std::string one_hop =

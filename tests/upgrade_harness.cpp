@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <iterator>
 #include <thread>
 
 #include "journal/journal.hpp"
@@ -103,6 +105,18 @@ BackgroundProbe::BackgroundProbe(const std::string& target, double rate, int ses
 probe::ProbeReport BackgroundProbe::stop() {
   stop_ = true;
   return report_.get();
+}
+
+void use_command_driver(const UpgradeLab& lab, const std::string& profile) {
+  std::string inv;
+  {
+    std::ifstream in(lab.inventory());
+    inv.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  const std::string from = "driver: lab\n";
+  for (auto at = inv.find(from); at != std::string::npos; at = inv.find(from, at))
+    inv.replace(at, from.size(), "driver: command\n        vendor_profile: " + profile + "\n");
+  write_text(lab.inventory(), inv);
 }
 
 std::uint64_t failures_within_one_gap(const probe::ProbeReport& report, double rate, int sessions) {

@@ -41,6 +41,10 @@ class UpgradeLab : public Lab {
   nlohmann::json config(const std::string& node);
 };
 
+// Rewrites the lab's inventory so that every node is driven by the command driver through the
+// vendor profile `profile` (a path) instead of the lab driver.
+void use_command_driver(const UpgradeLab& lab, const std::string& profile);
+
 // How many failed requests one traffic move may cost a probe sending `rate` requests per second
 // and holding `sessions` open: every failure falls in the one gap without success, so at most the
 // requests sent during it, the sessions' connections, and one request in flight at each edge.

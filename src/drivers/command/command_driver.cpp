@@ -95,6 +95,10 @@ Result<std::unique_ptr<CommandApplianceDriver>, DriverErrc> CommandApplianceDriv
       }
       // Secrets are read only when the profile uses them, and only from safe places.
       const std::string who = "node " + n.name;
+      // The profile's power-on/off run only for a node whose power no other driver serves: an
+      // `ipmi` node is switched by the IPMI driver (DriverSet::set_power), with its own password
+      // file, and a node without out-of-band power never runs them (plans refuse it).
+      const bool profile_powers = n.power && n.power->driver != "ipmi";
       for (const std::string& name : ctx.profile->placeholders()) {
         Result<std::string, DriverErrc> secret = std::string();
         if (name == "secret.token") {
@@ -104,13 +108,12 @@ Result<std::unique_ptr<CommandApplianceDriver>, DriverErrc> CommandApplianceDriv
                                   " uses {secret.token} but the node has no token_file");
           secret = read_secret_file(n.token_file, who + ": token_file");
         } else if (name == "secret.power_token") {
-          // A node without out-of-band power never runs power-on/off (plans refuse it).
-          if (!n.power) continue;
+          if (!profile_powers) continue;
           secret = read_secret_file(n.power->token_file, who + ": power.token_file");
         } else if (name == "secret.token_file" || name == "secret.power_token_file") {
           // A path handed to a program that reads it (ssh -i, ipmitool -f): checked, not read.
           const bool power = name == "secret.power_token_file";
-          if (power && !n.power) continue;
+          if (power && !profile_powers) continue;
           const std::string path = power ? n.power->token_file : n.token_file;
           if (path.empty())
             return make_error(DriverErrc::kUnsupported, who + ": profile " + ctx.profile->name +
