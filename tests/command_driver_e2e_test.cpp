@@ -149,5 +149,22 @@ TEST(CommandDriverRefusals, MissingActionsAndLooseTokenFilesStopThePlanAndChange
   EXPECT_EQ(lab.node_field("a", "ha", "role"), "primary");
 }
 
+// `hitless profile check` names every verb a shipped profile cannot carry out, the late ones and
+// the forms that depend on parameters too; seed 003's HA steps are in the SPS and lab-rest ones.
+TEST(ProfileCheck, ShippedProfilesNameWhatTheyCannotDoAndTheSpsOnesCanDoSeed003) {
+  const std::string dir = HITLESS_PROFILES_DIR;
+  const auto skeleton = run_hitless("profile check " + dir + "/skeleton.yaml");
+  ASSERT_EQ(skeleton.exit_code, 0) << skeleton.output;
+  EXPECT_NE(skeleton.output.find("activate-slave (needs ha-activate-slave)"), std::string::npos)
+      << skeleton.output;
+  for (const char* name : {"sps.yaml", "lab-rest.yaml"}) {
+    const auto r = run_hitless("profile check " + dir + "/" + name);
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_EQ(r.output.find("needs ha-activate-slave"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("needs ha-shutdown-other"), std::string::npos) << r.output;
+    EXPECT_EQ(r.output.find("power-on (needs"), std::string::npos) << r.output;
+  }
+}
+
 }  // namespace
 }  // namespace hitless::testing

@@ -11,6 +11,19 @@
 namespace hitless::cli {
 namespace {
 
+// Every verb, and again in each form whose parameters make it call other actions
+// (exec::appliance_actions_of): Other node > Shutdown, an offline bundle, ...
+std::vector<std::pair<plan::Verb, nlohmann::json>> verb_forms() {
+  using plan::Verb;
+  std::vector<std::pair<Verb, nlohmann::json>> forms;
+  for (Verb v : plan::all_verbs()) forms.emplace_back(v, nlohmann::json::object());
+  forms.emplace_back(Verb::kPowerOff, nlohmann::json{{"via", "other-node"}});
+  forms.emplace_back(Verb::kStage, nlohmann::json{{"bundle", "FILE"}});
+  forms.emplace_back(Verb::kSetAccepting, nlohmann::json{{"master", "NODE"}});
+  forms.emplace_back(Verb::kSetMember, nlohmann::json{{"enabled", false}});
+  return forms;
+}
+
 int run_check(const std::vector<std::string>& files) {
   int rc = kExitOk;
   for (const auto& file : files) {
@@ -22,15 +35,13 @@ int run_check(const std::vector<std::string>& files) {
     }
     std::string actions, cannot;
     for (const auto& [kind, a] : p->actions) actions += (actions.empty() ? "" : ", ") + kind;
-    for (int v = 0; v <= static_cast<int>(plan::Verb::kRestoreSoftware); ++v) {
-      const auto verb = static_cast<plan::Verb>(v);
-      for (const auto& kind : exec::appliance_actions_of(verb, nlohmann::json::object()))
+    for (const auto& [verb, params] : verb_forms())
+      for (const auto& kind : exec::appliance_actions_of(verb, params))
         if (!p->find(kind)) {
-          cannot += std::string(cannot.empty() ? "" : ", ") + plan::to_string(verb) + " (needs " +
-                    kind + ")";
+          cannot += std::string(cannot.empty() ? "" : ", ") + plan::to_string(verb) +
+                    (params.empty() ? "" : " " + params.dump()) + " (needs " + kind + ")";
           break;
         }
-    }
     std::cout << file << ": ok: profile " << p->name << ", " << p->actions.size()
               << " actions: " << actions << "\n";
     if (!cannot.empty())

@@ -53,7 +53,17 @@ constexpr std::array<std::pair<Verb, const char*>, 38> kVerbs{{
     {Verb::kSoak, "soak"},
 }};
 
+// Every verb has its name: the table ends with the enum's last verb.
+static_assert(kVerbs.back().first == Verb::kSoak &&
+              static_cast<std::size_t>(Verb::kSoak) + 1 == kVerbs.size());
+
 }  // namespace
+
+std::vector<Verb> all_verbs() {
+  std::vector<Verb> out;
+  for (const auto& [k, n] : kVerbs) out.push_back(k);
+  return out;
+}
 
 const char* to_string(Verb v) {
   for (const auto& [k, n] : kVerbs)

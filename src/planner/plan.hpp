@@ -75,6 +75,8 @@ enum class Verb {
 };
 const char* to_string(Verb v);
 std::optional<Verb> parse_verb(const std::string& s);
+// Every verb, in declaration order.
+std::vector<Verb> all_verbs();
 
 struct Undo {
   Verb verb;
