@@ -133,6 +133,12 @@ void DriverSet::set_power(const std::string& node, bool on, Callback<Unit> done)
   done(make_error(DriverErrc::kUnsupported, "no driver for node " + node));
 }
 
+void DriverSet::power_state(const std::string& node, Callback<bool> done) {
+  if (ipmi_->serves(node)) return ipmi_->power_state(node, std::move(done));
+  if (NodeDriver* d = for_node(node)) return d->power_state(node, std::move(done));
+  done(make_error(DriverErrc::kUnsupported, "no driver for node " + node));
+}
+
 void DriverSet::who_answers(const std::string& cluster, Callback<std::string> done) {
   auto it = by_cluster_.find(cluster);
   if (it != by_cluster_.end()) return it->second->who_answers(cluster, std::move(done));

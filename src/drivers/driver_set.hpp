@@ -50,6 +50,7 @@ class DriverSet final : public NodeDriver {
   void perform(const std::string& node, const Action& action,
                Callback<nlohmann::json> done) override;
   void set_power(const std::string& node, bool on, Callback<Unit> done) override;
+  void power_state(const std::string& node, Callback<bool> done) override;
   void who_answers(const std::string& cluster, Callback<std::string> done) override;
 
  private:

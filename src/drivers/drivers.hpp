@@ -52,6 +52,13 @@ class PowerDriver {
  public:
   virtual ~PowerDriver() = default;
   virtual void set_power(const std::string& node, bool on, Callback<Unit> done) = 0;
+  // Whether the node's BMC reports its power on (true) or off (false). kUnsupported means the
+  // node has no power reading (no out-of-band power in the inventory, or a driver that only
+  // switches): the executor then judges "powered off" by the management API's silence. This
+  // default answers so inline; callers that need the rule above post the answer themselves.
+  virtual void power_state(const std::string& node, Callback<bool> done) {
+    done(make_error(DriverErrc::kUnsupported, node + " has no out-of-band power reading"));
+  }
 };
 
 // Who answers clients at a cluster's service address.

@@ -2,6 +2,7 @@
 
 #include <sys/stat.h>
 
+#include "drivers/ipmi_power_status.hpp"
 #include "net/process_runner.hpp"
 
 namespace hitless::drivers {
@@ -66,18 +67,14 @@ void IpmiPowerDriver::ipmitool(const IpmiTarget& t, const std::string& node,
   });
 }
 
-void IpmiPowerDriver::power_status(const std::string& node, Callback<std::string> done) {
+void IpmiPowerDriver::power_state(const std::string& node, Callback<bool> done) {
   auto it = targets_.find(node);
   if (it == targets_.end())
     return done(make_error(DriverErrc::kUnsupported, node + " has no IPMI BMC in the inventory"));
   ipmitool(it->second, node, {"chassis", "power", "status"},
            [node, done = std::move(done)](Result<std::string, DriverErrc> r) {
              if (!r) return done(r.error());
-             // "Chassis Power is on" / "Chassis Power is off"
-             if (r->find("Power is on") != std::string::npos) return done(std::string("on"));
-             if (r->find("Power is off") != std::string::npos) return done(std::string("off"));
-             done(make_error(DriverErrc::kProtocol,
-                             "BMC of " + node + ": unexpected status '" + first_line(*r) + "'"));
+             done(parse_chassis_power_status(node, *r));
            });
 }
 
@@ -88,14 +85,15 @@ void IpmiPowerDriver::set_power(const std::string& node, bool on, Callback<Unit>
   const std::string want = on ? "on" : "off";
   ipmitool(
       it->second, node, {"chassis", "power", want},
-      [this, node, want, done = std::move(done)](Result<std::string, DriverErrc> r) mutable {
+      [this, node, on, want, done = std::move(done)](Result<std::string, DriverErrc> r) mutable {
         if (!r) return done(r.error());
         // The BMC accepted; read back what it reports so a silent no-op is not success.
-        power_status(node, [node, want, done = std::move(done)](Result<std::string, DriverErrc> s) {
+        power_state(node, [node, on, want, done = std::move(done)](Result<bool, DriverErrc> s) {
           if (!s) return done(s.error());
-          if (*s != want)
+          if (*s != on)
             return done(make_error(DriverErrc::kRejected, "BMC of " + node + " accepted power " +
-                                                              want + " but reports " + *s));
+                                                              want + " but reports " +
+                                                              (*s ? "on" : "off")));
           done(Unit{});
         });
       });

@@ -36,8 +36,8 @@ class IpmiPowerDriver final : public PowerDriver {
   bool serves(const std::string& node) const { return targets_.count(node) > 0; }
 
   void set_power(const std::string& node, bool on, Callback<Unit> done) override;
-  // "on" or "off" as the BMC reports it.
-  void power_status(const std::string& node, Callback<std::string> done);
+  // `chassis power status`, read strictly (parse_chassis_power_status).
+  void power_state(const std::string& node, Callback<bool> done) override;
 
  private:
   IpmiPowerDriver(boost::asio::io_context& io, double timeout_s)

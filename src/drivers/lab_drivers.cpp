@@ -130,6 +130,22 @@ void LabApplianceDriver::set_power(const std::string& node, bool on, Callback<Un
        });
 }
 
+void LabApplianceDriver::power_state(const std::string& node, Callback<bool> done) {
+  auto it = bmc_.find(node);
+  if (it == bmc_.end())
+    return done(
+        make_error(DriverErrc::kUnsupported, node + " has no out-of-band power in the inventory"));
+  call(it->second, node, "GET", it->second.path, "", {},
+       [node, done = std::move(done)](Result<nlohmann::json, DriverErrc> r) {
+         if (!r) return done(r.error());
+         const auto p = r->is_object() ? r->find("power") : r->end();
+         if (r->is_object() && p != r->end() && *p == "on") return done(true);
+         if (r->is_object() && p != r->end() && *p == "off") return done(false);
+         done(make_error(DriverErrc::kProtocol,
+                         "BMC of " + node + ": unexpected power reading " + r->dump()));
+       });
+}
+
 void LabApplianceDriver::who_answers(const std::string& cluster, Callback<std::string> done) {
   auto it = services_.find(cluster);
   if (it == services_.end())

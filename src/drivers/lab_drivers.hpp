@@ -37,6 +37,8 @@ class LabApplianceDriver final : public NodeDriver {
   void perform(const std::string& node, const Action& action,
                Callback<nlohmann::json> done) override;
   void set_power(const std::string& node, bool on, Callback<Unit> done) override;
+  // GET on the BMC endpoint: {"power": "on"|"off"}.
+  void power_state(const std::string& node, Callback<bool> done) override;
   void who_answers(const std::string& cluster, Callback<std::string> done) override;
 
  private:

@@ -112,6 +112,22 @@ std::optional<std::optional<std::string>> unmet_migration(const plan::Condition&
   }
 }
 
+// With out-of-band power the BMC decides: a node whose management plane is wedged is silent
+// yet still on. Without it, silence is all there is to go by.
+std::optional<std::string> unmet_powered_off(const std::string& node, const ObservedNode& n,
+                                             const Evidence& e) {
+  auto bmc = e.bmc_power.find(node);
+  if (bmc == e.bmc_power.end())
+    return n.reachable ? std::optional<std::string>(node + " still answers") : std::nullopt;
+  if (!bmc->second.on)
+    return "the BMC of " + node + " could not be read (" + bmc->second.error +
+           "): its power state is unknown";
+  if (!*bmc->second.on) return std::nullopt;
+  return "the BMC of " + node + " reports power on" +
+         (n.reachable ? std::string()
+                      : " (its management API does not answer: wedged, or still shutting down)");
+}
+
 }  // namespace
 
 std::optional<std::string> unmet(const plan::Condition& c, const std::string& cluster,
@@ -127,8 +143,7 @@ std::optional<std::string> unmet(const plan::Condition& c, const std::string& cl
   auto it = e.nodes.find(c.node);
   if (it == e.nodes.end()) return c.node + " was not observed";
   const ObservedNode& n = it->second;
-  if (c.kind == Cond::kPoweredOff)
-    return n.reachable ? std::optional<std::string>(c.node + " still answers") : std::nullopt;
+  if (c.kind == Cond::kPoweredOff) return unmet_powered_off(c.node, n, e);
   if (!n.reachable)
     return c.node + " does not answer its management API" +
            (n.error.empty() ? "" : " (" + n.error + ")");

@@ -64,6 +64,7 @@ template drivers::Callback<ObservedNode> Executor::later(drivers::Callback<Obser
 template drivers::Callback<nlohmann::json> Executor::later(drivers::Callback<nlohmann::json>);
 template drivers::Callback<std::string> Executor::later(drivers::Callback<std::string>);
 template drivers::Callback<Unit> Executor::later(drivers::Callback<Unit>);
+template drivers::Callback<bool> Executor::later(drivers::Callback<bool>);
 
 drivers::TrafficSwitch* Executor::traffic() {
   if (drivers_.traffic) return drivers_.traffic;

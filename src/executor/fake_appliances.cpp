@@ -39,6 +39,8 @@ void FakeAppliances::observe(const std::string& node, drivers::Callback<Observed
           ? Result<ObservedNode, DriverErrc>(make_error(DriverErrc::kUnreachable, "no such node"))
           : Result<ObservedNode, DriverErrc>(it->second);
   if (r && !r->powered) r = make_error(DriverErrc::kUnreachable, node + " is off");
+  if (r && wedged.count(node))
+    r = make_error(DriverErrc::kUnreachable, node + "'s management API is wedged");
   clock_.call_after(0.1, [done = std::move(done), r]() mutable { done(std::move(r)); });
 }
 
@@ -153,6 +155,17 @@ void FakeAppliances::set_power(const std::string& node, bool on, drivers::Callba
   n.powered = on;
   n.serving = on;
   clock_.call_after(0.1, [done = std::move(done)] { done(Unit{}); });
+}
+
+void FakeAppliances::power_state(const std::string& node, drivers::Callback<bool> done) {
+  ++power_reads;
+  Result<bool, DriverErrc> r =
+      make_error(DriverErrc::kUnsupported, node + " has no out-of-band power");
+  if (auto f = bmc_fails.find(node); f != bmc_fails.end())
+    r = make_error(DriverErrc::kUnreachable, f->second);
+  else if (bmc.count(node))
+    r = nodes_.at(node).powered;
+  clock_.call_after(0.1, [done = std::move(done), r]() mutable { done(std::move(r)); });
 }
 
 void FakeAppliances::who_answers(const std::string& cluster, drivers::Callback<std::string> done) {

@@ -7,6 +7,7 @@
 
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,13 @@ class FakeAppliances final : public drivers::ApplianceDriver,
   std::vector<FakeCall> calls;
   std::vector<FakeCall> looks;  // every observe() asked of the fake (kind "observe")
   std::function<void(const FakeCall&)> on_call;  // runs after each action took effect
+  // Out-of-band power readings: nodes with a BMC answer power_state from `powered`; a node in
+  // `bmc_fails` gets that error instead; others have no reading (kUnsupported).
+  std::set<std::string> bmc;
+  std::map<std::string, std::string> bmc_fails;
+  int power_reads = 0;
+  // Nodes whose management API is wedged: silent, whatever their power.
+  std::set<std::string> wedged;
   int count(const std::string& kind) const;
   // Model time of the first call of `kind` on `node` (-1 when none).
   double first(const std::string& kind, const std::string& node) const;
@@ -46,6 +54,7 @@ class FakeAppliances final : public drivers::ApplianceDriver,
   void perform(const std::string& node, const drivers::Action& action,
                drivers::Callback<nlohmann::json> done) override;
   void set_power(const std::string& node, bool on, drivers::Callback<Unit> done) override;
+  void power_state(const std::string& node, drivers::Callback<bool> done) override;
   void who_answers(const std::string& cluster, drivers::Callback<std::string> done) override;
 
  private:

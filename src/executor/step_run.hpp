@@ -39,6 +39,8 @@ struct Executor::Run {
   };
 
   VerbContext context() const;
+  std::vector<std::string> power_readings_for(const std::vector<std::string>& nodes) const;
+  void read_power(const std::string& node, std::function<void()> done);
   void observe(const std::vector<std::string>& nodes, bool with_service,
                std::function<void()> then);
   void after_first_look();

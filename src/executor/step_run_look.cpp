@@ -51,9 +51,42 @@ bool Executor::Run::gate_needs_service() const {
   return false;
 }
 
+// The looked-at nodes whose powered-off a precondition or the gate names: their BMC is read
+// with the look. No other look asks a BMC anything.
+std::vector<std::string> Executor::Run::power_readings_for(
+    const std::vector<std::string>& nodes) const {
+  std::vector<std::string> out;
+  if (!ex_.drivers_.power) return out;
+  for (const auto* list : {&step_.preconditions, &gate_})
+    for (const auto& c : *list)
+      if (c.kind == plan::Cond::kPoweredOff &&
+          std::find(nodes.begin(), nodes.end(), c.node) != nodes.end() &&
+          std::find(out.begin(), out.end(), c.node) == out.end())
+        out.push_back(c.node);
+  return out;
+}
+
+void Executor::Run::read_power(const std::string& node, std::function<void()> done) {
+  // The previous reading stays until this one answers: a gate that hears another step's look
+  // meanwhile must not fall back to judging a wedged node by its silence.
+  ex_.drivers_.power->power_state(
+      node, ex_.later<bool>([this, node, done](Result<bool, drivers::DriverErrc> r) {
+        // kUnsupported: no out-of-band power reading; silence decides, as for any node.
+        if (r)
+          evidence_.bmc_power[node] = {*r, ""};
+        else if (r.code() == drivers::DriverErrc::kUnsupported)
+          evidence_.bmc_power.erase(node);
+        else
+          evidence_.bmc_power[node] = {std::nullopt, r.message()};
+        done();
+      }));
+}
+
 void Executor::Run::observe(const std::vector<std::string>& nodes, bool with_service,
                             std::function<void()> then) {
-  auto pending = std::make_shared<int>(static_cast<int>(nodes.size()) + (with_service ? 1 : 0));
+  const auto powered = power_readings_for(nodes);
+  auto pending = std::make_shared<int>(static_cast<int>(nodes.size() + powered.size()) +
+                                       (with_service ? 1 : 0));
   auto one_done = [pending, then] {
     if (--*pending == 0) then();
   };
@@ -73,6 +106,7 @@ void Executor::Run::observe(const std::vector<std::string>& nodes, bool with_ser
       one_done();
     });
   }
+  for (const auto& n : powered) read_power(n, one_done);
   if (with_service)
     ex_.drivers_.service->who_answers(
         step_.cluster,

@@ -124,6 +124,14 @@ void SimDrivers::set_power(const std::string& name, bool on, drivers::Callback<U
   reply<Unit>(std::move(done), Unit{});
 }
 
+void SimDrivers::power_state(const std::string& name, drivers::Callback<bool> done) {
+  lab::Node* n = world_.find(name);
+  if (!n || !n->spec().oob_power)
+    return reply<bool>(std::move(done), make_error(DriverErrc::kUnsupported,
+                                                   name + " has no out-of-band power in the lab"));
+  reply<bool>(std::move(done), n->powered());
+}
+
 void SimDrivers::move_clients(const std::string& cluster, const std::string& from,
                               const std::string& to, const std::string& via,
                               drivers::Callback<nlohmann::json> done) {

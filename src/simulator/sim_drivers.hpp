@@ -34,6 +34,8 @@ class SimDrivers final : public drivers::ApplianceDriver,
   void perform(const std::string& node, const drivers::Action& action,
                drivers::Callback<nlohmann::json> done) override;
   void set_power(const std::string& node, bool on, drivers::Callback<Unit> done) override;
+  // The lab node's own power state, for nodes the lab gives out-of-band power (as its BMC does).
+  void power_state(const std::string& node, drivers::Callback<bool> done) override;
   void who_answers(const std::string& cluster, drivers::Callback<std::string> done) override;
   // A shared IP moves on the nodes; a DNS or NAT swing points the cluster at `to` at once (the
   // DNS TTL's gap is added to the predicted downtime by the simulator, from the step).

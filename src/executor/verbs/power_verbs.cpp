@@ -25,6 +25,14 @@ std::string silent(const VerbContext& c, const std::string& node) {
 
 bool via_peer(const VerbContext& c) { return c.step.params.value("via", "oob") == "other-node"; }
 
+// The interrupted run's intent records a call on the power channel.
+bool sent_out_of_band(const VerbContext& c) {
+  if (!c.intent_detail.is_object() || !c.intent_detail.contains("@calls")) return false;
+  for (const auto& call : c.intent_detail["@calls"])
+    if (call.is_object() && call.value("channel", "") == "power") return true;
+  return false;
+}
+
 class Power : public VerbHandler {
  public:
   explicit Power(bool on) : on_(on) {}
@@ -52,16 +60,16 @@ class Power : public VerbHandler {
            "Shutdown on " +
            through;
   }
-  // "Powered off" is judged by the node not answering, which a wedged node does too: a power-off
-  // interrupted after its intent that had chosen the power channel is sent again (an out-of-band
-  // power off is harmless on a node that is already off), not taken as done.
+  // An interrupted power-off is judged by its gate: for a node with a power reading that is
+  // the BMC's answer (off: done; on or unreadable: sent again). A node without one is "off"
+  // when silent, which a wedged node is too: an out-of-band power-off that had chosen the power
+  // channel is then sent again (harmless on a node already off), not taken as done.
   Reconcile reconcile(const VerbContext& c) const override {
-    if (!on_ && c.intent_detail.is_object() && c.intent_detail.contains("@calls"))
-      for (const auto& call : c.intent_detail["@calls"])
-        if (call.is_object() && call.value("channel", "") == "power")
-          return {Reconciled::kResend,
-                  "interrupted out-of-band power off sent again: a node that does not answer "
-                  "may be wedged rather than off"};
+    if (!on_ && sent_out_of_band(c) && !c.evidence.bmc_power.count(c.step.targets.at(0)))
+      return {Reconciled::kResend,
+              "interrupted out-of-band power off sent again: " + c.step.targets.at(0) +
+                  " has no BMC power reading, and a node that does not answer may be wedged "
+                  "rather than off"};
     return reconcile_by_gate(c, c.gate);
   }
   std::vector<std::string> takes_out_of_service(const plan::Step& s) const override {

@@ -103,5 +103,26 @@ TEST(PowerOffVerb, InterruptedOutOfBandPowerOffIsSentAgainNotTakenAsDone) {
             Reconciled::kAlreadyDone);
 }
 
+// With the BMC's reading in the look, the interrupted out-of-band power-off trusts it: off is
+// done, on (the node wedged, silent but powered) or unreadable is sent again.
+TEST(PowerOffVerb, InterruptedOutOfBandPowerOffTrustsTheBmcReading) {
+  const auto& h = *VerbRegistry::builtin().find(Verb::kPowerOff);
+  PowerLook look;
+  look.node("sps-a", true);
+  look.node("sps-b", false);
+  const std::vector<plan::Condition> off{{plan::Cond::kPoweredOff, "sps-b", ""}};
+  const Step s = shutdown_step();
+  const nlohmann::json oob = {{"@calls", {{{"channel", "power"}, {"target", "sps-b"}}}}};
+  look.evidence.bmc_power["sps-b"] = {false, ""};
+  EXPECT_EQ(h.reconcile(VerbContext{s, look.evidence, nullptr, oob, look.none, off}).kind,
+            Reconciled::kAlreadyDone);
+  look.evidence.bmc_power["sps-b"] = {true, ""};
+  EXPECT_EQ(h.reconcile(VerbContext{s, look.evidence, nullptr, oob, look.none, off}).kind,
+            Reconciled::kResend);
+  look.evidence.bmc_power["sps-b"] = {std::nullopt, "BMC of sps-b: ipmitool: no session"};
+  EXPECT_EQ(h.reconcile(VerbContext{s, look.evidence, nullptr, oob, look.none, off}).kind,
+            Reconciled::kResend);
+}
+
 }  // namespace
 }  // namespace hitless::exec
