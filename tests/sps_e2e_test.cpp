@@ -70,6 +70,16 @@ nlohmann::json journaled_calls(const std::string& journal_path, const std::strin
   return nullptr;
 }
 
+// Step 6 from the primary's UI (Other node > Shutdown), not out of band: the power-off step's
+// one call, as its outcome journals it.
+void expect_shut_down_from_the_primary(const UpgradeLab& lab) {
+  const auto off = journaled_calls(lab.journal_path(), "power-off-sps-b");
+  ASSERT_TRUE(off.is_array() && off.size() == 1u) << off.dump();
+  EXPECT_EQ(off[0].value("channel", ""), "appliance") << off.dump();
+  EXPECT_EQ(off[0].value("target", ""), "sps-a") << off.dump();
+  EXPECT_EQ(off[0].value("kind", ""), "ha-shutdown-other") << off.dump();
+}
+
 // The pair serves from the primary except while it reboots (the seed's downtime, the secondary
 // being shut down): one outage, no longer than the reboot and the probe's own timeouts.
 void expect_one_reboot_outage(const probe::ProbeReport& r, double reboot_wall_ms) {
@@ -113,11 +123,7 @@ TEST(SpsUpgrade, HaPairBySeedStepsThroughRealIpmiDataWrittenWhileDegradedReaches
   EXPECT_EQ(lab.node_field("sps-b", "ha", "role"), "backup");
   // Step 6 from the primary's UI (Other node > Shutdown), not out of band; IPMI powered it on.
   EXPECT_EQ(lab.node_field("sps-b", "last_shutdown"), "other-node:sps-a");
-  const auto off = journaled_calls(lab.journal_path(), "power-off-sps-b");
-  ASSERT_TRUE(off.is_array() && off.size() == 1u) << off.dump();
-  EXPECT_EQ(off[0].value("channel", ""), "appliance") << off.dump();
-  EXPECT_EQ(off[0].value("target", ""), "sps-a") << off.dump();
-  EXPECT_EQ(off[0].value("kind", ""), "ha-shutdown-other") << off.dump();
+  expect_shut_down_from_the_primary(lab);
   EXPECT_EQ(lab.node_field("sps-a", "shared_ip", "enabled"), "true");
   EXPECT_EQ(lab.checksum("sps-a"), lab.checksum("sps-b"));
   const auto b = lab.config("sps-b");
@@ -125,9 +131,6 @@ TEST(SpsUpgrade, HaPairBySeedStepsThroughRealIpmiDataWrittenWhileDegradedReaches
       << b.dump();
 }
 
-// Two firmware hops (6.4.2 -> 7.0.4 -> 7.1.0, the release notes' supported paths): the whole HA
-// procedure once per hop, so the pair is down twice (the primary's two reboots) and the secondary
-// is shut down from the primary and powered on through IPMI twice; it ends synced and equal.
 // The same procedure through the command driver and the lab-rest profile (curl), the path a
 // vendor profile for real appliances takes: the HA page's status, the firmware it shows for the
 // secondary, Other node > Shutdown and Activate Slave all come through the profile; the power
@@ -147,13 +150,12 @@ TEST(SpsUpgrade, ThroughTheCommandDriverTheHaPageAndOtherNodeShutdownComeFromThe
     EXPECT_EQ(lab.node_field(n, "version"), "7.0.4") << n;
     EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
   }
-  const auto calls = journaled_calls(lab.journal_path(), "power-off-sps-b");
-  ASSERT_TRUE(calls.is_array() && calls.size() == 1) << calls;
-  EXPECT_EQ(calls[0].value("channel", ""), "appliance") << calls;
-  EXPECT_EQ(calls[0].value("target", ""), "sps-a") << calls;
-  EXPECT_EQ(calls[0].value("kind", ""), "ha-shutdown-other") << calls;
+  expect_shut_down_from_the_primary(lab);
 }
 
+// Two firmware hops (6.4.2 -> 7.0.4 -> 7.1.0, the release notes' supported paths): the whole HA
+// procedure once per hop, so the pair is down twice (the primary's two reboots) and the secondary
+// is shut down from the primary and powered on through IPMI twice; it ends synced and equal.
 TEST(SpsUpgrade, TwoFirmwareHopsRunTheWholeHaProcedureTwice) {
   std::string yaml = sps_yaml(false);
   const std::string one_hop =
