@@ -301,6 +301,28 @@ void CommandApplianceDriver::set_power(const std::string& node, bool on, Callbac
       });
 }
 
+void CommandApplianceDriver::power_state(const std::string& node, Callback<bool> done) {
+  auto it = nodes_.find(node);
+  if (it == nodes_.end() || !it->second.profile->find("power-status"))
+    return done(make_error(DriverErrc::kUnsupported,
+                           node + ": its profile has no power-status action (no power reading)"));
+  run(node, "power-status", nlohmann::json::object(),
+      [node, done = std::move(done)](Result<nlohmann::json, DriverErrc> r) {
+        if (!r) return done(r.error());
+        // Strict: an empty or missing answer is no reading, never "off" (a gate would pass on it).
+        const nlohmann::json powered =
+            r->is_object() ? r->value("powered", nlohmann::json()) : nullptr;
+        const bool blank =
+            powered.is_null() || (powered.is_string() && powered.get<std::string>().empty());
+        const std::optional<bool> on = blank ? std::nullopt : as_bool(powered);
+        if (!on)
+          return done(
+              make_error(DriverErrc::kProtocol,
+                         node + ": power-status gave no readable 'powered' field: " + r->dump()));
+        done(*on);
+      });
+}
+
 void CommandApplianceDriver::who_answers(const std::string& cluster, Callback<std::string> done) {
   auto it = cluster_node_.find(cluster);
   if (it == cluster_node_.end())

@@ -36,6 +36,8 @@ class CommandApplianceDriver final : public NodeDriver {
   void perform(const std::string& node, const Action& action,
                Callback<nlohmann::json> done) override;
   void set_power(const std::string& node, bool on, Callback<Unit> done) override;
+  // The profile's optional `power-status` action (its `powered` field); kUnsupported without it.
+  void power_state(const std::string& node, Callback<bool> done) override;
   void who_answers(const std::string& cluster, Callback<std::string> done) override;
 
  private:

@@ -66,6 +66,15 @@ clusters:
     io_.restart();
     return std::move(*got);
   }
+  Result<bool, DriverErrc> power_state() {
+    auto d = driver();
+    EXPECT_TRUE(d.ok()) << d.message();
+    std::optional<Result<bool, DriverErrc>> got;
+    (*d)->power_state("n1", [&](Result<bool, DriverErrc> r) { got = std::move(r); });
+    io_.run();
+    io_.restart();
+    return std::move(*got);
+  }
   const std::string& dir() const { return dir_; }
 
  private:
@@ -203,6 +212,28 @@ TEST(CommandDriver, OutputBeyondTheCapIsDroppedNotBuffered) {
   auto r = rig.perform({"backup", {}});
   ASSERT_FALSE(r.ok());
   EXPECT_LT(r.message().size(), 20000u);
+}
+
+// The BMC's power reading through the profile: on and off as devices print them; an answer that
+// says neither (or nothing) is an error, never "off"; a profile without the action has no reading.
+TEST(CommandDriver, PowerStatusReadsTheBmcStrictly) {
+  const auto with = [](const std::string& out) {
+    return profile("  power-status:\n    argv: [printf, '" + out +
+                   "']\n    timeout: 5s\n    output: regex\n"
+                   "    regex: 'Chassis Power is (?<powered>\\S*)'\n"
+                   "    fields: {powered: powered}\n");
+  };
+  EXPECT_TRUE(*Rig(with("Chassis Power is on")).power_state());
+  EXPECT_FALSE(*Rig(with("Chassis Power is off")).power_state());
+  for (const char* out : {"Chassis Power is ", "Chassis Power is unknown"}) {
+    auto r = Rig(with(out)).power_state();
+    ASSERT_FALSE(r.ok()) << out;
+    EXPECT_EQ(r.code(), DriverErrc::kProtocol) << out;
+    EXPECT_NE(r.message().find("n1: power-status"), std::string::npos) << r.message();
+  }
+  auto none = Rig(profile("")).power_state();
+  ASSERT_FALSE(none.ok());
+  EXPECT_EQ(none.code(), DriverErrc::kUnsupported);
 }
 
 }  // namespace

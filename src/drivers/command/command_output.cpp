@@ -12,6 +12,8 @@ std::string as_text(const nlohmann::json& v) {
   return v.dump();
 }
 
+}  // namespace
+
 // Booleans as devices print them.
 std::optional<bool> as_bool(const nlohmann::json& v) {
   if (v.is_boolean()) return v.get<bool>();
@@ -25,6 +27,8 @@ std::optional<bool> as_bool(const nlohmann::json& v) {
     return false;
   return std::nullopt;
 }
+
+namespace {
 
 std::optional<double> as_number(const nlohmann::json& v) {
   if (v.is_number()) return v.get<double>();

@@ -23,6 +23,10 @@ std::optional<nlohmann::json> json_at(const nlohmann::json& doc, const std::stri
 // output's first lines.
 Result<nlohmann::json, DriverErrc> read_output(const CommandTemplate& c, const std::string& out);
 
+// A boolean as devices print it: true/false, yes/no, on/off, 1/0, enabled/disabled, up/down (any
+// case; "" is false); nullopt for anything else.
+std::optional<bool> as_bool(const nlohmann::json& v);
+
 // The first `lines` lines of `text` (for error messages), each prefixed with "  | ".
 std::string first_lines(const std::string& text, int lines = 5);
 

@@ -266,6 +266,9 @@ const std::map<std::string, std::vector<std::string>>& profile_action_kinds() {
       {"ha-shutdown-other", {}},
       {"power-on", {}},
       {"power-off", {}},
+      // Optional: the BMC's power reading, answering `powered` (on/off). Without it the node has
+      // no reading and "powered off" is judged by its management API's silence.
+      {"power-status", {}},
   };
   return kinds;
 }
