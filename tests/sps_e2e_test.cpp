@@ -3,11 +3,14 @@
 // on the pair's shared IP throughout, data written on the primary while the secondary is off
 // reaching it through the sync; two firmware hops, the procedure once per hop; the search minions
 // before the master; the wrong order (master first) caught by the lab; a secondary that does not
-// power on ending safe and serving.
+// power on ending safe and serving; a secondary whose management plane wedges, powered off through
+// its BMC; and the procedure through the command driver (lab-rest profile), with IPMI power and
+// with the profile switching and reading the lab's REST BMC itself.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <future>
+#include <regex>
 
 #include "journal/journal.hpp"
 #include "upgrade_harness.hpp"
@@ -78,6 +81,27 @@ void expect_shut_down_from_the_primary(const UpgradeLab& lab) {
   EXPECT_EQ(off[0].value("channel", ""), "appliance") << off.dump();
   EXPECT_EQ(off[0].value("target", ""), "sps-a") << off.dump();
   EXPECT_EQ(off[0].value("kind", ""), "ha-shutdown-other") << off.dump();
+}
+
+// The lab's inventory with each node's power switched and read through the lab's REST BMC
+// (`lab-bmc`, lab.json's `bmc` of the node) instead of IPMI: with the command driver, the
+// profile's own power-on, power-off and power-status actions then run.
+void use_lab_bmc_power(UpgradeLab& lab) {
+  const std::string text = inventory_text(lab);
+  const std::regex ipmi(R"(power: \{driver: ipmi, [^}]*secrets/([A-Za-z0-9-]+)\.ipmi-password\})");
+  const auto& nodes = lab.handle().description().at("nodes");
+  std::string out;
+  auto from = text.cbegin();
+  for (std::sregex_iterator m(text.begin(), text.end(), ipmi), end; m != end; ++m) {
+    const auto& bmc = nodes.at((*m)[1].str()).at("bmc");
+    out.append(from, (*m)[0].first);
+    out += "power: {driver: lab-bmc, address: " + bmc.at("address").get<std::string>() +
+           ", path: " + bmc.at("path").get<std::string>() +
+           ", token_file: " + bmc.at("token_file").get<std::string>() + "}";
+    from = (*m)[0].second;
+  }
+  out.append(from, text.cend());
+  write_text(lab.inventory(), out);
 }
 
 // The pair serves from the primary except while it reboots (the seed's downtime, the secondary
@@ -151,6 +175,34 @@ TEST(SpsUpgrade, ThroughTheCommandDriverTheHaPageAndOtherNodeShutdownComeFromThe
     EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
   }
   expect_shut_down_from_the_primary(lab);
+}
+
+// The wedge fallback with the command driver doing the power too: lab-rest's power-off, power-on
+// and power-status against the lab's REST BMC. The power-off's gate holds only once the BMC reads
+// off (the wedged secondary is silent long before that).
+TEST(SpsUpgrade, ThroughTheCommandDriverTheProfileSwitchesAndReadsTheBmc) {
+  UpgradeLab lab(sps_yaml(false));
+  use_command_driver(lab, std::string(HITLESS_PROFILES_DIR) + "/lab-rest.yaml");
+  use_lab_bmc_power(lab);
+  ASSERT_EQ(inventory_text(lab).find("driver: ipmi"), std::string::npos) << inventory_text(lab);
+  ASSERT_NE(inventory_text(lab).find("driver: lab-bmc"), std::string::npos);
+  auto planned = lab.plan("", "7.0.4");
+  ASSERT_EQ(planned.exit_code, 0) << planned.output;
+  ASSERT_EQ(lab.run_fault("sps-b", "wedge-after-peer-firmware"), 0);
+  BackgroundProbe probe(lab.service("sps"), 50, 2);
+  auto result = lab.apply();
+  const auto report = probe.stop();
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  expect_one_reboot_outage(report, 240 * 0.001 * 1000);
+  for (const char* n : {"sps-a", "sps-b"}) {
+    EXPECT_EQ(lab.node_field(n, "version"), "7.0.4") << n;
+    EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
+  }
+  const auto off = journaled_calls(lab.journal_path(), "power-off-sps-b");
+  ASSERT_TRUE(off.is_array() && off.size() == 1u) << off.dump();
+  EXPECT_EQ(off[0].value("channel", ""), "power") << off.dump();
+  EXPECT_EQ(lab.node_field("sps-b", "last_shutdown"), "power");
+  EXPECT_EQ(lab.node_field("sps-b", "management", "wedged"), "false");
 }
 
 // Two firmware hops (6.4.2 -> 7.0.4 -> 7.1.0, the release notes' supported paths): the whole HA
