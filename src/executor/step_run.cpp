@@ -34,12 +34,8 @@ std::vector<plan::Condition> conditions_from_json(const nlohmann::json& a) {
 // Shutdown on the peer, or out-of-band power). No parameters: they can carry secrets.
 nlohmann::json calls_to_json(const std::vector<DriverCall>& calls) {
   nlohmann::json a = nlohmann::json::array();
-  for (const auto& c : calls) {
-    const char* channel = c.channel == DriverCall::Channel::kPower     ? "power"
-                          : c.channel == DriverCall::Channel::kTraffic ? "traffic"
-                                                                       : "appliance";
-    a.push_back({{"channel", channel}, {"target", c.target}, {"kind", c.action.kind}});
-  }
+  for (const auto& c : calls)
+    a.push_back({{"channel", to_string(c.channel)}, {"target", c.target}, {"kind", c.action.kind}});
   return a;
 }
 

@@ -29,6 +29,19 @@ struct DriverCall {
       action;  // appliance: the management action; power: {on}; traffic: {from, to, via}
 };
 
+// "appliance", "power" or "traffic", as the journal's @calls name a channel.
+inline const char* to_string(DriverCall::Channel c) {
+  switch (c) {
+    case DriverCall::Channel::kAppliance:
+      return "appliance";
+    case DriverCall::Channel::kPower:
+      return "power";
+    case DriverCall::Channel::kTraffic:
+      return "traffic";
+  }
+  return "appliance";
+}
+
 struct VerbContext {
   const plan::Step& step;
   const Evidence& evidence;             // the latest observations of the step's nodes
