@@ -235,7 +235,8 @@ TEST(LabUp, ADnsServerThatCannotStartStopsLabUpWithItsOwnError) {
   const int udp = ::socket(AF_INET, SOCK_DGRAM, 0);
   ASSERT_EQ(::bind(udp, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   const std::string port = std::to_string(ntohs(a.sin_port));
-  const std::string dir = make_temp_dir("knot-busy");
+  const ScratchDir scratch("knot-busy");  // kept for a look when the test fails
+  const std::string& dir = scratch.path();
   std::string traffic = dns_traffic();
   traffic.replace(traffic.find("ttl: 1s}"), 8, "ttl: 1s, server: 127.0.0.1:" + port + "}");
   write_text(dir + "/lab.yaml", swing_yaml(traffic));
@@ -247,7 +248,6 @@ TEST(LabUp, ADnsServerThatCannotStartStopsLabUpWithItsOwnError) {
   EXPECT_NE(up.output.find("cannot bind address 127.0.0.1@" + port), std::string::npos)
       << up.output;
   EXPECT_FALSE(fs::exists(dir + "/run/lab.pid"));
-  fs::remove_all(dir);
 }
 
 TEST(LabDown, LeavesNoKnotdNoNamespaceAndNoBoundPort) {
