@@ -83,6 +83,28 @@ void expect_shut_down_from_the_primary(const UpgradeLab& lab) {
   EXPECT_EQ(off[0].value("kind", ""), "ha-shutdown-other") << off.dump();
 }
 
+// Both members run `version` and their HA status is ok.
+void expect_pair_on(UpgradeLab& lab, const std::string& version) {
+  for (const char* n : {"sps-a", "sps-b"}) {
+    EXPECT_EQ(lab.node_field(n, "version"), version) << n;
+    EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
+  }
+}
+
+// Shut down out of band: the power-off step's one call went to the power driver (the BMC), none
+// to the primary's Other node > Shutdown; the lab saw a power-off, and the power cycle ended the
+// wedge.
+void expect_powered_off_out_of_band(UpgradeLab& lab) {
+  const auto off = journaled_calls(lab.journal_path(), "power-off-sps-b");
+  ASSERT_TRUE(off.is_array()) << off.dump();
+  ASSERT_EQ(off.size(), 1u) << off.dump();
+  EXPECT_EQ(off[0].value("channel", ""), "power") << off.dump();
+  EXPECT_EQ(off[0].value("target", ""), "sps-b") << off.dump();
+  EXPECT_EQ(off[0].value("kind", ""), "power") << off.dump();
+  EXPECT_EQ(lab.node_field("sps-b", "last_shutdown"), "power");
+  EXPECT_EQ(lab.node_field("sps-b", "management", "wedged"), "false");
+}
+
 // The lab's inventory with each node's power switched and read through the lab's REST BMC
 // (`lab-bmc`, lab.json's `bmc` of the node) instead of IPMI: with the command driver, the
 // profile's own power-on, power-off and power-status actions then run.
@@ -140,10 +162,7 @@ TEST(SpsUpgrade, HaPairBySeedStepsThroughRealIpmiDataWrittenWhileDegradedReaches
   const auto report = probe.stop();
   ASSERT_EQ(result.exit_code, 0) << result.output;
   expect_one_reboot_outage(report, 240 * 0.001 * 1000);
-  for (const char* n : {"sps-a", "sps-b"}) {
-    EXPECT_EQ(lab.node_field(n, "version"), "7.0.4") << n;
-    EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
-  }
+  expect_pair_on(lab, "7.0.4");
   EXPECT_EQ(lab.node_field("sps-b", "ha", "role"), "backup");
   // Step 6 from the primary's UI (Other node > Shutdown), not out of band; IPMI powered it on.
   EXPECT_EQ(lab.node_field("sps-b", "last_shutdown"), "other-node:sps-a");
@@ -170,10 +189,7 @@ TEST(SpsUpgrade, ThroughTheCommandDriverTheHaPageAndOtherNodeShutdownComeFromThe
   const auto report = probe.stop();
   ASSERT_EQ(result.exit_code, 0) << result.output;
   expect_one_reboot_outage(report, 240 * 0.001 * 1000);
-  for (const char* n : {"sps-a", "sps-b"}) {
-    EXPECT_EQ(lab.node_field(n, "version"), "7.0.4") << n;
-    EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
-  }
+  expect_pair_on(lab, "7.0.4");
   expect_shut_down_from_the_primary(lab);
 }
 
@@ -194,15 +210,8 @@ TEST(SpsUpgrade, ThroughTheCommandDriverTheProfileSwitchesAndReadsTheBmc) {
   const auto report = probe.stop();
   ASSERT_EQ(result.exit_code, 0) << result.output;
   expect_one_reboot_outage(report, 240 * 0.001 * 1000);
-  for (const char* n : {"sps-a", "sps-b"}) {
-    EXPECT_EQ(lab.node_field(n, "version"), "7.0.4") << n;
-    EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
-  }
-  const auto off = journaled_calls(lab.journal_path(), "power-off-sps-b");
-  ASSERT_TRUE(off.is_array() && off.size() == 1u) << off.dump();
-  EXPECT_EQ(off[0].value("channel", ""), "power") << off.dump();
-  EXPECT_EQ(lab.node_field("sps-b", "last_shutdown"), "power");
-  EXPECT_EQ(lab.node_field("sps-b", "management", "wedged"), "false");
+  expect_pair_on(lab, "7.0.4");
+  expect_powered_off_out_of_band(lab);
 }
 
 // Two firmware hops (6.4.2 -> 7.0.4 -> 7.1.0, the release notes' supported paths): the whole HA
@@ -248,10 +257,7 @@ TEST(SpsUpgrade, TwoFirmwareHopsRunTheWholeHaProcedureTwice) {
   // it and the probe's own timeouts.
   EXPECT_GT(report.outage_ms, 2 * 240 * 0.9) << probe::to_text(report);
   EXPECT_LT(report.max_outage_ms, 240 * 4 + 1500) << probe::to_text(report);
-  for (const char* n : {"sps-a", "sps-b"}) {
-    EXPECT_EQ(lab.node_field(n, "version"), "7.1.0") << n;
-    EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
-  }
+  expect_pair_on(lab, "7.1.0");
   EXPECT_EQ(lab.node_field("sps-a", "ha", "role"), "primary");
   EXPECT_EQ(lab.node_field("sps-b", "last_shutdown"), "other-node:sps-a");
   EXPECT_EQ(lab.checksum("sps-a"), lab.checksum("sps-b"));
@@ -336,16 +342,7 @@ TEST(SpsUpgrade, SecondaryWhoseManagementWedgesIsPoweredOffThroughItsBmcAndTheRu
   const auto report = probe.stop();
   ASSERT_EQ(result.exit_code, 0) << result.output;
   expect_one_reboot_outage(report, 240 * 0.001 * 1000);
-  // Shut down out of band: the step's one call went to the power driver (the BMC), none to the
-  // primary's Other node > Shutdown; the lab saw a power-off, and the power cycle ended the wedge.
-  const auto off = journaled_calls(lab.journal_path(), "power-off-sps-b");
-  ASSERT_TRUE(off.is_array()) << off.dump();
-  ASSERT_EQ(off.size(), 1u) << off.dump();
-  EXPECT_EQ(off[0].value("channel", ""), "power") << off.dump();
-  EXPECT_EQ(off[0].value("target", ""), "sps-b") << off.dump();
-  EXPECT_EQ(off[0].value("kind", ""), "power") << off.dump();
-  EXPECT_EQ(lab.node_field("sps-b", "last_shutdown"), "power");
-  EXPECT_EQ(lab.node_field("sps-b", "management", "wedged"), "false");
+  expect_powered_off_out_of_band(lab);
   // The choice came from the step's first look, journaled and shown as the run went.
   const std::string who = "sps-b does not answer its management API (";
   const std::string route =
@@ -369,10 +366,7 @@ TEST(SpsUpgrade, SecondaryWhoseManagementWedgesIsPoweredOffThroughItsBmcAndTheRu
   const auto on = journaled_calls(lab.journal_path(), "power-on-sps-b");
   ASSERT_TRUE(on.is_array() && on.size() == 1u) << on.dump();
   EXPECT_EQ(on[0].value("channel", ""), "power") << on.dump();
-  for (const char* n : {"sps-a", "sps-b"}) {
-    EXPECT_EQ(lab.node_field(n, "version"), "7.0.4") << n;
-    EXPECT_EQ(lab.node_field(n, "ha", "status"), "ok") << n;
-  }
+  expect_pair_on(lab, "7.0.4");
   EXPECT_EQ(lab.node_field("sps-b", "ha", "role"), "backup");
   EXPECT_EQ(lab.checksum("sps-a"), lab.checksum("sps-b"));
   EXPECT_NE(lab.config("sps-b").at("recordings").dump().find("rec-while-secondary-off"),
