@@ -49,35 +49,29 @@ clusters:
     return CommandApplianceDriver::create(io_, inv_);
   }
   Result<nlohmann::json, DriverErrc> perform(const Action& a) {
-    auto d = driver();
-    EXPECT_TRUE(d.ok()) << d.message();
-    std::optional<Result<nlohmann::json, DriverErrc>> got;
-    (*d)->perform("n1", a, [&](Result<nlohmann::json, DriverErrc> r) { got = std::move(r); });
-    io_.run();
-    io_.restart();
-    return std::move(*got);
+    return answer<nlohmann::json>([&](auto& d, auto done) { d.perform("n1", a, done); });
   }
   Result<ObservedNode, DriverErrc> observe() {
-    auto d = driver();
-    EXPECT_TRUE(d.ok()) << d.message();
-    std::optional<Result<ObservedNode, DriverErrc>> got;
-    (*d)->observe("n1", [&](Result<ObservedNode, DriverErrc> r) { got = std::move(r); });
-    io_.run();
-    io_.restart();
-    return std::move(*got);
+    return answer<ObservedNode>([](auto& d, auto done) { d.observe("n1", done); });
   }
   Result<bool, DriverErrc> power_state() {
-    auto d = driver();
-    EXPECT_TRUE(d.ok()) << d.message();
-    std::optional<Result<bool, DriverErrc>> got;
-    (*d)->power_state("n1", [&](Result<bool, DriverErrc> r) { got = std::move(r); });
-    io_.run();
-    io_.restart();
-    return std::move(*got);
+    return answer<bool>([](auto& d, auto done) { d.power_state("n1", done); });
   }
   const std::string& dir() const { return dir_; }
 
  private:
+  // One call on a fresh driver, run to its answer.
+  template <class T, class Start>
+  Result<T, DriverErrc> answer(Start start) {
+    auto d = driver();
+    EXPECT_TRUE(d.ok()) << d.message();
+    std::optional<Result<T, DriverErrc>> got;
+    start(**d, Callback<T>([&](Result<T, DriverErrc> r) { got = std::move(r); }));
+    io_.run();
+    io_.restart();
+    return std::move(*got);
+  }
+
   static inline int counter_ = 0;
   boost::asio::io_context io_;
   std::string dir_;
